@@ -1,0 +1,5 @@
+"""The portal's static site engine: load → model → render → write.
+
+Each stage is a function of the previous stage's output; `cli` is the one place
+that turns problems into an exit code.
+"""

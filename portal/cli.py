@@ -1,0 +1,69 @@
+"""The command line: the one place that turns problems into messages and exit codes.
+
+Exit 0: done. Exit 1: the content or data is wrong (every problem printed as
+`path:line: message` on stderr). Exit 2: the command line itself is wrong.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import pipeline
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the safety and security portal of Mjölby, Boxholm and Ödeshög.",
+    )
+    p.add_argument("command", nargs="?", default="build", choices=["build", "serve", "check"],
+                   help="build (default): write the site; serve: preview with live reload; check: validate, write nothing")
+    p.add_argument("--out", default="_site", help="output folder (default: _site)")
+    p.add_argument("--base-url", help="public address of the site, e.g. https://example.org/trygghet/ (default: data/site.yaml)")
+    p.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="address serve listens on (default: 127.0.0.1)")
+    return p
+
+
+def report(result: pipeline.Result, stream=sys.stderr) -> None:
+    for problem in result.problems.sorted():
+        print(problem, file=stream)
+
+
+def summary(result: pipeline.Result, out: Path) -> str:
+    pages = [o for o in result.outputs if o.path.endswith(".html")]
+    took = sum(result.timings.values())
+    return f"Built {len(pages)} pages and {len(result.outputs) - len(pages)} other files into {out}/ in {took:.2f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own message
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    root = Path.cwd()  # the repository: build.py runs from its top folder
+    options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url)
+    if args.base_url and not args.base_url.startswith(("http://", "https://")):
+        print(f"build.py: --base-url should start with http:// or https://, not '{args.base_url}'", file=sys.stderr)
+        return EXIT_USAGE
+
+    if args.command == "serve":
+        from . import serve  # only this command needs livereload
+
+        return serve.serve(options, host=args.host, port=args.port)
+
+    result = pipeline.check(options) if args.command == "check" else pipeline.build(options)
+    report(result)
+    if result.problems.errors:
+        n = len(result.problems.errors)
+        print(f"{n} error{'s' if n != 1 else ''}; nothing was written." if args.command == "build"
+              else f"{n} error{'s' if n != 1 else ''}.", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.command == "build":
+        print(summary(result, options.out))
+    else:
+        print(f"No errors in {len(result.outputs)} files.")
+    return EXIT_OK

@@ -1,0 +1,193 @@
+"""Stage 1, load: read every source file of the repository into memory.
+
+Nothing here knows what the files mean. It reads bytes safely (size limit, UTF-8,
+no binary, no symlinks that leave the repository), parses YAML into located
+values and splits front matter from markdown. The result is a `Sources` value
+that `model` turns into a site.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlnodes
+from .problems import Problems
+
+MAX_FILE_BYTES = 1_000_000  # far above any real page; refuses runaway or wrong files fast
+
+CONTENT_NAME = re.compile(r"(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md")
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    path: str  # repository-relative, with forward slashes
+    section: str  # first folder under content/ ("pages", "news")
+    stem: str
+    lang: str
+    front: object  # yamlnodes.Mapping
+    body: str
+    body_line: int  # line of the file where the markdown body starts
+
+
+@dataclass
+class Sources:
+    root: Path
+    data: dict = field(default_factory=dict)  # "site" -> (path, node)
+    strings: dict = field(default_factory=dict)  # "sv" -> (path, node)
+    content: list = field(default_factory=list)  # ContentFile
+    static: list = field(default_factory=list)  # (url path, absolute Path)
+    templates: Path | None = None
+    broken: set = field(default_factory=set)  # data names that exist but could not be read
+
+    def missing(self, name: str) -> bool:
+        """True if data/<name>.yaml does not exist (as opposed to exists but is broken)."""
+        return name not in self.data and name not in self.broken
+
+
+def rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_text(root: Path, path: Path, problems: Problems) -> str | None:
+    """The file's text, or None with a problem recorded."""
+    name = rel(root, path)
+    try:
+        if path.is_symlink() and not _inside(root, path.resolve()):
+            problems.error(name, None, "is a link to a file outside the repository; copy the file in instead")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(name, None, f"file is {size / 1_000_000:.1f} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(name, None, f"cannot be read: {exc.strerror}")
+        return None
+    if b"\x00" in data:
+        problems.error(name, None, "is a binary file, not text; only UTF-8 text belongs here")
+        return None
+    try:
+        text = data.decode("utf-8-sig")  # a BOM from Windows editors is fine
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(name, line, f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.error(name, None, "file is empty")
+        return None
+    return text
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def read_yaml(root: Path, path: Path, problems: Problems):
+    text = read_text(root, path, problems)
+    if text is None:
+        return None
+    try:
+        return yamlnodes.parse(text)
+    except yamlnodes.YamlError as exc:
+        problems.error(rel(root, path), exc.line, exc.message)
+        return None
+
+
+def split_front_matter(name: str, text: str, problems: Problems):
+    """(front matter node, body, line where body starts), or None with a problem."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        problems.error(name, 1, "the file should start with front matter: a line '---', the fields, and another '---'")
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            break
+    else:
+        problems.error(name, 1, "front matter is not closed: add a line '---' after the fields")
+        return None
+    try:
+        front = yamlnodes.parse("\n".join(lines[1:i]), line_offset=1)
+    except yamlnodes.YamlError as exc:
+        problems.error(name, exc.line, exc.message)
+        return None
+    if not isinstance(front, yamlnodes.Mapping):
+        problems.error(name, 2, "front matter should be fields written 'name: value'")
+        return None
+    return front, "\n".join(lines[i + 1 :]), i + 2
+
+
+def _files(folder: Path):
+    """Every file below folder, in a stable order, following no directory links."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
+    return found
+
+
+def load(root: Path) -> tuple[Sources, Problems]:
+    root = Path(root)
+    problems = Problems()
+    sources = Sources(root=root)
+
+    data_dir = root / "data"
+    for path in _files(data_dir) if data_dir.is_dir() else []:
+        name = rel(root, path)
+        if path.suffix != ".yaml":
+            if path.suffix == ".yml":
+                problems.error(name, None, "data files end in .yaml; rename it")
+            continue
+        node = read_yaml(root, path, problems)
+        parts = path.relative_to(data_dir).with_suffix("").parts
+        if node is None:
+            sources.broken.add("/".join(parts))
+            continue
+        if parts[0] == "i18n" and len(parts) == 2:
+            sources.strings[parts[1]] = (name, node)
+        else:
+            sources.data["/".join(parts)] = (name, node)
+
+    content_dir = root / "content"
+    for path in _files(content_dir) if content_dir.is_dir() else []:
+        name = rel(root, path)
+        parts = path.relative_to(content_dir).parts
+        match = CONTENT_NAME.fullmatch(path.name)
+        if path.suffix != ".md":
+            problems.error(name, None, "only markdown files (.md) belong in content/; put images and files in static/")
+            continue
+        if not match:
+            problems.error(name, None, "a content file is named name.LANG.md, e.g. om-samverkan.sv.md")
+            continue
+        if len(parts) < 2:
+            problems.error(name, None, "put content files in a section folder: content/pages/ or content/news/")
+            continue
+        text = read_text(root, path, problems)
+        if text is None:
+            continue
+        split = split_front_matter(name, text, problems)
+        if split is None:
+            continue
+        front, body, body_line = split
+        sources.content.append(
+            ContentFile(name, parts[0], match["stem"], match["lang"], front, body, body_line)
+        )
+
+    static_dir = root / "static"
+    for path in _files(static_dir) if static_dir.is_dir() else []:
+        if path.is_symlink() and not _inside(root, path.resolve()):
+            problems.error(rel(root, path), None, "is a link to a file outside the repository; copy the file in instead")
+            continue
+        sources.static.append((path.relative_to(static_dir).as_posix(), path))
+
+    if (root / "templates").is_dir():
+        sources.templates = root / "templates"
+    else:
+        problems.error("templates", None, "the templates/ folder is missing")
+    return sources, problems

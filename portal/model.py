@@ -1,0 +1,554 @@
+"""Stage 2, model: turn loaded sources into one consistent, validated Site.
+
+Everything a template may show is decided here: which pages exist, their URLs,
+how they pair as translations, the collaboration and its figures (with derived
+figures computed, never typed). The result is immutable; `render` only reads it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from . import shape as s
+from .load import Sources
+from .problems import Problems
+from .yamlnodes import Mapping, Scalar
+
+SECTIONS = ("pages", "news")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # the language's name in itself: "Svenska", "English"
+    locale: str  # babel locale: "sv", "en_GB"
+    title: str  # site title in this language
+    prefix: str  # "" for the default language, "en/" for the others
+
+
+@dataclass(frozen=True)
+class Config:
+    base_url: str  # absolute, ends with "/"
+    languages: tuple  # Language, default first
+    nav: tuple  # page keys
+    footer: tuple  # page keys
+    contact: str  # page key of the contact page
+    feedback: str  # page key (with optional #anchor) for "Give feedback"
+    easy_read: str | None  # page key of the easy-to-read Swedish page
+    responsible: dict  # lang -> who is responsible for the content
+    sections: dict  # section -> {lang: url segment}
+    strings: dict  # lang -> {key: text}
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path
+
+    @property
+    def default(self) -> Language:
+        return self.languages[0]
+
+    def language(self, code: str) -> Language:
+        return next(lang for lang in self.languages if lang.code == code)
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # translation key: the same for a page in every language
+    lang: str
+    kind: str  # "page", "news", "news-list", "not-found"
+    url: str  # path inside the site: "", "en/about/", "404.html"
+    title: str
+    template: str
+    source: str | None = None  # repository-relative path of the markdown
+    body: str = ""  # markdown
+    body_line: int = 1
+    description: str | None = None
+    updated: dt.date | None = None
+    date: dt.date | None = None
+    meta: dict = field(default_factory=dict)  # the rest of the front matter
+
+    @property
+    def output(self) -> str:
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    publisher: str
+    title: str
+    date: dt.date | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    label: dict  # lang -> text
+    unit: dict  # lang -> unit text, singular/plural not needed: "tjänster"/"posts"
+    value: Decimal | None  # None: the source does not publish it
+    as_of: dt.date
+    source: Source
+    municipality: str | None = None
+    derived: tuple | None = None  # (total id, (subtracted ids...)) for derived figures
+
+
+@dataclass(frozen=True)
+class Municipality:
+    id: str
+    name: dict
+    role: str  # "host" or "partner"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    id: str
+    parties: tuple
+    covers: dict
+    date: dt.date | None  # None: the source does not date it
+    date_kind: str  # "signed", "announced", "in force" — what the date means
+    source: Source
+
+
+@dataclass(frozen=True)
+class Collaboration:
+    unit_name: dict
+    host: str
+    municipalities: tuple
+    agreements: tuple
+
+    def municipality(self, mid: str) -> Municipality:
+        return next(m for m in self.municipalities if m.id == mid)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    pages: tuple  # every page, in a stable order
+    collaboration: Collaboration
+    figures: tuple  # Figure, as given then derived
+    sources: tuple
+    static: tuple  # (url path, absolute Path)
+    templates: object  # Path of the templates folder
+
+    def translations(self, page: Page) -> dict:
+        return {p.lang: p for p in self.pages if p.key == page.key and p.kind == page.kind}
+
+    def page(self, key: str, lang: str) -> Page | None:
+        for p in self.pages:
+            if p.key == key and p.lang == lang:
+                return p
+        return None
+
+    def figure(self, fid: str) -> Figure:
+        return next(f for f in self.figures if f.id == fid)
+
+    def news(self, lang: str) -> list:
+        items = [p for p in self.pages if p.kind == "news" and p.lang == lang]
+        return sorted(items, key=lambda p: (p.date, p.url), reverse=True)
+
+
+# --- shapes of the data files -------------------------------------------------
+
+LANGUAGES_SHAPE = s.ListOf(
+    s.Fields(
+        code=s.Id(),
+        name=s.Text(),
+        locale=s.Text(pattern=r"[a-z]{2,3}(_[A-Z]{2})?", hint="a locale such as sv or en_GB"),
+        title=s.Text(),
+    ),
+    min_items=1,
+)
+
+
+def _site_shape(codes):
+    return s.Fields(
+        base_url=s.Url(),
+        languages=LANGUAGES_SHAPE,
+        nav=s.ListOf(s.Id(), min_items=1),
+        footer=s.ListOf(s.Id()),
+        contact=s.Id(),
+        feedback=s.Text(pattern=r"[a-z0-9-]+(#[a-z0-9-]+)?", hint="a page key, optionally with #anchor"),
+        easy_read=s.Field(s.Id(), required=False),
+        responsible=s.PerLanguage(codes),
+        sections=s.Fields(news=s.PerLanguage(codes)),
+    )
+
+
+def _strings_flat(node, prefix, ctx, out):
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            _strings_flat(value, f"{prefix}{key}.", ctx, out)
+    elif isinstance(node, Scalar) and not node.is_null and str(node).strip():
+        out[prefix[:-1]] = (str(node).strip(), node.line)
+    else:
+        ctx.error(getattr(node, "line", None), f"string '{prefix[:-1]}' should be text")
+
+
+def build_config(sources: Sources, problems: Problems) -> Config | None:
+    if "site" not in sources.data:
+        if sources.missing("site"):
+            problems.error("data/site.yaml", None, "is missing: it declares the languages, titles and navigation")
+        return None
+    path, node = sources.data["site"]
+    ctx = s.Ctx(path, problems)
+    if not isinstance(node, Mapping):
+        ctx.error(getattr(node, "line", 1), "should be a mapping of settings (key: value)")
+        return None
+    # Languages first: the per-language fields depend on them.
+    if "languages" not in node:
+        ctx.error(node.line, "'site' is missing the required key 'languages'")
+        return None
+    raw_langs = LANGUAGES_SHAPE.convert(node["languages"], ctx, "languages")
+    if raw_langs is s.INVALID:
+        return None
+    codes = tuple(lang["code"] for lang in raw_langs)
+    conf = _site_shape(codes).convert(node, ctx, "site")
+    if conf is s.INVALID:
+        return None
+    languages = tuple(
+        Language(lang["code"], lang["name"], lang["locale"], lang["title"], "" if i == 0 else lang["code"] + "/")
+        for i, lang in enumerate(conf["languages"])
+    )
+    base_url = conf["base_url"] if conf["base_url"].endswith("/") else conf["base_url"] + "/"
+
+    strings = {}
+    string_lines = {}
+    for code in codes:
+        if code not in sources.strings:
+            if sources.missing(f"i18n/{code}"):
+                problems.error(f"data/i18n/{code}.yaml", None, f"is missing: the interface strings in '{code}'")
+            continue
+        spath, snode = sources.strings[code]
+        flat = {}
+        _strings_flat(snode, "", s.Ctx(spath, problems), flat)
+        strings[code] = {k: v for k, (v, _) in flat.items()}
+        string_lines[code] = (spath, {k: line for k, (_, line) in flat.items()})
+    for code, (spath, lines) in string_lines.items():
+        for other, (opath, olines) in string_lines.items():
+            for key in sorted(set(olines) - set(lines)):
+                problems.error(spath, None, f"the interface string '{key}' is missing (it is in {opath}:{olines[key]})")
+    for code in sources.strings:
+        if code not in codes:
+            path_, _ = sources.strings[code]
+            problems.error(path_, None, f"'{code}' is not a language of the site (data/site.yaml has {', '.join(codes)})")
+
+    return Config(
+        base_url=base_url,
+        languages=languages,
+        nav=tuple(conf["nav"]),
+        footer=tuple(conf["footer"]),
+        contact=conf["contact"],
+        feedback=conf["feedback"],
+        easy_read=conf["easy_read"],
+        responsible=dict(conf["responsible"]),
+        sections={"news": dict(conf["sections"]["news"])},
+        strings=strings,
+    )
+
+
+# --- sources, collaboration, figures -------------------------------------------
+
+def build_sources(sources: Sources, problems: Problems) -> dict:
+    if "sources" not in sources.data:
+        if sources.missing("sources"):
+            problems.error("data/sources.yaml", None, "is missing: every figure and agreement names its source there")
+        return {}
+    path, node = sources.data["sources"]
+    ctx = s.Ctx(path, problems)
+    shape = s.ListOf(
+        s.Fields(
+            id=s.Id(),
+            publisher=s.Text(),
+            title=s.Text(),
+            date=s.Field(s.Date(), required=False),
+            url=s.Field(s.Url(), required=False),
+        )
+    )
+    items = shape.convert(node, ctx, "sources")
+    if items is s.INVALID:
+        return {}
+    out = {}
+    for item in items:
+        if item["id"] in out:
+            ctx.error(item.line, f"source id '{item['id']}' is used twice")
+        out[item["id"]] = Source(item["id"], item["publisher"], item["title"], item["date"], item["url"])
+    return out
+
+
+def _source_ref(ctx, record, key, known):
+    sid = record[key]
+    if sid not in known:
+        ctx.error(record.line_of(key), f"unknown source '{sid}' (data/sources.yaml has: {', '.join(sorted(known)) or 'none'})")
+        return None
+    return known[sid]
+
+
+def build_collaboration(sources: Sources, codes, known_sources, problems) -> Collaboration | None:
+    if "collaboration" not in sources.data:
+        if sources.missing("collaboration"):
+            problems.error("data/collaboration.yaml", None, "is missing: it describes the unit, the municipalities and the agreements")
+        return None
+    path, node = sources.data["collaboration"]
+    ctx = s.Ctx(path, problems)
+    text = s.PerLanguage(codes)
+    shape = s.Fields(
+        unit=s.Fields(name=text, host=s.Id()),
+        municipalities=s.ListOf(s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner")), min_items=1),
+        agreements=s.ListOf(
+            s.Fields(
+                id=s.Id(),
+                parties=s.ListOf(s.Id(), min_items=2),
+                covers=s.PerLanguage(codes, multiline=True),
+                date=s.Field(s.Date(), required=False),
+                date_kind=s.Field(s.OneOf("signed", "announced", "in-force"), required=False, default="announced"),
+                source=s.Id(),
+            )
+        ),
+    )
+    data = shape.convert(node, ctx, "collaboration")
+    if data is s.INVALID:
+        return None
+    ids = [m["id"] for m in data["municipalities"]]
+    for m in data["municipalities"]:
+        if ids.count(m["id"]) > 1:
+            ctx.error(m.line, f"municipality id '{m['id']}' is used twice")
+    if data["unit"]["host"] not in ids:
+        ctx.error(data["unit"].line_of("host"), f"the host '{data['unit']['host']}' is not one of the municipalities ({', '.join(ids)})")
+    hosts = [m["id"] for m in data["municipalities"] if m["role"] == "host"]
+    if hosts != [data["unit"]["host"]]:
+        ctx.error(data["unit"].line_of("host"), "exactly one municipality has the role 'host', and it is the unit's host")
+    agreements = []
+    for a in data["agreements"]:
+        for party in a["parties"]:
+            if party not in ids:
+                ctx.error(a.line_of("parties"), f"unknown municipality '{party}' in the parties (known: {', '.join(ids)})")
+        source = _source_ref(ctx, a, "source", known_sources)
+        agreements.append(Agreement(a["id"], tuple(a["parties"]), dict(a["covers"]), a["date"], a["date_kind"], source))
+    return Collaboration(
+        unit_name=dict(data["unit"]["name"]),
+        host=data["unit"]["host"],
+        municipalities=tuple(Municipality(m["id"], dict(m["name"]), m["role"]) for m in data["municipalities"]),
+        agreements=tuple(agreements),
+    )
+
+
+def build_figures(sources: Sources, codes, known_sources, collaboration, problems) -> tuple:
+    if "staffing" not in sources.data:
+        if sources.missing("staffing"):
+            problems.error("data/staffing.yaml", None, "is missing: it holds the staffing figures")
+        return ()
+    path, node = sources.data["staffing"]
+    ctx = s.Ctx(path, problems)
+    text = s.PerLanguage(codes)
+    shape = s.Fields(
+        figures=s.ListOf(
+            s.Fields(
+                id=s.Id(),
+                label=text,
+                unit=text,
+                value=s.Field(s.Number(), required=False),
+                published=s.Field(s.Bool(), required=False, default=True),
+                as_of=s.Date(),
+                source=s.Id(),
+                municipality=s.Field(s.Id(), required=False),
+            ),
+            min_items=1,
+        ),
+        derived=s.Field(
+            s.ListOf(s.Fields(id=s.Id(), label=text, unit=text, total=s.Id(), minus=s.ListOf(s.Id(), min_items=1))),
+            required=False,
+            default=[],
+        ),
+    )
+    data = shape.convert(node, ctx, "staffing")
+    if data is s.INVALID:
+        return ()
+    municipality_ids = [m.id for m in collaboration.municipalities] if collaboration else []
+    figures = {}
+    for f in data["figures"]:
+        if f["id"] in figures:
+            ctx.error(f.line, f"figure id '{f['id']}' is used twice")
+        if f["published"] and f["value"] is None:
+            ctx.error(f.line, f"figure '{f['id']}' has no value; give one, or write 'published: false' if no source gives it")
+        if not f["published"] and f["value"] is not None:
+            ctx.error(f.line_of("value"), f"figure '{f['id']}' says 'published: false' but has a value")
+        if f["municipality"] and collaboration and f["municipality"] not in municipality_ids:
+            ctx.error(f.line_of("municipality"), f"unknown municipality '{f['municipality']}' (known: {', '.join(municipality_ids)})")
+        source = _source_ref(ctx, f, "source", known_sources)
+        figures[f["id"]] = (
+            Figure(f["id"], dict(f["label"]), dict(f["unit"]), f["value"] if f["published"] else None, f["as_of"], source, f["municipality"]),
+            f,
+        )
+    for d in data["derived"]:
+        parts = [d["total"], *d["minus"]]
+        missing = [p for p in parts if p not in figures]
+        if missing:
+            ctx.error(d.line, f"derived figure '{d['id']}' refers to unknown figure(s): {', '.join(missing)}")
+            continue
+        inputs = [figures[p][0] for p in parts]
+        if any(i.value is None for i in inputs):
+            ctx.error(d.line, f"derived figure '{d['id']}' is computed from a figure that is not published")
+            continue
+        value = inputs[0].value - sum((i.value for i in inputs[1:]), Decimal(0))
+        if value < 0:
+            ctx.error(d.line, f"derived figure '{d['id']}' comes out negative ({value}): the parts exceed the total")
+            continue
+        latest = max(inputs, key=lambda i: i.as_of)
+        figures[d["id"]] = (
+            Figure(d["id"], dict(d["label"]), dict(d["unit"]), value, latest.as_of, latest.source, None, (d["total"], tuple(d["minus"]))),
+            d,
+        )
+    return tuple(fig for fig, _ in figures.values())
+
+
+# --- pages ---------------------------------------------------------------------
+
+def _page_shape(section: str):
+    common = dict(
+        title=s.Text(),
+        slug=s.Field(s.Slug(), required=False),
+        translation_key=s.Field(s.Id(), required=False),
+        description=s.Field(s.Text(), required=False),
+    )
+    if section == "news":
+        return s.Fields(
+            **common,
+            date=s.Date(),
+            summary=s.Text(multiline=True),
+            municipalities=s.ListOf(s.Id(), min_items=1),
+            updated=s.Field(s.Date(), required=False),
+            source=s.Field(
+                s.Fields(publisher=s.Text(), title=s.Field(s.Text(), required=False), date=s.Field(s.Date(), required=False), url=s.Field(s.Url(), required=False)),
+                required=False,
+            ),
+        )
+    return s.Fields(
+        **common,
+        updated=s.Date(),
+        template=s.Field(s.Text(pattern=r"[a-z0-9_-]+\.html", hint="the name of a template in templates/, e.g. staffing.html"), required=False),
+    )
+
+
+def build_pages(sources: Sources, config: Config, collaboration, problems: Problems) -> list:
+    codes = [lang.code for lang in config.languages]
+    pages = []
+    by_stem = {}
+    municipality_ids = [m.id for m in collaboration.municipalities] if collaboration else None
+    for f in sources.content:
+        ctx = s.Ctx(f.path, problems)
+        if f.lang not in codes:
+            ctx.error(None, f"unknown language '{f.lang}' in the file name; the site's languages are {', '.join(codes)} (data/site.yaml)")
+            continue
+        if f.section not in SECTIONS:
+            ctx.error(None, f"unknown section '{f.section}'; content goes in content/pages/ or content/news/")
+            continue
+        front = s.convert(f.front, _page_shape(f.section), ctx, "front matter")
+        if front is s.INVALID:
+            continue
+        key = front["translation_key"] or f.stem
+        by_stem.setdefault((f.section, f.stem), []).append((f, key, front))
+        lang = config.language(f.lang)
+        slug = front["slug"] or f.stem
+        if f.section == "news":
+            for mid in front["municipalities"]:
+                if municipality_ids is not None and mid not in municipality_ids:
+                    ctx.error(front.line_of("municipalities"), f"unknown municipality '{mid}' (known: {', '.join(municipality_ids)})")
+            url = f"{lang.prefix}{config.sections['news'][lang.code]}/{slug}/"
+            template = "news_item.html"
+        else:
+            url = lang.prefix if slug == "index" else f"{lang.prefix}{slug}/"
+            template = front["template"] or "page.html"
+            if not (sources.templates and (sources.templates / template).is_file()):
+                ctx.error(front.line_of("template"), f"template '{template}' does not exist in templates/")
+                continue
+        meta = {k: v for k, v in front.items() if k not in ("title", "slug", "translation_key", "description", "date", "template")}
+        pages.append(
+            Page(
+                key=key, lang=f.lang, kind="news" if f.section == "news" else "page", url=url,
+                title=front["title"], template=template, source=f.path, body=f.body, body_line=f.body_line,
+                description=front["description"] or front.get("summary"), updated=front["updated"] or front.get("date"),
+                date=front.get("date"), meta=meta,
+            )
+        )
+    # Files that share a name pair up as translations; their keys must agree.
+    for (section, stem), group in by_stem.items():
+        keys = {key for _, key, _ in group}
+        if len(keys) > 1:
+            first, *rest = sorted(group, key=lambda g: g[0].path)
+            for f, key, front in rest:
+                problems.error(
+                    f.path, front.line_of("translation_key") if "translation_key" in f.front else None,
+                    f"its translation_key '{key}' disagrees with {first[0].path} ('{first[1]}'); files with one name are translations of each other",
+                )
+    # One key, one page per language.
+    seen = {}
+    for p in pages:
+        other = seen.setdefault((p.kind, p.key, p.lang), p)
+        if other is not p:
+            problems.error(p.source, None, f"is a second '{p.lang}' version of '{p.key}' (the first is {other.source})")
+    return pages
+
+
+def generated_pages(config: Config) -> list:
+    """Pages made by the build itself: the news lists and the 404 page."""
+    out = []
+    for lang in config.languages:
+        t = config.strings.get(lang.code, {})
+        out.append(Page(key="news", lang=lang.code, kind="news-list", url=f"{lang.prefix}{config.sections['news'][lang.code]}/",
+                        title=t.get("news.title", "News"), template="news_list.html"))
+    # One bilingual 404 at the root: static hosts serve /404.html for every missing URL.
+    t = config.strings.get(config.default.code, {})
+    out.append(Page(key="404", lang=config.default.code, kind="not-found", url="404.html",
+                    title=t.get("notfound.title", "404"), template="404.html"))
+    return out
+
+
+def check_urls(pages, static, problems: Problems):
+    owners = {}
+    for p in pages:
+        owner = p.source or f"the generated page '{p.key}' ({p.lang})"
+        if p.output in owners:
+            problems.error(p.source or "content", None, f"two pages on one URL /{p.url}: {owners[p.output]} and {owner}")
+        owners[p.output] = owner
+    for url_path, path in static:
+        if url_path in owners:
+            problems.error(f"static/{url_path}", None, f"a static file and a page on one URL /{url_path}: {owners[url_path]}")
+
+
+def check_references(config: Config, pages, problems: Problems):
+    keys = {(p.key, p.lang) for p in pages}
+    default = config.default.code
+    refs = [("nav", k) for k in config.nav] + [("footer", k) for k in config.footer]
+    refs += [("contact", config.contact), ("feedback", config.feedback.split("#")[0])]
+    if config.easy_read:
+        refs.append(("easy_read", config.easy_read))
+    for where, key in refs:
+        if (key, default) not in keys:
+            problems.error("data/site.yaml", None, f"{where} names the page '{key}', which has no '{default}' version in content/")
+
+
+def build(sources: Sources, problems: Problems) -> Site | None:
+    config = build_config(sources, problems)
+    if config is None:
+        return None
+    codes = tuple(lang.code for lang in config.languages)
+    known_sources = build_sources(sources, problems)
+    collaboration = build_collaboration(sources, codes, known_sources, problems)
+    figures = build_figures(sources, codes, known_sources, collaboration, problems)
+    pages = build_pages(sources, config, collaboration, problems) + generated_pages(config)
+    check_urls(pages, sources.static, problems)
+    check_references(config, pages, problems)
+    order = {lang.code: i for i, lang in enumerate(config.languages)}
+    pages.sort(key=lambda p: (order[p.lang], p.url))
+    return Site(
+        config=config,
+        pages=tuple(pages),
+        collaboration=collaboration,
+        figures=figures,
+        sources=tuple(known_sources.values()),
+        static=tuple(sorted(sources.static)),
+        templates=sources.templates,
+    )

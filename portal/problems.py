@@ -1,0 +1,60 @@
+"""Problems are values: a path, a line and a plain message.
+
+Every stage collects them instead of raising, so one run reports all of them
+together; `cli` alone turns them into an exit code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        prefix = "warning: " if self.severity == WARNING else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+@dataclass
+class Problems:
+    """A list of problems that a stage appends to and the next stage reads."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int | None, message: str) -> None:
+        self.items.append(Problem(path, line, message, ERROR))
+
+    def warn(self, path: str, line: int | None, message: str) -> None:
+        self.items.append(Problem(path, line, message, WARNING))
+
+    def extend(self, other: "Problems") -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == WARNING]
+
+    def sorted(self) -> list[Problem]:
+        # Dedupe: the same problem can be seen by two stages (e.g. check and build).
+        return sorted(set(self.items), key=lambda p: (p.path, p.line or 0, p.message))
+
+
+class BuildFailed(Exception):
+    """Raised by a stage that cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(f"{len(problems.errors)} error(s)")
+        self.problems = problems

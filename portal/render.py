@@ -1,0 +1,192 @@
+"""Stage 3, render: every page of the Site through its Jinja template.
+
+Templates get a read-only view: the page, its translations, the site's data,
+and a few helpers (`t` for interface strings, `url` for links, `number` and
+`date` for localized figures). Autoescaping is on and undefined names fail, so
+a typo in a template is an error naming the template and its line.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import formatting, markup
+from .model import Page, Site
+from .problems import Problems
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # inside the output folder, forward slashes
+    data: bytes | None = None
+    copy_from: Path | None = None  # a static file copied as it is
+
+
+class StringMissing(Exception):
+    pass
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates.resolve())),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+    )
+    env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
+    env.filters.update(number=_number, date=_date, isodate=formatting.iso)
+    return env
+
+
+# --- helpers the templates call; they read the page's language from the context ---
+
+@jinja2.pass_context
+def _t(ctx, key: str, **values) -> str:
+    strings = ctx["site"].config.strings.get(ctx["lang"].code, {})
+    if key not in strings:
+        raise StringMissing(f"the interface string '{key}' is not in data/i18n/{ctx['lang'].code}.yaml")
+    text = strings[key]
+    return text.format(**values) if values else text
+
+
+@jinja2.pass_context
+def _url(ctx, target) -> str:
+    """The path of a page (or a site path) under the base URL, for href/src."""
+    path = target.url if isinstance(target, Page) else str(target).lstrip("/")
+    return ctx["site"].config.base_path + path
+
+
+@jinja2.pass_context
+def _abs_url(ctx, target) -> str:
+    path = target.url if isinstance(target, Page) else str(target).lstrip("/")
+    return ctx["site"].config.base_url + path
+
+
+@jinja2.pass_context
+def _page_url(ctx, key: str) -> str:
+    """Link to the page with translation key `key` in this language (or the default one)."""
+    site, lang = ctx["site"], ctx["lang"].code
+    anchor = ""
+    if "#" in key:
+        key, anchor = key.split("#", 1)
+        anchor = "#" + anchor
+    page = site.page(key, lang) or site.page(key, site.config.default.code)
+    if page is None:
+        raise StringMissing(f"no page with the key '{key}'")
+    return site.config.base_path + page.url + anchor
+
+
+@jinja2.pass_context
+def _asset(ctx, path: str) -> str:
+    return ctx["site"].config.base_path + path.lstrip("/")
+
+
+@jinja2.pass_context
+def _number(ctx, value) -> str:
+    return formatting.number(value, ctx["lang"].locale)
+
+
+@jinja2.pass_context
+def _date(ctx, value) -> str:
+    return formatting.date(value, ctx["lang"].locale)
+
+
+# --- rendering ---------------------------------------------------------------------
+
+def _template_location(exc: BaseException, templates: Path):
+    """(repository path, line) of the innermost template frame in a traceback."""
+    found = None
+    root = str(templates.resolve())
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(root):
+            found = (frame.filename, frame.lineno)
+    if found is None:
+        return None, None
+    name = Path(found[0]).resolve().relative_to(templates.resolve().parent).as_posix()
+    return name, found[1]
+
+
+def _content_html(site: Site, page: Page, problems: Problems) -> Markup:
+    if not page.body.strip():
+        return Markup("")
+    by_source = {p.source: p.url for p in site.pages if p.source}
+    fragment = markup.to_html(page.body)
+    fragment, missing = markup.rewrite_links(fragment, page.source, by_source.get, site.config.base_path)
+    for target in missing:
+        line = markup.first_line_with(page.body, target)
+        problems.error(page.source, None if line is None else page.body_line + line - 1, f"links to '{target}', which is not a content file")
+    return Markup(fragment)
+
+
+class TemplateFailure(Exception):
+    """A template failed for one page; `render` reports each distinct failure once."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+def render_page(env: jinja2.Environment, site: Site, page: Page, problems: Problems) -> Output:
+    """One page's HTML. Content problems go to `problems`; a template error raises TemplateFailure."""
+    lang = site.config.language(page.lang)
+    context = {
+        "site": site,
+        "page": page,
+        "lang": lang,
+        "content": _content_html(site, page, problems),
+        "translations": {code: p for code, p in site.translations(page).items() if code != page.lang},
+    }
+    try:
+        html = env.get_template(page.template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateFailure(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}") from None
+    except RecursionError as exc:
+        path, line = _template_location(exc, site.templates)
+        raise TemplateFailure(path or f"templates/{page.template}", line, "a template includes or extends itself") from None
+    except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
+        path, line = _template_location(exc, site.templates)
+        known = isinstance(exc, (jinja2.UndefinedError, StringMissing))
+        message = str(exc) if known else f"{type(exc).__name__}: {exc}"
+        raise TemplateFailure(path or f"templates/{page.template}", line, message) from None
+    return Output(page.output, html.encode("utf-8"))
+
+
+def _syntax_path(exc: jinja2.TemplateSyntaxError, templates: Path) -> str:
+    if exc.filename:
+        return Path(exc.filename).resolve().relative_to(templates.resolve().parent).as_posix()
+    return f"templates/{exc.name}"
+
+
+def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> None:
+    """Compile every template once, so a syntax error in any of them is found."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}")
+
+
+def render(site: Site, problems: Problems) -> list[Output]:
+    env = environment(site.templates)
+    check_templates(env, site, problems)
+    if problems.errors:
+        return []
+    outputs = []
+    failures = {}  # one template mistake breaks many pages: report it once
+    for page in site.pages:
+        try:
+            outputs.append(render_page(env, site, page, problems))
+        except TemplateFailure as exc:
+            failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
+    for (path, line, message), pages in failures.items():
+        others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
+        problems.error(path, line, f"{message} (rendering {pages[0]}{others})")
+    outputs += [Output(url_path, copy_from=path) for url_path, path in site.static]
+    return outputs

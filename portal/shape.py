@@ -1,0 +1,260 @@
+"""Declared shapes for data files and front matter.
+
+A shape turns the located values of `yamlnodes` into Python values (str, Decimal,
+date, bool, dicts of those) and reports every mismatch as a problem at the
+line where the value stands. Unknown keys are errors too: a typo such as
+`titel:` should not be silently ignored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from .problems import Problems
+from .yamlnodes import Mapping, Scalar, Sequence
+
+INVALID = object()  # returned where a value could not be converted
+
+
+class Ctx:
+    """Where values come from (a repository-relative path) and where problems go."""
+
+    def __init__(self, path: str, problems: Problems):
+        self.path = path
+        self.problems = problems
+
+    def error(self, line, message):
+        self.problems.error(self.path, line, message)
+
+
+def _line(node, fallback=None):
+    return getattr(node, "line", fallback)
+
+
+def _describe(node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping (key: value)"
+    if isinstance(node, Sequence):
+        return "a list"
+    if node is None:
+        return "nothing"
+    return f"'{node}'"
+
+
+class Shape:
+    def convert(self, node, ctx: Ctx, name: str):
+        raise NotImplementedError
+
+
+class Text(Shape):
+    """A single line of text (or several with multiline=True)."""
+
+    def __init__(self, multiline: bool = False, pattern: str | None = None, hint: str = ""):
+        self.multiline = multiline
+        self.pattern = re.compile(pattern) if pattern else None
+        self.hint = hint
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Scalar) or node.is_null:
+            ctx.error(_line(node), f"'{name}' should be text, not {_describe(node)}")
+            return INVALID
+        value = str(node).strip()
+        if not value:
+            ctx.error(node.line, f"'{name}' is empty")
+            return INVALID
+        if "\x00" in value:
+            ctx.error(node.line, f"'{name}' contains a NUL character")
+            return INVALID
+        if not self.multiline and "\n" in value:
+            ctx.error(node.line, f"'{name}' should be a single line")
+            return INVALID
+        if self.pattern and not self.pattern.fullmatch(value):
+            ctx.error(node.line, f"'{name}' is '{value}': {self.hint}")
+            return INVALID
+        return value
+
+
+class Id(Text):
+    def __init__(self):
+        super().__init__(
+            pattern=r"[a-z0-9]+(?:[-_][a-z0-9]+)*",
+            hint="use lower-case letters a-z, digits and hyphens",
+        )
+
+
+class Slug(Text):
+    """A URL segment: refuses `..`, slashes, backslashes and anything that could escape."""
+
+    def __init__(self):
+        super().__init__(
+            pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*",
+            hint="a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)",
+        )
+
+
+class Url(Text):
+    def __init__(self):
+        super().__init__(
+            pattern=r"https?://[^\s<>\"'\\]+",
+            hint="write a full address starting with https:// or http://",
+        )
+
+
+class Number(Shape):
+    """An exact decimal (4.7, 1.135): read from the text as written, never a float."""
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Scalar) or node.is_null:
+            ctx.error(_line(node), f"'{name}' should be a number, not {_describe(node)}")
+            return INVALID
+        text = str(node).strip()
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            hint = " (write decimals with a point: 4.7)" if "," in text else ""
+            ctx.error(node.line, f"'{name}' should be a number, not '{text}'{hint}")
+            return INVALID
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern rules this out
+            ctx.error(node.line, f"'{name}' should be a number, not '{text}'")
+            return INVALID
+
+
+class Date(Shape):
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Scalar) or node.is_null:
+            ctx.error(_line(node), f"'{name}' should be a date (YYYY-MM-DD), not {_describe(node)}")
+            return INVALID
+        text = str(node).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            ctx.error(node.line, f"'{name}' should be a date written YYYY-MM-DD, not '{text}'")
+            return INVALID
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            ctx.error(node.line, f"'{name}' is '{text}', which is not a real date")
+            return INVALID
+
+
+class Bool(Shape):
+    def convert(self, node, ctx, name):
+        text = str(node).strip().lower() if isinstance(node, Scalar) else None
+        if text in ("true", "false"):
+            return text == "true"
+        ctx.error(_line(node), f"'{name}' should be true or false, not {_describe(node)}")
+        return INVALID
+
+
+class OneOf(Text):
+    def __init__(self, *choices: str):
+        super().__init__()
+        self.choices = choices
+
+    def convert(self, node, ctx, name):
+        value = super().convert(node, ctx, name)
+        if value is INVALID:
+            return INVALID
+        if value not in self.choices:
+            ctx.error(node.line, f"'{name}' is '{value}'; it should be one of: {', '.join(self.choices)}")
+            return INVALID
+        return value
+
+
+class ListOf(Shape):
+    def __init__(self, item: Shape, min_items: int = 0):
+        self.item = item
+        self.min_items = min_items
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Sequence):
+            ctx.error(_line(node), f"'{name}' should be a list, not {_describe(node)}")
+            return INVALID
+        if len(node) < self.min_items:
+            ctx.error(node.line, f"'{name}' needs at least {self.min_items} item(s)")
+            return INVALID
+        out = [self.item.convert(item, ctx, f"{name}[{i + 1}]") for i, item in enumerate(node)]
+        return INVALID if any(v is INVALID for v in out) else out
+
+
+class Record(dict):
+    """A converted mapping that still knows where it and each key stood."""
+
+    line: int
+    lines: dict
+
+    def line_of(self, key):
+        return self.lines.get(key, self.line)
+
+
+class Field:
+    def __init__(self, shape: Shape, required: bool = True, default=None):
+        self.shape = shape
+        self.required = required
+        self.default = default
+
+
+class Fields(Shape):
+    """A mapping with declared keys."""
+
+    def __init__(self, **fields: Field | Shape):
+        self.fields = {k: f if isinstance(f, Field) else Field(f) for k, f in fields.items()}
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Mapping):
+            ctx.error(_line(node), f"'{name}' should be a mapping (key: value), not {_describe(node)}")
+            return INVALID
+        out = Record()
+        out.line = node.line
+        out.lines = dict(node.lines)
+        ok = True
+        for key in node:
+            if key not in self.fields:
+                known = ", ".join(self.fields)
+                ctx.error(node.line_of(key), f"unknown key '{key}' in '{name}' (known keys: {known})")
+                ok = False
+        for key, spec in self.fields.items():
+            if key not in node or (isinstance(node[key], Scalar) and node[key].is_null and not spec.required):
+                if spec.required:
+                    ctx.error(node.line, f"'{name}' is missing the required key '{key}'")
+                    ok = False
+                else:
+                    out[key] = spec.default
+                continue
+            value = spec.shape.convert(node[key], ctx, key)
+            ok = ok and value is not INVALID
+            out[key] = value
+        return out if ok else INVALID
+
+
+class PerLanguage(Shape):
+    """Text given once per site language: {sv: …, en: …}."""
+
+    def __init__(self, languages: tuple[str, ...], multiline: bool = False):
+        self.languages = languages
+        self.text = Text(multiline=multiline)
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Mapping):
+            ctx.error(_line(node), f"'{name}' should give the text per language ({', '.join(self.languages)}), not {_describe(node)}")
+            return INVALID
+        out = Record()
+        out.line = node.line
+        out.lines = dict(node.lines)
+        ok = True
+        for key in node:
+            if key not in self.languages:
+                ctx.error(node.line_of(key), f"'{name}' has text in '{key}', which is not a site language ({', '.join(self.languages)})")
+                ok = False
+        for lang in self.languages:
+            if lang not in node:
+                ctx.error(node.line, f"'{name}' has no text in '{lang}'")
+                ok = False
+                continue
+            value = self.text.convert(node[lang], ctx, f"{name}.{lang}")
+            ok = ok and value is not INVALID
+            out[lang] = value
+        return out if ok else INVALID
+
+
+def convert(node, shape: Shape, ctx: Ctx, name: str = "file"):
+    return shape.convert(node, ctx, name)

@@ -1,0 +1,99 @@
+"""Stage 4, write: put the rendered outputs on disk, all or nothing.
+
+The site is written into a fresh folder beside the target and swapped in only
+when every file is written, so a failed or killed build leaves the previous
+site exactly as it was. A folder that was not made by this tool is never
+replaced: `--out content` must not wipe an editor's work.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .problems import Problems
+from .render import Output
+
+MARKER = ".portal-site"  # marks a folder this tool made and may replace
+_TMP_PREFIX = ".portal-tmp-"
+
+
+def safe_relative(path: str) -> bool:
+    """True if path stays inside the output folder."""
+    if not path or "\\" in path or "\x00" in path:
+        return False
+    p = PurePosixPath(path)
+    return not p.is_absolute() and ".." not in p.parts
+
+
+def check_target(out: Path, problems: Problems) -> None:
+    if out.exists() and not out.is_dir():
+        problems.error(str(out), None, "the output path is a file, not a folder")
+    elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        problems.error(str(out), None, "refusing to replace this folder: it is not empty and was not made by build.py")
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove temporary folders that a killed build left beside the output."""
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        return
+    for child in parent.iterdir():
+        if child.name.startswith(_TMP_PREFIX + out.name + "-"):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def write(outputs: list[Output], out: Path, problems: Problems) -> None:
+    out = Path(out)
+    check_target(out, problems)
+    for o in outputs:
+        if not safe_relative(o.path):
+            problems.error(o.path, None, "would be written outside the output folder; refused")
+    if problems.errors:
+        return
+    out.resolve().parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{out.name}-", dir=out.resolve().parent))
+    try:
+        for o in outputs:
+            target = tmp / o.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if o.copy_from is not None:
+                shutil.copyfile(o.copy_from, target)
+            else:
+                target.write_bytes(o.data)
+        (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
+        swap(tmp, out.resolve())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # after a swap this holds the old site
+
+
+_RENAME_EXCHANGE = 2
+
+
+def swap(new: Path, out: Path) -> None:
+    """Make `new` the output folder in one step; `new` then holds the old one."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        return
+    # No atomic exchange here (not Linux): two renames, with a tiny window.
+    old = new.with_name(new.name + "-old")
+    os.rename(out, old)
+    os.rename(new, out)
+    os.rename(old, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0

@@ -1,0 +1,43 @@
+"""Fixtures: the real portal copied to a temporary folder, and a way to run build.py."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SITE_DIRS = ("content", "data", "templates", "static")
+
+
+def copy_portal(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SITE_DIRS:
+        shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+def run_build(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run build.py as an editor would, from the site's top folder."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *args],
+        cwd=root, capture_output=True, text=True, timeout=timeout,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"},
+    )
+
+
+@pytest.fixture
+def portal(tmp_path) -> Path:
+    """A fresh copy of the real portal that a test may change."""
+    return copy_portal(tmp_path / "portal")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The real portal, built once for the whole session; read it, don't change it."""
+    root = copy_portal(tmp_path_factory.mktemp("built") / "portal")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "_site"

@@ -1,0 +1,133 @@
+"""The real portal, built end to end: what a citizen reads in Swedish and English."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from htmlview import read
+
+SV_PAGES = ["index.html", "om-samverkan/index.html", "enheten/index.html", "nyheter/index.html",
+            "nyheter/odeshog-ansluter/index.html", "kontakt/index.html", "tillganglighet/index.html",
+            "om-webbplatsen/index.html", "lattlast/index.html"]
+EN_PAGES = ["en/index.html", "en/about-the-collaboration/index.html", "en/the-unit-and-its-staffing/index.html",
+            "en/news/index.html", "en/news/odeshog-joins-the-collaboration/index.html", "en/contact/index.html",
+            "en/accessibility/index.html", "en/about-this-website/index.html"]
+
+
+@pytest.mark.parametrize("path", SV_PAGES)
+def test_swedish_pages_exist_and_say_they_are_swedish(built, path):
+    page = read(built / path)
+    assert page.lang == "sv"
+    assert page.headings and page.headings[0][0] == 1
+
+
+@pytest.mark.parametrize("path", EN_PAGES)
+def test_english_pages_exist_and_say_they_are_english(built, path):
+    page = read(built / path)
+    assert page.lang == "en"
+    assert page.headings and page.headings[0][0] == 1
+
+
+@pytest.mark.parametrize("sv, en", list(zip(SV_PAGES[:8], EN_PAGES)))
+def test_each_page_links_to_its_translation_and_back(built, sv, en):
+    sv_page, en_page = read(built / sv), read(built / en)
+    to_en = sv_page.link_to("English")
+    assert to_en.attrs.get("lang") == "en" and to_en.attrs.get("hreflang") == "en"
+    assert to_en.href == "/" + en.removesuffix("index.html")
+    assert en_page.link_to("Svenska").href == "/" + sv.removesuffix("index.html")
+    alternates = {link["hreflang"]: link["href"] for link in sv_page.head_links if link.get("rel") == "alternate" and "hreflang" in link}
+    assert alternates["en"].endswith("/" + en.removesuffix("index.html"))
+
+
+def test_a_page_without_translation_says_so(built):
+    page = read(built / "lattlast/index.html")
+    assert "finns inte på engelska" in page.text
+    assert page.link_to("English").href == "/en/"
+
+
+def test_staffing_figures_are_localized_and_sourced(built):
+    sv = read(built / "enheten/index.html")
+    en = read(built / "en/the-unit-and-its-staffing/index.html")
+    assert "4,7 heltidstjänster" in sv.text and "1,135 heltidstjänster" in sv.text
+    assert "4.7 full-time posts" in en.text and "1.135 full-time posts" in en.text
+    assert "26 september 2019" in sv.text and "26 September 2019" in en.text
+    # Mjölby's and Boxholm's shares are not in the source: shown as such, never invented.
+    assert sv.text.count("inte publicerat") >= 2 and en.text.count("not published") >= 2
+    # The share not paid by Ödeshög is computed by the build and marked as derived.
+    assert "3,565 heltidstjänster" in sv.text and "beräknat" in sv.text
+    assert "3.565 full-time posts" in en.text and "derived" in en.text
+    assert "Nytt samarbete ska göra kommunerna tryggare" in sv.text
+    assert "Ödeshögs kommun" in en.text  # the publisher of the source
+
+
+def test_undated_agreement_is_shown_as_undated(built):
+    sv = read(built / "om-samverkan/index.html")
+    en = read(built / "en/about-the-collaboration/index.html")
+    assert "odaterat" in sv.text and "undated" in en.text
+    assert "26 september 2019" in sv.text
+
+
+@pytest.mark.parametrize("path", SV_PAGES + EN_PAGES + ["404.html"])
+def test_every_page_has_the_footer_routes(built, path):
+    page = read(built / path)
+    texts = {link.text for link in page.links}
+    if page.lang == "sv":
+        assert {"Kontakta oss", "Tyck till", "Tillgänglighetsredogörelse", "Om webbplatsen"} <= texts
+        assert "Ansvarig för innehållet: Mjölby kommun" in page.text
+    else:
+        assert {"Contact us", "Give feedback", "Accessibility statement", "About this website"} <= texts
+        assert "Responsible for the content: Mjölby Municipality" in page.text
+
+
+@pytest.mark.parametrize("path", [p for p in SV_PAGES if p != "lattlast/index.html"])
+def test_every_swedish_page_links_to_easy_to_read(built, path):
+    assert read(built / path).link_to("Lättläst").href == "/lattlast/"
+
+
+@pytest.mark.parametrize("path", SV_PAGES + EN_PAGES)
+def test_no_resource_comes_from_another_host(built, path):
+    page = read(built / path)
+    for link in page.head_links:
+        if link.get("rel") in ("stylesheet", "icon"):
+            assert link["href"].startswith("/"), link
+    for img in page.images:
+        assert img["src"].startswith("/")
+    assert page.scripts == []
+    csp = page.meta("http-equiv", "Content-Security-Policy")
+    assert csp and "default-src 'self'" in csp["content"]
+
+
+def test_no_swedish_left_in_the_english_interface(built):
+    swedish_words = re.compile(r"\b(och|Nyheter|Startsida|Senast uppdaterad|Kontakta|Tyck till|Källa|inte publicerat)\b")
+    for path in EN_PAGES:
+        page = read(built / path)
+        interface = " ".join(link.text for link in page.links) + " " + page.title
+        assert not swedish_words.search(interface), (path, swedish_words.search(interface))
+
+
+def test_content_pages_show_last_updated(built):
+    assert "Senast uppdaterad: 24 november 2026" in read(built / "om-samverkan/index.html").text
+    assert "Last updated: 24 November 2026" in read(built / "en/about-the-collaboration/index.html").text
+
+
+def test_accessibility_statement_has_the_items_digg_requires(built):
+    page = read(built / "tillganglighet/index.html")
+    for words in ["Mjölby kommun står bakom", "lagen om tillgänglighet till digital offentlig service",
+                  "helt förenlig", "Innehåll som inte är tillgängligt", "Hur vi testat", "självskattning",
+                  "Senaste bedömningen gjordes", "uppdaterades senast", "Tillsyn"]:
+        assert words in page.text, words
+    assert any(link.href == "https://www.digg.se/tdosanmalan" for link in page.links)
+    assert page.link_to("tyck till och meddela oss").href == "/kontakt/#feedback"
+
+
+def test_404_speaks_both_languages_and_links_home(built):
+    page = read(built / "404.html")
+    assert "Sidan finns inte" in page.text and "Page not found" in page.text
+    hrefs = {link.href for link in page.links}
+    assert {"/", "/en/"} <= hrefs
+
+
+def test_links_between_content_files_become_urls(built):
+    page = read(built / "om-samverkan/index.html")
+    assert page.link_to("Enheten och bemanningen").href == "/enheten/"
