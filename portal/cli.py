@@ -6,6 +6,7 @@ Exit 0: done. Exit 1: the content or data is wrong (every problem printed as
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +41,19 @@ def summary(result: pipeline.Result, out: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - editors get a sentence, not a traceback
+        if os.environ.get("PORTAL_DEBUG"):
+            raise
+        print(f"build.py: internal error ({type(exc).__name__}: {exc}). This is a fault in the portal's code, "
+              "not in your content; please report it. Set PORTAL_DEBUG=1 to see the details.", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+def run(argv: list[str] | None) -> int:
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse prints its own message

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load, model, render, write
+from . import links, load, model, render, write
 from .problems import Problems
 
 
@@ -27,6 +27,7 @@ class Result:
     site: model.Site | None = None
     outputs: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    external_links: list = field(default_factory=list)
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -50,12 +51,25 @@ def check(options: Options) -> Result:
     """Everything a build does except writing."""
     result = Result(Problems())
     site = make_site(options, result)
+    result.site = site
     if site is not None:
         started = time.perf_counter()
         result.outputs = render.render(site, result.problems)
         result.timings["render"] = time.perf_counter() - started
-    result.site = site
+        check_links(result)
     return result
+
+
+def check_links(result: Result) -> None:
+    """A broken internal link is an error: it would reach citizens as a 404."""
+    if result.problems.errors:
+        return
+    report = links.check(result.outputs, result.site.config.base_url)
+    sources = {p.output: p.source for p in result.site.pages}
+    for page, target, reason in report.broken:
+        where = sources.get(page) or f"_site/{page}"
+        result.problems.error(where, None, f"broken link to '{target}' (on /{page}): {reason}")
+    result.external_links = sorted(report.external)
 
 
 def build(options: Options) -> Result:

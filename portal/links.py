@@ -1,0 +1,81 @@
+"""Every internal link of the built site resolves: href, src and #anchor.
+
+Runs over the rendered outputs (before anything is written), so `check`,
+`build` and the tests all use the same checker. External links are listed,
+never fetched: the build must not depend on the network.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from .render import Output
+
+LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"), ("area", "href")}
+
+
+@dataclass
+class LinkReport:
+    broken: list = field(default_factory=list)  # (page path, target, reason)
+    external: set = field(default_factory=set)  # absolute URLs to other hosts
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if (tag, name) in LINK_ATTRS and value is not None:
+                self.links.append(value)
+            if tag == "a" and name == "name" and value:
+                self.ids.add(value)
+
+
+def _parse(data: bytes) -> _Collector:
+    collector = _Collector()
+    collector.feed(data.decode("utf-8", errors="replace"))
+    collector.close()
+    return collector
+
+
+def check(outputs: list[Output], base_url: str) -> LinkReport:
+    base = urlsplit(base_url)
+    files = {o.path for o in outputs}
+    pages = {o.path: _parse(o.data) for o in outputs if o.path.endswith(".html") and o.data is not None}
+    report = LinkReport()
+    for path, page in sorted(pages.items()):
+        page_url = base.path + ("" if path == "index.html" else path.removesuffix("index.html"))
+        for raw in page.links:
+            target = urlsplit(raw)
+            if target.scheme in ("mailto", "tel"):
+                continue
+            if target.scheme or target.netloc:
+                if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+                    report.external.add(raw)
+                    continue
+            link_path = unquote(target.path)
+            if not link_path:  # "#anchor" on this page
+                resolved = path
+            else:
+                absolute = link_path if link_path.startswith("/") else posixpath.join(posixpath.dirname(page_url) + "/", link_path)
+                normal = posixpath.normpath(absolute)
+                absolute = normal + "/" if absolute.endswith("/") and not normal.endswith("/") else normal
+                if not absolute.startswith(base.path):
+                    report.broken.append((path, raw, f"leaves the site's base path {base.path}"))
+                    continue
+                inside = absolute[len(base.path):]
+                resolved = inside + "index.html" if inside == "" or inside.endswith("/") else inside
+                if resolved not in files and resolved + "/index.html" in files:
+                    resolved += "/index.html"
+            if resolved not in files:
+                report.broken.append((path, raw, "no such page or file"))
+                continue
+            if target.fragment and resolved in pages and unquote(target.fragment) not in pages[resolved].ids:
+                report.broken.append((path, raw, f"no element with id '{unquote(target.fragment)}' on that page"))
+    return report
