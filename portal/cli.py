@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import pipeline
+from . import clock, pipeline
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -20,12 +20,16 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Build the safety and security portal of Mjölby, Boxholm and Ödeshög.",
     )
-    p.add_argument("command", nargs="?", default="build", choices=["build", "serve", "check"],
-                   help="build (default): write the site; serve: preview with live reload; check: validate, write nothing")
+    p.add_argument("command", nargs="?", default="build", choices=["build", "serve", "check", "new"],
+                   help="build (default): write the site; serve: preview with live reload; check: validate, write nothing; "
+                        "new news TITLE: start a news item in every language")
+    p.add_argument("what", nargs="*", help=argparse.SUPPRESS)  # new: the kind and the title
     p.add_argument("--out", default="_site", help="output folder (default: _site)")
     p.add_argument("--base-url", help="public address of the site, e.g. https://example.org/trygghet/ (default: data/site.yaml)")
     p.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
     p.add_argument("--host", default="127.0.0.1", help="address serve listens on (default: 127.0.0.1)")
+    p.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time (default: SOURCE_DATE_EPOCH, else today)")
+    p.add_argument("--drafts", action="store_true", help="also build drafts and items dated after now, marked as such (serve always does)")
     return p
 
 
@@ -55,11 +59,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(argv: list[str] | None) -> int:
     try:
-        args = parser().parse_args(argv)
+        args = parser().parse_intermixed_args(argv)
     except SystemExit as exc:  # argparse prints its own message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     root = Path.cwd()  # the repository: build.py runs from its top folder
-    options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url)
+    if args.command != "new" and args.what:
+        print(f"build.py: unexpected argument(s) after '{args.command}': {' '.join(args.what)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        today = clock.today(args.now)
+    except clock.BadNow as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "new":
+        return new(root, args.what, today)
+    options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url, now=today, drafts=args.drafts)
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
         print(f"build.py: --base-url should start with http:// or https://, not '{args.base_url}'", file=sys.stderr)
         return EXIT_USAGE
@@ -80,4 +94,20 @@ def run(argv: list[str] | None) -> int:
         print(summary(result, options.out))
     else:
         print(f"No errors in {len(result.outputs)} files.")
+    return EXIT_OK
+
+
+def new(root: Path, what: list[str], today) -> int:
+    from . import scaffold
+
+    if len(what) != 2 or what[0] not in scaffold.KINDS:
+        print('build.py: usage: python build.py new news "Title of the item"', file=sys.stderr)
+        return EXIT_USAGE
+    written, error = scaffold.new_news(root, what[1], today)
+    if error:
+        print(f"build.py new: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    for path in written:
+        print(f"Wrote {path.relative_to(root).as_posix()}")
+    print("Both files say 'draft: true': write the text in each language, then remove that line to publish.")
     return EXIT_OK

@@ -29,6 +29,13 @@ class Language:
 
 
 @dataclass(frozen=True)
+class NewsSettings:
+    page_size: int  # items per page of the news list
+    feed_namespace: str  # a fixed UUID: every feed and entry id derives from it, never from URL or title
+    paths: dict  # "page"/"archive"/"municipality" -> {lang: URL word under the news section}
+
+
+@dataclass(frozen=True)
 class Config:
     base_url: str  # absolute, ends with "/"
     languages: tuple  # Language, default first
@@ -40,6 +47,7 @@ class Config:
     responsible: dict  # lang -> who is responsible for the content
     sections: dict  # section -> {lang: url segment}
     strings: dict  # lang -> {key: text}
+    news: NewsSettings | None = None
 
     @property
     def base_path(self) -> str:
@@ -57,7 +65,7 @@ class Config:
 class Page:
     key: str  # translation key: the same for a page in every language
     lang: str
-    kind: str  # "page", "news", "news-list", "not-found"
+    kind: str  # "page", "news", "news-list", "news-archive", "news-year", "news-municipality", "not-found"
     url: str  # path inside the site: "", "en/about/", "404.html"
     title: str
     template: str
@@ -68,6 +76,7 @@ class Page:
     updated: dt.date | None = None
     date: dt.date | None = None
     meta: dict = field(default_factory=dict)  # the rest of the front matter
+    status: str = "published"  # or "draft", "scheduled" (dated after the build's now): see publishing.py
 
     @property
     def output(self) -> str:
@@ -100,6 +109,7 @@ class Municipality:
     id: str
     name: dict
     role: str  # "host" or "partner"
+    place: str | None = None  # the place name alone, "Ödeshög", for "Nyheter om Ödeshög"
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,11 @@ def _site_shape(codes):
         easy_read=s.Field(s.Id(), required=False),
         responsible=s.PerLanguage(codes),
         sections=s.Fields(news=s.PerLanguage(codes)),
+        news=s.Fields(
+            page_size=s.Number(),
+            feed_namespace=s.Text(pattern=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", hint="a UUID such as 6f1c0d2e-…; never change it once feeds are public"),
+            paths=s.Fields(page=s.PerLanguage(codes), archive=s.PerLanguage(codes), municipality=s.PerLanguage(codes)),
+        ),
     )
 
 
@@ -213,6 +228,10 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         for i, lang in enumerate(conf["languages"])
     )
     base_url = conf["base_url"] if conf["base_url"].endswith("/") else conf["base_url"] + "/"
+    news = conf["news"]
+    if news["page_size"] != int(news["page_size"]) or news["page_size"] < 1:
+        ctx.error(news.line_of("page_size"), f"'page_size' should be a whole number of at least 1, not {news['page_size']}")
+        return None
 
     strings = {}
     string_lines = {}
@@ -246,6 +265,7 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         responsible=dict(conf["responsible"]),
         sections={"news": dict(conf["sections"]["news"])},
         strings=strings,
+        news=NewsSettings(int(news["page_size"]), news["feed_namespace"], {k: dict(v) for k, v in news["paths"].items()}),
     )
 
 
@@ -296,7 +316,7 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     text = s.PerLanguage(codes)
     shape = s.Fields(
         unit=s.Fields(name=text, host=s.Id()),
-        municipalities=s.ListOf(s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner")), min_items=1),
+        municipalities=s.ListOf(s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner"), place=s.Field(s.Text(), required=False)), min_items=1),
         agreements=s.ListOf(
             s.Fields(
                 id=s.Id(),
@@ -330,7 +350,7 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     return Collaboration(
         unit_name=dict(data["unit"]["name"]),
         host=data["unit"]["host"],
-        municipalities=tuple(Municipality(m["id"], dict(m["name"]), m["role"]) for m in data["municipalities"]),
+        municipalities=tuple(Municipality(m["id"], dict(m["name"]), m["role"], m["place"]) for m in data["municipalities"]),
         agreements=tuple(agreements),
     )
 
@@ -420,6 +440,7 @@ def _page_shape(section: str):
             summary=s.Text(multiline=True),
             municipalities=s.ListOf(s.Id(), min_items=1),
             updated=s.Field(s.Date(), required=False),
+            draft=s.Field(s.Bool(), required=False, default=False),
             source=s.Field(
                 s.Fields(publisher=s.Text(), title=s.Field(s.Text(), required=False), date=s.Field(s.Date(), required=False), url=s.Field(s.Url(), required=False)),
                 required=False,

@@ -6,11 +6,12 @@ written unless every stage before `write` succeeded.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import links, load, model, render, write
+from . import clock, feeds, links, lists, load, model, publishing, render, sitemap, write
 from .problems import Problems
 
 
@@ -19,6 +20,8 @@ class Options:
     root: Path
     out: Path | None = None
     base_url: str | None = None
+    now: dt.date | None = None  # the build's date; None: SOURCE_DATE_EPOCH or the clock (clock.py)
+    drafts: bool = False  # include drafts and items dated after now (a preview)
 
 
 @dataclass
@@ -28,10 +31,11 @@ class Result:
     outputs: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     external_links: list = field(default_factory=list)
+    public_site: model.Site | None = None  # the site as published, even when previewing drafts
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
-    """load → model, with the command line's base URL applied."""
+    """load → model → publish (drafts, scheduled items) → news lists, with the command line's base URL applied."""
     started = time.perf_counter()
     sources, problems = load.load(options.root)
     result.problems.extend(problems)
@@ -44,7 +48,15 @@ def make_site(options: Options, result: Result) -> model.Site | None:
     if options.base_url:
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
-    return site
+    today = options.now or clock.today()
+    if options.drafts:
+        # A preview shows drafts and scheduled items; its feeds and sitemap still describe the
+        # published site (a subset of the preview, so its URL problems are the preview's too).
+        result.public_site = lists.add(publishing.select(site, today, False), Problems())
+        site = lists.add(publishing.select(site, today, True), result.problems)
+    else:
+        site = result.public_site = lists.add(publishing.select(site, today, False), result.problems)
+    return None if result.problems.errors else site
 
 
 def check(options: Options) -> Result:
@@ -55,6 +67,8 @@ def check(options: Options) -> Result:
     if site is not None:
         started = time.perf_counter()
         result.outputs = render.render(site, result.problems)
+        if not result.problems.errors:
+            result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
         result.timings["render"] = time.perf_counter() - started
         check_links(result)
     return result

@@ -28,7 +28,7 @@ def rebuild(options: pipeline.Options) -> bool:
 
 def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     # Links must point at the preview, not at the public address.
-    options = dataclasses.replace(options, base_url=f"http://{host}:{port}/")
+    options = dataclasses.replace(options, base_url=f"http://{host}:{port}/", drafts=True)  # previews show drafts and scheduled items
     ok = rebuild(options)
     if not ok and not options.out.exists():
         return 1

@@ -1,0 +1,43 @@
+"""The build's notion of "now": which news items are already published.
+
+A build reads the clock once. `--now` (a date or an ISO datetime) or the
+reproducible-builds variable SOURCE_DATE_EPOCH fix it, so tests and rebuilds
+give the same site; without them the real clock decides. Only the date in UTC
+matters (items are dated by day) and it is never written into the output.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+
+class BadNow(ValueError):
+    """--now or SOURCE_DATE_EPOCH cannot be read; the message says how to write it."""
+
+
+def parse_now(text: str) -> dt.date:
+    """`2026-11-24` or `2026-11-24T08:00:00+01:00` → the date in UTC."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadNow(f"--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{text}'") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.date()
+
+
+def from_epoch(text: str) -> dt.date:
+    try:
+        seconds = int(text.strip())
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise BadNow(f"SOURCE_DATE_EPOCH should be whole seconds since 1970-01-01 UTC, not '{text}'") from None
+
+
+def today(now: str | None = None, environ=os.environ) -> dt.date:
+    """--now if given, else SOURCE_DATE_EPOCH if set, else today's date (UTC)."""
+    if now is not None:
+        return parse_now(now)
+    if environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return from_epoch(environ["SOURCE_DATE_EPOCH"])
+    return dt.datetime.now(dt.timezone.utc).date()

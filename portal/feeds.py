@@ -1,0 +1,112 @@
+"""An Atom 1.0 feed per language, beside its news list: /nyheter/atom.xml, /en/news/atom.xml.
+
+Entries carry the full text with every link made absolute (feed readers show
+it away from the site). Ids are UUIDs derived from the fixed `feed_namespace`
+in data/site.yaml and the item's translation key and language, so they stay
+the same when the base URL or a title changes. Times are the items' own dates,
+never the time of the build, so a rebuild gives the same bytes. Written with
+ElementTree, so the XML is well-formed whatever the text holds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from urllib.parse import urljoin
+
+from . import formatting, markup
+from .model import Page, Site
+from .publishing import is_public
+from .render import Output
+
+ATOM = "http://www.w3.org/2005/Atom"
+FILE = "atom.xml"  # beside the first page of each language's news list
+_LINK = re.compile(r'(href|src)="([^"]*)"')
+
+
+def feed_id(site: Site, *parts: str) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.UUID(site.config.news.feed_namespace), "/".join(parts)))
+
+
+def timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def absolute_html(site: Site, item: Page, page_url: str) -> str:
+    """The item's text as HTML with every href and src absolute."""
+    by_source = {p.source: p.url for p in site.pages if p.source}
+    fragment = markup.to_html(item.body)
+    fragment, _ = markup.rewrite_links(fragment, item.source, by_source.get, site.config.base_url)
+
+    def absolute(match):
+        return f'{match.group(1)}="{html.escape(urljoin(page_url, html.unescape(match.group(2))))}"'
+
+    return _LINK.sub(absolute, fragment)
+
+
+def source_line(site: Site, item: Page, lang) -> str:
+    src = item.meta.get("source")
+    if not src:
+        return ""
+    label = site.config.strings[lang.code]["news.source"]
+    parts = [html.escape(src["publisher"])]
+    if src.get("title"):
+        title = html.escape(src["title"])
+        parts.append(f'<a href="{html.escape(src["url"])}">{title}</a>' if src.get("url") else f"<cite>{title}</cite>")
+    if src.get("date"):
+        parts.append(html.escape(formatting.date(src["date"], lang.locale)))
+    return f'<p>{html.escape(label)}: {", ".join(parts)}.</p>'
+
+
+def _sub(parent, tag, text=None, **attrs):
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def feed(site: Site, lang, news_page: Page) -> bytes:
+    base = site.config.base_url
+    items = [i for i in site.news(lang.code) if is_public(i)]
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": lang.code})
+    _sub(root, "id", feed_id(site, "feed", lang.code))
+    _sub(root, "title", f"{news_page.title} – {lang.title}")
+    _sub(root, "link", rel="self", type="application/atom+xml", href=base + news_page.url + FILE)
+    _sub(root, "link", rel="alternate", type="text/html", hreflang=lang.code, href=base + news_page.url)
+    dates = [i.meta.get("updated") or i.date for i in items]
+    # A feed without entries still needs <updated>: the newest page of its language, not the clock.
+    dates = dates or [p.updated for p in site.pages if p.lang == lang.code and p.updated] or [dt.date(1970, 1, 1)]
+    _sub(root, "updated", timestamp(max(dates)))
+    author = _sub(root, "author")
+    unit = site.collaboration.unit_name[lang.code] if site.collaboration else lang.title
+    _sub(author, "name", unit)
+    for item in items:
+        url = base + item.url
+        entry = _sub(root, "entry")
+        _sub(entry, "id", feed_id(site, "news", item.key, lang.code))
+        _sub(entry, "title", item.title)
+        _sub(entry, "link", rel="alternate", type="text/html", hreflang=lang.code, href=url)
+        for code, other in site.translations(item).items():
+            if code != lang.code and is_public(other):
+                _sub(entry, "link", rel="alternate", type="text/html", hreflang=code, href=base + other.url)
+        _sub(entry, "published", timestamp(item.date))
+        _sub(entry, "updated", timestamp(item.meta.get("updated") or item.date))
+        if site.collaboration:
+            for mid in item.meta["municipalities"]:
+                m = site.collaboration.municipality(mid)
+                _sub(entry, "category", term=mid, label=m.place or m.name[lang.code])
+        _sub(entry, "summary", item.meta["summary"], type="text")
+        _sub(entry, "content", absolute_html(site, item, url) + source_line(site, item, lang), type="html")
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def outputs(site: Site) -> list[Output]:
+    out = []
+    for lang in site.config.languages:
+        news_page = site.page("news", lang.code)
+        if news_page is not None:
+            out.append(Output(news_page.url + FILE, feed(site, lang, news_page)))
+    return out

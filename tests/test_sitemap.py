@@ -1,0 +1,56 @@
+"""sitemap.xml lists every public page with its translations; robots.txt points to it."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from conftest import run_build
+from newsitems import write_pair
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+BASE = "http://127.0.0.1:8000/"
+
+
+def entries(site) -> dict:
+    root = ET.fromstring((site / "sitemap.xml").read_bytes())
+    assert root.tag == "{%s}urlset" % NS["s"]
+    out = {}
+    for url in root.findall("s:url", NS):
+        lastmod = url.find("s:lastmod", NS)
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall("xhtml:link", NS)}
+        out[url.find("s:loc", NS).text] = (None if lastmod is None else lastmod.text, alternates)
+    return out
+
+
+def test_sitemap_lists_every_public_page_and_nothing_else(built):
+    pages = {BASE + p.relative_to(built).as_posix().removesuffix("index.html") for p in built.rglob("*.html")}
+    pages.discard(BASE + "404.html")
+    assert set(entries(built)) == pages
+
+
+def test_sitemap_gives_translations_and_lastmod(built):
+    listed = entries(built)
+    lastmod, alternates = listed[BASE + "nyheter/odeshog-ansluter/"]
+    assert lastmod == "2019-09-26"
+    assert alternates == {"sv": BASE + "nyheter/odeshog-ansluter/", "en": BASE + "en/news/odeshog-joins-the-collaboration/"}
+    lastmod, alternates = listed[BASE + "en/about-the-collaboration/"]
+    assert lastmod == "2026-11-24"
+    assert alternates["sv"] == BASE + "om-samverkan/"
+    assert listed[BASE + "en/news/"][1] == {"sv": BASE + "nyheter/", "en": BASE + "en/news/"}
+    assert listed[BASE + "lattlast/"][1] == {}  # Swedish only: no alternates
+
+
+def test_robots_points_to_the_sitemap_under_the_base_url(portal):
+    assert run_build(portal, "--base-url", "https://example.org/trygghet/").returncode == 0
+    robots = (portal / "_site/robots.txt").read_text()
+    assert "User-agent: *" in robots
+    assert "Sitemap: https://example.org/trygghet/sitemap.xml" in robots.splitlines()
+    assert "https://example.org/trygghet/en/" in entries(portal / "_site")
+
+
+def test_drafts_and_scheduled_items_are_never_listed(portal):
+    write_pair(portal, "2026-11-01-utkast", "2026-11-01", draft=True)
+    write_pair(portal, "2027-01-01-senare", "2027-01-01")
+    for args in ([], ["--drafts"]):
+        assert run_build(portal, *args).returncode == 0
+        text = (portal / "_site/sitemap.xml").read_text()
+        assert "utkast" not in text and "senare" not in text and "arkiv/2027" not in text
