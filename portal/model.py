@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import urlsplit
 
+from . import figures as staffing_figures
 from . import shape as s
+from .figures import Figure  # noqa: F401 - part of the model's vocabulary
 from .load import Sources
 from .problems import Problems
 from .yamlnodes import Mapping, Scalar
@@ -93,18 +94,6 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Figure:
-    id: str
-    label: dict  # lang -> text
-    unit: dict  # lang -> unit text, singular/plural not needed: "tjänster"/"posts"
-    value: Decimal | None  # None: the source does not publish it
-    as_of: dt.date
-    source: Source
-    municipality: str | None = None
-    derived: tuple | None = None  # (total id, (subtracted ids...)) for derived figures
-
-
-@dataclass(frozen=True)
 class Municipality:
     id: str
     name: dict
@@ -138,10 +127,11 @@ class Site:
     config: Config
     pages: tuple  # every page, in a stable order
     collaboration: Collaboration
-    figures: tuple  # Figure, as given then derived
+    figures: tuple  # Figure, every entry (history included), derived ones last
     sources: tuple
     static: tuple  # (url path, absolute Path)
     templates: object  # Path of the templates folder
+    staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # current figures, splits, history
 
     def translations(self, page: Page) -> dict:
         return {p.lang: p for p in self.pages if p.key == page.key and p.kind == page.kind}
@@ -153,7 +143,8 @@ class Site:
         return None
 
     def figure(self, fid: str) -> Figure:
-        return next(f for f in self.figures if f.id == fid)
+        """The latest entry of a figure."""
+        return self.staffing.figure(fid)
 
     def news(self, lang: str) -> list:
         items = [p for p in self.pages if p.kind == "news" and p.lang == lang]
@@ -341,7 +332,13 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     if hosts != [data["unit"]["host"]]:
         ctx.error(data["unit"].line_of("host"), "exactly one municipality has the role 'host', and it is the unit's host")
     agreements = []
+    last_dated = None
     for a in data["agreements"]:
+        # The timeline and the history read the file top to bottom, oldest first.
+        if a["date"] is not None:
+            if last_dated is not None and a["date"] < last_dated:
+                ctx.error(a.line_of("date"), f"agreement '{a['id']}' is dated {a['date']}, before the agreement above it ({last_dated}); list agreements oldest first")
+            last_dated = a["date"]
         for party in a["parties"]:
             if party not in ids:
                 ctx.error(a.line_of("parties"), f"unknown municipality '{party}' in the parties (known: {', '.join(ids)})")
@@ -353,75 +350,6 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
         municipalities=tuple(Municipality(m["id"], dict(m["name"]), m["role"], m["place"]) for m in data["municipalities"]),
         agreements=tuple(agreements),
     )
-
-
-def build_figures(sources: Sources, codes, known_sources, collaboration, problems) -> tuple:
-    if "staffing" not in sources.data:
-        if sources.missing("staffing"):
-            problems.error("data/staffing.yaml", None, "is missing: it holds the staffing figures")
-        return ()
-    path, node = sources.data["staffing"]
-    ctx = s.Ctx(path, problems)
-    text = s.PerLanguage(codes)
-    shape = s.Fields(
-        figures=s.ListOf(
-            s.Fields(
-                id=s.Id(),
-                label=text,
-                unit=text,
-                value=s.Field(s.Number(), required=False),
-                published=s.Field(s.Bool(), required=False, default=True),
-                as_of=s.Date(),
-                source=s.Id(),
-                municipality=s.Field(s.Id(), required=False),
-            ),
-            min_items=1,
-        ),
-        derived=s.Field(
-            s.ListOf(s.Fields(id=s.Id(), label=text, unit=text, total=s.Id(), minus=s.ListOf(s.Id(), min_items=1))),
-            required=False,
-            default=[],
-        ),
-    )
-    data = shape.convert(node, ctx, "staffing")
-    if data is s.INVALID:
-        return ()
-    municipality_ids = [m.id for m in collaboration.municipalities] if collaboration else []
-    figures = {}
-    for f in data["figures"]:
-        if f["id"] in figures:
-            ctx.error(f.line, f"figure id '{f['id']}' is used twice")
-        if f["published"] and f["value"] is None:
-            ctx.error(f.line, f"figure '{f['id']}' has no value; give one, or write 'published: false' if no source gives it")
-        if not f["published"] and f["value"] is not None:
-            ctx.error(f.line_of("value"), f"figure '{f['id']}' says 'published: false' but has a value")
-        if f["municipality"] and collaboration and f["municipality"] not in municipality_ids:
-            ctx.error(f.line_of("municipality"), f"unknown municipality '{f['municipality']}' (known: {', '.join(municipality_ids)})")
-        source = _source_ref(ctx, f, "source", known_sources)
-        figures[f["id"]] = (
-            Figure(f["id"], dict(f["label"]), dict(f["unit"]), f["value"] if f["published"] else None, f["as_of"], source, f["municipality"]),
-            f,
-        )
-    for d in data["derived"]:
-        parts = [d["total"], *d["minus"]]
-        missing = [p for p in parts if p not in figures]
-        if missing:
-            ctx.error(d.line, f"derived figure '{d['id']}' refers to unknown figure(s): {', '.join(missing)}")
-            continue
-        inputs = [figures[p][0] for p in parts]
-        if any(i.value is None for i in inputs):
-            ctx.error(d.line, f"derived figure '{d['id']}' is computed from a figure that is not published")
-            continue
-        value = inputs[0].value - sum((i.value for i in inputs[1:]), Decimal(0))
-        if value < 0:
-            ctx.error(d.line, f"derived figure '{d['id']}' comes out negative ({value}): the parts exceed the total")
-            continue
-        latest = max(inputs, key=lambda i: i.as_of)
-        figures[d["id"]] = (
-            Figure(d["id"], dict(d["label"]), dict(d["unit"]), value, latest.as_of, latest.source, None, (d["total"], tuple(d["minus"]))),
-            d,
-        )
-    return tuple(fig for fig, _ in figures.values())
 
 
 # --- pages ---------------------------------------------------------------------
@@ -558,7 +486,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     codes = tuple(lang.code for lang in config.languages)
     known_sources = build_sources(sources, problems)
     collaboration = build_collaboration(sources, codes, known_sources, problems)
-    figures = build_figures(sources, codes, known_sources, collaboration, problems)
+    staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     pages = build_pages(sources, config, collaboration, problems) + generated_pages(config)
     check_urls(pages, sources.static, problems)
     check_references(config, pages, problems)
@@ -568,7 +496,8 @@ def build(sources: Sources, problems: Problems) -> Site | None:
         config=config,
         pages=tuple(pages),
         collaboration=collaboration,
-        figures=figures,
+        figures=staffing.figures,
+        staffing=staffing,
         sources=tuple(known_sources.values()),
         static=tuple(sorted(sources.static)),
         templates=sources.templates,
