@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from . import figures as staffing_figures
+from . import opendata
 from . import shape as s
 from .figures import Figure  # noqa: F401 - part of the model's vocabulary
 from .load import Sources
@@ -132,6 +133,7 @@ class Site:
     static: tuple  # (url path, absolute Path)
     templates: object  # Path of the templates folder
     staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # current figures, splits, history
+    catalogue: opendata.Catalogue | None = None  # the open datasets under /data/
 
     def translations(self, page: Page) -> dict:
         return {p.lang: p for p in self.pages if p.key == page.key and p.kind == page.kind}
@@ -174,7 +176,12 @@ def _site_shape(codes):
         feedback=s.Text(pattern=r"[a-z0-9-]+(#[a-z0-9-]+)?", hint="a page key, optionally with #anchor"),
         easy_read=s.Field(s.Id(), required=False),
         responsible=s.PerLanguage(codes),
-        sections=s.Fields(news=s.PerLanguage(codes)),
+        sections=s.Fields(
+            news=s.PerLanguage(codes),
+            municipalities=s.PerLanguage(codes),
+            agreements=s.PerLanguage(codes),
+            data=s.PerLanguage(codes),
+        ),
         news=s.Fields(
             page_size=s.Number(),
             feed_namespace=s.Text(pattern=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", hint="a UUID such as 6f1c0d2e-…; never change it once feeds are public"),
@@ -254,7 +261,7 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         feedback=conf["feedback"],
         easy_read=conf["easy_read"],
         responsible=dict(conf["responsible"]),
-        sections={"news": dict(conf["sections"]["news"])},
+        sections={name: dict(segments) for name, segments in conf["sections"].items()},
         strings=strings,
         news=NewsSettings(int(news["page_size"]), news["feed_namespace"], {k: dict(v) for k, v in news["paths"].items()}),
     )
@@ -487,6 +494,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     known_sources = build_sources(sources, problems)
     collaboration = build_collaboration(sources, codes, known_sources, problems)
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
+    catalogue = opendata.build(sources, codes, problems)
     pages = build_pages(sources, config, collaboration, problems) + generated_pages(config)
     check_urls(pages, sources.static, problems)
     check_references(config, pages, problems)
@@ -498,6 +506,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
         collaboration=collaboration,
         figures=staffing.figures,
         staffing=staffing,
+        catalogue=catalogue,
         sources=tuple(known_sources.values()),
         static=tuple(sorted(sources.static)),
         templates=sources.templates,

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import formatting, markup
+from . import formatting, markup, opendata
 from .model import Page, Site
 from .problems import Problems
 
@@ -189,4 +189,5 @@ def render(site: Site, problems: Problems) -> list[Output]:
         others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
         problems.error(path, line, f"{message} (rendering {pages[0]}{others})")
     outputs += [Output(url_path, copy_from=path) for url_path, path in site.static]
+    outputs += opendata.outputs(site)
     return outputs

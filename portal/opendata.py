@@ -1,0 +1,246 @@
+"""Open data: each dataset as CSV, JSON and a JSON Schema at a stable URL.
+
+/data/<id>.csv (UTF-8, RFC 4180: CRLF line ends, a header row, quotes only
+where needed), /data/<id>.json (an array of objects, the same rows) and
+/data/<id>.schema.json (JSON Schema 2020-12 for the JSON). The columns are
+declared here, once; `data/datasets.yaml` describes them in both languages and
+the build checks the two agree, so the data page never documents a column
+that is not in the files. Licence: CC0 1.0, as Swedish public bodies use for
+data like this (and as DCAT-AP-SE asks of the catalogue itself).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import shape as s
+from .problems import Problems
+from .yamlnodes import Mapping
+
+LICENCE = "http://creativecommons.org/publicdomain/zero/1.0/"
+FOLDER = "data/"  # the datasets' stable place in the site, the same in every language
+
+# Column name -> JSON Schema type of its value ("date" is a string in date format).
+COLUMNS = {
+    "staffing": {
+        "id": "string", "as_of": "date", "label_sv": "string", "label_en": "string",
+        "unit_sv": "string", "unit_en": "string", "value": "number?", "status": "status",
+        "formula": "string?", "municipality": "string?", "share_of": "string?",
+        "source_id": "string", "source_publisher": "string", "source_title": "string",
+        "source_date": "date?", "source_url": "string?",
+    },
+    "agreements": {
+        "id": "string", "parties": "list", "covers_sv": "string", "covers_en": "string",
+        "date": "date?", "date_kind": "string?", "source_id": "string",
+    },
+    "municipalities": {"id": "string", "name_sv": "string", "name_en": "string", "role": "string"},
+}
+STATUSES = ("published", "not-published", "derived")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    title: dict  # lang -> text
+    description: dict
+    modified: dt.date
+    fields: dict  # column -> {lang: description}
+
+    def path(self, fmt: str) -> str:
+        """Where a format of this dataset lives in the site: data/staffing.csv."""
+        return f"{FOLDER}{self.id}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    title: dict
+    description: dict
+    datasets: tuple  # Dataset
+
+    @property
+    def modified(self) -> dt.date:
+        return max(d.modified for d in self.datasets)
+
+
+def build(sources, codes, problems: Problems) -> Catalogue | None:
+    if "datasets" not in sources.data:
+        if sources.missing("datasets"):
+            problems.error("data/datasets.yaml", None, "is missing: it describes the open datasets under /data/")
+        return None
+    path, node = sources.data["datasets"]
+    ctx = s.Ctx(path, problems)
+    text = s.PerLanguage(codes, multiline=True)
+    shape = s.Fields(
+        catalogue=s.Fields(title=text, description=text),
+        datasets=s.ListOf(
+            s.Fields(id=s.OneOf(*COLUMNS), title=text, description=text, modified=s.Date(), fields=s.Field(_FieldDocs(codes))),
+            min_items=1,
+        ),
+    )
+    data = shape.convert(node, ctx, "datasets")
+    if data is s.INVALID:
+        return None
+    datasets = []
+    for d in data["datasets"]:
+        columns, documented = list(COLUMNS[d["id"]]), list(d["fields"])
+        for name in columns:
+            if name not in documented:
+                ctx.error(d.line_of("fields"), f"dataset '{d['id']}' has the column '{name}', which 'fields' does not describe")
+        for name in documented:
+            if name not in columns:
+                ctx.error(d["fields"].line_of(name), f"dataset '{d['id']}' has no column '{name}' (its columns: {', '.join(columns)})")
+        datasets.append(Dataset(d["id"], dict(d["title"]), dict(d["description"]), d["modified"], {k: dict(v) for k, v in d["fields"].items()}))
+    ids = [d.id for d in datasets]
+    for d in data["datasets"]:
+        if ids.count(d["id"]) > 1:
+            ctx.error(d.line, f"dataset '{d['id']}' is described twice")
+            break
+    return Catalogue(dict(data["catalogue"]["title"]), dict(data["catalogue"]["description"]), tuple(datasets))
+
+
+class _FieldDocs(s.Shape):
+    """column name -> {sv: …, en: …}, keeping the order and lines of the file."""
+
+    def __init__(self, codes):
+        self.text = s.PerLanguage(codes, multiline=True)
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Mapping):
+            ctx.error(getattr(node, "line", None), f"'{name}' should map each column to its description per language")
+            return s.INVALID
+        out = s.Record()
+        out.line, out.lines = node.line, dict(node.lines)
+        for key, value in node.items():
+            out[key] = self.text.convert(value, ctx, f"{name}.{key}")
+        return s.INVALID if any(v is s.INVALID for v in out.values()) else out
+
+
+# --- rows: the site's data as plain records ------------------------------------------
+
+def rows(site, dataset_id: str) -> list[dict]:
+    return {"staffing": _staffing, "agreements": _agreements, "municipalities": _municipalities}[dataset_id](site)
+
+
+def _staffing(site) -> list[dict]:
+    out = []
+    for f in site.figures:
+        status = "derived" if f.derived else ("not-published" if f.value is None else "published")
+        formula = " - ".join([f.derived[0], *f.derived[1]]) if f.derived else None
+        src = f.source
+        out.append({
+            "id": f.id, "as_of": f.as_of, "label_sv": f.label.get("sv"), "label_en": f.label.get("en"),
+            "unit_sv": f.unit.get("sv"), "unit_en": f.unit.get("en"), "value": f.value, "status": status,
+            "formula": formula, "municipality": f.municipality, "share_of": f.share_of,
+            "source_id": src.id, "source_publisher": src.publisher, "source_title": src.title,
+            "source_date": src.date, "source_url": src.url,
+        })
+    return out
+
+
+def _agreements(site) -> list[dict]:
+    return [
+        {
+            "id": a.id, "parties": list(a.parties), "covers_sv": a.covers.get("sv"), "covers_en": a.covers.get("en"),
+            # What the date means is only said for a date there is.
+            "date": a.date, "date_kind": a.date_kind if a.date else None, "source_id": a.source.id,
+        }
+        for a in site.collaboration.agreements
+    ]
+
+
+def _municipalities(site) -> list[dict]:
+    return [{"id": m.id, "name_sv": m.name.get("sv"), "name_en": m.name.get("en"), "role": m.role}
+            for m in site.collaboration.municipalities]
+
+
+# --- formats --------------------------------------------------------------------------
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(dataset_id: str, records: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: CRLF, quotes only where needed
+    writer.writerow(COLUMNS[dataset_id])
+    for r in records:
+        writer.writerow([_cell(r[c]) for c in COLUMNS[dataset_id]])
+    return buf.getvalue()
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        # A float's shortest repr is the decimal as written (1.135, 4.7): exact for these figures.
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_json(dataset_id: str, records: list[dict]) -> str:
+    items = [{c: _json_value(r[c]) for c in COLUMNS[dataset_id]} for r in records]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _property(kind: str, doc: str) -> dict:
+    nullable = kind.endswith("?")
+    kind = kind.rstrip("?")
+    if kind == "date":
+        prop = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    elif kind == "list":
+        prop = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+    elif kind == "status":
+        prop = {"type": "string", "enum": list(STATUSES)}
+    else:
+        prop = {"type": kind}
+    if nullable:
+        prop["type"] = [prop["type"], "null"]
+    return {"description": doc, **prop}
+
+
+def schema(dataset: Dataset, base_url: str, lang: str = "en") -> dict:
+    columns = COLUMNS[dataset.id]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": base_url + dataset.path("schema.json"),
+        "title": dataset.title[lang],
+        "description": dataset.description[lang],
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(columns),
+            "properties": {c: _property(kind, dataset.fields[c][lang]) for c, kind in columns.items()},
+        },
+    }
+
+
+FORMATS = {  # file suffix -> (media type, EU file-type authority code)
+    "csv": ("text/csv", "CSV"),
+    "json": ("application/json", "JSON"),
+}
+
+
+def outputs(site) -> list:
+    """The files of every dataset, as render Outputs so the writer and link checker see them."""
+    from .render import Output
+
+    if site.catalogue is None:
+        return []
+    out = []
+    for d in site.catalogue.datasets:
+        records = rows(site, d.id)
+        out.append(Output(d.path("csv"), to_csv(d.id, records).encode("utf-8")))
+        out.append(Output(d.path("json"), to_json(d.id, records).encode("utf-8")))
+        out.append(Output(d.path("schema.json"), (json.dumps(schema(d, site.config.base_url), ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
+    return out
