@@ -140,3 +140,14 @@ def test_serve_previews_drafts_and_scheduled_items(portal):
         server.wait(timeout=30)
     assert "Det här är ett utkast" in draft
     assert "This item is dated 1 June 2027" in summer
+
+
+def test_the_start_page_shows_the_latest_published_news_only(portal):
+    write_pair(portal, "2026-11-01-utkast", "2026-11-01", draft=True)
+    write_pair(portal, "2026-11-10-ny", "2026-11-10")
+    assert run_build(portal).returncode == 0
+    home = read(portal / "_site/index.html")
+    assert home.link_to("Nyhet 2026-11-10-ny").href == "/nyheter/2026-11-10-ny/"
+    assert "utkast" not in home.text.lower()
+    assert run_build(portal, "--drafts").returncode == 0
+    assert "Nyhet 2026-11-01-utkast 1 november 2026 Utkast" in read(portal / "_site/index.html").text
