@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clock, feeds, links, lists, load, model, publishing, render, sitemap, write
+from . import assets, clock, feeds, links, lists, load, model, publishing, render, sitemap, write
 from .problems import Problems
 
 
@@ -70,6 +70,10 @@ def check(options: Options) -> Result:
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
         result.timings["render"] = time.perf_counter() - started
+        started = time.perf_counter()
+        result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
+        result.outputs += assets.host_files()
+        result.timings["assets"] = time.perf_counter() - started
         check_links(result)
     return result
 
