@@ -75,8 +75,8 @@ def list_pages(site: Site) -> list:
         for year in years:
             chunk = tuple(i for i in news if i.date.year == year)
             year_pages.append(Page(key=f"news-year-{year}", lang=code, kind="news-year", url=f"{archive}{year}/",
-                                   title=_t(site, code, "news.year", year=year), template="news_filtered.html",
-                                   updated=_newest(chunk), meta={"news": chunk, "year": year}))
+                                   title=_t(site, code, "news.year", year=year), template="news_list.html",
+                                   updated=_newest(chunk), meta={"news": chunk, "year": year, "pagination": None}))
         municipality_pages = []
         for m in site.collaboration.municipalities if site.collaboration else ():
             chunk = tuple(i for i in news if m.id in i.meta["municipalities"])
@@ -84,7 +84,7 @@ def list_pages(site: Site) -> list:
             municipality_pages.append(Page(
                 key=f"news-municipality-{m.id}", lang=code, kind="news-municipality",
                 url=f"{root}{paths['municipality'][code]}/{m.id}/", title=_t(site, code, "news.about", place=place),
-                template="news_filtered.html", updated=_newest(chunk), meta={"news": chunk, "place": place},
+                template="news_list.html", updated=_newest(chunk), meta={"news": chunk, "place": place, "pagination": None},
             ))
         out.append(Page(key="news-archive", lang=code, kind="news-archive", url=archive, title=_t(site, code, "news.archive"),
                         template="news_archive.html", updated=_newest(news),
