@@ -3,11 +3,13 @@
 The real portal is built for http://127.0.0.1:PORT/some/prefix/ and served by a
 small server that knows nothing outside the prefix (everything else is a 404),
 the way a project site is hosted. Then every page, stylesheet, image, script,
-feed and sitemap entry a browser or a feed reader would follow is fetched: each
-must answer 200, and none may lead out of the prefix.
+feed and sitemap entry a browser or a feed reader would follow, and every
+absolute address in the open data, is fetched: each must answer 200, and none
+may lead out of the prefix.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 from contextlib import contextmanager
@@ -64,7 +66,8 @@ class _PrefixHandler(BaseHTTPRequestHandler):
 
 def _content_type(path: Path) -> str:
     return {".html": "text/html; charset=utf-8", ".css": "text/css", ".svg": "image/svg+xml",
-            ".xml": "application/xml", ".js": "text/javascript"}.get(path.suffix, "application/octet-stream")
+            ".xml": "application/xml", ".rdf": "application/rdf+xml", ".json": "application/json",
+            ".js": "text/javascript"}.get(path.suffix, "application/octet-stream")
 
 
 class _NoRedirects(HTTPRedirectHandler):
@@ -126,6 +129,8 @@ def references(url: str, content_type: str, body: bytes) -> list[str]:
         found = [a or b for a, b in _CSS_URL.findall(text)]
     elif "xml" in content_type:
         found = _xml_urls(text)
+    elif "json" in content_type:
+        found = [v for v in _json_strings(json.loads(text)) if v.startswith(("http://", "https://"))]
     elif url.endswith("robots.txt"):
         found = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.lower().startswith("sitemap:")]
     return [urljoin(url, ref) for ref in found if not ref.startswith(("mailto:", "tel:", "data:", "#"))]
@@ -161,6 +166,18 @@ def _xml_urls(text: str) -> list[str]:
     return urls
 
 
+def _json_strings(value):
+    """Every string in a JSON document (open data, schemas): absolute ones on this host must resolve."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
 def crawl(base: str, start: list[str]):
     """Fetch everything reachable from `start` on this host. Returns (answers, escapes, seen_on)."""
     host = urlsplit(base).netloc
@@ -187,13 +204,13 @@ def crawl(base: str, start: list[str]):
 
 
 def site_urls(base: str, out: Path) -> list[str]:
-    """The address of every page, feed and sitemap in the output."""
+    """The address of every page, feed, sitemap and JSON or RDF document in the output."""
     urls = []
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
         if path.name == "index.html":
             urls.append(base + rel.removesuffix("index.html"))
-        elif path.suffix in (".html", ".xml") or path.name == "robots.txt":
+        elif path.suffix in (".html", ".xml", ".rdf", ".json") or path.name == "robots.txt":
             urls.append(base + rel)
     return urls
 
@@ -281,7 +298,9 @@ def test_the_crawler_finds_links_that_escape_the_prefix_or_answer_404(tmp_path):
     with serving(tmp_path) as base:
         (tmp_path / "sitemap.xml").write_text(
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}gone/</loc></url></urlset>')
+        (tmp_path / "data.json").write_text(json.dumps({"$id": base.removesuffix(PREFIX) + "/data.json"}))
         answers, escapes, _ = crawl(base, site_urls(base, tmp_path))
-    assert sorted(ref for _, ref in escapes) == sorted([base.removesuffix(PREFIX) + "/", base.removesuffix(PREFIX) + "/bg.png"])
+    root = base.removesuffix(PREFIX)
+    assert sorted(ref for _, ref in escapes) == sorted([root + "/", root + "/bg.png", root + "/data.json"])
     failed = {url.removeprefix(base): status for url, (status, _) in answers.items() if status != 200}
     assert failed == {"missing.png": 404, "sub": 301, "gone/": 404}
