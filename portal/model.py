@@ -495,7 +495,10 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     collaboration = build_collaboration(sources, codes, known_sources, problems)
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
+    from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
+
     pages = build_pages(sources, config, collaboration, problems) + generated_pages(config)
+    pages += datapages.pages(config, collaboration, catalogue)
     check_urls(pages, sources.static, problems)
     check_references(config, pages, problems)
     order = {lang.code: i for i, lang in enumerate(config.languages)}

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import formatting, markup, opendata
+from . import catalog, charts, formatting, markup, opendata
 from .model import Page, Site
 from .problems import Problems
 
@@ -41,6 +41,7 @@ def environment(templates: Path) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
+    env.globals.update(chart_path=charts.path, chart_label=_chart_label)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso)
     return env
 
@@ -86,6 +87,13 @@ def _page_url(ctx, key: str) -> str:
 @jinja2.pass_context
 def _asset(ctx, path: str) -> str:
     return ctx["site"].config.base_path + path.lstrip("/")
+
+
+@jinja2.pass_context
+def _chart_label(ctx, segment) -> str:
+    """Who pays for a part of a funding split, in the page's language (the chart says the same)."""
+    site, code = ctx["site"], ctx["lang"].code
+    return charts.label(segment, site.collaboration, site.config.strings.get(code, {}), code)
 
 
 @jinja2.pass_context
@@ -189,5 +197,5 @@ def render(site: Site, problems: Problems) -> list[Output]:
         others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
         problems.error(path, line, f"{message} (rendering {pages[0]}{others})")
     outputs += [Output(url_path, copy_from=path) for url_path, path in site.static]
-    outputs += opendata.outputs(site)
+    outputs += opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
     return outputs
