@@ -1,0 +1,111 @@
+"""The funding split chart: a well-formed SVG made at build time, whose numbers
+are the numbers of the table beside it, told apart by more than colour."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+
+SVG = "{http://www.w3.org/2000/svg}"
+PAGES = {"sv": ("enheten/index.html", "charts/funding-total-posts", "sv"),
+         "en": ("en/the-unit-and-its-staffing/index.html", "en/charts/funding-total-posts", "en")}
+
+
+def parse_number(text: str, lang: str) -> Decimal:
+    text = text.strip().replace("\u00a0", "")
+    return Decimal(text.replace(",", ".") if lang == "sv" else text.replace(",", ""))
+
+
+class SplitTable(HTMLParser):
+    """The rows of the table#split-total-posts: (section, row header, number cell)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.inside, self.section, self.cell, self.row = [], False, None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id") == "split-total-posts":
+            self.inside = True
+        if not self.inside:
+            return
+        if tag in ("tbody", "tfoot"):
+            self.section = tag
+        elif tag == "tr":
+            self.row = {"section": self.section, "head": "", "num": ""}
+        elif tag == "th" and self.row is not None:
+            self.cell = "head"
+        elif tag == "td" and "num" in (a.get("class") or ""):
+            self.cell = "num"
+        elif tag == "span":
+            self.cell = None  # "(derived)" is not part of the number
+
+    def handle_endtag(self, tag):
+        if not self.inside:
+            return
+        if tag in ("th", "td"):
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if self.row["section"]:
+                self.rows.append(self.row)
+            self.row = None
+        elif tag == "table":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside and self.cell and self.row is not None:
+            self.row[self.cell] += data
+
+
+def table_of(built, page):
+    parser = SplitTable()
+    parser.feed((built / page).read_text(encoding="utf-8"))
+    return parser.rows
+
+
+@pytest.mark.parametrize("lang", PAGES)
+@pytest.mark.parametrize("variant", ["", "-narrow"])
+def test_svg_is_well_formed_and_its_numbers_match_the_table(built, lang, variant):
+    page, chart, _ = PAGES[lang]
+    root = ET.parse(built / f"{chart}{variant}.svg").getroot()
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert root.find(f"{SVG}title").text and root.find(f"{SVG}desc").text
+    assert not list(root.iter(f"{SVG}script"))
+    values = [parse_number(t.text, lang) for t in root.iter(f"{SVG}text") if t.get("class") == "value"]
+    rows = table_of(built, page)
+    body = [parse_number(r["num"], lang) for r in rows if r["section"] == "tbody"]
+    total = [parse_number(r["num"], lang) for r in rows if r["section"] == "tfoot"]
+    assert values == body == [Decimal("1.135"), Decimal("3.565")]
+    assert total == [Decimal("4.7")] and sum(values) == total[0]
+    # The text alternative inside the SVG says the same numbers in words.
+    desc = root.find(f"{SVG}desc").text
+    assert ("1,135" if lang == "sv" else "1.135") in desc and ("3,565" if lang == "sv" else "3.565") in desc
+
+
+def test_parts_differ_by_pattern_and_the_unsplit_part_is_marked(built):
+    root = ET.parse(built / "charts/funding-total-posts.svg").getroot()
+    bars = [r for r in root.iter(f"{SVG}rect") if "segment" in (r.get("class") or "")]
+    assert len(bars) == 2
+    known, unknown = bars
+    assert known.get("fill") != unknown.get("fill")
+    assert unknown.get("fill") == "url(#hatch)" and unknown.get("stroke-dasharray")
+    assert "?" in [t.text for t in root.iter(f"{SVG}text")]
+    legend = " ".join(t.text for t in root.iter(f"{SVG}text"))
+    assert "Ödeshögs kommun: 1,135" in legend
+    # The part Mjölby and Boxholm pay together is one part, never split into made-up shares.
+    assert "Mjölby kommun och Boxholms kommun tillsammans" in legend and "inte publicerad" in legend
+
+
+@pytest.mark.parametrize("lang", PAGES)
+def test_the_page_shows_the_chart_with_a_text_alternative_and_a_narrow_version(built, lang):
+    page, chart, _ = PAGES[lang]
+    html = (built / page).read_text(encoding="utf-8")
+    img = re.search(r'<img src="/' + re.escape(chart) + r'\.svg" alt="([^"]+)"', html)
+    assert img, "the chart is an <img> with alt text"
+    alt = img.group(1)
+    assert ("4,7" if lang == "sv" else "4.7") in alt and ("3,565" if lang == "sv" else "3.565") in alt
+    assert f'<source media="(max-width: 36em)" srcset="/{chart}-narrow.svg">' in html
+    assert "<figcaption>" in html
