@@ -12,6 +12,16 @@ import pytest
 SVG = "{http://www.w3.org/2000/svg}"
 PAGES = {"sv": ("enheten/index.html", "charts/funding-total-posts", "sv"),
          "en": ("en/the-unit-and-its-staffing/index.html", "en/charts/funding-total-posts", "en")}
+# Published names carry a content hash (portal/assets.py): charts/funding-total-posts.1a2b3c4d.svg
+HASHED = r"\.[0-9a-f]{8}\.svg"
+
+
+def chart_files(built, page, chart):
+    """The wide and the narrow chart the page shows, as files in the built site."""
+    html = (built / page).read_text(encoding="utf-8")
+    wide = re.search(r'<img src="/(' + re.escape(chart) + HASHED + ')"', html).group(1)
+    narrow = re.search(r'srcset="/(' + re.escape(chart) + "-narrow" + HASHED + ')"', html).group(1)
+    return {"": built / wide, "-narrow": built / narrow}
 
 
 def parse_number(text: str, lang: str) -> Decimal:
@@ -70,7 +80,7 @@ def table_of(built, page):
 @pytest.mark.parametrize("variant", ["", "-narrow"])
 def test_svg_is_well_formed_and_its_numbers_match_the_table(built, lang, variant):
     page, chart, _ = PAGES[lang]
-    root = ET.parse(built / f"{chart}{variant}.svg").getroot()
+    root = ET.parse(chart_files(built, page, chart)[variant]).getroot()
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert root.find(f"{SVG}title").text and root.find(f"{SVG}desc").text
     assert not list(root.iter(f"{SVG}script"))
@@ -86,7 +96,7 @@ def test_svg_is_well_formed_and_its_numbers_match_the_table(built, lang, variant
 
 
 def test_parts_differ_by_pattern_and_the_unsplit_part_is_marked(built):
-    root = ET.parse(built / "charts/funding-total-posts.svg").getroot()
+    root = ET.parse(chart_files(built, *PAGES["sv"][:2])[""]).getroot()
     bars = [r for r in root.iter(f"{SVG}rect") if "segment" in (r.get("class") or "")]
     assert len(bars) == 2
     known, unknown = bars
@@ -103,9 +113,9 @@ def test_parts_differ_by_pattern_and_the_unsplit_part_is_marked(built):
 def test_the_page_shows_the_chart_with_a_text_alternative_and_a_narrow_version(built, lang):
     page, chart, _ = PAGES[lang]
     html = (built / page).read_text(encoding="utf-8")
-    img = re.search(r'<img src="/' + re.escape(chart) + r'\.svg" alt="([^"]+)"', html)
+    img = re.search(r'<img src="/' + re.escape(chart) + HASHED + r'" alt="([^"]+)"', html)
     assert img, "the chart is an <img> with alt text"
     alt = img.group(1)
     assert ("4,7" if lang == "sv" else "4.7") in alt and ("3,565" if lang == "sv" else "3.565") in alt
-    assert f'<source media="(max-width: 36em)" srcset="/{chart}-narrow.svg">' in html
+    assert re.search(r'<source media="\(max-width: 36em\)" srcset="/' + re.escape(chart) + "-narrow" + HASHED + '">', html)
     assert "<figcaption>" in html
