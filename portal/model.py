@@ -134,6 +134,7 @@ class Site:
     templates: object  # Path of the templates folder
     staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # current figures, splits, history
     catalogue: opendata.Catalogue | None = None  # the open datasets under /data/
+    withheld: dict = field(default_factory=dict)  # source path -> news Page publishing.py left out
 
     def translations(self, page: Page) -> dict:
         return {p.lang: p for p in self.pages if p.key == page.key and p.kind == page.kind}

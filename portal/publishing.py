@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import posixpath
 
 from .model import Page, Site
 
@@ -27,14 +28,28 @@ def status(page: Page, today: dt.date) -> str:
 
 def select(site: Site, today: dt.date, include_unpublished: bool) -> Site:
     """The site as published on `today`; with include_unpublished, the preview of it."""
-    pages = []
+    pages, withheld = [], {}
     for page in site.pages:
         state = status(page, today)
         if state == PUBLISHED:
             pages.append(page)
         elif include_unpublished:
             pages.append(dataclasses.replace(page, status=state))
-    return dataclasses.replace(site, pages=tuple(pages))
+        else:
+            withheld[page.source] = dataclasses.replace(page, status=state)
+    return dataclasses.replace(site, pages=tuple(pages), withheld=withheld)
+
+
+def missing_link(site: Site, page: Page, target: str) -> str:
+    """Why a link to a content file has no page: the file is missing, or it is not published yet."""
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page.source), target.partition("#")[0]))
+    waiting = site.withheld.get(path)
+    if waiting is None:
+        return f"links to '{target}', which is not a content file"
+    if waiting.status == DRAFT:
+        return f"links to '{target}', which is a draft ('draft: true'): publish it first, or remove the link"
+    return (f"links to '{target}', which is dated {waiting.date.isoformat()} and not published before then: "
+            "add the link on that day, or give the item an earlier date")
 
 
 def is_public(page: Page) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import catalog, charts, formatting, markup, opendata
+from . import catalog, charts, formatting, markup, opendata, publishing
 from .model import Page, Site
 from .problems import Problems
 
@@ -129,7 +129,7 @@ def _content_html(site: Site, page: Page, problems: Problems) -> Markup:
     fragment, missing = markup.rewrite_links(fragment, page.source, by_source.get, site.config.base_path)
     for target in missing:
         line = markup.first_line_with(page.body, target)
-        problems.error(page.source, None if line is None else page.body_line + line - 1, f"links to '{target}', which is not a content file")
+        problems.error(page.source, None if line is None else page.body_line + line - 1, publishing.missing_link(site, page, target))
     return Markup(fragment)
 
 

@@ -151,3 +151,18 @@ def test_the_start_page_shows_the_latest_published_news_only(portal):
     assert "utkast" not in home.text.lower()
     assert run_build(portal, "--drafts").returncode == 0
     assert "Nyhet 2026-11-01-utkast 1 november 2026 Utkast" in read(portal / "_site/index.html").text
+
+
+@pytest.mark.parametrize("draft, date, expected", [
+    (True, "2026-11-01", "which is a draft ('draft: true'): publish it first, or remove the link"),
+    (False, "2026-12-24", "which is dated 2026-12-24 and not published before then"),
+])
+def test_a_link_to_an_unpublished_item_says_why_it_fails(portal, draft, date, expected):
+    write_item(portal, "snart", "sv", "Snart", date, draft=draft)
+    page = portal / "content/pages/kontakt.sv.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nLäs [nyheten](../news/snart.sv.md).\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index("Läs [nyheten](../news/snart.sv.md).") + 1
+    result = run_build(portal)
+    assert result.returncode == 1
+    assert f"content/pages/kontakt.sv.md:{line}: links to '../news/snart.sv.md', {expected}" in result.stderr
+    assert run_build(portal, "--drafts").returncode == 0  # the preview shows the item, so the link works there
