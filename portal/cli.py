@@ -30,12 +30,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address serve listens on (default: 127.0.0.1)")
     p.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time (default: SOURCE_DATE_EPOCH, else today)")
     p.add_argument("--drafts", action="store_true", help="also build drafts and items dated after now, marked as such (serve always does)")
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--format", choices=["text", "github"], default="text",
+                   help="text (default): path:line: message; github: GitHub Actions annotations")
     return p
 
 
-def report(result: pipeline.Result, stream=sys.stderr) -> None:
+def report(result: pipeline.Result, stream=sys.stderr, style: str = "text") -> None:
     for problem in result.problems.sorted():
-        print(problem, file=stream)
+        print(github_annotation(problem) if style == "github" else problem, file=stream)
+
+
+def github_annotation(problem) -> str:
+    """`::error file=…,line=…::message`, escaped as GitHub Actions' workflow commands want."""
+    def escape(text, properties=False):
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+
+    kind = "warning" if problem.severity == "warning" else "error"
+    where = f"file={escape(problem.path, True)}" + (f",line={problem.line}" if problem.line else "")
+    return f"::{kind} {where}::{escape(problem.message)}"
 
 
 def summary(result: pipeline.Result, out: Path) -> str:
@@ -83,17 +97,20 @@ def run(argv: list[str] | None) -> int:
 
         return serve.serve(options, host=args.host, port=args.port)
 
-    result = pipeline.check(options) if args.command == "check" else pipeline.build(options)
-    report(result)
-    if result.problems.errors:
-        n = len(result.problems.errors)
-        print(f"{n} error{'s' if n != 1 else ''}; nothing was written." if args.command == "build"
-              else f"{n} error{'s' if n != 1 else ''}.", file=sys.stderr)
+    result = pipeline.review(options) if args.command == "check" else pipeline.build(options)
+    report(result, style=args.format)
+    errors, warnings = len(result.problems.errors), len(set(result.problems.warnings))
+    if errors or (args.strict and warnings):
+        counted = f"{errors} error{'s' if errors != 1 else ''}"
+        if warnings:
+            counted += f" and {warnings} warning{'s' if warnings != 1 else ''}" + (" (--strict)" if args.strict else "")
+        print(f"{counted}; nothing was written." if args.command == "build" and errors else f"{counted}.", file=sys.stderr)
         return EXIT_CONTENT
     if args.command == "build":
         print(summary(result, options.out))
     else:
-        print(f"No errors in {len(result.outputs)} files.")
+        also = f" ({warnings} warning{'s' if warnings != 1 else ''}; --strict makes them fail)" if warnings else ""
+        print(f"No errors in {len(result.outputs)} files{also}.")
     return EXIT_OK
 
 

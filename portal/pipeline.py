@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, clock, feeds, links, lists, load, model, publishing, render, sitemap, write
+from . import assets, checks, clock, feeds, links, lists, load, model, publishing, render, sitemap, write
 from .problems import Problems
 
 
@@ -75,6 +75,14 @@ def check(options: Options) -> Result:
         result.outputs += assets.host_files()
         result.timings["assets"] = time.perf_counter() - started
         check_links(result)
+    return result
+
+
+def review(options: Options) -> Result:
+    """`check`: everything a build checks, then what a reviewer would (portal/checks.py)."""
+    result = check(options)
+    if result.site is not None and not result.problems.errors:
+        checks.run(options.root, result.site, result.outputs, result.problems)
     return result
 
 

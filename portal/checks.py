@@ -1,0 +1,168 @@
+"""What a reviewer would find: the rules `build.py check` adds to a build's own checks.
+
+A build already fails on data and front matter errors and on broken internal
+links and anchors. These rules read the model and the rendered pages for what
+a build lets through but a careful reviewer would not: pages with no
+translation or with an outdated one, images without alt text, headings that
+skip a level, and links whose text says nothing out of context. Each problem
+points at the markdown file and line that caused it when it can.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from . import markup
+from .model import Page, Site
+from .problems import Problems
+from .render import Output
+
+# Link text that means nothing when a screen reader lists the page's links.
+VAGUE_LINK_TEXT = {"klicka här", "här", "läs mer", "mer", "länk", "click here", "here", "read more", "more", "link"}
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+@dataclass
+class _Seen:
+    images: list = field(default_factory=list)  # (src, alt or None)
+    headings: list = field(default_factory=list)  # (level, text)
+    links: list = field(default_factory=list)  # (href, text)
+
+
+class _Reader(HTMLParser):
+    """Collects images, headings and link texts of one page, in document order."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.seen = _Seen()
+        self._heading = None  # [level, text parts] while inside a heading
+        self._link = None  # [href, text parts] while inside a link
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.seen.images.append((attrs.get("src") or "", attrs.get("alt")))
+            if self._link is not None and attrs.get("alt"):
+                self._link[1].append(attrs["alt"])  # an image's alt text names the link it sits in
+        elif tag in HEADINGS:
+            self._heading = [HEADINGS[tag], []]
+        elif tag == "a" and "href" in attrs:
+            self._link = [attrs["href"], []]
+
+    def handle_endtag(self, tag):
+        if tag in HEADINGS and self._heading is not None:
+            self.seen.headings.append((self._heading[0], _squash("".join(self._heading[1]))))
+            self._heading = None
+        elif tag == "a" and self._link is not None:
+            self.seen.links.append((self._link[0], _squash("".join(self._link[1]))))
+            self._link = None
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading[1].append(data)
+        if self._link is not None:
+            self._link[1].append(data)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def read(data: bytes) -> _Seen:
+    reader = _Reader()
+    reader.feed(data.decode("utf-8", errors="replace"))
+    reader.close()
+    return reader.seen
+
+
+def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> None:
+    """Add every rule's findings to `problems`; `root` is the repository."""
+    translations(root, site, problems)
+    by_output = {p.output: p for p in site.pages}
+    for output in outputs:
+        page = by_output.get(output.path)
+        if page is None or output.data is None:
+            continue
+        seen = read(output.data)
+        images(page, seen, problems)
+        headings(page, seen, problems)
+        link_texts(page, seen, problems)
+
+
+def _where(page: Page, needle: str | None) -> tuple[str, int | None]:
+    """The markdown file and line that wrote `needle`, or the page's file if a template did."""
+    line = markup.first_line_with(page.body, needle) if needle else None
+    return page.source or f"the generated page /{page.url}", None if line is None else page.body_line + line - 1
+
+
+# --- the rules ---------------------------------------------------------------------
+
+def translations(root: Path, site: Site, problems: Problems) -> None:
+    """A page with no version in another language, or a version older than its original."""
+    default = site.config.default
+    for page in site.pages:
+        if page.source is None:
+            continue  # generated pages (news lists, 404) exist in every language by construction
+        versions = site.translations(page)
+        if page.lang == default.code:
+            if page.key == site.config.easy_read:
+                continue  # the easy-to-read page is Swedish by design
+            for lang in site.config.languages[1:]:
+                if lang.code not in versions:
+                    problems.warn(page.source, None, f"has no translation into '{lang.code}' (add {_translation_name(page, lang.code)})")
+            continue
+        original = versions.get(default.code)
+        if original is None:
+            problems.warn(page.source, None, f"is a translation of nothing: there is no '{default.code}' page with the key '{page.key}'")
+        elif original.updated and page.updated and page.updated < original.updated:
+            problems.warn(
+                page.source, _line_of(root, page, "updated") or _line_of(root, page, "date"),
+                f"may be outdated: it was updated {page.updated.isoformat()}, but the original "
+                f"{original.source} was updated {original.updated.isoformat()}; bring the translation up to date and change its 'updated' date",
+            )
+
+
+def _translation_name(page: Page, lang: str) -> str:
+    folder, _, name = page.source.rpartition("/")
+    stem = name.split(".")[0]
+    return f"{folder}/{stem}.{lang}.md"
+
+
+def _line_of(root: Path, page: Page, key: str) -> int | None:
+    """Line of `key:` in the page's front matter, read from the file."""
+    try:
+        text = (root / page.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        if line.strip() == "---":
+            return None
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def images(page: Page, seen: _Seen, problems: Problems) -> None:
+    for src, alt in seen.images:
+        if not (alt or "").strip():  # markdown's ![](x.png) gives alt="": the editor wrote none
+            path, line = _where(page, src)
+            problems.error(path, line, f"the image '{src}' has no alt text: describe what it shows between the brackets, ![like this]({src})")
+
+
+def headings(page: Page, seen: _Seen, problems: Problems) -> None:
+    previous = 0
+    for level, text in seen.headings:
+        if level > previous + 1:
+            path, line = _where(page, text)
+            before = f"h{previous}" if previous else "the start of the page"
+            problems.warn(path, line, f"the heading '{text}' is h{level} right after {before}: it skips a level (in markdown, use one more # than the heading above)")
+        previous = level
+
+
+def link_texts(page: Page, seen: _Seen, problems: Problems) -> None:
+    for href, text in seen.links:
+        if text.lower().strip(" .:!…→»") in VAGUE_LINK_TEXT:
+            path, line = _where(page, f"[{text}]") if page.body and f"[{text}]" in page.body else _where(page, text)
+            problems.warn(path, line, f"the link text '{text}' says nothing out of context: name where the link goes (it points to {href})")
