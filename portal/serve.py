@@ -1,40 +1,278 @@
 """`build.py serve`: build, serve the output on 127.0.0.1 and rebuild on change.
 
-The only module that imports livereload. A failed rebuild prints its problems
-and leaves the last good site in place, so the browser never shows half a site.
+The only module that imports livereload. It uses livereload's websocket
+protocol and browser client (`/livereload.js`) but not its Server: that server
+polls every 0.8 s, silently drops a reload asked for within 3 s of the
+previous one, and injects an inline script that the site's own CSP
+(`default-src 'self'`) blocks. Here instead:
+
+- the kernel reports saves at once (`watch.py`); a burst of saves becomes one
+  rebuild, done by `incremental.Builder` in a worker thread;
+- every rebuild that changed something reloads the browser, however soon;
+- HTML is served with `<script src="/livereload.js">` added, a same-origin
+  file the CSP allows. Only this server adds it, while serving: nothing
+  preview-only is ever written to the output folder;
+- a failed rebuild leaves the last good site in place and every page shows
+  the problems (`path:line: message`, as in the terminal) in the language of
+  the page being edited, until a good save brings the site back;
+- only files inside the output folder are served: `..`, encoded `%2e%2e`,
+  backslashes and absolute paths get 404.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import html
+import mimetypes
+import os
 import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote
 
-from livereload import Server
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import httpserver, ioloop, netutil, web
+from tornado.websocket import WebSocketHandler
 
-from . import pipeline
+from . import incremental, pipeline, watch
 
 WATCHED = ("content", "data", "templates", "static")
+QUIET = 0.03  # seconds without a new save before a rebuild starts: one rebuild per burst
+BACKLOG = 1024  # pending connections the kernel queues; tornado's default (128) is small for a burst
+SCRIPT = b'<script src="/livereload.js" defer></script>'
+CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+
+# The error page's words, per language; the problems themselves are the terminal's text.
+ERROR_TEXT = {
+    "sv": ("Sidan kunde inte byggas",
+           "Förhandsvisningen visar felen nedan, samma text som i terminalen. Rätta filen och spara: sidan laddas om av sig själv."),
+    "en": ("The page could not be built",
+           "The preview shows the problems below, the same text as in the terminal. Fix the file and save: the page reloads by itself."),
+}
 
 
-def rebuild(options: pipeline.Options) -> bool:
-    result = pipeline.build(options)
+@dataclasses.dataclass
+class State:
+    """What the handlers read and the rebuild thread updates (under `lock`)."""
+    out: Path
+    lock: threading.Lock
+    languages: tuple = ("sv", "en")  # language codes, default first
+    problems: list = dataclasses.field(default_factory=list)  # of the last rebuild; empty when it was good
+
+
+def resolve(out: Path, raw_path: str) -> Path | None:
+    """The file under `out` that a request path names, or None if it names nothing there.
+
+    Works on the raw path, so `%2e%2e` is decoded before it is judged: any `..`
+    or `.` segment, empty segment (`//etc`), backslash or NUL is refused, and
+    the resolved file must still be inside the output folder (no link out).
+    """
+    path = unquote(raw_path.split("?", 1)[0])
+    if not path.startswith("/") or "\\" in path or "\x00" in path:
+        return None
+    parts = path[1:].split("/")
+    if any(part in ("", ".", "..") for part in parts[:-1]) or parts[-1] in (".", ".."):
+        return None
+    target = out.joinpath(*parts) if parts[-1] else out.joinpath(*parts[:-1], "index.html")
+    try:
+        real, root = target.resolve(strict=True), out.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if real != root and root not in real.parents:
+        return None
+    return real
+
+
+class PageHandler(web.RequestHandler):
+    """Serves the output folder, or the error page while the last rebuild failed."""
+
+    def initialize(self, state: State):
+        self.state = state
+
+    def set_default_headers(self):
+        self.set_header("Cache-Control", "no-store")  # a reload always shows the newest build
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Security-Policy", CSP)
+
+    def head(self, _=None):
+        self.get(_)
+
+    def get(self, _=None):
+        raw = self.request.path
+        with self.state.lock:  # a rebuild never shows half-written: it holds the lock while writing
+            problems = list(self.state.problems)
+            target = resolve(self.state.out, raw)
+            if target is not None and target.is_dir():
+                return self.redirect(raw + "/", permanent=False)
+            is_page = raw.endswith("/") or raw.endswith(".html")
+            if problems and (is_page or target is None):
+                return self.error_page(problems, raw)
+            if target is None or not target.is_file():
+                missing = self.state.out / "404.html"
+                self.set_status(404)
+                if missing.is_file():
+                    return self.send(missing.read_bytes(), "text/html; charset=utf-8")
+                return self.send(b"Not found\n", "text/plain; charset=utf-8")
+            data = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml", "application/xml"):
+            kind += "; charset=utf-8"
+        self.send(data, kind)
+
+    def send(self, data: bytes, kind: str):
+        if kind.startswith("text/html"):
+            data = data.replace(b"</head>", SCRIPT + b"</head>", 1)
+        self.set_header("Content-Type", kind)
+        if self.request.method != "HEAD":
+            self.write(data)
+        else:
+            self.set_header("Content-Length", str(len(data)))
+
+    def error_page(self, problems, raw_path: str):
+        lang = language_of(problems, raw_path, self.state.languages)
+        title, lead = ERROR_TEXT.get(lang, ERROR_TEXT["en"])
+        text = "\n".join(str(p) for p in problems)
+        page = (
+            f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+            f"<title>{html.escape(title)}</title>\n"
+            '<link rel="stylesheet" href="/assets/site.css">\n</head>\n<body>\n'
+            f'<main id="main" class="wrap content build-error">\n<h1>{html.escape(title)}</h1>\n'
+            f"<p>{html.escape(lead)}</p>\n<pre>{html.escape(text, quote=False)}</pre>\n</main>\n</body>\n</html>\n"
+        )
+        self.set_status(500)
+        self.send(page.encode("utf-8"), "text/html; charset=utf-8")
+
+
+def language_of(problems, raw_path: str, languages) -> str:
+    """The language of the page being edited: the broken content file's, else the page shown."""
+    for problem in problems:
+        name = problem.path.rsplit("/", 1)[-1]
+        parts = name.split(".")
+        if len(parts) >= 3 and parts[-1] == "md" and parts[-2] in languages:
+            return parts[-2]
+    first = unquote(raw_path).lstrip("/").split("/", 1)[0]
+    return first if first in languages[1:] else languages[0]
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's websocket, but only for pages of this server (tornado's origin check)."""
+
+    check_origin = WebSocketHandler.check_origin
+
+
+def reload_browsers(path: str = "*") -> None:
+    """Tell every open page to reload (livereload protocol); a CSS path reloads just the styles."""
+    message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+        except Exception:  # noqa: BLE001 - a closed tab must not stop the others
+            LiveReloadHandler.waiters.discard(waiter)
+
+
+def application(state: State) -> web.Application:
+    return web.Application([
+        (r"/livereload", ReloadSocket),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r"/.*", PageHandler, {"state": state}),
+    ], compress_response=False)
+
+
+class Rebuilds:
+    """Turns file changes into rebuilds: one per burst of saves, one at a time, off the server's thread."""
+
+    def __init__(self, builder: incremental.Builder, state: State, loop: ioloop.IOLoop):
+        self.builder, self.state, self.loop = builder, state, loop
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self.timer = None
+        self.running = False
+        self.pending = False
+        self.first_change = None
+
+    def changed(self, paths) -> None:
+        if not paths:
+            return
+        self.first_change = self.first_change or time.perf_counter()
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+        self.timer = self.loop.call_later(QUIET, self.start)
+
+    def start(self) -> None:
+        self.timer = None
+        if self.running:
+            self.pending = True  # changed while building: build once more afterwards
+            return
+        self.running, self.pending = True, False
+        started, self.first_change = self.first_change, None
+        future = self.loop.run_in_executor(self.pool, self.builder.build)
+        self.loop.add_future(future, lambda f: self.done(f, started))
+
+    def done(self, future, started) -> None:
+        self.running = False
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - the server keeps running; say what happened
+            print(f"build.py: internal error while rebuilding ({type(exc).__name__}: {exc})", file=sys.stderr)
+        else:
+            was_broken = bool(self.state.problems)  # then a good build must replace the error page
+            report(result, self.state, started)
+            if result.problems.errors or result.changed or was_broken:
+                reload_browsers("*" if was_broken else reload_path(result))
+        if self.pending:
+            self.start()
+
+
+def reload_path(result) -> str:
+    """A stylesheet-only change reloads just the styles; anything else the whole page."""
+    if not result.problems.errors and result.changed and all(p.endswith(".css") for p in result.changed):
+        return "/" + sorted(result.changed)[0]
+    return "*"
+
+
+def report(result, state: State, started: float | None) -> None:
+    with state.lock:
+        state.problems = result.problems.sorted() if result.problems.errors else []
+        if result.site is not None:
+            state.languages = tuple(lang.code for lang in result.site.config.languages)
     for problem in result.problems.sorted():
         print(problem, file=sys.stderr)
+    took = f" in {(time.perf_counter() - started) * 1000:.0f} ms" if started else ""
     if result.problems.errors:
-        print("The site was not updated; fix the errors above and save again.", file=sys.stderr)
-        return False
-    print(f"Rebuilt {len(result.outputs)} files.", file=sys.stderr)
-    return True
+        print("The site was not updated; the browser shows the errors. Fix them and save again.", file=sys.stderr)
+    else:
+        print(f"Rebuilt {result.rendered} of {result.pages} pages, {len(result.changed)} files changed{took}.", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+    sockets = netutil.bind_sockets(port, address=host, backlog=BACKLOG)
+    port = sockets[0].getsockname()[1]  # the real port when 0 asked for any free one
+    shown = f"[{host}]" if ":" in host else host
     # Links must point at the preview, not at the public address.
-    options = dataclasses.replace(options, base_url=f"http://{host}:{port}/", drafts=True)  # previews show drafts and scheduled items
-    ok = rebuild(options)
-    if not ok and not options.out.exists():
-        return 1
-    server = Server()
-    for folder in WATCHED:
-        server.watch(str(options.root / folder), lambda: rebuild(options))
-    print(f"Serving on http://{host}:{port}/ (Ctrl+C stops)", file=sys.stderr)
-    server.serve(host=host, port=port, root=str(options.out), open_url_delay=None, restart_delay=0)
+    options = dataclasses.replace(options, base_url=f"http://{shown}:{port}/", drafts=True)  # previews show drafts and scheduled items
+    state = State(out=Path(options.out).resolve(), lock=threading.Lock())
+    builder = incremental.Builder(options, state.lock)
+    report(builder.build(), state, None)
+
+    loop = ioloop.IOLoop.current()
+    server = httpserver.HTTPServer(application(state))
+    server.add_sockets(sockets)
+    rebuilds = Rebuilds(builder, state, loop)
+    watcher = watch.watcher(options.root, WATCHED)
+    if watcher.fd is not None:
+        loop.add_handler(watcher.fd, lambda fd, events: rebuilds.changed(watcher.read()), ioloop.IOLoop.READ)
+    else:
+        ioloop.PeriodicCallback(lambda: rebuilds.changed(watcher.read()), 300).start()
+    print(f"Serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
+    sys.stderr.flush()
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.close()
+        rebuilds.pool.shutdown(wait=False, cancel_futures=True)
     return 0

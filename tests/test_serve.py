@@ -1,0 +1,92 @@
+"""`build.py serve`: a save shows in the browser, a broken save shows its errors, then recovery."""
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+from servetools import fetch, serving, wait_for
+from tornado import ioloop, websocket
+
+TITLE_SV = "title: Enheten och bemanningen"
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_saved_change_is_served_with_the_reload_script_that_never_reaches_the_output(portal):
+    with serving(portal) as (origin, terminal):
+        status, page = fetch(origin + "/enheten/")
+        assert status == 200 and "Enheten och bemanningen" in page
+        assert '<script src="/livereload.js" defer></script></head>' in page
+        edit(portal / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten i dag")
+        wait_for(lambda: "<h1>Enheten i dag</h1>" in fetch(origin + "/enheten/")[1], "the new title")
+        on_disk = (portal / "_site/enheten/index.html").read_text(encoding="utf-8")
+        assert "<h1>Enheten i dag</h1>" in on_disk
+        assert "livereload" not in on_disk and "<script" not in on_disk
+        assert fetch(origin + "/livereload.js")[0] == 200
+
+
+def test_a_broken_save_shows_the_terminals_error_in_the_browser_then_a_good_save_recovers(portal):
+    with serving(portal) as (origin, terminal):
+        before = (portal / "_site/en/index.html").read_bytes()
+        edit(portal / "data/staffing.yaml", "value: 4.7", "value: 4,7")
+        message = "data/staffing.yaml:11: 'value' should be a number, not '4,7' (write decimals with a point: 4.7)"
+        status, page = wait_for(lambda: (r := fetch(origin + "/en/"))[0] == 500 and r, "the error page")
+        assert message in page
+        assert '<html lang="en">' in page and "The page could not be built" in page
+        assert any(message in line for line in terminal)  # the same text as the terminal
+        status, page = fetch(origin + "/")
+        assert status == 500 and '<html lang="sv">' in page and "Sidan kunde inte byggas" in page
+        assert fetch(origin + "/assets/site.css")[0] == 200  # the last good site's files still serve
+        assert (portal / "_site/en/index.html").read_bytes() == before  # nothing half-built
+
+        edit(portal / "data/staffing.yaml", "value: 4,7", "value: 4.7")
+        status, page = wait_for(lambda: (r := fetch(origin + "/en/"))[0] == 200 and r, "recovery")
+        assert "could not be built" not in page and "4.7" in page
+
+
+def test_the_error_page_speaks_the_language_of_the_broken_page(portal):
+    with serving(portal) as (origin, _):
+        edit(portal / "content/pages/enheten.en.md", "updated: 2026-11-24", "updated: 2026-02-30")
+        status, page = wait_for(lambda: (r := fetch(origin + "/"))[0] == 500 and r, "the error page")
+        assert '<html lang="en">' in page  # asked for a Swedish page, but the English file is broken
+        assert "content/pages/enheten.en.md:5: " in page
+
+
+def test_a_browser_tab_is_told_to_reload_after_each_save_however_quick(portal):
+    """livereload's protocol over the websocket; livereload's own server would drop saves within 3 s."""
+    with serving(portal) as (origin, _):
+        async def talk():
+            ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
+            await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            assert json.loads(await ws.read_message())["command"] == "hello"
+            await ws.write_message(json.dumps({"command": "info", "url": origin + "/"}))
+            await asyncio.sleep(0.2)
+            reloads = []
+            for n in range(3):
+                edit(portal / "content/pages/enheten.sv.md", "title: Enheten" + (f" {n - 1}" if n else ""), f"title: Enheten {n}")
+                reloads.append(json.loads(await asyncio.wait_for(ws.read_message(), 60)))
+            ws.close()
+            return reloads
+
+        reloads = ioloop.IOLoop.current().run_sync(talk)
+        assert [r["command"] for r in reloads] == ["reload"] * 3
+
+
+def test_a_stylesheet_change_reloads_only_the_styles(portal):
+    with serving(portal) as (origin, _):
+        async def talk():
+            ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
+            await ws.write_message(json.dumps({"command": "info", "url": origin + "/"}))
+            await asyncio.sleep(0.2)
+            css = portal / "static/assets/site.css"
+            css.write_text(css.read_text() + "\n/* changed */\n")
+            message = json.loads(await asyncio.wait_for(ws.read_message(), 60))
+            ws.close()
+            return message
+
+        assert ioloop.IOLoop.current().run_sync(talk)["path"] == "/assets/site.css"

@@ -1,0 +1,48 @@
+"""In a real browser, under the site's strict CSP, a save updates the open page by itself."""
+from __future__ import annotations
+
+import pytest
+from servetools import serving
+
+pytestmark = pytest.mark.browser
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in requirements-test.txt")
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def connected(page):
+    """Wait until the page's livereload.js has shaken hands with the server (protocol 7)."""
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol === 7", timeout=60_000)
+
+
+def test_the_open_page_reloads_itself_after_a_save_and_after_a_broken_save(portal):
+    with serving(portal) as (origin, _), playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--disable-quic", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            blocked = []
+            page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(origin + "/enheten/")
+            heading = page.locator("main h1")
+            assert heading.inner_text() == "Enheten och bemanningen"
+            connected(page)
+
+            edit(portal / "content/pages/enheten.sv.md", "title: Enheten och bemanningen", "title: Enheten i dag")
+            playwright.expect(heading).to_have_text("Enheten i dag", timeout=60_000)
+            connected(page)
+
+            edit(portal / "content/pages/enheten.sv.md", "updated: 2026-11-24", "updated: 2026-13-01")
+            playwright.expect(page.locator("h1")).to_have_text("Sidan kunde inte byggas", timeout=60_000)
+            assert "content/pages/enheten.sv.md:4:" in page.locator("pre").inner_text()
+            connected(page)
+
+            edit(portal / "content/pages/enheten.sv.md", "updated: 2026-13-01", "updated: 2026-11-24")
+            playwright.expect(page.locator("main h1")).to_have_text("Enheten i dag", timeout=60_000)
+            assert blocked == []  # nothing the preview adds is refused by the page's policy
+        finally:
+            browser.close()
