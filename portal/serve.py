@@ -138,7 +138,7 @@ class PageHandler(web.RequestHandler):
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
             f"<title>{html.escape(title)}</title>\n"
-            '<link rel="stylesheet" href="/assets/site.css">\n</head>\n<body>\n'
+            "</head>\n<body>\n"
             f'<main id="main" class="wrap content build-error">\n<h1>{html.escape(title)}</h1>\n'
             f"<p>{html.escape(lead)}</p>\n<pre>{html.escape(text, quote=False)}</pre>\n</main>\n</body>\n</html>\n"
         )
@@ -164,7 +164,11 @@ class ReloadSocket(LiveReloadHandler):
 
 
 def reload_browsers(path: str = "*") -> None:
-    """Tell every open page to reload (livereload protocol); a CSS path reloads just the styles."""
+    """Tell every open page to reload (livereload protocol).
+
+    Always the whole page: a changed stylesheet gets a new content-hashed name
+    (assets.py), so the pages that link it change too.
+    """
     message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
     for waiter in list(LiveReloadHandler.waiters):
         try:
@@ -220,16 +224,9 @@ class Rebuilds:
             was_broken = bool(self.state.problems)  # then a good build must replace the error page
             report(result, self.state, started)
             if result.problems.errors or result.changed or was_broken:
-                reload_browsers("*" if was_broken else reload_path(result))
+                reload_browsers()
         if self.pending:
             self.start()
-
-
-def reload_path(result) -> str:
-    """A stylesheet-only change reloads just the styles; anything else the whole page."""
-    if not result.problems.errors and result.changed and all(p.endswith(".css") for p in result.changed):
-        return "/" + sorted(result.changed)[0]
-    return "*"
 
 
 def report(result, state: State, started: float | None) -> None:
