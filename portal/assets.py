@@ -100,13 +100,13 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
 
     result = []
     for o in outputs:
+        here = base.path + posixpath.dirname(o.path)
         if o.path in replaced:
             result.append(replaced[o.path])
-        elif o.path.endswith(".html") and o.data is not None:
-            here = base.path + posixpath.dirname(o.path)
-            result.append(Output(o.path, rewrite_html(o.data.decode("utf-8"), here, base, renames).encode("utf-8")))
-        elif o.path.endswith(_XML_SUFFIXES) and o.data is not None:
-            result.append(Output(o.path, rewrite_absolute(o.data.decode("utf-8"), base_url, renames).encode("utf-8")))
+        elif o.path.endswith(".html"):  # rendered pages and any HTML file from static/
+            result.append(_rewritten(o, lambda text: rewrite_html(text, here, base, renames)))
+        elif o.path.endswith(_XML_SUFFIXES):
+            result.append(_rewritten(o, lambda text: rewrite_absolute(text, base_url, renames)))
         else:
             result.append(o)
     # No new name can be taken: every other file with such a suffix is renamed too.
@@ -130,7 +130,7 @@ def site_path(raw: str, here: str, base) -> str | None:
     path = unquote(parts.path)
     if not path:
         return None
-    absolute = posixpath.normpath(path if path.startswith("/") else posixpath.join(here + "/", path))
+    absolute = posixpath.normpath(path if path.startswith("/") else posixpath.join(here.rstrip("/") + "/", path))
     if not absolute.startswith(base.path):
         return None
     return absolute[len(base.path):]
@@ -230,6 +230,16 @@ def rewrite_absolute(text: str, base_url: str, renames: dict) -> str:
 
 def _bytes(o: Output) -> bytes:
     return o.data if o.data is not None else o.copy_from.read_bytes()
+
+
+def _rewritten(o: Output, fix) -> Output:
+    """The output with `fix` applied to its text; unchanged (even not UTF-8) it stays as it was."""
+    try:
+        text = _bytes(o).decode("utf-8")
+    except UnicodeDecodeError:
+        return o
+    new = fix(text)
+    return o if new == text else Output(o.path, new.encode("utf-8"))
 
 
 def _source(o: Output) -> str:

@@ -63,7 +63,7 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
             if not link_path:  # "#anchor" on this page
                 resolved = path
             else:
-                absolute = link_path if link_path.startswith("/") else posixpath.join(posixpath.dirname(page_url) + "/", link_path)
+                absolute = link_path if link_path.startswith("/") else posixpath.join(posixpath.dirname(page_url).rstrip("/") + "/", link_path)
                 normal = posixpath.normpath(absolute)
                 absolute = normal + "/" if absolute.endswith("/") and not normal.endswith("/") else normal
                 if not absolute.startswith(base.path):

@@ -113,6 +113,15 @@ def test_images_scripts_and_imported_stylesheets_from_anywhere_are_rewritten(por
     assert f"url(../{karta})" in files[utskrift].decode()
 
 
+def test_an_html_file_from_static_gets_its_references_rewritten_too(portal):
+    (portal / "static/kampanj.html").write_text(
+        '<!DOCTYPE html><html lang="sv"><title>Kampanj</title><link rel="stylesheet" href="assets/site.css"><p>Hej</p></html>')
+    assert run_build(portal).returncode == 0
+    site = portal / "_site"
+    stylesheet = next(link["href"] for link in read(site / "kampanj.html").head_links)
+    assert HASHED.search(stylesheet) and (site / stylesheet).is_file()
+
+
 def test_names_browsers_ask_for_by_heart_are_kept(portal):
     (portal / "static/favicon.ico").write_bytes(b"\x00\x00\x01\x00")
     assert run_build(portal).returncode == 0

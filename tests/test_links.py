@@ -43,3 +43,9 @@ def test_a_broken_link_in_a_template_fails_the_build(portal):
     result = run_build(portal)
     assert result.returncode == 1
     assert "broken link to '/finns-inte/' (on /enheten/index.html): no such page or file" in result.stderr
+
+
+def test_relative_links_on_the_root_page_of_a_site_at_the_domain_root_resolve():
+    outputs = [page("index.html", '<a href="kontakt/">k</a> <a href="./kontakt/#x">x</a>'),
+               page("kontakt/index.html", '<h2 id="x">X</h2>')]
+    assert links.check(outputs, "https://example.org/").broken == []
