@@ -50,6 +50,10 @@ def is_fingerprinted(path: str) -> bool:
     return suffix in FINGERPRINTED and not KEEP_NAME.fullmatch(path)
 
 
+def _is_stylesheet(path: str) -> bool:
+    return path.lower().endswith(".css")
+
+
 def hashed_name(path: str, data: bytes) -> str:
     """`assets/site.css` → `assets/site.<first 8 hex digits of its SHA-256>.css`."""
     stem, suffix = posixpath.splitext(path)
@@ -65,7 +69,7 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
 
     # Plain assets first: their names are needed inside the stylesheets.
     for o in outputs:
-        if is_fingerprinted(o.path) and not o.path.lower().endswith(".css"):
+        if is_fingerprinted(o.path) and not _is_stylesheet(o.path):
             new = hashed_name(o.path, _bytes(o))
             renames[o.path] = new
             replaced[o.path] = Output(new, o.data, o.copy_from)
@@ -86,7 +90,7 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
         here = base.path + posixpath.dirname(path)
         for raw in _css_references(text):
             target = site_path(raw, here, base)
-            if target in by_path and is_fingerprinted(target) and target.lower().endswith(".css"):
+            if target in by_path and is_fingerprinted(target) and _is_stylesheet(target):
                 settle(target)
         settling.pop()
         data = rewrite_css(text, here, base, renames).encode("utf-8")
@@ -95,7 +99,7 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
         replaced[path] = Output(new, data)
 
     for o in outputs:
-        if is_fingerprinted(o.path) and o.path.lower().endswith(".css"):
+        if is_fingerprinted(o.path) and _is_stylesheet(o.path):
             settle(o.path)
 
     result = []
