@@ -66,7 +66,7 @@ class _PrefixHandler(BaseHTTPRequestHandler):
 
 def _content_type(path: Path) -> str:
     return {".html": "text/html; charset=utf-8", ".css": "text/css", ".svg": "image/svg+xml",
-            ".xml": "application/xml", ".rdf": "application/rdf+xml", ".json": "application/json",
+            ".png": "image/png", ".xml": "application/xml", ".rdf": "application/rdf+xml", ".json": "application/json",
             ".js": "text/javascript"}.get(path.suffix, "application/octet-stream")
 
 
@@ -103,10 +103,27 @@ def serving(out: Path):
         thread.join()
 
 
+# A 1×1 PNG: the portal has no pictures yet, and pictures are where sub-paths break.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+
+
+def add_pictures(root: Path) -> None:
+    """A picture in a page (written from the site root, as editors do) and one in the stylesheet."""
+    (root / "static/bilder").mkdir()
+    (root / "static/bilder/karta.png").write_bytes(PNG)
+    (root / "static/assets/prickar.png").write_bytes(PNG[:-20] + bytes([PNG[-20] ^ 1]) + PNG[-19:])
+    css = root / "static/assets/site.css"
+    css.write_text(css.read_text() + "\n.site-footer { background-image: url(prickar.png); }\n")
+    page = root / "content/pages/om-samverkan.sv.md"
+    page.write_text(page.read_text() + "\n![Karta över de tre kommunerna](/bilder/karta.png)\n")
+
+
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory):
     """(base URL, output folder) of the real portal built for and served under PREFIX."""
     root = copy_portal(tmp_path_factory.mktemp("subpath") / "portal")
+    add_pictures(root)
     out = root / "_site"
     with serving(out) as base:  # the port must be known before the build
         result = run_build(root, "--base-url", base)
@@ -237,7 +254,8 @@ def test_every_page_and_everything_it_uses_resolves_under_the_prefix(hosted):
     pages = [u for u, (_, ct) in answers.items() if "html" in ct]
     assert len(pages) >= len(list(out.rglob("*.html")))
     kinds = {ct.split(";")[0] for _, ct in answers.values()}
-    assert {"text/html", "text/css", "image/svg+xml"} <= kinds
+    assert {"text/html", "text/css", "image/svg+xml", "image/png"} <= kinds
+    assert len([u for u, (_, ct) in answers.items() if ct == "image/png"]) == 2  # in a page and in the stylesheet
     # Feeds and sitemaps, when the site has them, were read and their entries followed.
     for xml in out.rglob("*.xml"):
         assert base + xml.relative_to(out).as_posix() in answers
