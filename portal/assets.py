@@ -42,7 +42,7 @@ _CSS_REFERENCE = re.compile(
     r"""|@import\s+(?:"(?P<idq>[^"]*)"|'(?P<isq>[^']*)')""",
     re.IGNORECASE,
 )
-_XML_SUFFIXES = (".xml", ".rss", ".atom")
+_XML_SUFFIXES = (".xml", ".rdf", ".rss", ".atom")
 
 
 def is_fingerprinted(path: str) -> bool:

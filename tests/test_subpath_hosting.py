@@ -173,13 +173,14 @@ def _parse_html(text: str) -> list[str]:
 
 
 def _xml_urls(text: str) -> list[str]:
-    """Every URL in a sitemap or feed: element text and href/url/src attributes."""
+    """Every URL in a sitemap, feed or RDF catalogue: element text and attributes."""
     urls = []
     for element in ET.fromstring(text.encode("utf-8")).iter():
         value = (element.text or "").strip()
         if value.startswith(("http://", "https://", "/")):
             urls.append(value)
-        urls += [v for k, v in element.attrib.items() if k in ("href", "url", "src")]
+        # href/url/src (feeds, sitemaps) and absolute IRIs (rdf:about, rdf:resource in the catalogue)
+        urls += [v for k, v in element.attrib.items() if k in ("href", "url", "src") or v.startswith(("http://", "https://"))]
     return urls
 
 
