@@ -18,6 +18,7 @@ from .problems import Problems
 MAX_FILE_BYTES = 1_000_000  # far above any real page; refuses runaway or wrong files fast
 
 CONTENT_NAME = re.compile(r"(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md")
+FILE_STEM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the same rule as a slug
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     """The file's text, or None with a problem recorded."""
     name = rel(root, path)
     try:
-        if path.is_symlink() and not _inside(root, path.resolve()):
-            problems.error(name, None, "is a link to a file outside the repository; copy the file in instead")
+        if _links_out(root, path):
+            problems.error(name, None, LINK_OUT)
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -123,13 +124,47 @@ def split_front_matter(name: str, text: str, problems: Problems):
     return front, "\n".join(lines[i + 1 :]), i + 2
 
 
-def _files(folder: Path):
-    """Every file below folder, in a stable order, following no directory links."""
+def _files(root: Path, folder: Path, problems: Problems):
+    """Every file below folder, in a stable order, following no directory links.
+
+    A link (to a file or a folder) that leads out of the repository is refused
+    here, once for every stage: through it a commit could publish, or feed a
+    template, any file of the machine that builds the site.
+    """
     found = []
+    if _links_out(root, folder):
+        problems.error(rel(root, folder), None, LINK_OUT)
+        return found
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
+        here = Path(dirpath)
+        for d in sorted(dirnames):
+            if _links_out(root, here / d):
+                problems.error(rel(root, here / d), None, LINK_OUT)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        for f in sorted(filenames):
+            if f.startswith("."):
+                continue
+            if _links_out(root, here / f):
+                problems.error(rel(root, here / f), None, LINK_OUT)
+                continue
+            found.append(here / f)
     return found
+
+
+LINK_OUT = "is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"
+SITE_FOLDERS = ("content", "data", "templates", "static")
+
+
+def _links_out(root: Path, path: Path) -> bool:
+    """True for a link that leads out of the site's four folders.
+
+    Not only out of the repository: a link into .git/ could publish the
+    credentials CI keeps in .git/config.
+    """
+    if not path.is_symlink():
+        return False
+    target = path.resolve()
+    return not any(_inside(root / folder, target) for folder in SITE_FOLDERS)
 
 
 def load(root: Path) -> tuple[Sources, Problems]:
@@ -138,7 +173,7 @@ def load(root: Path) -> tuple[Sources, Problems]:
     sources = Sources(root=root)
 
     data_dir = root / "data"
-    for path in _files(data_dir) if data_dir.is_dir() else []:
+    for path in _files(root, data_dir, problems) if data_dir.is_dir() else []:
         name = rel(root, path)
         if path.suffix != ".yaml":
             if path.suffix == ".yml":
@@ -155,7 +190,7 @@ def load(root: Path) -> tuple[Sources, Problems]:
             sources.data["/".join(parts)] = (name, node)
 
     content_dir = root / "content"
-    for path in _files(content_dir) if content_dir.is_dir() else []:
+    for path in _files(root, content_dir, problems) if content_dir.is_dir() else []:
         name = rel(root, path)
         parts = path.relative_to(content_dir).parts
         match = CONTENT_NAME.fullmatch(path.name)
@@ -164,6 +199,9 @@ def load(root: Path) -> tuple[Sources, Problems]:
             continue
         if not match:
             problems.error(name, None, "a content file is named name.LANG.md, e.g. om-samverkan.sv.md")
+            continue
+        if not FILE_STEM.fullmatch(match["stem"]):
+            problems.error(name, None, "a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md")
             continue
         if len(parts) < 2:
             problems.error(name, None, "put content files in a section folder: content/pages/ or content/news/")
@@ -180,14 +218,12 @@ def load(root: Path) -> tuple[Sources, Problems]:
         )
 
     static_dir = root / "static"
-    for path in _files(static_dir) if static_dir.is_dir() else []:
-        if path.is_symlink() and not _inside(root, path.resolve()):
-            problems.error(rel(root, path), None, "is a link to a file outside the repository; copy the file in instead")
-            continue
+    for path in _files(root, static_dir, problems) if static_dir.is_dir() else []:
         sources.static.append((path.relative_to(static_dir).as_posix(), path))
 
     if (root / "templates").is_dir():
         sources.templates = root / "templates"
+        _files(root, sources.templates, problems)  # Jinja would follow a link out
     else:
         problems.error("templates", None, "the templates/ folder is missing")
     return sources, problems

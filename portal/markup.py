@@ -11,6 +11,9 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import signal
+import threading
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -39,9 +42,52 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _HREF = re.compile(r'(href|src)="([^"]*)"')
 
 
+MARKDOWN_SECONDS = 10  # a 1 MB page converts in about 2 s; some inputs (20,000 '[') take hours
+
+
+class MarkupError(Exception):
+    """Markdown that cannot be converted: too slow or nested too deeply."""
+
+
 def to_html(text: str) -> str:
+    return convert(text)[0]
+
+
+def convert(text: str) -> tuple[str, list]:
+    """(safe HTML, [(line in text or None, what the sanitizer removed)])."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
-    return sanitize(md.convert(text))
+    try:
+        raw = _bounded(MARKDOWN_SECONDS, md.convert, text)
+    except RecursionError:
+        raise MarkupError("the markdown is nested too deeply (lists or quotes inside each other)") from None
+    return sanitize(raw), removed(raw, text)
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _bounded(seconds: float, fn, *args):
+    """fn(*args), stopped after `seconds` (Python-Markdown is quadratic on some inputs).
+
+    A timer signal can only interrupt the main thread; elsewhere the call is unbounded.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return fn(*args)
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    except _TooSlow:
+        raise MarkupError(f"the markdown took more than {seconds} seconds to convert; look for a very long run "
+                          "of '[' or '(' or deeply nested lists") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def sanitize(fragment: str) -> str:
@@ -53,6 +99,69 @@ def sanitize(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def removed(raw: str, source: str) -> list:
+    """What `sanitize` takes out of `raw` that the editor wrote in `source`.
+
+    Each item is (1-based line in source or None, message). Attributes that
+    markdown itself generated (not found in the source) are not reported.
+    """
+    finder = _Removed(source)
+    finder.feed(raw)
+    finder.close()
+    return finder.found
+
+
+class _Removed(HTMLParser):
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.source = source
+        self.cursor = {}  # needle -> where to search for its next occurrence
+        self.found = []
+
+    def locate(self, *needles):
+        """Line of the next occurrence of the first needle found (a str, or a compiled pattern)."""
+        for needle in needles:
+            if not needle:
+                continue
+            start = self.cursor.get(needle, 0)
+            if isinstance(needle, str):
+                index = self.source.find(needle, start)
+            else:
+                match = needle.search(self.source, start)
+                index = match.start() if match else -1
+            if index >= 0:
+                self.cursor[needle] = index + 1
+                return self.source.count("\n", 0, index) + 1
+        return None
+
+    def handle_starttag(self, tag, attrs):
+        raw = self.get_starttag_text() or ""
+        if tag == "h1" and raw not in self.source:
+            line = self.locate(re.compile(r"^# ", re.M), re.compile(r"^=+\s*$", re.M))
+            self.found.append((line, "a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings"))
+            return
+        if tag not in TAGS:
+            line = self.locate(raw, f"<{tag}")
+            if line is not None:
+                self.found.append((line, f"raw HTML <{tag}> was removed: it is not allowed on the site"))
+            return
+        allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            if name not in allowed:
+                # Written as raw HTML or as an attribute list {: name=…}; not what markdown adds itself.
+                line = self.locate(raw, re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
+                if line is not None:
+                    self.found.append((line, f"the attribute {name}= on <{tag}> was removed: it is not allowed on the site"))
+            elif name in ("href", "src") and value:
+                scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+                if scheme and scheme[1].lower() not in URL_SCHEMES:
+                    line = self.locate(raw, value, scheme[0].strip())
+                    self.found.append((line, f"the {scheme[1].lower()}: address in {name}= on <{tag}> was removed: "
+                                             f"only {', '.join(sorted(URL_SCHEMES))} addresses are allowed"))
+
+    handle_startendtag = handle_starttag
 
 
 def rewrite_links(fragment: str, source: str, resolve, base_path: str):

@@ -177,16 +177,17 @@ def _site_shape(codes):
         feedback=s.Text(pattern=r"[a-z0-9-]+(#[a-z0-9-]+)?", hint="a page key, optionally with #anchor"),
         easy_read=s.Field(s.Id(), required=False),
         responsible=s.PerLanguage(codes),
+        # URL segments: a slug each, so none can climb out of the site with '..' or '/'.
         sections=s.Fields(
-            news=s.PerLanguage(codes),
-            municipalities=s.PerLanguage(codes),
-            agreements=s.PerLanguage(codes),
-            data=s.PerLanguage(codes),
+            news=s.PerLanguage(codes, text=s.Slug()),
+            municipalities=s.PerLanguage(codes, text=s.Slug()),
+            agreements=s.PerLanguage(codes, text=s.Slug()),
+            data=s.PerLanguage(codes, text=s.Slug()),
         ),
         news=s.Fields(
             page_size=s.Number(),
             feed_namespace=s.Text(pattern=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", hint="a UUID such as 6f1c0d2e-…; never change it once feeds are public"),
-            paths=s.Fields(page=s.PerLanguage(codes), archive=s.PerLanguage(codes), municipality=s.PerLanguage(codes)),
+            paths=s.Fields(page=s.PerLanguage(codes, text=s.Slug()), archive=s.PerLanguage(codes, text=s.Slug()), municipality=s.PerLanguage(codes, text=s.Slug())),
         ),
     )
 
@@ -464,7 +465,7 @@ def generated_pages(config: Config) -> list:
 
 
 def check_urls(pages, static, problems: Problems):
-    owners = {}
+    owners = {}  # output path -> the file (or generated page) that makes it
     for p in pages:
         owner = p.source or f"the generated page '{p.key}' ({p.lang})"
         if p.output in owners:
@@ -473,6 +474,14 @@ def check_urls(pages, static, problems: Problems):
     for url_path, path in static:
         if url_path in owners:
             problems.error(f"static/{url_path}", None, f"a static file and a page on one URL /{url_path}: {owners[url_path]}")
+        owners.setdefault(url_path, f"static/{url_path}")
+    # A file where another output needs a folder (static/en beside en/index.html) cannot be written.
+    for output, owner in sorted(owners.items()):
+        parts = output.split("/")
+        for i in range(1, len(parts)):
+            folder = "/".join(parts[:i])
+            if folder in owners:
+                problems.error(owners[folder], None, f"is a file at /{folder}, where {owner} needs a folder")
 
 
 def check_references(config: Config, pages, problems: Problems):

@@ -7,11 +7,13 @@ a typo in a template is an error naming the template and its line.
 """
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup
 
 from . import catalog, charts, formatting, markup, opendata, publishing
@@ -31,7 +33,9 @@ class StringMissing(Exception):
 
 
 def environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    # The sandbox: a template an editor commits cannot reach Python's internals
+    # (`''.__class__.__mro__`…) and so cannot run commands on the build machine.
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates.resolve())),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
@@ -53,8 +57,19 @@ def _t(ctx, key: str, **values) -> str:
     strings = ctx["site"].config.strings.get(ctx["lang"].code, {})
     if key not in strings:
         raise StringMissing(f"the interface string '{key}' is not in data/i18n/{ctx['lang'].code}.yaml")
-    text = strings[key]
-    return text.format(**values) if values else text
+    return _fill(strings[key], key, values)
+
+
+def _fill(text: str, key: str, values: dict) -> str:
+    """Put values into {name} placeholders; nothing else (str.format would let a
+    string such as '{formula.__class__}' reach into Python objects)."""
+    def value(match):
+        if match[1] not in values:
+            raise StringMissing(f"the interface string '{key}' has the placeholder {{{match[1]}}}, "
+                                f"which is not one of: {', '.join(sorted(values)) or 'none'}")
+        return str(values[match[1]])
+
+    return re.sub(r"\{(\w*)\}", value, text)
 
 
 @jinja2.pass_context
@@ -125,7 +140,13 @@ def _content_html(site: Site, page: Page, problems: Problems) -> Markup:
     if not page.body.strip():
         return Markup("")
     by_source = {p.source: p.url for p in site.pages if p.source}
-    fragment = markup.to_html(page.body)
+    try:
+        fragment, removed = markup.convert(page.body)
+    except markup.MarkupError as exc:
+        problems.error(page.source, page.body_line, str(exc))
+        return Markup("")
+    for line, message in removed:  # `check` shows what an editor's raw HTML lost
+        problems.warn(page.source, page.body_line + (line or 1) - 1, message)
     fragment, missing = markup.rewrite_links(fragment, page.source, by_source.get, site.config.base_path)
     for target in missing:
         line = markup.first_line_with(page.body, target)

@@ -229,9 +229,9 @@ class Fields(Shape):
 class PerLanguage(Shape):
     """Text given once per site language: {sv: …, en: …}."""
 
-    def __init__(self, languages: tuple[str, ...], multiline: bool = False):
+    def __init__(self, languages: tuple[str, ...], multiline: bool = False, text: Text | None = None):
         self.languages = languages
-        self.text = Text(multiline=multiline)
+        self.text = text or Text(multiline=multiline)
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):

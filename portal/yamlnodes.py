@@ -6,7 +6,8 @@ keeps YAML 1.1's surprises out (`NO` is not False, `1.10` is not 1.1), and
 every value an editor wrote can be traced back to a line.
 
 Anchors and aliases are refused: they are how a "billion laughs" file expands
-to gigabytes, and a content file has no need for them. Duplicate keys are an
+to gigabytes, and a content file has no need for them. Tags (`!!python/object`)
+are refused too, and so is nesting deeper than MAX_DEPTH. Duplicate keys are an
 error rather than last-one-wins.
 """
 from __future__ import annotations
@@ -57,70 +58,94 @@ class Sequence(list):
     line: int
 
 
+MAX_DEPTH = 20  # real files nest 5 levels; a deeper one is a mistake or an attack
+
+
 def parse(text: str, line_offset: int = 0):
     """Parse one YAML document into Mapping/Sequence/Scalar values.
 
     `line_offset` is added to every line, for YAML that starts further down a
     file (front matter). Raises YamlError with a 1-based line.
+
+    Values are built straight from the parser's events, in a loop rather than
+    by recursion, so neither an alias bomb nor a 10,000-level nesting can
+    expand in memory or exhaust the stack: both are refused at their line.
     """
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return _build(yaml.parse(text, Loader=_Loader), line_offset)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "not valid YAML"
+        if mark and _char_at(text, mark) == "\t":
+            problem = "a tab character; indent with spaces, not tabs"
         raise YamlError(line, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(None, f"YAML syntax error: {exc}") from None
-    if node is None:
-        return None
-    return _convert(node, line_offset, set())
 
 
-def _convert(node, offset: int, seen: set):
-    line = node.start_mark.line + 1 + offset
-    if id(node) in seen:
-        raise YamlError(line, "YAML anchors and aliases (&name, *name) are not allowed")
-    if getattr(node, "anchor", None):
-        raise YamlError(line, "YAML anchors and aliases (&name, *name) are not allowed")
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag not in _PLAIN_TAGS:
-            raise YamlError(line, f"YAML tag {node.tag} is not allowed")
-        return Scalar(node.value, line, plain=node.style is None)
-    seen.add(id(node))
-    if isinstance(node, yaml.SequenceNode):
-        out = Sequence(_convert(item, offset, seen) for item in node.value)
-        out.line = line
-        return out
-    if isinstance(node, yaml.MappingNode):
-        out = Mapping()
-        out.line = line
-        out.lines = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1 + offset
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError(key_line, "a key must be plain text")
-            key = key_node.value
-            if key == "<<":
-                raise YamlError(key_line, "YAML merge keys (<<) are not allowed")
-            if key in out:
-                raise YamlError(
-                    key_line,
-                    f"duplicate key '{key}' (first at line {out.lines[key]})",
-                )
-            out.lines[key] = key_line
-            out[key] = _convert(value_node, offset, seen)
-        return out
-    raise YamlError(line, "unsupported YAML node")  # pragma: no cover
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
-# Tags the composer assigns to untagged scalars; an explicit tag such as
-# !!python/object is refused (the safe loader would refuse it too, later).
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-}
+def _build(events, offset: int):
+    root = None
+    stack = []  # open collections, innermost last
+    pending = []  # per open mapping: the key waiting for its value, or None
+    documents = 0
+    for event in events:
+        line = event.start_mark.line + 1 + offset
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlError(line, "only one YAML document is allowed here (a second '---' starts another)")
+            continue
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlError(line, "YAML anchors and aliases (&name, *name) are not allowed")
+        if isinstance(event, yaml.CollectionEndEvent):
+            if isinstance(stack.pop(), Mapping):
+                pending.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            continue  # stream and document ends
+        if event.tag is not None:
+            raise YamlError(line, f"YAML tags such as {event.tag} are not allowed")
+        if isinstance(event, yaml.ScalarEvent):
+            node = Scalar(event.value, line, plain=event.style is None)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            node = Sequence()
+            node.line = line
+        else:
+            node = Mapping()
+            node.line = line
+            node.lines = {}
+        if not stack:
+            root = node
+        elif isinstance(stack[-1], Sequence):
+            stack[-1].append(node)
+        elif pending[-1] is None:
+            _check_key(stack[-1], node, line)
+            pending[-1] = node
+        else:
+            stack[-1][str(pending[-1])] = node
+            pending[-1] = None
+        if isinstance(node, (Sequence, Mapping)):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlError(line, f"YAML is nested more than {MAX_DEPTH} levels deep")
+            stack.append(node)
+            if isinstance(node, Mapping):
+                pending.append(None)
+    return root
+
+
+def _check_key(mapping: Mapping, key, line: int) -> None:
+    if not isinstance(key, Scalar):
+        raise YamlError(line, "a key must be plain text")
+    if key == "<<" and key.plain:
+        raise YamlError(line, "YAML merge keys (<<) are not allowed")
+    if key in mapping.lines:
+        raise YamlError(line, f"duplicate key '{key}' (first at line {mapping.lines[key]})")
+    mapping.lines[str(key)] = line
