@@ -16,7 +16,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, formatting, markup, opendata, publishing
+from . import catalog, charts, formatting, markup, opendata, publishing, templateloops
 from .model import Page, Site
 from .problems import Problems
 
@@ -200,6 +200,8 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             problems.error(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}")
+    for name, line, message in templateloops.find_loops(env, env.list_templates()):
+        problems.error(f"templates/{name}", line, message)
 
 
 def render(site: Site, problems: Problems) -> list[Output]:

@@ -1,0 +1,287 @@
+"""The catalogue of bad input: every way an editor's commit can be wrong or hostile,
+the exact line the build prints for it, exit 1, no traceback, and the site that
+was already built left exactly as it was.
+
+Each row is (name, how to break a copy of the real portal, the exact error line).
+A few inputs that look wrong but are fine (a BOM, CRLF line ends, YAML 1.1's
+`NO` and `1.10`) are at the end: they build, and the page shows what was written.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tracemalloc
+
+import pytest
+
+from conftest import copy_portal, run_build
+from portal import yamlnodes
+
+PAGE = "content/pages/om-samverkan.sv.md"
+NEWS = "content/news/2019-09-26-odeshog-ansluter.sv.md"
+STAFFING = "data/staffing.yaml"
+NEW_PAGE = "content/pages/ny.sv.md"
+
+
+def front(*lines, body="Text\n"):
+    return "---\n" + "".join(line + "\n" for line in lines) + "---\n" + body
+
+
+def write(root, rel, content):
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+def replace(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def link(root, rel, target):
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(target, root / rel)
+
+
+def sparse(root, rel, size):
+    """A file of `size` bytes that takes no room on disk."""
+    with open(root / rel, "wb") as f:
+        f.truncate(size)
+
+
+# Billion laughs: nine levels of nine aliases would expand to 9**9 strings.
+ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
+)
+
+CATALOGUE = [
+    # --- files that are not text, or too big ----------------------------------------------
+    ("50 MB file", lambda r: sparse(r, "content/pages/stor.sv.md", 50_000_000),
+     "content/pages/stor.sv.md: file is 50.0 MB; the limit is 1 MB"),
+    ("binary file named .md", lambda r: write(r, "content/pages/bild.sv.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+     "content/pages/bild.sv.md: is a binary file, not text; only UTF-8 text belongs here"),
+    ("non-UTF-8 file", lambda r: write(r, PAGE, "---\ntitle: Om samverkan\nupdated: 2026-01-01\n---\nMj\xf6lby\n".encode("latin-1")),
+     "content/pages/om-samverkan.sv.md:5: is not UTF-8 text (byte 0xf6); save it as UTF-8"),
+    ("empty file", lambda r: write(r, PAGE, ""),
+     "content/pages/om-samverkan.sv.md: file is empty"),
+    ("image in content/", lambda r: write(r, "content/pages/karta.png", b"PNG"),
+     "content/pages/karta.png: only markdown files (.md) belong in content/; put images and files in static/"),
+    (".yml instead of .yaml", lambda r: write(r, "data/extra.yml", "a: 1\n"),
+     "data/extra.yml: data files end in .yaml; rename it"),
+
+    # --- YAML that is malformed, hostile or surprising ----------------------------------------
+    ("YAML syntax error", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: [4.7\n"),
+     "data/staffing.yaml:12: YAML syntax error: did not find expected ',' or ']'"),
+    ("alias bomb (billion laughs)", lambda r: write(r, STAFFING, ALIAS_BOMB),
+     "data/staffing.yaml:1: YAML anchors and aliases (&name, *name) are not allowed"),
+    ("alias to a single value", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: &t Om samverkan\ndescription: *t\n"),
+     "content/pages/om-samverkan.sv.md:2: YAML anchors and aliases (&name, *name) are not allowed"),
+    ("YAML tag that would run code", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: !!python/object/apply:os.system [ls]\n"),
+     "content/pages/om-samverkan.sv.md:2: YAML tags such as tag:yaml.org,2002:python/object/apply:os.system are not allowed"),
+    ("tab for indentation", lambda r: replace(r, STAFFING, "    value: 4.7\n", "\tvalue: 4.7\n"),
+     "data/staffing.yaml:11: YAML syntax error: a tab character; indent with spaces, not tabs"),
+    ("duplicate key in front matter", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: Om samverkan\ntitle: Samverkan\n"),
+     "content/pages/om-samverkan.sv.md:3: duplicate key 'title' (first at line 2)"),
+    ("duplicate key in data", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4.7\n    value: 5\n"),
+     "data/staffing.yaml:12: duplicate key 'value' (first at line 11)"),
+    ("nesting 10,000 levels deep", lambda r: write(r, "data/djup.yaml", "a: " + "[" * 10_000 + "]" * 10_000 + "\n"),
+     "data/djup.yaml:1: YAML is nested more than 20 levels deep"),
+    ("two YAML documents in one file", lambda r: write(r, "data/sources.yaml", (r / "data/sources.yaml").read_text() + "---\nb: 2\n"),
+     "data/sources.yaml:7: only one YAML document is allowed here (a second '---' starts another)"),
+    ("front matter is a list", lambda r: write(r, NEW_PAGE, front("- title", "- updated")),
+     "content/pages/ny.sv.md:2: front matter should be fields written 'name: value'"),
+    ("unclosed front matter", lambda r: write(r, NEW_PAGE, "---\ntitle: Ny sida\nupdated: 2026-01-01\n\nText utan slut\n"),
+     "content/pages/ny.sv.md:1: front matter is not closed: add a line '---' after the fields"),
+
+    # --- values of the wrong shape ------------------------------------------------------------
+    ("missing required field", lambda r: replace(r, PAGE, "title: Om samverkan\n", ""),
+     "content/pages/om-samverkan.sv.md:2: 'front matter' is missing the required key 'title'"),
+    ("unknown front matter key", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: Om samverkan\ntitel: Om\n"),
+     "content/pages/om-samverkan.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template)"),
+    ("text where a number belongs", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: fyra komma sju\n"),
+     "data/staffing.yaml:11: 'value' should be a number, not 'fyra komma sju'"),
+    ("decimal comma", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4,7\n"),
+     "data/staffing.yaml:11: 'value' should be a number, not '4,7' (write decimals with a point: 4.7)"),
+    ("a float YAML 1.1 would round", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4.7e0\n"),
+     "data/staffing.yaml:11: 'value' should be a number, not '4.7e0'"),
+    ("NO where true/false belongs (YAML 1.1 reads false)", lambda r: replace(r, STAFFING, "    published: false\n", "    published: NO\n"),
+     "data/staffing.yaml:28: 'published' should be true or false, not 'NO'"),
+    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2026-11-24", "updated: 2019-02-30"),
+     "content/pages/om-samverkan.sv.md:4: 'updated' is '2019-02-30', which is not a real date"),
+    ("date with a time", lambda r: replace(r, PAGE, "updated: 2026-11-24", "updated: 2019-09-26 10:00"),
+     "content/pages/om-samverkan.sv.md:4: 'updated' should be a date written YYYY-MM-DD, not '2019-09-26 10:00'"),
+
+    # --- addresses that try to leave the site ----------------------------------------------
+    ("slug with ..", lambda r: write(r, NEW_PAGE, front("title: Ny", "slug: ../../etc", "updated: 2026-01-01")),
+     "content/pages/ny.sv.md:3: 'slug' is '../../etc': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
+    ("slug that is an absolute path", lambda r: write(r, NEW_PAGE, front("title: Ny", "slug: /etc/passwd", "updated: 2026-01-01")),
+     "content/pages/ny.sv.md:3: 'slug' is '/etc/passwd': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
+    ("slug with a backslash", lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\\b"', "updated: 2026-01-01")),
+     "content/pages/ny.sv.md:3: 'slug' is 'a\\b': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
+    ("slug with a NUL", lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\0b"', "updated: 2026-01-01")),
+     "content/pages/ny.sv.md:3: 'slug' contains a NUL character"),
+    ("source url with ..", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: ../../etc/passwd\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is '../../etc/passwd': write a full address starting with https:// or http://"),
+    ("source url that is an absolute path", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: /etc/passwd\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is '/etc/passwd': write a full address starting with https:// or http://"),
+    ("source url with a backslash", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: 'https://example.org\\..\\x'\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is 'https://example.org\\..\\x': write a full address starting with https:// or http://"),
+    ("source url with javascript:", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: javascript:alert(1)\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is 'javascript:alert(1)': write a full address starting with https:// or http://"),
+    ("news folder name with ..", lambda r: replace(r, "data/site.yaml", "    sv: nyheter\n", "    sv: ../nyheter\n"),
+     "data/site.yaml:28: 'news.sv' is '../nyheter': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
+    ("file name that is not an address", lambda r: write(r, "content/pages/Om oss.sv.md", front("title: Om", "updated: 2026-01-01")),
+     "content/pages/Om oss.sv.md: a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md"),
+    ("template name with ..", lambda r: replace(r, PAGE, "template: collaboration.html", "template: ../base.html"),
+     "content/pages/om-samverkan.sv.md:5: 'template' is '../base.html': the name of a template in templates/, e.g. staffing.html"),
+    ("symlink in content/ pointing outside", lambda r: link(r, "content/pages/passwd.sv.md", "/etc/passwd"),
+     "content/pages/passwd.sv.md: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
+    ("symlink in static/ into .git", lambda r: link(r, "static/config", "../.git/config"),
+     "static/config: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
+    ("symlinked folder in templates/", lambda r: link(r, "templates/etc", "/etc"),
+     "templates/etc: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
+
+    # --- outputs that collide ----------------------------------------------------------------
+    ("two pages on one URL", lambda r: write(r, "content/pages/annan.sv.md", front("title: Annan", "slug: enheten", "updated: 2026-01-01")),
+     "content/pages/enheten.sv.md: two pages on one URL /enheten/: content/pages/annan.sv.md and content/pages/enheten.sv.md"),
+    ("a page and a static file on one URL", lambda r: write(r, "static/kontakt/index.html", "<p>kopia</p>\n"),
+     "static/kontakt/index.html: a static file and a page on one URL /kontakt/index.html: content/pages/kontakt.sv.md"),
+    ("a static file where a folder of pages is", lambda r: write(r, "static/en", "fil\n"),
+     "static/en: is a file at /en, where content/news/2019-09-26-odeshog-ansluter.en.md needs a folder"),
+    ("a second version in one language", lambda r: write(r, "content/pages/kopia.sv.md", front("title: Kopia", "translation_key: kontakt", "slug: kopia", "updated: 2026-01-01")),
+     "content/pages/kopia.sv.md: is a second 'sv' version of 'kontakt' (the first is content/pages/kontakt.sv.md)"),
+    ("translation pair disagreeing on translation_key", lambda r: replace(r, "content/pages/kontakt.en.md", "title: Contact us\n", "title: Contact us\ntranslation_key: kontakta\n"),
+     "content/pages/kontakt.sv.md: its translation_key 'kontakt' disagrees with content/pages/kontakt.en.md ('kontakta'); files with one name are translations of each other"),
+
+    # --- languages, references -------------------------------------------------------------------
+    ("unknown language suffix", lambda r: write(r, "content/pages/om-samverkan.de.md", front("title: Über", "updated: 2026-01-01")),
+     "content/pages/om-samverkan.de.md: unknown language 'de' in the file name; the site's languages are sv, en (data/site.yaml)"),
+    ("missing interface string", lambda r: replace(r, "data/i18n/en.yaml", "  feedback: Give feedback\n", ""),
+     "data/i18n/en.yaml: the interface string 'footer.feedback' is missing (it is in data/i18n/sv.yaml:…)"),
+    ("unknown placeholder in an interface string", lambda r: replace(r, "data/i18n/en.yaml", "{formula}", "{formula.__class__}{formel}"),
+     "templates/partials/figures.html:34: the interface string 'figures.derived_note' has the placeholder {formel}, which is not one of: formula (rendering content/pages/enheten.en.md)"),
+    ("unknown municipality in news", lambda r: replace(r, NEWS, "[odeshog, mjolby]", "[odeshog, linkoping]"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:6: unknown municipality 'linkoping' (known: mjolby, boxholm, odeshog)"),
+    ("link to a page that does not exist", lambda r: replace(r, PAGE, "## Varför kommunerna samarbetar\n", "## Varför kommunerna samarbetar\n\n[Saknas](saknas.sv.md)\n"),
+     "content/pages/om-samverkan.sv.md:11: links to 'saknas.sv.md', which is not a content file"),
+
+    # --- templates -------------------------------------------------------------------------------
+    ("missing template", lambda r: replace(r, PAGE, "template: collaboration.html", "template: samverkan.html"),
+     "content/pages/om-samverkan.sv.md:5: template 'samverkan.html' does not exist in templates/"),
+    ("template syntax error", lambda r: replace(r, "templates/page.html", "{% block body %}", "{% block body %"),
+     "templates/page.html:5: template syntax error: expected token 'end of statement block', got '%'"),
+    ("undefined template variable", lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.titel }}</h1>"),
+     "templates/page.html:4: 'portal.model.Page object' has no attribute 'titel' (rendering …)"),
+    ("template that includes itself", lambda r: replace(r, "templates/page.html", "{% block body %}", '{% include "page.html" %}{% block body %}'),
+     "templates/page.html:5: the template includes or extends itself (page.html → page.html)"),
+    ("templates that include each other", lambda r: replace(r, "templates/partials/updated.html", "", '{% include "partials/footer.html" %}') or replace(r, "templates/partials/footer.html", "", '{% include "partials/updated.html" %}'),
+     "templates/partials/footer.html:1: the template includes or extends itself (partials/footer.html → partials/updated.html → partials/footer.html)"),
+    ("template reading a file outside templates/", lambda r: replace(r, "templates/page.html", "{% block body %}", '{% include "../../etc/passwd" %}{% block body %}'),
+     "templates/page.html:5: TemplateNotFound: ../../etc/passwd (rendering …)"),
+    ("template reaching into Python", lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ ''.__class__.__mro__ }}</h1>"),
+     "templates/page.html:4: SecurityError: access to attribute '__class__' of 'str' object is unsafe. (rendering …)"),
+
+    # --- markdown that would hang or overflow --------------------------------------------------
+    ("markdown nested too deeply", lambda r: write(r, NEW_PAGE, front("title: Ny", "updated: 2026-01-01", body="".join("    " * i + "- x\n" for i in range(300)))),
+     "content/pages/ny.sv.md:5: the markdown is nested too deeply (lists or quotes inside each other)"),
+    ("markdown that takes hours (quadratic)", lambda r: write(r, NEW_PAGE, front("title: Ny", "updated: 2026-01-01", body="[" * 40_000)),
+     "content/pages/ny.sv.md:5: the markdown took more than 10 seconds to convert; look for a very long run of '[' or '(' or deeply nested lists"),
+]
+
+
+def matches(expected: str, line: str) -> bool:
+    """The whole line, where '…' stands for a part that changes as content grows (a count, a line)."""
+    return re.fullmatch(".*".join(re.escape(part) for part in expected.split("…")), line) is not None
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built_portal(tmp_path_factory):
+    """The real portal with its _site built once; each case works on a copy."""
+    root = copy_portal(tmp_path_factory.mktemp("catalogue") / "portal")
+    assert run_build(root).returncode == 0
+    return root
+
+
+def fresh_copy(built_portal, tmp_path):
+    root = tmp_path / "portal"
+    shutil.copytree(built_portal, root, symlinks=True)
+    (root / ".git").mkdir()
+    (root / ".git/config").write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
+    return root
+
+
+def test_the_catalogue_has_at_least_30_cases_with_distinct_names():
+    names = [name for name, _, _ in CATALOGUE]
+    assert len(names) >= 30 and len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("name, break_it, expected", CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_bad_input_gives_its_exact_error_and_leaves_the_site_alone(built_portal, tmp_path, name, break_it, expected):
+    root = fresh_copy(built_portal, tmp_path)
+    before = snapshot(root / "_site")
+
+    break_it(root)
+    result = run_build(root)
+
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1, result.stderr
+    assert any(matches(expected, line) for line in lines), result.stderr
+    assert lines[-1].endswith("; nothing was written.")
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert snapshot(root / "_site") == before
+    assert sorted(p.name for p in root.iterdir()) == [".git", "_site", "content", "data", "static", "templates"]
+
+
+def test_the_alias_bomb_is_refused_with_little_memory():
+    tracemalloc.start()
+    with pytest.raises(yamlnodes.YamlError, match="anchors and aliases"):
+        yamlnodes.parse(ALIAS_BOMB)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100_000  # bytes; expanded, the bomb would need gigabytes
+
+
+def test_all_errors_of_a_run_are_reported_together(portal):
+    replace(portal, PAGE, "title: Om samverkan\n", "")
+    replace(portal, STAFFING, "    value: 4.7\n", "    value: fyra\n")
+    result = run_build(portal)
+    assert result.returncode == 1
+    assert "om-samverkan.sv.md:2:" in result.stderr and "data/staffing.yaml:11:" in result.stderr
+
+
+def test_check_reports_the_same_errors_and_writes_nothing(portal):
+    replace(portal, PAGE, "title: Om samverkan\n", "")
+    result = run_build(portal, "check")
+    assert result.returncode == 1
+    assert "content/pages/om-samverkan.sv.md:2: 'front matter' is missing the required key 'title'" in result.stderr.splitlines()
+    assert not (portal / "_site").exists()
+
+
+# --- inputs that look odd but are fine ----------------------------------------------------------
+
+def test_bom_crlf_and_yaml_1_1_lookalikes_are_accepted_as_written(portal):
+    page = (portal / PAGE).read_text(encoding="utf-8")
+    page = page.replace("title: Om samverkan\n", "title: NO\n")
+    (portal / PAGE).write_bytes(b"\xef\xbb\xbf" + page.replace("\n", "\r\n").encode("utf-8"))
+    replace(portal, STAFFING, "    value: 4.7\n", "    value: 4.70\n")
+    replace(portal, STAFFING, "    value: 1.135\n", "    value: 1.10\n")
+
+    result = run_build(portal)
+
+    assert result.returncode == 0, result.stderr
+    html = (portal / "_site/om-samverkan/index.html").read_text(encoding="utf-8")
+    assert "<h1>NO</h1>" in html  # not False, not "no"
+    staffing = (portal / "_site/en/the-unit-and-its-staffing/index.html").read_text(encoding="utf-8")
+    assert "1.10" in staffing and "3.60" in staffing  # exact: 4.70 − 1.10, not 3.6000000000000005
