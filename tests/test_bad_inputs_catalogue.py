@@ -176,7 +176,7 @@ CATALOGUE = [
     ("missing interface string", lambda r: replace(r, "data/i18n/en.yaml", "  feedback: Give feedback\n", ""),
      "data/i18n/en.yaml: the interface string 'footer.feedback' is missing (it is in data/i18n/sv.yaml:…)"),
     ("unknown placeholder in an interface string", lambda r: replace(r, "data/i18n/en.yaml", "{formula}", "{formula.__class__}{formel}"),
-     "templates/partials/figures.html:34: the interface string 'figures.derived_note' has the placeholder {formel}, which is not one of: formula (rendering content/pages/enheten.en.md)"),
+     "templates/…: the interface string 'figures.derived_note' has the placeholder {formel}, which is not one of: formula (rendering …)"),
     ("unknown municipality in news", lambda r: replace(r, NEWS, "[odeshog, mjolby]", "[odeshog, linkoping]"),
      "content/news/2019-09-26-odeshog-ansluter.sv.md:6: unknown municipality 'linkoping' (known: mjolby, boxholm, odeshog)"),
     ("link to a page that does not exist", lambda r: replace(r, PAGE, "## Varför kommunerna samarbetar\n", "## Varför kommunerna samarbetar\n\n[Saknas](saknas.sv.md)\n"),

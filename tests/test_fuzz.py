@@ -1,0 +1,191 @@
+"""Fuzzed loaders: whatever an editor commits, each stage gives a value or a
+`path:line: message` problem, never an exception, never a hang, and a build
+never writes outside its output folder.
+
+Hypothesis feeds arbitrary bytes and text, and text assembled from fragments
+of plausible YAML, front matter and markdown (the pieces real mistakes are made
+of). The example counts keep the suite fast on a small machine; the runs are
+derandomized so CI sees the same examples every time. For a longer, random
+hunt: FUZZ_EXAMPLES=2000 FUZZ_RANDOM=1 .venv/bin/python -m pytest tests/test_fuzz.py
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import copy_portal
+from portal import load, markup, model, pipeline, yamlnodes
+from portal import shape as s
+from portal.problems import Problems
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
+
+
+def fuzz(examples: int, seconds: float):
+    """Settings for one fuzz test: a bounded number of examples, each bounded in time."""
+    return settings(
+        max_examples=EXAMPLES or examples,
+        deadline=dt.timedelta(seconds=seconds),  # a hang bound, far above the usual milliseconds
+        derandomize=not os.environ.get("FUZZ_RANDOM"),
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+
+
+# --- plausible input, assembled from the pieces real files (and attacks) are made of -------
+
+YAML_PIECES = [
+    "title: Om samverkan", "updated: 2019-02-30", "updated: 2026-11-24", "date: 2019-09-26", "value: 1.10",
+    "value: 4,7", "published: NO", "code: no", "slug: ../../etc", "slug: 'a\\b'", 'slug: "a\\0b"',
+    "a: &x [1, 2]", "b: *x", "c: !!python/object/apply:os.system [ls]", "<<: *x", "- item", "- [a, b",
+    "key: {a: 1, b: [2, 3]}", "key:", "  nested: value", "\tindented: with a tab", "? complex", ": value",
+    "municipalities: [odeshog, mjolby]", "summary: |", "  line one", "  line two", "---", "...", "%YAML 1.1",
+    "title: 'unclosed", 'title: "<script>alert(1)</script>"', "title: ~", "title: null", "title: ''",
+    "translation_key: kontakt", "template: ../base.html", "template: staffing.html", "source:",
+    "  publisher: Ödeshögs kommun", "  url: javascript:alert(1)", "sv: nyheter", "en: news", "# a comment",
+    "title: ", "x: 0x1F", "x: 1e3", "x: .inf", "x: 2019-09-26T10:00:00", "- - - deep",
+]
+MARKDOWN_PIECES = [
+    "## Rubrik {#egen}", "# Titel", "Text med *betoning* och **fetstil**.", "[länk](kontakt.sv.md)",
+    "[trasig](saknas.sv.md)", "[js](javascript:alert(1))", "<script>alert(1)</script>",
+    '<img src="x" onerror="alert(1)">', '<a href="data:text/html,x">d</a>', "<iframe src=//x></iframe>",
+    "<style>body{}</style>", '<form action="/x"><input></form>', '<p lang="en">Hello</p>',
+    "| a | b |", "|---|--:|", "| 1 | 2 |", "```python", "x = '<b>'", "```", "- punkt", "    - inre punkt",
+    "> citat", "1. ett", "[^1]: fotnot", "Text[^1]", "*[HTML]: HyperText", "{: onclick=alert(1) }",
+    "<div markdown=\"1\">*md*</div>", "&lt;escaped&gt;", "&#106;avascript:", "<!-- kommentar -->", "",
+    "[[[[((((", "`kod`", "\\", "<", "</p>", "<details><summary>Mer</summary>dolt</details>",
+]
+
+
+def assembled(pieces, max_lines=25):
+    piece = st.one_of(st.sampled_from(pieces), st.text(max_size=30))
+    indent = st.sampled_from(["", "", "", "  ", "    ", "\t"])
+    line = st.builds(lambda i, p: i + p, indent, piece)
+    return st.lists(line, max_size=max_lines).map("\n".join)
+
+
+FRONT_MATTER = st.builds(lambda y, m: f"---\n{y}\n---\n{m}\n", assembled(YAML_PIECES), assembled(MARKDOWN_PIECES))
+ANY_TEXT = st.one_of(st.text(max_size=400), assembled(YAML_PIECES), FRONT_MATTER)
+
+
+# --- each loader on its own ---------------------------------------------------------------------
+
+@fuzz(300, 5)
+@given(ANY_TEXT)
+def test_yaml_gives_values_or_a_located_error(text):
+    try:
+        yamlnodes.parse(text)
+    except yamlnodes.YamlError as exc:
+        assert exc.message and (exc.line is None or exc.line >= 1)
+
+
+@fuzz(300, 5)
+@given(ANY_TEXT)
+def test_front_matter_splits_or_gives_a_problem(text):
+    problems = Problems()
+    result = load.split_front_matter("content/pages/x.sv.md", text, problems)
+    if result is None:
+        assert problems.errors and all(p.path == "content/pages/x.sv.md" for p in problems.items)
+    else:
+        front, body, body_line = result
+        assert isinstance(front, yamlnodes.Mapping) and body_line >= 2 and not problems.items
+
+
+@fuzz(200, 5)
+@given(st.binary(max_size=600) | FRONT_MATTER.map(lambda t: t.encode("utf-8")))
+def test_any_bytes_are_read_as_text_or_refused(tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("bytes")
+    (root / "f.md").write_bytes(data)
+    problems = Problems()
+    text = load.read_text(root, root / "f.md", problems)
+    assert (text is None) == bool(problems.errors)
+    if text is not None:
+        assert "\r" not in text and not text.startswith("\ufeff")
+
+
+@fuzz(300, 5)
+@given(ANY_TEXT)
+def test_shapes_give_values_or_located_problems(text):
+    try:
+        node = yamlnodes.parse(text)
+    except yamlnodes.YamlError:
+        return
+    problems = Problems()
+    for section in model.SECTIONS:
+        value = s.convert(node, model._page_shape(section), s.Ctx("x.md", problems), "front matter")
+        assert (value is s.INVALID) == bool(problems.errors)
+        problems = Problems()
+
+
+class Dangerous(HTMLParser):
+    """Collects what must never come out of the sanitizer."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "iframe", "form", "input", "object", "embed"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(name)
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                self.found.append(value)
+
+
+@fuzz(300, 12)
+@given(st.one_of(assembled(MARKDOWN_PIECES, 40), st.text(max_size=400)))
+def test_markdown_gives_safe_html_or_a_problem(text):
+    try:
+        html, removed = markup.convert(text)
+    except markup.MarkupError:
+        return
+    finder = Dangerous()
+    finder.feed(html)
+    assert finder.found == []
+    assert all(line is None or 1 <= line <= text.count("\n") + 1 for line, _ in removed)
+
+
+# --- the whole build on a copy of the portal, one file fuzzed -------------------------------------
+
+TARGETS = ["content/pages/fuzz.sv.md", "content/news/2019-09-27-fuzz.sv.md", "data/staffing.yaml",
+           "data/i18n/en.yaml", "content/pages/kontakt.en.md"]
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    return copy_portal(tmp_path_factory.mktemp("fuzz") / "portal")
+
+
+def files_under(folder: Path) -> set:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+@fuzz(12, 60)
+@given(target=st.sampled_from(TARGETS), data=st.one_of(FRONT_MATTER.map(str.encode), assembled(YAML_PIECES).map(str.encode), st.binary(max_size=300)))
+def test_the_build_writes_a_site_or_reports_problems_and_nothing_else(pristine, tmp_path_factory, target, data):
+    base = tmp_path_factory.mktemp("run")
+    root = base / "portal"
+    shutil.copytree(pristine, root)
+    (root / target).parent.mkdir(parents=True, exist_ok=True)
+    (root / target).write_bytes(data)
+    before = files_under(base)
+
+    result = pipeline.build(pipeline.Options(root=root, out=root / "_site"))
+
+    after = files_under(base)
+    written = {p for p in after - before if not p.startswith("portal/_site")}
+    assert written == set()  # nothing outside the output folder, not even a temporary one
+    if result.problems.errors:
+        assert not (root / "_site").exists()
+        assert all(str(base) not in str(p) for p in result.problems.items)
+    else:
+        assert (root / "_site/index.html").is_file()
