@@ -157,6 +157,9 @@ def test_every_way_of_writing_a_url_to_an_asset_is_rewritten():
         '<img src="../bilder/a%20b.89abcdef.png" srcset="../bilder/a%20b.89abcdef.png 1x, /trygghet/assets/site.0123abcd.css 2x" alt="">')
     assert rewrite('<meta property="og:image" content="https://example.org/trygghet/bilder/a%20b.png">') == (
         '<meta property="og:image" content="https://example.org/trygghet/bilder/a%20b.89abcdef.png">')
+    assert rewrite('<img alt="a > b" src="../bilder/a%20b.png">') == '<img alt="a > b" src="../bilder/a%20b.89abcdef.png">'
+    assert rewrite("<SCRIPT SRC='/trygghet/assets/site.css' defer>let a = '/trygghet/assets/site.css';</SCRIPT>") == (
+        "<SCRIPT src=\"/trygghet/assets/site.0123abcd.css\" defer>let a = '/trygghet/assets/site.css';</SCRIPT>")
 
 
 def test_urls_that_are_not_the_asset_are_left_exactly_as_written():
