@@ -1,40 +1,112 @@
 """Rebuild only what a change affects (used by `serve`).
 
-First version: every build is a full build; `changed` lists the outputs whose
-bytes differ from the previous build.
+Each rebuild loads and models the whole site (cheap, and the only way to know
+what a change means), then renders again only the pages whose recorded
+dependencies (`depends.py`) name something that differs from the previous
+build: edit one news item and its page, its translation (whose language link
+shows it) and the lists and home pages that show it are redone; edit a
+template and only the pages that loaded it, directly or through
+extends/include, are redone. Outputs made from the whole site (feeds, sitemap,
+open data, charts) are cheap and always made afresh. Only the files whose
+bytes changed are written, each atomically, while the preview server waits
+(`lock`), so no request ever sees half an update. A build with errors writes
+nothing and keeps the previous build as the reference for the next one.
 """
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
 
-from . import pipeline
+from . import depends, pipeline, render, write
+from .problems import Problems
+
+
+@dataclass(frozen=True)
+class Entry:
+    output: render.Output
+    recorded: frozenset
+    problems: tuple  # warnings the page's content gave when it was rendered
+
+
+class Memo:
+    """The pages of the last good build and what each read; renders a page only if that changed."""
+
+    def __init__(self):
+        self.entries = {}  # output path -> Entry, from the last good build
+        self.fresh = {}  # the entries of the build in progress
+        self.old = None  # depends.Values of the last good build's site
+        self.new = None  # depends.Values of the site being built
+        self.env = None
+        self.env_templates = None
+        self.rendered = []  # output paths rendered (not reused) in the build in progress
+
+    def environment(self, site):
+        """A Jinja environment; a new one when any template changed, so no stale compiled template survives."""
+        hashes = depends.template_hashes(site.templates)
+        self.new = depends.Values(site, hashes)
+        if self.env is None or hashes != self.env_templates:
+            self.env, self.env_templates = render.environment(site.templates), hashes
+        self.fresh, self.rendered = {}, []
+        return self.env
+
+    def render_page(self, env, site, page, problems: Problems):
+        entry = self.entries.get(page.output)
+        if entry is not None and self.old is not None and all(self.old(k) == self.new(k) for k in entry.recorded):
+            problems.items.extend(entry.problems)
+            self.fresh[page.output] = entry
+            return entry.output
+        own = Problems()
+        env.recorded = recorded = set()
+        try:
+            output = render.render_page(env, site, page, own)
+        finally:
+            env.recorded = None
+        problems.extend(own)
+        self.fresh[page.output] = Entry(output, frozenset(recorded), tuple(own.items))
+        self.rendered.append(page.output)
+        return output
+
+    def commit(self):
+        """The build succeeded: it is the reference for the next one."""
+        self.entries, self.old = self.fresh, self.new
 
 
 @dataclass
 class Result:
-    problems: object
+    problems: Problems
     site: object = None
     changed: set = field(default_factory=set)  # output paths written or removed
-    rendered: int = 0  # pages rendered this time
+    rendered: list = field(default_factory=list)  # pages rendered this time (the others were reused)
     pages: int = 0  # pages in the site
 
 
 class Builder:
+    """Builds the site once in full, then again and again incrementally."""
+
     def __init__(self, options: pipeline.Options, lock=None):
         self.options = options
         self.lock = lock or contextlib.nullcontext()
-        self.outputs = {}  # path -> bytes (or the static file's path)
+        self.memo = Memo()
+        self.written = None  # path -> bytes of the output folder as last written
 
     def build(self) -> Result:
-        result = pipeline.check(self.options)
+        result = pipeline.check(self.options, self.memo)
         out = Result(result.problems, result.site)
         if result.site is None or result.problems.errors:
             return out
-        new = {o.path: (o.data if o.data is not None else o.copy_from.read_bytes()) for o in result.outputs}
-        out.changed = {p for p in new.keys() | self.outputs.keys() if new.get(p) != self.outputs.get(p)}
+        new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in result.outputs}
         with self.lock:
-            pipeline.write.write(result.outputs, self.options.out, result.problems)
-        self.outputs = new
-        out.pages = out.rendered = len(result.site.pages)
+            if self.written is None:
+                write.write(result.outputs, self.options.out, result.problems)
+                out.changed = set(new)
+            else:
+                out.changed = {p for p in new.keys() | self.written.keys() if new.get(p) != self.written.get(p)}
+                write.update(self.options.out, {p: new[p] for p in out.changed if p in new},
+                             [p for p in out.changed if p not in new], result.problems)
+        if result.problems.errors:
+            self.written = None  # the folder may hold part of this build: the next one writes it whole
+            return out
+        self.written = new
+        self.memo.commit()
+        out.rendered, out.pages = list(self.memo.rendered), len(result.site.pages)
         return out

@@ -6,6 +6,7 @@ never fetched: the build must not depend on the network.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -37,6 +38,7 @@ class _Collector(HTMLParser):
                 self.ids.add(value)
 
 
+@functools.lru_cache(maxsize=16384)  # `serve` rebuilds often; most pages have not changed
 def _parse(data: bytes) -> _Collector:
     collector = _Collector()
     collector.feed(data.decode("utf-8", errors="replace"))

@@ -59,14 +59,14 @@ def make_site(options: Options, result: Result) -> model.Site | None:
     return None if result.problems.errors else site
 
 
-def check(options: Options) -> Result:
-    """Everything a build does except writing."""
+def check(options: Options, memo=None) -> Result:
+    """Everything a build does except writing; `memo` makes rendering incremental (serve)."""
     result = Result(Problems())
     site = make_site(options, result)
     result.site = site
     if site is not None:
         started = time.perf_counter()
-        result.outputs = render.render(site, result.problems)
+        result.outputs = render.render(site, result.problems, memo)
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
         result.timings["render"] = time.perf_counter() - started

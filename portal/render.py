@@ -16,7 +16,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, formatting, markup, opendata, publishing, templateloops
+from . import catalog, charts, depends, formatting, markup, opendata, publishing, templateloops
 from .model import Page, Site
 from .problems import Problems
 
@@ -35,7 +35,7 @@ class StringMissing(Exception):
 def environment(templates: Path) -> jinja2.Environment:
     # The sandbox: a template an editor commits cannot reach Python's internals
     # (`''.__class__.__mro__`…) and so cannot run commands on the build machine.
-    env = jinja2.sandbox.SandboxedEnvironment(
+    env = depends.RecordingEnvironment(
         loader=jinja2.FileSystemLoader(str(templates.resolve())),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
@@ -136,7 +136,7 @@ def _template_location(exc: BaseException, templates: Path):
     return name, found[1]
 
 
-def _content_html(site: Site, page: Page, problems: Problems) -> Markup:
+def _content_html(site: Site, page: Page, problems: Problems, recorded: set | None = None) -> Markup:
     if not page.body.strip():
         return Markup("")
     by_source = {p.source: p.url for p in site.pages if p.source}
@@ -147,7 +147,13 @@ def _content_html(site: Site, page: Page, problems: Problems) -> Markup:
         return Markup("")
     for line, message in removed:  # `check` shows what an editor's raw HTML lost
         problems.warn(page.source, page.body_line + (line or 1) - 1, message)
-    fragment, missing = markup.rewrite_links(fragment, page.source, by_source.get, site.config.base_path)
+
+    def url_of(source):
+        if recorded is not None:
+            recorded.add(("source-url", source))  # this page shows that file's URL
+        return by_source.get(source)
+
+    fragment, missing = markup.rewrite_links(fragment, page.source, url_of, site.config.base_path)
     for target in missing:
         line = markup.first_line_with(page.body, target)
         problems.error(page.source, None if line is None else page.body_line + line - 1, publishing.missing_link(site, page, target))
@@ -165,12 +171,16 @@ class TemplateFailure(Exception):
 def render_page(env: jinja2.Environment, site: Site, page: Page, problems: Problems) -> Output:
     """One page's HTML. Content problems go to `problems`; a template error raises TemplateFailure."""
     lang = site.config.language(page.lang)
+    recorded = env.recorded  # None unless an incremental build records what this page reads
+    if recorded is not None:
+        recorded.update({("page", page.output), ("site", "config")})
+    shown = depends.view(site, recorded)
     context = {
-        "site": site,
+        "site": shown,
         "page": page,
         "lang": lang,
-        "content": _content_html(site, page, problems),
-        "translations": {code: p for code, p in site.translations(page).items() if code != page.lang},
+        "content": _content_html(site, page, problems, recorded),
+        "translations": {code: p for code, p in shown.translations(page).items() if code != page.lang},
     }
     try:
         html = env.get_template(page.template).render(context)
@@ -204,8 +214,10 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
         problems.error(f"templates/{name}", line, message)
 
 
-def render(site: Site, problems: Problems) -> list[Output]:
-    env = environment(site.templates)
+def render(site: Site, problems: Problems, memo=None) -> list[Output]:
+    """Every output of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change."""
+    env = environment(site.templates) if memo is None else memo.environment(site)
+    render_one = render_page if memo is None else memo.render_page
     check_templates(env, site, problems)
     if problems.errors:
         return []
@@ -213,7 +225,7 @@ def render(site: Site, problems: Problems) -> list[Output]:
     failures = {}  # one template mistake breaks many pages: report it once
     for page in site.pages:
         try:
-            outputs.append(render_page(env, site, page, problems))
+            outputs.append(render_one(env, site, page, problems))
         except TemplateFailure as exc:
             failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
     for (path, line, message), pages in failures.items():

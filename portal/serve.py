@@ -240,7 +240,7 @@ def report(result, state: State, started: float | None) -> None:
     if result.problems.errors:
         print("The site was not updated; the browser shows the errors. Fix them and save again.", file=sys.stderr)
     else:
-        print(f"Rebuilt {result.rendered} of {result.pages} pages, {len(result.changed)} files changed{took}.", file=sys.stderr)
+        print(f"Rendered {len(result.rendered)} of {result.pages} pages, {len(result.changed)} files changed{took}.", file=sys.stderr)
     sys.stderr.flush()
 
 

@@ -97,3 +97,37 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def update(out: Path, changed: dict, removed: list, problems: Problems) -> None:
+    """Change a site written before, file by file: `changed` maps path -> bytes.
+
+    Each file is written beside its target and renamed over it, so no file is
+    ever half-written. The caller (`serve`) holds its lock meanwhile, so no
+    request sees some files new and others old.
+    """
+    out = Path(out)
+    if not (out / MARKER).exists():
+        problems.error(str(out), None, "the output folder was not made by build.py; refusing to update it")
+        return
+    for path in [*changed, *removed]:
+        if not safe_relative(path):
+            problems.error(path, None, "would be written outside the output folder; refused")
+            return
+    try:
+        for path, data in sorted(changed.items()):
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=".portal-part-", dir=target.parent)
+            with os.fdopen(handle, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; a web server must read it
+            os.replace(tmp, target)
+        for path in removed:
+            (out / path).unlink(missing_ok=True)
+            folder = (out / path).parent
+            while folder != out and not any(folder.iterdir()):  # a full build would not have it either
+                folder.rmdir()
+                folder = folder.parent
+    except OSError as exc:
+        problems.error(str(out), None, f"could not update the output folder: {exc.strerror or exc}")

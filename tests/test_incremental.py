@@ -1,0 +1,130 @@
+"""`serve` rebuilds only what a change affects, and the result equals a full build byte for byte."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portal import incremental, pipeline
+
+BASE = "http://127.0.0.1:8000/"
+NEWS_SV = "content/news/2019-09-26-odeshog-ansluter.sv.md"
+
+
+def options(root: Path, out: str) -> pipeline.Options:
+    return pipeline.Options(root=root, out=root / out, base_url=BASE, drafts=True)  # as serve builds
+
+
+def files(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def same_as_full_build(root: Path) -> None:
+    full = pipeline.build(options(root, "_full"))
+    assert not full.problems.errors, full.problems.sorted()
+    incremental_files, full_files = files(root / "_inc"), files(root / "_full")
+    assert sorted(incremental_files) == sorted(full_files)
+    assert [p for p in full_files if incremental_files[p] != full_files[p]] == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def builder(portal):
+    b = incremental.Builder(options(portal, "_inc"))
+    first = b.build()
+    assert not first.problems.errors, first.problems.sorted()
+    assert len(first.rendered) == first.pages  # the first build renders everything
+    return b
+
+
+def pages_of(result) -> set:
+    return set(result.rendered)
+
+
+def test_nothing_changed_renders_nothing_and_writes_nothing(portal, builder):
+    result = builder.build()
+    assert result.rendered == [] and result.changed == set()
+
+
+def test_editing_a_news_item_redoes_it_its_lists_and_its_feed_only(portal, builder):
+    edit(portal / NEWS_SV, "Avtalet stärker", "Avtalet förstärker")
+    result = builder.build()
+    rendered = pages_of(result)
+    assert "nyheter/odeshog-ansluter/index.html" in rendered
+    assert {"nyheter/index.html", "nyheter/arkiv/2019/index.html", "nyheter/kommun/odeshog/index.html"} <= rendered
+    assert not rendered & {"kontakt/index.html", "om-samverkan/index.html", "en/index.html", "enheten/index.html"}
+    assert not any(p.startswith("en/") for p in rendered)  # the English pages show nothing that changed
+    assert "nyheter/atom.xml" in result.changed
+    same_as_full_build(portal)
+
+
+def test_a_new_address_for_a_news_item_redoes_its_translation_and_removes_the_old_page(portal, builder):
+    edit(portal / NEWS_SV, "slug: odeshog-ansluter", "slug: odeshog-ar-med")
+    result = builder.build()
+    rendered = pages_of(result)
+    assert "nyheter/odeshog-ar-med/index.html" in rendered
+    assert "en/news/odeshog-joins-the-collaboration/index.html" in rendered  # its language link changed
+    assert "nyheter/odeshog-ansluter/index.html" in result.changed
+    assert not (portal / "_inc/nyheter/odeshog-ansluter").exists()
+    same_as_full_build(portal)
+
+
+def test_editing_a_template_redoes_only_the_pages_that_use_it(portal, builder):
+    edit(portal / "templates/news_item.html", "<h1>", '<h1 class="news-title">')
+    assert pages_of(builder.build()) == {"nyheter/odeshog-ansluter/index.html", "en/news/odeshog-joins-the-collaboration/index.html"}
+    same_as_full_build(portal)
+
+
+def test_editing_an_included_template_redoes_every_page_that_includes_it(portal, builder):
+    edit(portal / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
+    result = builder.build()
+    html_pages = {p for p in result.changed if p.endswith(".html")}
+    assert pages_of(result) == html_pages and len(html_pages) == result.pages
+    same_as_full_build(portal)
+
+
+def test_editing_data_redoes_only_the_pages_that_read_it(portal, builder):
+    edit(portal / "data/staffing.yaml", "value: 4.7", "value: 4.8")
+    rendered = pages_of(builder.build())
+    assert {"enheten/index.html", "en/the-unit-and-its-staffing/index.html", "index.html"} <= rendered
+    assert not rendered & {"kontakt/index.html", "nyheter/odeshog-ansluter/index.html", "tillganglighet/index.html"}
+    same_as_full_build(portal)
+
+
+def test_renaming_a_page_redoes_the_pages_that_show_its_title(portal, builder):
+    edit(portal / "content/pages/kontakt.sv.md", "title: Kontakt", "title: Kontakta oss")
+    rendered = pages_of(builder.build())
+    assert "kontakt/index.html" in rendered and "index.html" in rendered  # the footer of every Swedish page names it
+    assert "en/contact/index.html" not in rendered  # the English pages name the English page
+    same_as_full_build(portal)
+
+
+def test_adding_and_removing_a_news_item(portal, builder):
+    new = portal / "content/news/2019-10-01-prov.sv.md"
+    new.write_text("---\ntitle: Ett prov\ndate: 2019-10-01\nsummary: En kort text.\nmunicipalities: [boxholm]\n---\nText.\n",
+                   encoding="utf-8")
+    result = builder.build()
+    assert not result.problems.errors, result.problems.sorted()
+    assert {"nyheter/2019-10-01-prov/index.html", "nyheter/index.html", "index.html"} <= pages_of(result)
+    same_as_full_build(portal)
+    new.unlink()
+    result = builder.build()
+    assert "nyheter/2019-10-01-prov/index.html" in result.changed
+    same_as_full_build(portal)
+
+
+def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(portal, builder):
+    before = files(portal / "_inc")
+    edit(portal / NEWS_SV, "date: 2019-09-26", "date: 2019-09-31")
+    broken = builder.build()
+    assert [str(p) for p in broken.problems.errors] == [f"{NEWS_SV}:4: 'date' is '2019-09-31', which is not a real date"]
+    assert files(portal / "_inc") == before
+    edit(portal / NEWS_SV, "date: 2019-09-31", "date: 2019-09-26")
+    fixed = builder.build()
+    assert not fixed.problems.errors and fixed.changed == set()
+    same_as_full_build(portal)
