@@ -39,6 +39,7 @@ class Memo:
         self.env = None
         self.env_templates = None
         self.rendered = []  # output paths rendered (not reused) in the build in progress
+        self.verdicts = {}  # key -> whether it is unchanged, in the build in progress
 
     def environment(self, site):
         """A Jinja environment; a new one when any template changed, so no stale compiled template survives."""
@@ -46,12 +47,12 @@ class Memo:
         self.new = depends.Values(site, hashes)
         if self.env is None or hashes != self.env_templates:
             self.env, self.env_templates = render.environment(site.templates), hashes
-        self.fresh, self.rendered = {}, []
+        self.fresh, self.rendered, self.verdicts = {}, [], {}
         return self.env
 
     def render_page(self, env, site, page, problems: Problems):
         entry = self.entries.get(page.output)
-        if entry is not None and self.old is not None and all(self.old(k) == self.new(k) for k in entry.recorded):
+        if entry is not None and self.old is not None and all(map(self._same, entry.recorded)):
             problems.items.extend(entry.problems)
             self.fresh[page.output] = entry
             return entry.output
@@ -65,6 +66,13 @@ class Memo:
         self.fresh[page.output] = Entry(output, frozenset(recorded), tuple(own.items))
         self.rendered.append(page.output)
         return output
+
+    def _same(self, key) -> bool:
+        """Does `key` name the same thing in the new site as in the old? Asked once per build."""
+        same = self.verdicts.get(key)
+        if same is None:
+            same = self.verdicts[key] = self.old(key) == self.new(key)
+        return same
 
     def commit(self):
         """The build succeeded: it is the reference for the next one."""

@@ -54,30 +54,43 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
     for path, page in sorted(pages.items()):
         page_url = base.path + ("" if path == "index.html" else path.removesuffix("index.html"))
         for raw in page.links:
-            target = urlsplit(raw)
-            if target.scheme in ("mailto", "tel"):
+            kind, resolved, fragment = _resolve(page_url, raw, base)
+            if kind == "skip":
                 continue
-            if target.scheme or target.netloc:
-                if (target.scheme, target.netloc) != (base.scheme, base.netloc):
-                    report.external.add(raw)
-                    continue
-            link_path = unquote(target.path)
-            if not link_path:  # "#anchor" on this page
+            if kind == "external":
+                report.external.add(raw)
+                continue
+            if kind == "broken":
+                report.broken.append((path, raw, resolved))
+                continue
+            if resolved is None:  # "#anchor" on this page
                 resolved = path
-            else:
-                absolute = link_path if link_path.startswith("/") else posixpath.join(posixpath.dirname(page_url).rstrip("/") + "/", link_path)
-                normal = posixpath.normpath(absolute)
-                absolute = normal + "/" if absolute.endswith("/") and not normal.endswith("/") else normal
-                if not absolute.startswith(base.path):
-                    report.broken.append((path, raw, f"leaves the site's base path {base.path}"))
-                    continue
-                inside = absolute[len(base.path):]
-                resolved = inside + "index.html" if inside == "" or inside.endswith("/") else inside
-                if resolved not in files and resolved + "/index.html" in files:
-                    resolved += "/index.html"
+            elif resolved not in files and resolved + "/index.html" in files:
+                resolved += "/index.html"
             if resolved not in files:
                 report.broken.append((path, raw, "no such page or file"))
                 continue
-            if target.fragment and resolved in pages and unquote(target.fragment) not in pages[resolved].ids:
-                report.broken.append((path, raw, f"no element with id '{unquote(target.fragment)}' on that page"))
+            if fragment and resolved in pages and fragment not in pages[resolved].ids:
+                report.broken.append((path, raw, f"no element with id '{fragment}' on that page"))
     return report
+
+
+@functools.lru_cache(maxsize=65536)  # the same links recur on every page and every rebuild
+def _resolve(page_url: str, raw: str, base) -> tuple:
+    """(kind, output path or reason, #fragment) for one link written on the page at page_url."""
+    target = urlsplit(raw)
+    if target.scheme in ("mailto", "tel"):
+        return "skip", None, ""
+    if (target.scheme or target.netloc) and (target.scheme, target.netloc) != (base.scheme, base.netloc):
+        return "external", None, ""
+    fragment = unquote(target.fragment)
+    link_path = unquote(target.path)
+    if not link_path:
+        return "internal", None, fragment
+    absolute = link_path if link_path.startswith("/") else posixpath.join(posixpath.dirname(page_url).rstrip("/") + "/", link_path)
+    normal = posixpath.normpath(absolute)
+    absolute = normal + "/" if absolute.endswith("/") and not normal.endswith("/") else normal
+    if not absolute.startswith(base.path):
+        return "broken", f"leaves the site's base path {base.path}", fragment
+    inside = absolute[len(base.path):]
+    return "internal", inside + "index.html" if inside == "" or inside.endswith("/") else inside, fragment

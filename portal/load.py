@@ -7,6 +7,7 @@ that `model` turns into a site.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -124,6 +125,20 @@ def split_front_matter(name: str, text: str, problems: Problems):
     return front, "\n".join(lines[i + 1 :]), i + 2
 
 
+def _front_matter(name: str, text: str, problems: Problems):
+    """split_front_matter, remembered by the file's text: `serve` loads the site again after
+    every save, and parsing YAML is the slow part of loading thousands of unchanged files."""
+    split, found = _split_remembered(name, text)
+    problems.items.extend(found)
+    return split
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_remembered(name: str, text: str):
+    found = Problems()
+    return split_front_matter(name, text, found), tuple(found.items)
+
+
 def _files(root: Path, folder: Path, problems: Problems):
     """Every file below folder, in a stable order, following no directory links.
 
@@ -209,7 +224,7 @@ def load(root: Path) -> tuple[Sources, Problems]:
         text = read_text(root, path, problems)
         if text is None:
             continue
-        split = split_front_matter(name, text, problems)
+        split = _front_matter(name, text, problems)
         if split is None:
             continue
         front, body, body_line = split

@@ -8,6 +8,7 @@ working when the site is hosted under a sub-path.
 """
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -53,6 +54,7 @@ def to_html(text: str) -> str:
     return convert(text)[0]
 
 
+@functools.lru_cache(maxsize=16384)  # pages and feeds convert the same text; `serve` converts it after every save
 def convert(text: str) -> tuple[str, list]:
     """(safe HTML, [(line in text or None, what the sanitizer removed)])."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")

@@ -7,6 +7,7 @@ figures computed, never typed). The result is immutable; `render` only reads it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -137,13 +138,25 @@ class Site:
     withheld: dict = field(default_factory=dict)  # source path -> news Page publishing.py left out
 
     def translations(self, page: Page) -> dict:
-        return {p.lang: p for p in self.pages if p.key == page.key and p.kind == page.kind}
+        return dict(self._index[1].get((page.key, page.kind), {}))
 
     def page(self, key: str, lang: str) -> Page | None:
+        return self._index[0].get((key, lang))
+
+    @functools.cached_property
+    def url_by_source(self) -> dict:
+        """Content file -> its page's URL, for links written as file names (built once, not per page)."""
+        return {p.source: p.url for p in self.pages if p.source}
+
+    @functools.cached_property
+    def _index(self) -> tuple:
+        """Lookups by key in one step: every page asks for its translations and the pages it
+        links, and a scan of all pages for each would make a 5,000-page build quadratic."""
+        by_lang, by_kind = {}, {}
         for p in self.pages:
-            if p.key == key and p.lang == lang:
-                return p
-        return None
+            by_lang.setdefault((p.key, p.lang), p)  # the first, as a scan would find
+            by_kind.setdefault((p.key, p.kind), {})[p.lang] = p
+        return by_lang, by_kind
 
     def figure(self, fid: str) -> Figure:
         """The latest entry of a figure."""

@@ -139,7 +139,7 @@ def _template_location(exc: BaseException, templates: Path):
 def _content_html(site: Site, page: Page, problems: Problems, recorded: set | None = None) -> Markup:
     if not page.body.strip():
         return Markup("")
-    by_source = {p.source: p.url for p in site.pages if p.source}
+    by_source = site.url_by_source
     try:
         fragment, removed = markup.convert(page.body)
     except markup.MarkupError as exc:
