@@ -53,8 +53,7 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
     report = LinkReport()
     for path, page in sorted(pages.items()):
         page_url = base.path + ("" if path == "index.html" else path.removesuffix("index.html"))
-        for raw in page.links:
-            kind, resolved, fragment = _resolve(page_url, raw, base)
+        for raw, kind, resolved, fragment in _resolve_all(page_url, page, base):
             if kind == "skip":
                 continue
             if kind == "external":
@@ -75,7 +74,11 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
     return report
 
 
-@functools.lru_cache(maxsize=65536)  # the same links recur on every page and every rebuild
+@functools.lru_cache(maxsize=16384)  # an unchanged page keeps its parse (_parse), so this is reused too
+def _resolve_all(page_url: str, page: _Collector, base) -> tuple:
+    return tuple((raw, *_resolve(page_url, raw, base)) for raw in page.links)
+
+
 def _resolve(page_url: str, raw: str, base) -> tuple:
     """(kind, output path or reason, #fragment) for one link written on the page at page_url."""
     target = urlsplit(raw)

@@ -106,7 +106,7 @@ class PageHandler(web.RequestHandler):
             if target is not None and target.is_dir():
                 return self.redirect(raw + "/", permanent=False)
             is_page = raw.endswith("/") or raw.endswith(".html")
-            if problems and (is_page or target is None):
+            if problems and is_page:
                 return self.error_page(problems, raw)
             if target is None or not target.is_file():
                 missing = self.state.out / "404.html"
@@ -132,7 +132,8 @@ class PageHandler(web.RequestHandler):
     def error_page(self, problems, raw_path: str):
         lang = language_of(problems, raw_path, self.state.languages)
         title, lead = ERROR_TEXT.get(lang, ERROR_TEXT["en"])
-        text = "\n".join(str(p) for p in problems)
+        # One list item each: long lines wrap on a phone, where a <pre> would run off the screen.
+        items = "".join(f"<li><code>{html.escape(str(p), quote=False)}</code></li>\n" for p in problems)
         page = (
             f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -140,7 +141,7 @@ class PageHandler(web.RequestHandler):
             f"<title>{html.escape(title)}</title>\n"
             "</head>\n<body>\n"
             f'<main id="main" class="wrap content build-error">\n<h1>{html.escape(title)}</h1>\n'
-            f"<p>{html.escape(lead)}</p>\n<pre>{html.escape(text, quote=False)}</pre>\n</main>\n</body>\n</html>\n"
+            f"<p>{html.escape(lead)}</p>\n<ul class=\"problems\">\n{items}</ul>\n</main>\n</body>\n</html>\n"
         )
         self.set_status(500)
         self.send(page.encode("utf-8"), "text/html; charset=utf-8")
