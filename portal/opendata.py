@@ -166,7 +166,14 @@ def _cell(value) -> str:
         return ";".join(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        # A spreadsheet runs a cell that starts like a formula (=HYPERLINK(…), =cmd|…): OWASP's
+        # advice is a leading apostrophe, which shows the text as written.
+        return "'" + value
     return str(value)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_csv(dataset_id: str, records: list[dict]) -> str:
