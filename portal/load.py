@@ -182,6 +182,35 @@ def _links_out(root: Path, path: Path) -> bool:
     return not any(_inside(root / folder, target) for folder in SITE_FOLDERS)
 
 
+_PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml"}
+_SCRIPT_IN_MARKUP = re.compile(rb"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+
+def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
+    """True (with a problem) for a static file a browser would run as a page of the site.
+
+    Pages from static/ are copied as they are: no sanitizer and no Content-Security-Policy
+    stands between their scripts and the site's address.
+    """
+    name = rel(root, path)
+    suffix = path.suffix.lower()
+    if suffix in _PAGE_SUFFIXES:
+        problems.error(name, None, "an HTML page in static/ would be published without the site's protections; write it as markdown in content/")
+        return True
+    if suffix in (".svg", ".xml", ".xsl", ".xslt"):
+        try:
+            data = path.read_bytes()[: 4 * MAX_FILE_BYTES]
+        except OSError as exc:
+            problems.error(name, None, f"cannot be read: {exc.strerror}")
+            return True
+        match = _SCRIPT_IN_MARKUP.search(data)
+        if match:
+            line = data[: match.end()].count(b"\n") + 1
+            problems.error(name, line, "contains a script (<script>, an on…= attribute or a javascript: address), which would run on the site's address")
+            return True
+    return False
+
+
 def load(root: Path) -> tuple[Sources, Problems]:
     root = Path(root)
     problems = Problems()
@@ -234,6 +263,8 @@ def load(root: Path) -> tuple[Sources, Problems]:
 
     static_dir = root / "static"
     for path in _files(root, static_dir, problems) if static_dir.is_dir() else []:
+        if _static_runs_script(root, path, problems):
+            continue
         sources.static.append((path.relative_to(static_dir).as_posix(), path))
 
     if (root / "templates").is_dir():

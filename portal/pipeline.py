@@ -73,6 +73,7 @@ def check(options: Options, memo=None) -> Result:
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
         result.outputs += assets.host_files()
+        write.clashes(result.outputs, result.problems)
         result.timings["assets"] = time.perf_counter() - started
         check_links(result)
     return result

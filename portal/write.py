@@ -28,6 +28,21 @@ def safe_relative(path: str) -> bool:
     return not p.is_absolute() and ".." not in p.parts
 
 
+def clashes(outputs: list[Output], problems: Problems) -> None:
+    """Two outputs on one path: an error naming both, never a silent overwrite (static/robots.txt)."""
+    first = {}
+    for o in outputs:
+        if o.path in first:
+            # Named at the editor's file (a static one) if there is one: that is what to rename.
+            a, b = sorted((first[o.path], o), key=lambda x: x.copy_from is None)
+            problems.error(_origin(a), None, f"two files on one URL /{o.path}: {_origin(a)} and {_origin(b)}")
+        first.setdefault(o.path, o)
+
+
+def _origin(o: Output) -> str:
+    return f"static/{o.path}" if o.copy_from is not None else f"the build's own /{o.path}"
+
+
 def check_target(out: Path, problems: Problems) -> None:
     if out.exists() and not out.is_dir():
         problems.error(str(out), None, "the output path is a file, not a folder")

@@ -12,7 +12,7 @@ import time
 
 from conftest import REPO, copy_portal
 
-EPOCH = 1795000000  # 2026-11-18 07:06 UTC
+EPOCH = 1795000000  # 2026-11-18 11:06 UTC
 
 
 def build(root, epoch, tz):
