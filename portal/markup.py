@@ -150,16 +150,17 @@ class _Removed(HTMLParser):
                 self.found.append((line, f"raw HTML <{tag}> was removed: it is not allowed on the site"))
             return
         allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+        raw_line = self.locate(raw)  # None: markdown made this tag, from its own syntax
         for name, value in attrs:
             if name not in allowed:
                 # Written as raw HTML or as an attribute list {: name=…}; not what markdown adds itself.
-                line = self.locate(raw, re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
+                line = raw_line or self.locate(re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
                 if line is not None:
                     self.found.append((line, f"the attribute {name}= on <{tag}> was removed: it is not allowed on the site"))
             elif name in ("href", "src") and value:
                 scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
                 if scheme and scheme[1].lower() not in URL_SCHEMES:
-                    line = self.locate(raw, value, scheme[0].strip())
+                    line = raw_line or self.locate(value, scheme[0].strip())
                     self.found.append((line, f"the {scheme[1].lower()}: address in {name}= on <{tag}> was removed: "
                                              f"only {', '.join(sorted(URL_SCHEMES))} addresses are allowed"))
 

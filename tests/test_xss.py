@@ -217,7 +217,8 @@ def test_check_warns_where_the_sanitizer_removed_raw_html(portal):
     text = page.read_text(encoding="utf-8")
     lines_before = text.count("\n")
     page.write_text(text + "\n<script>alert(1)</script>\n<p onclick=\"x()\">hej</p>\n[a](javascript:alert(1))\n"
-                    "<iframe src=\"https://example.org/\"></iframe>\n<style>p{}</style>\n<form><input></form>\n",
+                    "<iframe src=\"https://example.org/\"></iframe>\n<style>p{}</style>\n<form><input></form>\n"
+                    "Text <a href=\"javascript:x()\" onclick=\"y()\">a</a>\n",
                     encoding="utf-8")
     result = run_build(portal, "check")
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
@@ -230,6 +231,8 @@ def test_check_warns_where_the_sanitizer_removed_raw_html(portal):
     assert f"content/pages/kontakt.sv.md:{n + 3}: warning: raw HTML <iframe> was removed: it is not allowed on the site" in warnings
     assert f"content/pages/kontakt.sv.md:{n + 4}: warning: raw HTML <style> was removed: it is not allowed on the site" in warnings
     assert f"content/pages/kontakt.sv.md:{n + 5}: warning: raw HTML <form> was removed: it is not allowed on the site" in warnings
+    assert f"content/pages/kontakt.sv.md:{n + 6}: warning: the attribute onclick= on <a> was removed: it is not allowed on the site" in warnings
+    assert any(w.startswith(f"content/pages/kontakt.sv.md:{n + 6}: warning: the javascript: address") for w in warnings)
 
 
 def test_what_editors_need_survives_the_sanitizer(portal):
