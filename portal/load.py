@@ -8,6 +8,7 @@ that `model` turns into a site.
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -182,32 +183,30 @@ def _links_out(root: Path, path: Path) -> bool:
     return not any(_inside(root / folder, target) for folder in SITE_FOLDERS)
 
 
-_PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml"}
-_SCRIPT_IN_MARKUP = re.compile(rb"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+_MARKUP_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml", ".xsl", ".xslt"}
+_SCRIPT_IN_MARKUP = re.compile(
+    r"<(script|iframe|frame|object|embed|base)\b|\son[a-z]+\s*=|j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.IGNORECASE)
 
 
 def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
-    """True (with a problem) for a static file a browser would run as a page of the site.
+    """True (with a problem) for a static page or image that would run a script.
 
-    Pages from static/ are copied as they are: no sanitizer and no Content-Security-Policy
-    stands between their scripts and the site's address.
+    Files from static/ are copied as they are: no sanitizer and no Content-Security-Policy
+    stands between their scripts and the site's address. Entities are decoded first, so
+    `&#106;avascript:` is found too.
     """
+    if path.suffix.lower() not in _MARKUP_SUFFIXES:
+        return False
     name = rel(root, path)
-    suffix = path.suffix.lower()
-    if suffix in _PAGE_SUFFIXES:
-        problems.error(name, None, "an HTML page in static/ would be published without the site's protections; write it as markdown in content/")
+    text = read_text(root, path, problems)
+    if text is None:
         return True
-    if suffix in (".svg", ".xml", ".xsl", ".xslt"):
-        try:
-            data = path.read_bytes()[: 4 * MAX_FILE_BYTES]
-        except OSError as exc:
-            problems.error(name, None, f"cannot be read: {exc.strerror}")
-            return True
-        match = _SCRIPT_IN_MARKUP.search(data)
-        if match:
-            line = data[: match.end()].count(b"\n") + 1
-            problems.error(name, line, "contains a script (<script>, an on…= attribute or a javascript: address), which would run on the site's address")
-            return True
+    match = _SCRIPT_IN_MARKUP.search(html.unescape(text))
+    if match:
+        line = html.unescape(text)[: match.end()].count("\n") + 1
+        problems.error(name, line, "contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a "
+                                   "javascript: address), which would run on the site's address")
+        return True
     return False
 
 

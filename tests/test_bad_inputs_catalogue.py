@@ -158,16 +158,18 @@ CATALOGUE = [
     ("symlinked folder in templates/", lambda r: link(r, "templates/etc", "/etc"),
      "templates/etc: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
 
-    ("an HTML page in static/", lambda r: write(r, "static/sida.html", "<script>alert(1)</script>\n"),
-     "static/sida.html: an HTML page in static/ would be published without the site's protections; write it as markdown in content/"),
+    ("an HTML page in static/ with a script", lambda r: write(r, "static/sida.html", "<p>Hej</p>\n<script>alert(1)</script>\n"),
+     "static/sida.html:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"),
+    ("an HTML page in static/ with a disguised javascript: link", lambda r: write(r, "static/sida.html", '<a href="&#106;ava\tscript:alert(1)">x</a>\n'),
+     "static/sida.html:1: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"),
     ("an SVG image with a script", lambda r: write(r, "static/assets/bild.svg", '<svg xmlns="http://www.w3.org/2000/svg"\n onload="alert(1)"/>\n'),
-     "static/assets/bild.svg:2: contains a script (<script>, an on…= attribute or a javascript: address), which would run on the site's address"),
+     "static/assets/bild.svg:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"),
 
     # --- outputs that collide ----------------------------------------------------------------
     ("two pages on one URL", lambda r: write(r, "content/pages/annan.sv.md", front("title: Annan", "slug: enheten", "updated: 2026-01-01")),
      "content/pages/enheten.sv.md: two pages on one URL /enheten/: content/pages/annan.sv.md and content/pages/enheten.sv.md"),
-    ("a page and a static file on one URL", lambda r: write(r, "static/404.html", "<p>Finns inte</p>\n"),
-     "static/404.html: an HTML page in static/ would be published without the site's protections; write it as markdown in content/"),
+    ("a page and a static file on one URL", lambda r: write(r, "static/kontakt/index.html", "<p>kopia</p>\n"),
+     "static/kontakt/index.html: a static file and a page on one URL /kontakt/index.html: content/pages/kontakt.sv.md"),
     ("a static file on the URL of a file the build makes", lambda r: write(r, "static/robots.txt", "User-agent: *\n"),
      "static/robots.txt: two files on one URL /robots.txt: static/robots.txt and the build's own /robots.txt"),
     ("a static file where a folder of pages is", lambda r: write(r, "static/en", "fil\n"),

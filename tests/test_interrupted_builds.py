@@ -50,22 +50,23 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(po
     rng = random.Random(7)
     outcomes = []
     left_behind = set()
+    previous = old
     for kill in range(KILLS):
         build = start_build(portal)
         if kill % 2:
-            time.sleep(rng.uniform(0.1, 1.0) * duration)  # anywhere from start-up to the end
-        else:
             # While it writes: the short stretch that matters, hard to hit by chance.
             _wait_for_writing(portal, build, deadline=time.monotonic() + 10 * duration)
-            time.sleep(rng.uniform(0, 0.05))
+            time.sleep(rng.uniform(0, 0.01))
+        else:
+            time.sleep(rng.uniform(0.1, 1.0) * duration)  # anywhere from start-up to the end
         build.send_signal(signal.SIGKILL)
         build.wait()
         now = snapshot(portal / "_site")
-        assert now in (old, new), "the output is a mix of two sites"
+        # The site before the kill, or (the kill came after the swap) the new one whole; never a mix.
+        assert now in (previous, new), "the output is a mix of two sites"
         outcomes.append("old" if now == old else "new")
         left_behind.update(leftovers(portal))
-        if now == new:
-            break  # from here on the old site is the new one; the kills before it are what counts
+        previous = now
     assert "old" in outcomes, f"no kill landed before the swap (a build takes {duration:.2f} s)"
     assert left_behind, "no kill landed while the build was writing"
 
