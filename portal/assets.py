@@ -14,6 +14,7 @@ give the same names on every machine.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import posixpath
@@ -169,6 +170,12 @@ def rewrite_html(text: str, here: str, base, renames: dict) -> str:
     """Rewrite asset URLs in tag attributes only; text, scripts and comments stay as they are."""
     if not renames:
         return text
+    return _rewrite_html(text, here, base, tuple(sorted(renames.items())))
+
+
+@functools.lru_cache(maxsize=16384)  # `serve` rebuilds after every save; most pages have not changed
+def _rewrite_html(text: str, here: str, base, renames: tuple) -> str:
+    renames = dict(renames)
     names = {n for old in renames for n in (posixpath.basename(old), quote(posixpath.basename(old)))}
 
     def fix(match: re.Match) -> str:
