@@ -39,7 +39,8 @@ class Memo:
         self.env = None
         self.env_templates = None
         self.rendered = []  # output paths rendered (not reused) in the build in progress
-        self.verdicts = {}  # key -> whether it is unchanged, in the build in progress
+        self.keys = frozenset()  # every key some page of the last good build read
+        self.changed = None  # the keys whose value differs in the build in progress
 
     def environment(self, site):
         """A Jinja environment; a new one when any template changed, so no stale compiled template survives."""
@@ -47,12 +48,14 @@ class Memo:
         self.new = depends.Values(site, hashes)
         if self.env is None or hashes != self.env_templates:
             self.env, self.env_templates = render.environment(site.templates), hashes
-        self.fresh, self.rendered, self.verdicts = {}, [], {}
+        self.fresh, self.rendered = {}, []
+        # Each key any page read is judged once; a page is reused if none of its keys changed.
+        self.changed = None if self.old is None else {k for k in self.keys if self.old(k) != self.new(k)}
         return self.env
 
     def render_page(self, env, site, page, problems: Problems):
         entry = self.entries.get(page.output)
-        if entry is not None and self.old is not None and all(map(self._same, entry.recorded)):
+        if entry is not None and self.changed is not None and entry.recorded.isdisjoint(self.changed):
             problems.items.extend(entry.problems)
             self.fresh[page.output] = entry
             return entry.output
@@ -67,16 +70,10 @@ class Memo:
         self.rendered.append(page.output)
         return output
 
-    def _same(self, key) -> bool:
-        """Does `key` name the same thing in the new site as in the old? Asked once per build."""
-        same = self.verdicts.get(key)
-        if same is None:
-            same = self.verdicts[key] = self.old(key) == self.new(key)
-        return same
-
     def commit(self):
         """The build succeeded: it is the reference for the next one."""
         self.entries, self.old = self.fresh, self.new
+        self.keys = frozenset().union(*(e.recorded for e in self.entries.values()))
 
 
 @dataclass
