@@ -98,11 +98,10 @@ def _shape(codes):
 
 
 def build(sources, codes, known_sources, collaboration, problems: Problems) -> Staffing:
-    if "staffing" not in sources.data:
-        if sources.missing("staffing"):
-            problems.error("data/staffing.yaml", None, "is missing: it holds the staffing figures")
+    found = sources.data_file("staffing", problems, "it holds the staffing figures")
+    if found is None:
         return EMPTY
-    path, node = sources.data["staffing"]
+    path, node = found
     ctx = s.Ctx(path, problems)
     data = _shape(codes).convert(node, ctx, "staffing")
     if data is s.INVALID:

@@ -48,6 +48,17 @@ class Sources:
         """True if data/<name>.yaml does not exist (as opposed to exists but is broken)."""
         return name not in self.data and name not in self.broken
 
+    def data_file(self, name: str, problems, purpose: str):
+        """(path, node) of data/<name>.yaml, or None: a missing file is reported with what it is for.
+
+        A file that exists but could not be read was reported by `load` already.
+        """
+        if name in self.data:
+            return self.data[name]
+        if self.missing(name):
+            problems.error(f"data/{name}.yaml", None, f"is missing: {purpose}")
+        return None
+
 
 def rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()

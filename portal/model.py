@@ -216,11 +216,10 @@ def _strings_flat(node, prefix, ctx, out):
 
 
 def build_config(sources: Sources, problems: Problems) -> Config | None:
-    if "site" not in sources.data:
-        if sources.missing("site"):
-            problems.error("data/site.yaml", None, "is missing: it declares the languages, titles and navigation")
+    found = sources.data_file("site", problems, "it declares the languages, titles and navigation")
+    if found is None:
         return None
-    path, node = sources.data["site"]
+    path, node = found
     ctx = s.Ctx(path, problems)
     if not isinstance(node, Mapping):
         ctx.error(getattr(node, "line", 1), "should be a mapping of settings (key: value)")
@@ -285,11 +284,10 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
 # --- sources, collaboration, figures -------------------------------------------
 
 def build_sources(sources: Sources, problems: Problems) -> dict:
-    if "sources" not in sources.data:
-        if sources.missing("sources"):
-            problems.error("data/sources.yaml", None, "is missing: every figure and agreement names its source there")
+    found = sources.data_file("sources", problems, "every figure and agreement names its source there")
+    if found is None:
         return {}
-    path, node = sources.data["sources"]
+    path, node = found
     ctx = s.Ctx(path, problems)
     shape = s.ListOf(
         s.Fields(
@@ -320,11 +318,10 @@ def _source_ref(ctx, record, key, known):
 
 
 def build_collaboration(sources: Sources, codes, known_sources, problems) -> Collaboration | None:
-    if "collaboration" not in sources.data:
-        if sources.missing("collaboration"):
-            problems.error("data/collaboration.yaml", None, "is missing: it describes the unit, the municipalities and the agreements")
+    found = sources.data_file("collaboration", problems, "it describes the unit, the municipalities and the agreements")
+    if found is None:
         return None
-    path, node = sources.data["collaboration"]
+    path, node = found
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes)
     shape = s.Fields(

@@ -67,11 +67,10 @@ class Catalogue:
 
 
 def build(sources, codes, problems: Problems) -> Catalogue | None:
-    if "datasets" not in sources.data:
-        if sources.missing("datasets"):
-            problems.error("data/datasets.yaml", None, "is missing: it describes the open datasets under /data/")
+    found = sources.data_file("datasets", problems, "it describes the open datasets under /data/")
+    if found is None:
         return None
-    path, node = sources.data["datasets"]
+    path, node = found
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes, multiline=True)
     shape = s.Fields(

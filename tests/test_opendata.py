@@ -124,3 +124,10 @@ def test_a_column_the_data_file_does_not_describe_is_an_error(portal):
     result = run_build(portal)
     assert result.returncode == 1
     assert "data/datasets.yaml:" in result.stderr and "has no column 'rank'" in result.stderr
+
+
+def test_a_missing_datasets_file_is_reported(portal):
+    (portal / "data/datasets.yaml").unlink()
+    result = run_build(portal)
+    assert result.returncode == 1
+    assert "data/datasets.yaml: is missing: it describes the open datasets under /data/" in result.stderr
