@@ -55,7 +55,8 @@ def github_annotation(problem) -> str:
 def summary(result: pipeline.Result, out: Path) -> str:
     pages = [o for o in result.outputs if o.path.endswith(".html")]
     took = sum(result.timings.values())
-    return f"Built {len(pages)} pages and {len(result.outputs) - len(pages)} other files into {out}/ in {took:.2f} s"
+    search = f" (search index: {result.timings['search']:.2f} s)" if "search" in result.timings else ""
+    return f"Built {len(pages)} pages and {len(result.outputs) - len(pages)} other files into {out}/ in {took:.2f} s{search}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, checks, clock, feeds, links, lists, load, model, publishing, render, sitemap, write
+from . import assets, checks, clock, feeds, links, lists, load, model, publishing, render, search, sitemap, write
 from .problems import Problems
 
 
@@ -104,6 +104,13 @@ def build(options: Options) -> Result:
     if result.site is None or result.problems.errors:
         return result
     started = time.perf_counter()
-    write.write(result.outputs, options.out, result.problems)
-    result.timings["write"] = time.perf_counter() - started
+    write.write(result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result))
+    result.timings["write"] = time.perf_counter() - started - result.timings.get("search", 0)
     return result
+
+
+def index_search(folder: Path, result: Result) -> None:
+    """Index the written site for search, in the temporary folder before the swap."""
+    started = time.perf_counter()
+    search.index(folder, result.problems)
+    result.timings["search"] = time.perf_counter() - started

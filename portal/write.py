@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from .problems import Problems
 from .render import Output
@@ -60,7 +61,10 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def write(outputs: list[Output], out: Path, problems: Problems) -> None:
+def write(outputs: list[Output], out: Path, problems: Problems,
+          finish: Callable[[Path], None] | None = None) -> None:
+    """Write `outputs` and swap them in. `finish(folder)` may add files made from the
+    written site (the search index) before the swap; if it reports an error, nothing is swapped."""
     out = Path(out)
     check_target(out, problems)
     for o in outputs:
@@ -80,6 +84,10 @@ def write(outputs: list[Output], out: Path, problems: Problems) -> None:
             else:
                 target.write_bytes(o.data)
         (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
+        if finish is not None:
+            finish(tmp)
+            if problems.errors:
+                return
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
         swap(tmp, out.resolve())
     finally:

@@ -41,3 +41,21 @@ def built(tmp_path_factory) -> Path:
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     return root / "_site"
+
+
+@pytest.fixture(scope="session")
+def live_site(built):
+    """The real portal (with its search index) served on 127.0.0.1 on a free port."""
+    import browser  # imports Playwright: only the browser tests need it
+
+    with browser.serve(built) as origin:
+        yield browser.Site(built, origin)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, headless, for the whole session."""
+    import browser
+
+    with browser.chromium() as launched:
+        yield launched

@@ -1,0 +1,32 @@
+"""The search index: Pagefind run over the fully written site.
+
+Pagefind reads the HTML the build wrote and writes `pagefind/` beside it: a
+static index split by `<html lang>`, so each language's search page finds only
+that language's pages. Only what a template marks `data-pagefind-body` (the
+main content) is indexed, not menus and footers. It runs on the temporary
+folder before the swap (see `write.write`), so a failed index leaves the
+previous site as it was. This is the only module that knows about Pagefind.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .problems import Problems
+
+OUTPUT_SUBDIR = "pagefind"  # the search page's script loads <base>/pagefind/pagefind.js
+
+
+def index(site: Path, problems: Problems) -> None:
+    """Write the search index of the site in `site` into `site/pagefind/`."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", OUTPUT_SUBDIR]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        problems.error("search index", None, f"Pagefind could not run ({exc})")
+        return
+    if run.returncode != 0 or not (site / OUTPUT_SUBDIR / "pagefind.js").is_file():
+        said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
+        hint = " (is the pinned 'pagefind[bin]' installed? run scripts/setup)" if "No module named" in run.stderr else ""
+        problems.error("search index", None, f"Pagefind failed{hint}: {' / '.join(said) or 'no output'}")
