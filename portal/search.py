@@ -9,6 +9,7 @@ previous site as it was. This is the only module that knows about Pagefind.
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -30,3 +31,13 @@ def index(site: Path, problems: Problems) -> None:
         said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
         hint = " (is the pinned 'pagefind[bin]' installed? run scripts/setup)" if "No module named" in run.stderr else ""
         problems.error("search index", None, f"Pagefind failed{hint}: {' / '.join(said) or 'no output'}")
+        return
+    steady_entry(site / OUTPUT_SUBDIR / "pagefind-entry.json")
+
+
+def steady_entry(entry: Path) -> None:
+    """Pagefind lists the languages in its entry file in a random order; sort them,
+    so the same sources give byte-identical output on every build."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
