@@ -52,9 +52,11 @@ def live_site(built):
         yield browser.Site(built, origin)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium, headless, for the whole session."""
+    """Debian's Chromium, headless, for one test module. Not longer: while Playwright's
+    sync API runs it marks the thread's asyncio loop as running, which breaks tests
+    that run their own loop (tornado in test_serve.py)."""
     import browser
 
     with browser.chromium() as launched:
