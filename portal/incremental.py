@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
-from . import depends, pipeline, render, write
+from . import depends, pipeline, render, search, write
 from .problems import Problems
 
 
@@ -102,12 +102,15 @@ class Builder:
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in result.outputs}
         with self.lock:
             if self.written is None:
-                write.write(result.outputs, self.options.out, result.problems)
+                write.write(result.outputs, self.options.out, result.problems,
+                            finish=lambda folder: search.index(folder, result.problems))
                 out.changed = set(new)
             else:
                 out.changed = {p for p in new.keys() | self.written.keys() if new.get(p) != self.written.get(p)}
                 write.update(self.options.out, {p: new[p] for p in out.changed if p in new},
                              [p for p in out.changed if p not in new], result.problems)
+                if any(p.endswith(".html") for p in out.changed) and not result.problems.errors:
+                    search.refresh(self.options.out, result.problems)  # the index follows the pages
         if result.problems.errors:
             self.written = None  # the folder may hold part of this build: the next one writes it whole
             return out

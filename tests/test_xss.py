@@ -102,7 +102,8 @@ class Browser(HTMLParser):
             if name in ("href", "src", "action", "formaction", "xlink:href", "srcset") and value and \
                     re.match(r"\s*(javascript|data|vbscript):", value, re.I) and not value.startswith("data:image/"):
                 self.flag(f"a {value.split(':')[0]}: address in <{tag} {name}=>")
-        if tag in ("iframe", "object", "embed", "form", "base"):
+        own_search = tag == "form" and dict(attrs).get("role") == "search" and (dict(attrs).get("action") or "").startswith("/")
+        if tag in ("iframe", "object", "embed", "form", "base") and not own_search:  # the search page's form is ours
             self.flag(f"a <{tag}> element")
         if tag == "script":
             self.script = dict(attrs).get("type", "")
