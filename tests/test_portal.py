@@ -131,3 +131,17 @@ def test_404_speaks_both_languages_and_links_home(built):
 def test_links_between_content_files_become_urls(built):
     page = read(built / "om-samverkan/index.html")
     assert page.link_to("Enheten och bemanningen").href == "/enheten/"
+
+
+def test_news_link_marks_the_news_section_as_current(built):
+    item = read(built / "nyheter/odeshog-ansluter/index.html")
+    assert item.link_to("Nyheter").attrs.get("aria-current") == "true"
+    news = read(built / "nyheter/index.html")
+    assert news.link_to("Nyheter").attrs.get("aria-current") == "page"
+    about = read(built / "om-samverkan/index.html")
+    assert "aria-current" not in about.link_to("Nyheter").attrs
+
+
+def test_footer_heading_is_not_also_a_link_text(built):
+    page = read(built / "index.html")
+    assert (2, "Kontakt och information") in page.headings
