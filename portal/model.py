@@ -501,8 +501,11 @@ def check_references(config: Config, pages, problems: Problems):
     refs += [("contact", config.contact), ("feedback", config.feedback.split("#")[0])]
     if config.easy_read:
         refs.append(("easy_read", config.easy_read))
+    # A page whose own file has an error is already reported there; don't repeat it as a
+    # missing navigation target (an editor should see one message for one mistake).
+    broken = {p.path.rsplit("/", 1)[-1].split(".")[0] for p in problems.errors if p.path.startswith("content/")}
     for where, key in refs:
-        if (key, default) not in keys:
+        if (key, default) not in keys and key not in broken:
             problems.error("data/site.yaml", None, f"{where} names the page '{key}', which has no '{default}' version in content/")
 
 

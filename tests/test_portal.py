@@ -145,3 +145,13 @@ def test_news_link_marks_the_news_section_as_current(built):
 def test_footer_heading_is_not_also_a_link_text(built):
     page = read(built / "index.html")
     assert (2, "Kontakt och information") in page.headings
+
+
+def test_one_mistake_in_a_page_gives_one_message(portal):
+    from conftest import run_build
+    path = portal / "content/pages/om-samverkan.sv.md"
+    path.write_text(path.read_text().replace("updated: 2026-11-24", "updated: 2026-11-31"))
+    result = run_build(portal)
+    assert result.returncode == 1
+    assert "content/pages/om-samverkan.sv.md:4: 'updated' is '2026-11-31', which is not a real date" in result.stderr
+    assert "data/site.yaml" not in result.stderr
