@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from servetools import running
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -59,15 +60,8 @@ class _Server(http.server.ThreadingHTTPServer):
 def serve(root: Path):
     """Serve `root` on 127.0.0.1 on a free port; yields the origin."""
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with running(_Server(("127.0.0.1", 0), handler)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @contextlib.contextmanager

@@ -16,6 +16,19 @@ LIMIT = 60  # seconds before a wait gives up: a hang, not a speed target
 
 
 @contextlib.contextmanager
+def running(server):
+    """Run an http.server-style `server` in a thread; yield its port; always shut it down."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextlib.contextmanager
 def serving(root, *args):
     """Run `build.py serve --port 0` in `root`; yield (origin, terminal lines)."""
     process = subprocess.Popen(

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from conftest import run_build
 from htmlview import read
 
 SV_PAGES = ["index.html", "om-samverkan/index.html", "enheten/index.html", "nyheter/index.html",
@@ -148,7 +149,6 @@ def test_footer_heading_is_not_also_a_link_text(built):
 
 
 def test_one_mistake_in_a_page_gives_one_message(portal):
-    from conftest import run_build
     path = portal / "content/pages/om-samverkan.sv.md"
     path.write_text(path.read_text().replace("updated: 2026-11-24", "updated: 2026-11-31"))
     result = run_build(portal)

@@ -8,7 +8,9 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from conftest import REPO, copy_portal
 
@@ -50,7 +52,7 @@ def test_the_output_names_no_local_path_host_or_build_time(tmp_path):
     root = copy_portal(tmp_path / "checkout-7f3a")
     site = build(root, EPOCH, "UTC")
     clock = time.gmtime()
-    forbidden = [str(root), str(tmp_path), str(REPO), "checkout-7f3a", "/home/", "/root/", "/tmp/",
+    forbidden = [str(root), str(tmp_path), str(REPO), "checkout-7f3a", "/home/", str(Path.home()) + "/", tempfile.gettempdir() + "/",
                  time.strftime("%Y-%m-%dT%H:%M", clock), time.strftime("%H:%M:%S", clock)]
     host = socket.gethostname()
     if len(host) >= 6 and host not in ("localhost", "localhost.localdomain"):

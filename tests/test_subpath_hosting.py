@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from contextlib import contextmanager
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +23,7 @@ import pytest
 
 from conftest import copy_portal, run_build
 from htmlview import read
+from servetools import running
 
 PREFIX = "/some/prefix/"
 
@@ -92,15 +92,8 @@ def fetch(url: str) -> tuple[int, str, bytes]:
 def serving(out: Path):
     """Serve the folder `out` under PREFIX on a free port; yields the base URL."""
     handler = type("Handler", (_PrefixHandler,), {"root": out.resolve()})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as port:
+        yield f"http://127.0.0.1:{port}{PREFIX}"
 
 
 # A 1×1 PNG: the portal has no pictures yet, and pictures are where sub-paths break.
