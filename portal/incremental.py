@@ -83,6 +83,7 @@ class Result:
     changed: set = field(default_factory=set)  # output paths written or removed
     rendered: list = field(default_factory=list)  # pages rendered this time (the others were reused)
     pages: int = 0  # pages in the site
+    search_stale: bool = False  # pages changed since the search index was made: call `index_search`
 
 
 class Builder:
@@ -109,8 +110,9 @@ class Builder:
                 out.changed = {p for p in new.keys() | self.written.keys() if new.get(p) != self.written.get(p)}
                 write.update(self.options.out, {p: new[p] for p in out.changed if p in new},
                              [p for p in out.changed if p not in new], result.problems)
-                if any(p.endswith(".html") for p in out.changed) and not result.problems.errors:
-                    search.refresh(self.options.out, result.problems)  # the index follows the pages
+                # The search index follows the pages, but not here: Pagefind reads every page
+                # (seconds on a big site), so `serve` runs `index_search` after the reload.
+                out.search_stale = any(p.endswith(".html") for p in out.changed)
         if result.problems.errors:
             self.written = None  # the folder may hold part of this build: the next one writes it whole
             return out
@@ -118,3 +120,12 @@ class Builder:
         self.memo.commit()
         out.rendered, out.pages = list(self.memo.rendered), len(result.site.pages)
         return out
+
+    def index_search(self, stop=None) -> Problems:
+        """Make the search index of the written site again (call it between builds, never during one).
+
+        Stopped early when `stop` (a threading.Event) is set: the old index then stays.
+        """
+        problems = Problems()
+        search.refresh(self.options.out, problems, stop)
+        return problems

@@ -39,6 +39,7 @@ from . import incremental, pipeline, watch
 
 WATCHED = ("content", "data", "templates", "static")
 QUIET = 0.03  # seconds without a new save before a rebuild starts: one rebuild per burst
+SEARCH_QUIET = 1.0  # seconds without a new save before the search index is made again
 BACKLOG = 1024  # pending connections the kernel queues; tornado's default (128) is small for a burst
 SCRIPT = b'<script src="/livereload.js" defer></script>'
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
@@ -187,7 +188,14 @@ def application(state: State) -> web.Application:
 
 
 class Rebuilds:
-    """Turns file changes into rebuilds: one per burst of saves, one at a time, off the server's thread."""
+    """Turns file changes into rebuilds: one per burst of saves, one at a time, off the server's thread.
+
+    The search index is made again after the browser has reloaded and the saves
+    have paused (SEARCH_QUIET): Pagefind reads every page, seconds on a big site,
+    and an editor waits for the page, not for search. It runs in the same worker
+    as the rebuilds, so it never reads a page while one is written, and the next
+    save stops it (the old index stays until a later one finishes).
+    """
 
     def __init__(self, builder: incremental.Builder, state: State, loop: ioloop.IOLoop):
         self.builder, self.state, self.loop = builder, state, loop
@@ -196,6 +204,9 @@ class Rebuilds:
         self.running = False
         self.pending = False
         self.first_change = None
+        self.search_timer = None
+        self.search_stop = threading.Event()
+        self.search_stale = False
 
     def changed(self, paths) -> None:
         if not paths:
@@ -204,6 +215,38 @@ class Rebuilds:
         if self.timer is not None:
             self.loop.remove_timeout(self.timer)
         self.timer = self.loop.call_later(QUIET, self.start)
+        self.stop_search()
+
+    def stop_search(self) -> None:
+        if self.search_timer is not None:
+            self.loop.remove_timeout(self.search_timer)
+            self.search_timer = None
+        self.search_stop.set()
+
+    def schedule_search(self) -> None:
+        self.stop_search()
+        self.search_timer = self.loop.call_later(SEARCH_QUIET, self.index_search)
+
+    def index_search(self) -> None:
+        self.search_timer = None
+        if self.running or self.timer is not None:
+            return  # a rebuild is coming; it schedules the index again
+        stop = self.search_stop = threading.Event()
+        future = self.loop.run_in_executor(self.pool, self.builder.index_search, stop)
+        self.loop.add_future(future, lambda f: self.indexed(f, stop))
+
+    def indexed(self, future, stop) -> None:
+        try:
+            problems = future.result()
+        except Exception as exc:  # noqa: BLE001 - the preview goes on without a fresh index
+            print(f"build.py: internal error while indexing for search ({type(exc).__name__}: {exc})", file=sys.stderr)
+            return
+        for problem in problems.sorted():
+            print(problem, file=sys.stderr)
+        if not stop.is_set() and not problems.errors:
+            self.search_stale = False
+            print("Search index updated.", file=sys.stderr)
+        sys.stderr.flush()
 
     def start(self) -> None:
         self.timer = None
@@ -226,8 +269,11 @@ class Rebuilds:
             report(result, self.state, started)
             if result.problems.errors or result.changed or was_broken:
                 reload_browsers()
+            self.search_stale = self.search_stale or result.search_stale
         if self.pending:
             self.start()
+        elif self.search_stale:
+            self.schedule_search()
 
 
 def report(result, state: State, started: float | None) -> None:

@@ -19,7 +19,9 @@ def files(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def same_as_full_build(root: Path) -> None:
+def same_as_full_build(root: Path, builder: incremental.Builder) -> None:
+    """The incremental output, once serve has made its search index again, equals a full build's."""
+    assert not builder.index_search().errors
     full = pipeline.build(options(root, "_full"))
     assert not full.problems.errors, full.problems.sorted()
     incremental_files, full_files = files(root / "_inc"), files(root / "_full")
@@ -60,7 +62,7 @@ def test_editing_a_news_item_redoes_it_its_lists_and_its_feed_only(portal, build
     assert not rendered & {"kontakt/index.html", "om-samverkan/index.html", "en/index.html", "enheten/index.html"}
     assert not any(p.startswith("en/") for p in rendered)  # the English pages show nothing that changed
     assert "nyheter/atom.xml" in result.changed
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
 
 
 def test_a_new_address_for_a_news_item_redoes_its_translation_and_removes_the_old_page(portal, builder):
@@ -71,13 +73,13 @@ def test_a_new_address_for_a_news_item_redoes_its_translation_and_removes_the_ol
     assert "en/news/odeshog-joins-the-collaboration/index.html" in rendered  # its language link changed
     assert "nyheter/odeshog-ansluter/index.html" in result.changed
     assert not (portal / "_inc/nyheter/odeshog-ansluter").exists()
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
 
 
 def test_editing_a_template_redoes_only_the_pages_that_use_it(portal, builder):
     edit(portal / "templates/news_item.html", "<h1>", '<h1 class="news-title">')
     assert pages_of(builder.build()) == {"nyheter/odeshog-ansluter/index.html", "en/news/odeshog-joins-the-collaboration/index.html"}
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
 
 
 def test_editing_an_included_template_redoes_every_page_that_includes_it(portal, builder):
@@ -85,7 +87,7 @@ def test_editing_an_included_template_redoes_every_page_that_includes_it(portal,
     result = builder.build()
     html_pages = {p for p in result.changed if p.endswith(".html")}
     assert pages_of(result) == html_pages and len(html_pages) == result.pages
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
 
 
 def test_editing_data_redoes_only_the_pages_that_read_it(portal, builder):
@@ -93,7 +95,7 @@ def test_editing_data_redoes_only_the_pages_that_read_it(portal, builder):
     rendered = pages_of(builder.build())
     assert {"enheten/index.html", "en/the-unit-and-its-staffing/index.html", "index.html"} <= rendered
     assert not rendered & {"kontakt/index.html", "nyheter/odeshog-ansluter/index.html", "tillganglighet/index.html"}
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
 
 
 def test_renaming_a_page_redoes_the_pages_that_show_its_title(portal, builder):
@@ -101,7 +103,7 @@ def test_renaming_a_page_redoes_the_pages_that_show_its_title(portal, builder):
     rendered = pages_of(builder.build())
     assert "kontakt/index.html" in rendered and "index.html" in rendered  # the footer of every Swedish page names it
     assert "en/contact/index.html" not in rendered  # the English pages name the English page
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
 
 
 def test_adding_and_removing_a_news_item(portal, builder):
@@ -111,11 +113,11 @@ def test_adding_and_removing_a_news_item(portal, builder):
     result = builder.build()
     assert not result.problems.errors, result.problems.sorted()
     assert {"nyheter/2019-10-01-prov/index.html", "nyheter/index.html", "index.html"} <= pages_of(result)
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
     new.unlink()
     result = builder.build()
     assert "nyheter/2019-10-01-prov/index.html" in result.changed
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)
 
 
 def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(portal, builder):
@@ -127,4 +129,4 @@ def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(port
     edit(portal / NEWS_SV, "date: 2019-09-31", "date: 2019-09-26")
     fixed = builder.build()
     assert not fixed.problems.errors and fixed.changed == set()
-    same_as_full_build(portal)
+    same_as_full_build(portal, builder)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
 from browser import DESKTOP, Site, axe_violations, serve, watch
 from conftest import run_build
+from portal import search as search_index
 from portal import write
 from portal.problems import Problems
 from portal.render import Output
@@ -38,6 +40,22 @@ def test_a_failed_index_leaves_the_previous_site_as_it_was(tmp_path):
                 finish=lambda folder: problems.error("search index", None, "Pagefind failed"))
     assert problems.errors and (out / "index.html").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]  # no temporary folder left behind
+
+
+def test_a_refresh_stopped_by_the_next_save_leaves_the_old_index_whole(portal):
+    assert run_build(portal).returncode == 0
+    site = portal / "_site"
+    before = {f.relative_to(site): f.read_bytes() for f in (site / "pagefind").rglob("*") if f.is_file()}
+    (site / "index.html").write_text("<html lang=sv><body data-pagefind-body>Ny text</body></html>", encoding="utf-8")
+    stop = threading.Event()
+    stop.set()  # what `serve` does when a save comes while Pagefind runs
+    problems = Problems()
+    assert search_index.refresh(site, problems, stop) is False
+    assert not problems.items
+    assert {f.relative_to(site): f.read_bytes() for f in (site / "pagefind").rglob("*") if f.is_file()} == before
+    assert not (site / ".pagefind-new").exists()
+    assert search_index.refresh(site, problems) is True and not problems.items  # unstopped, it makes the new one
+    assert {f.relative_to(site): f.read_bytes() for f in (site / "pagefind").rglob("*") if f.is_file()} != before
 
 
 def search(page, query: str) -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import re
 
@@ -88,3 +89,20 @@ def test_a_stylesheet_change_is_served_under_its_new_name(portal):
             return "changed-in-the-test" in fetch(origin + name)[1]
 
         wait_for(served_stylesheet, "the changed stylesheet")
+
+
+def indexed_text(site) -> str:
+    """The page text Pagefind's index holds: its fragments are gzip'd JSON."""
+    return "\n".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in sorted(site.glob("pagefind/fragment/*")))
+
+
+def test_the_search_index_follows_a_save_after_the_page_has_reloaded(portal):
+    with serving(portal) as (origin, terminal):
+        assert "Sökordsprov" not in indexed_text(portal / "_site")
+        edit(portal / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten och Sökordsprov")
+        wait_for(lambda: any(line.startswith("Search index updated.") for line in terminal), "the search index")
+        rebuilt = next(i for i, line in enumerate(terminal) if line.startswith("Rendered"))
+        indexed = next(i for i, line in enumerate(terminal) if line.startswith("Search index updated."))
+        assert rebuilt < indexed  # the page first, the index afterwards
+        assert "Enheten och Sökordsprov" in indexed_text(portal / "_site")
+        assert not (portal / "_site/.pagefind-new").exists()
