@@ -1,6 +1,9 @@
 """An Atom 1.0 feed per language, beside its news list: /nyheter/atom.xml, /en/news/atom.xml.
 
-Entries carry the full text with every link made absolute (feed readers show
+A feed holds the newest `news.feed_size` items (data/site.yaml, 20 unless
+set): feed readers fetch the whole file again and again, so it stays small
+whatever the archive holds; the news archive lists every item. Entries carry
+the full text with every link made absolute (feed readers show
 it away from the site). Ids are UUIDs derived from the fixed `feed_namespace`
 in data/site.yaml and the item's translation key and language, so they stay
 the same when the base URL or a title changes. Times are the items' own dates,
@@ -69,7 +72,7 @@ def _sub(parent, tag, text=None, **attrs):
 
 def feed(site: Site, lang, news_page: Page) -> bytes:
     base = site.config.base_url
-    items = [i for i in site.news(lang.code) if is_public(i)]
+    items = [i for i in site.news(lang.code) if is_public(i)][: site.config.news.feed_size]
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": lang.code})
     _sub(root, "id", feed_id(site, "feed", lang.code))
     _sub(root, "title", f"{news_page.title} – {lang.title}")

@@ -36,6 +36,7 @@ class NewsSettings:
     page_size: int  # items per page of the news list
     feed_namespace: str  # a fixed UUID: every feed and entry id derives from it, never from URL or title
     paths: dict  # "page"/"archive"/"municipality" -> {lang: URL word under the news section}
+    feed_size: int = 20  # entries per Atom feed, newest first; the archive lists every item
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def _site_shape(codes):
         ),
         news=s.Fields(
             page_size=s.Number(),
+            feed_size=s.Field(s.Number(), required=False, default=20),
             feed_namespace=s.Text(pattern=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", hint="a UUID such as 6f1c0d2e-…; never change it once feeds are public"),
             paths=s.Fields(page=s.PerLanguage(codes, text=s.Slug()), archive=s.PerLanguage(codes, text=s.Slug()), municipality=s.PerLanguage(codes, text=s.Slug())),
         ),
@@ -241,9 +243,10 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
     )
     base_url = conf["base_url"] if conf["base_url"].endswith("/") else conf["base_url"] + "/"
     news = conf["news"]
-    if news["page_size"] != int(news["page_size"]) or news["page_size"] < 1:
-        ctx.error(news.line_of("page_size"), f"'page_size' should be a whole number of at least 1, not {news['page_size']}")
-        return None
+    for name in ("page_size", "feed_size"):
+        if news[name] != int(news[name]) or news[name] < 1:
+            ctx.error(news.line_of(name), f"'{name}' should be a whole number of at least 1, not {news[name]}")
+            return None
 
     strings = {}
     string_lines = {}
@@ -277,7 +280,8 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         responsible=dict(conf["responsible"]),
         sections={name: dict(segments) for name, segments in conf["sections"].items()},
         strings=strings,
-        news=NewsSettings(int(news["page_size"]), news["feed_namespace"], {k: dict(v) for k, v in news["paths"].items()}),
+        news=NewsSettings(int(news["page_size"]), news["feed_namespace"], {k: dict(v) for k, v in news["paths"].items()},
+                          int(news["feed_size"])),
     )
 
 

@@ -112,6 +112,21 @@ def test_every_built_page_links_a_feed(built):
         assert 'type="application/atom+xml"' in path.read_text(encoding="utf-8"), path
 
 
+def test_a_feed_holds_the_newest_items_up_to_feed_size_and_the_archive_holds_all(portal):
+    site_yaml = portal / "data/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("feed_size: 20", "feed_size: 3"), encoding="utf-8")
+    for stem, date in [("2024-03-01-a", "2024-03-01"), ("2025-05-01-b", "2025-05-01"), ("2026-01-10-c", "2026-01-10")]:
+        write_pair(portal, stem, date)
+    assert run_build(portal).returncode == 0
+    for lang, word in (("sv", "Nyhet"), ("en", "News")):
+        feed = parse(portal / "_site" / FEEDS[lang])
+        assert [e.title for e in feed.entries] == [f"{word} 2026-01-10-c", f"{word} 2025-05-01-b", f"{word} 2024-03-01-a"]
+        assert feed.feed.updated == "2026-01-10T00:00:00Z"
+    # The 2019 item left the feed, not the site: the archive still lists it.
+    archive = read(portal / "_site/nyheter/arkiv/2019/index.html")
+    assert archive.link_to("Ödeshög ansluter till samarbetet om trygghet och säkerhet").href == "/nyheter/odeshog-ansluter/"
+
+
 def test_a_feed_with_no_items_is_still_valid(portal):
     for item in (portal / "content/news").glob("*.md"):
         item.unlink()

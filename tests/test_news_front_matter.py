@@ -38,6 +38,8 @@ def test_news_front_matter_mistakes(portal, name):
 @pytest.mark.parametrize("old, new, expected", [
     ("page_size: 10", "page_size: 0", "'page_size' should be a whole number of at least 1, not 0"),
     ("page_size: 10", "page_size: 2.5", "'page_size' should be a whole number of at least 1, not 2.5"),
+    ("feed_size: 20", "feed_size: 0", "'feed_size' should be a whole number of at least 1, not 0"),
+    ("feed_size: 20", "feed_size: tjugo", "'feed_size' should be a number, not 'tjugo'"),
     ("feed_namespace: f1568603-7289-4e11-8e43-16ac9ae01d75", "feed_namespace: trygghet", "'feed_namespace' is 'trygghet': a UUID"),
 ])
 def test_news_settings_mistakes(portal, old, new, expected):
