@@ -11,6 +11,10 @@ read them.
     /nyheter/arkiv/           key "news-archive"          the years and municipalities
     /nyheter/arkiv/2019/      key "news-year-2019"        every item of 2019
     /nyheter/kommun/odeshog/  key "news-municipality-odeshog"
+    /nyheter/kommun/odeshog/sida/2/  key "news-municipality-odeshog-page-2" …
+
+The main list and each municipality's list are paginated (`news.page_size`);
+a year of the archive is one page.
 """
 from __future__ import annotations
 
@@ -37,6 +41,19 @@ class Pagination:
     def next(self):
         return self.pages[self.number] if self.number < len(self.pages) else None
 
+    def window(self, around: int = 2) -> tuple:
+        """The page links to show: the first, the last and `around` on each side of this one;
+        None where numbers are left out. A list of 300 pages then has 9 links, not 300."""
+        keep = {1, len(self.pages), *range(self.number - around, self.number + around + 1)}
+        shown, last = [], 0
+        for number, path in self.pages:
+            if number in keep:
+                if number > last + 1:
+                    shown.append(None)
+                shown.append((number, path))
+                last = number
+        return tuple(shown)
+
 
 def _t(site: Site, lang: str, key: str, **values) -> str:
     text = site.config.strings.get(lang, {}).get(key, key)
@@ -52,45 +69,59 @@ def list_pages(site: Site) -> list:
     """Every news list page of every language."""
     config, settings = site.config, site.config.news
     items = {lang.code: site.news(lang.code) for lang in config.languages}
-    size = settings.page_size
+    municipalities = site.collaboration.municipalities if site.collaboration else ()
+    about = {code: {m.id: tuple(i for i in news if m.id in i.meta["municipalities"]) for m in municipalities}
+             for code, news in items.items()}
     # As many pages, years and municipality lists in every language, so all pair up.
-    page_count = max([1] + [-(-len(news) // size) for news in items.values()])
+    page_count = _page_count(settings.page_size, items.values())
     years = sorted({i.date.year for news in items.values() for i in news}, reverse=True)
     out = []
     for lang in config.languages:
         code, news = lang.code, items[lang.code]
         root = f"{lang.prefix}{config.sections['news'][code]}/"
-        paths = settings.paths
-        page_urls = tuple((n, root if n == 1 else f"{root}{paths['page'][code]}/{n}/") for n in range(1, page_count + 1))
-        for n, url in page_urls:
-            chunk = tuple(news[(n - 1) * size: n * size])
-            title = _t(site, code, "news.title")
-            if page_count > 1 and n > 1:
-                title = _t(site, code, "news.page_title", number=n, total=page_count)
-            out.append(Page(key="news" if n == 1 else f"news-page-{n}", lang=code, kind="news-list", url=url,
-                            title=title, template="news_list.html", updated=_newest(chunk),
-                            meta={"news": chunk, "pagination": Pagination(n, page_urls) if page_count > 1 else None}))
-        archive = f"{root}{paths['archive'][code]}/"
+        out += _paged(site, news, page_count, root, code, "news", "news-list", ("news.title", "news.page_title"))
+        archive = f"{root}{settings.paths['archive'][code]}/"
         year_pages = []
         for year in years:
             chunk = tuple(i for i in news if i.date.year == year)
             year_pages.append(Page(key=f"news-year-{year}", lang=code, kind="news-year", url=f"{archive}{year}/",
                                    title=_t(site, code, "news.year", year=year), template="news_list.html",
                                    updated=_newest(chunk), meta={"news": chunk, "year": year, "pagination": None}))
-        municipality_pages = []
-        for m in site.collaboration.municipalities if site.collaboration else ():
-            chunk = tuple(i for i in news if m.id in i.meta["municipalities"])
+        municipality_pages, firsts = [], []
+        for m in municipalities:
             place = m.place or m.name[code]
-            municipality_pages.append(Page(
-                key=f"news-municipality-{m.id}", lang=code, kind="news-municipality",
-                url=f"{root}{paths['municipality'][code]}/{m.id}/", title=_t(site, code, "news.about", place=place),
-                template="news_list.html", updated=_newest(chunk), meta={"news": chunk, "place": place, "pagination": None},
-            ))
+            count = _page_count(settings.page_size, (chosen[m.id] for chosen in about.values()))
+            pages = _paged(site, about[code][m.id], count, f"{root}{settings.paths['municipality'][code]}/{m.id}/", code,
+                           f"news-municipality-{m.id}", "news-municipality", ("news.about", "news.about_page_title"), place=place)
+            municipality_pages += pages
+            firsts.append(pages[0])
         out.append(Page(key="news-archive", lang=code, kind="news-archive", url=archive, title=_t(site, code, "news.archive"),
                         template="news_archive.html", updated=_newest(news),
-                        meta={"years": tuple(year_pages), "municipalities": tuple(municipality_pages)}))
+                        meta={"years": tuple(year_pages), "municipalities": tuple(firsts)}))
         out += year_pages + municipality_pages
     return out
+
+
+def _page_count(size: int, lists) -> int:
+    """Pages for the longest of the lists (one language's each), at least one."""
+    return max([1] + [-(-len(chosen) // size) for chosen in lists])
+
+
+def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, kind: str, titles: tuple, **values) -> list:
+    """A list of items as `page_count` pages: root, root/sida/2/, … under keys key, key-page-2, …
+
+    `titles` are the string keys of the first page's title and the later pages' ("… – page 2 of 3").
+    """
+    size, word = site.config.news.page_size, site.config.news.paths["page"][lang]
+    urls = tuple((n, root if n == 1 else f"{root}{word}/{n}/") for n in range(1, page_count + 1))
+    pages = []
+    for n, url in urls:
+        chunk = tuple(news[(n - 1) * size: n * size])
+        title = _t(site, lang, titles[0], **values) if n == 1 else _t(site, lang, titles[1], number=n, total=page_count, **values)
+        pages.append(Page(key=key if n == 1 else f"{key}-page-{n}", lang=lang, kind=kind, url=url, title=title,
+                          template="news_list.html", updated=_newest(chunk),
+                          meta={**values, "news": chunk, "pagination": Pagination(n, urls) if page_count > 1 else None}))
+    return pages
 
 
 def add(site: Site, problems: Problems) -> Site:

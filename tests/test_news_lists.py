@@ -90,6 +90,20 @@ def test_pagination_is_a_labelled_nav_with_the_current_page_marked(many):
     assert "Föregående sida" not in first and "Nästa sida" in first
 
 
+def test_a_long_list_shows_the_first_the_last_and_the_nearby_pages(portal):
+    site_yaml = portal / "data/site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("page_size: 10", "page_size: 1"))
+    for n in range(1, 12):
+        write_pair(portal, f"2025-01-{n:02d}-n", f"2025-01-{n:02d}")
+    assert run_build(portal).returncode == 0
+    shown = [t for a, t in navs(portal / "_site/nyheter/sida/6/index.html")["Sidor i nyhetslistan"]]
+    assert shown == ["Föregående sida", "1", "4", "5", "6", "7", "8", "12", "Nästa sida"]
+    html = (portal / "_site/nyheter/sida/6/index.html").read_text(encoding="utf-8")
+    assert html.count('<li class="gap" aria-hidden="true">…</li>') == 2  # the gaps show, but are not read out
+    shown = [t for a, t in navs(portal / "_site/en/news/page/2/index.html")["News list pages"]]
+    assert shown == ["Previous page", "1", "2", "3", "4", "12", "Next page"]
+
+
 def test_one_page_of_news_has_no_pagination(built):
     assert "Sidor i nyhetslistan" not in navs(built / "nyheter/index.html")
 
@@ -106,7 +120,13 @@ def test_archive_by_year(many):
 def test_list_per_municipality(many):
     odeshog = read(many / "nyheter/kommun/odeshog/index.html")
     assert odeshog.headings[0] == (1, "Nyheter om Ödeshög")
-    assert titles(odeshog) == ["Nyhet 2026-02-01-e", "Nyhet 2025-06-01-c", "Ödeshög ansluter till samarbetet om trygghet och säkerhet"]
+    assert titles(odeshog) == ["Nyhet 2026-02-01-e", "Nyhet 2025-06-01-c"]
+    # A municipality's list is paginated like the main list (2 a page here).
+    second = read(many / "nyheter/kommun/odeshog/sida/2/index.html")
+    assert second.headings[0] == (1, "Nyheter om Ödeshög – sida 2 av 2")
+    assert titles(second) == ["Ödeshög ansluter till samarbetet om trygghet och säkerhet"]
+    assert [t for a, t in navs(many / "nyheter/kommun/odeshog/index.html")["Sidor i nyhetslistan"]] == ["1", "2", "Nästa sida"]
+    assert second.link_to("English").href == "/en/news/municipality/odeshog/page/2/"
     boxholm = read(many / "en/news/municipality/boxholm/index.html")
     assert boxholm.headings[0] == (1, "News about Boxholm")
     assert titles(boxholm) == ["News 2025-06-01-c", "News 2024-03-01-a"]
