@@ -64,20 +64,30 @@ def rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def read_text(root: Path, path: Path, problems: Problems) -> str | None:
-    """The file's text, or None with a problem recorded."""
-    name = rel(root, path)
+def read_text(root: Path, path: Path, problems: Problems, name: str | None = None, walked: bool = False) -> str | None:
+    """The file's text, or None with a problem recorded.
+
+    `name` is the repository-relative path when the caller knows it; `walked` says the
+    file came from `_files`, which has refused links out already.
+    """
+    name = name or rel(root, path)
     try:
-        if _links_out(root, path):
+        if not walked and _links_out(root, path):
             problems.error(name, None, LINK_OUT)
             return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(name, None, f"file is {size / 1_000_000:.1f} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB")
-            return None
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                problems.error(name, None, f"file is {size / 1_000_000:.1f} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB")
+                return None
+            data = f.read(size + 1)  # asking for the size, not the limit: no 1 MB buffer per file
+            if len(data) > size:  # it grew since fstat: read on, to the limit at most
+                data += f.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         problems.error(name, None, f"cannot be read: {exc.strerror}")
+        return None
+    if len(data) > MAX_FILE_BYTES:  # grew while being read
+        problems.error(name, None, f"file is over the limit of {MAX_FILE_BYTES // 1_000_000} MB")
         return None
     if b"\x00" in data:
         problems.error(name, None, "is a binary file, not text; only UTF-8 text belongs here")
@@ -151,30 +161,40 @@ def _split_remembered(name: str, text: str):
     return split_front_matter(name, text, found), tuple(found.items)
 
 
-def _files(root: Path, folder: Path, problems: Problems):
-    """Every file below folder, in a stable order, following no directory links.
+def _files(root: Path, folder: Path, problems: Problems) -> list:
+    """(repository-relative name, Path) of every file below folder, in a stable order,
+    following no directory links.
 
     A link (to a file or a folder) that leads out of the repository is refused
     here, once for every stage: through it a commit could publish, or feed a
-    template, any file of the machine that builds the site.
+    template, any file of the machine that builds the site. Names are made from
+    strings, not Path arithmetic: `serve` walks thousands of files after every save.
     """
     found = []
     if _links_out(root, folder):
         problems.error(rel(root, folder), None, LINK_OUT)
         return found
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = Path(dirpath)
-        for d in sorted(dirnames):
-            if _links_out(root, here / d):
-                problems.error(rel(root, here / d), None, LINK_OUT)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
-        for f in sorted(filenames):
-            if f.startswith("."):
+
+    def walk(directory: str, name: str) -> None:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            if _links_out(root, here / f):
-                problems.error(rel(root, here / f), None, LINK_OUT)
-                continue
-            found.append(here / f)
+            entry_name = f"{name}/{entry.name}"
+            if entry.is_symlink():  # from the directory listing itself: no extra system call
+                if _links_out(root, Path(entry.path)):
+                    problems.error(entry_name, None, LINK_OUT)
+                    continue
+                if entry.is_dir():
+                    continue  # a folder link inside the site: its files are reached by their own path
+                found.append((entry_name, Path(entry.path)))
+            elif entry.is_dir(follow_symlinks=False):
+                walk(entry.path, entry_name)
+            else:
+                found.append((entry_name, Path(entry.path)))
+
+    walk(str(folder), rel(root, folder))
     return found
 
 
@@ -227,14 +247,13 @@ def load(root: Path) -> tuple[Sources, Problems]:
     sources = Sources(root=root)
 
     data_dir = root / "data"
-    for path in _files(root, data_dir, problems) if data_dir.is_dir() else []:
-        name = rel(root, path)
+    for name, path in _files(root, data_dir, problems) if data_dir.is_dir() else []:
         if path.suffix != ".yaml":
             if path.suffix == ".yml":
                 problems.error(name, None, "data files end in .yaml; rename it")
             continue
         node = read_yaml(root, path, problems)
-        parts = path.relative_to(data_dir).with_suffix("").parts
+        parts = tuple(name.removeprefix("data/").removesuffix(".yaml").split("/"))
         if node is None:
             sources.broken.add("/".join(parts))
             continue
@@ -244,11 +263,10 @@ def load(root: Path) -> tuple[Sources, Problems]:
             sources.data["/".join(parts)] = (name, node)
 
     content_dir = root / "content"
-    for path in _files(root, content_dir, problems) if content_dir.is_dir() else []:
-        name = rel(root, path)
-        parts = path.relative_to(content_dir).parts
-        match = CONTENT_NAME.fullmatch(path.name)
-        if path.suffix != ".md":
+    for name, path in _files(root, content_dir, problems) if content_dir.is_dir() else []:
+        parts = name.split("/")[1:]
+        match = CONTENT_NAME.fullmatch(parts[-1])
+        if not name.endswith(".md"):
             problems.error(name, None, "only markdown files (.md) belong in content/; put images and files in static/")
             continue
         if not match:
@@ -260,7 +278,7 @@ def load(root: Path) -> tuple[Sources, Problems]:
         if len(parts) < 2:
             problems.error(name, None, "put content files in a section folder: content/pages/ or content/news/")
             continue
-        text = read_text(root, path, problems)
+        text = read_text(root, path, problems, name, walked=True)
         if text is None:
             continue
         split = _front_matter(name, text, problems)
@@ -272,10 +290,10 @@ def load(root: Path) -> tuple[Sources, Problems]:
         )
 
     static_dir = root / "static"
-    for path in _files(root, static_dir, problems) if static_dir.is_dir() else []:
+    for name, path in _files(root, static_dir, problems) if static_dir.is_dir() else []:
         if _static_runs_script(root, path, problems):
             continue
-        sources.static.append((path.relative_to(static_dir).as_posix(), path))
+        sources.static.append((name.removeprefix("static/"), path))
 
     if (root / "templates").is_dir():
         sources.templates = root / "templates"
