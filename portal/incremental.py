@@ -21,6 +21,11 @@ from . import depends, pipeline, render, search, write
 from .problems import Problems
 
 
+def same(old, new) -> bool:
+    # Unchanged files give the very same objects (load and markup remember them): no deep comparison then.
+    return old is new or old == new
+
+
 @dataclass(frozen=True)
 class Entry:
     output: render.Output
@@ -39,7 +44,7 @@ class Memo:
         self.env = None
         self.env_templates = None
         self.rendered = []  # output paths rendered (not reused) in the build in progress
-        self.keys = frozenset()  # every key some page of the last good build read
+        self.keys = set()  # every key some page of a good build read (the last one's at least)
         self.changed = None  # the keys whose value differs in the build in progress
 
     def environment(self, site):
@@ -50,7 +55,7 @@ class Memo:
             self.env, self.env_templates = render.environment(site.templates), hashes
         self.fresh, self.rendered = {}, []
         # Each key any page read is judged once; a page is reused if none of its keys changed.
-        self.changed = None if self.old is None else {k for k in self.keys if self.old(k) != self.new(k)}
+        self.changed = None if self.old is None else {k for k in self.keys if not same(self.old(k), self.new(k))}
         return self.env
 
     def render_page(self, env, site, page, problems: Problems):
@@ -72,8 +77,11 @@ class Memo:
 
     def commit(self):
         """The build succeeded: it is the reference for the next one."""
+        if self.old is None:
+            self.keys = set().union(*(e.recorded for e in self.fresh.values()))
+        else:  # only the pages rendered now read anything new (keys of removed pages cost a comparison, no more)
+            self.keys.update(*(self.fresh[path].recorded for path in self.rendered))
         self.entries, self.old = self.fresh, self.new
-        self.keys = frozenset().union(*(e.recorded for e in self.entries.values()))
 
 
 @dataclass

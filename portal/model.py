@@ -377,6 +377,7 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
 
 # --- pages ---------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)  # one per section; made once, not for each of thousands of files
 def _page_shape(section: str):
     common = dict(
         title=s.Text(),

@@ -204,14 +204,23 @@ def _syntax_path(exc: jinja2.TemplateSyntaxError, templates: Path) -> str:
 
 
 def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> None:
-    """Compile every template once, so a syntax error in any of them is found."""
-    for name in env.list_templates():
-        try:
-            env.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            problems.error(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}")
-    for name, line, message in templateloops.find_loops(env, env.list_templates()):
-        problems.error(f"templates/{name}", line, message)
+    """Compile every template once, so a syntax error in any of them is found.
+
+    An environment is made for one set of templates (`serve` makes a new one when any
+    template changes), so what it found is remembered on it and not looked for again.
+    """
+    found = getattr(env, "template_problems", None)
+    if found is None:
+        found = Problems()
+        for name in env.list_templates():
+            try:
+                env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                found.error(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}")
+        for name, line, message in templateloops.find_loops(env, env.list_templates()):
+            found.error(f"templates/{name}", line, message)
+        env.template_problems = found
+    problems.extend(found)
 
 
 def render(site: Site, problems: Problems, memo=None) -> list[Output]:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from types import SimpleNamespace
 
 from servetools import wait_for
 from tornado import ioloop
 
-from portal import problems, serve, watch
+from portal import incremental, problems, serve, watch
 
 
 def test_inotify_reports_saved_created_and_removed_files_but_not_editor_swap_files(tmp_path):
@@ -50,7 +49,7 @@ class CountingBuilder:
     def build(self):
         self.builds += 1
         self.release.wait(30)
-        return SimpleNamespace(problems=problems.Problems(), changed={"index.html"}, rendered=["index.html"], pages=1, site=None)
+        return incremental.Result(problems.Problems(), changed={"index.html"}, rendered=["index.html"], pages=1)
 
 
 def run_rebuilds(script):
