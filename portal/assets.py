@@ -103,11 +103,15 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
             settle(o.path)
 
     result = []
+    frozen = tuple(sorted(renames.items()))
     for o in outputs:
         here = base.path + posixpath.dirname(o.path)
         if o.path in replaced:
             result.append(replaced[o.path])
-        elif o.path.endswith(".html"):  # rendered pages and any HTML file from static/
+        elif o.path.endswith(".html") and o.data is not None:  # a rendered page
+            data = _html_data(o.data, here, base, frozen)
+            result.append(o if data is o.data else Output(o.path, data))
+        elif o.path.endswith(".html"):  # an HTML file from static/
             result.append(_rewritten(o, lambda text: rewrite_html(text, here, base, renames)))
         elif o.path.endswith(_XML_SUFFIXES):
             result.append(_rewritten(o, lambda text: rewrite_absolute(text, base_url, renames)))
@@ -238,6 +242,21 @@ def rewrite_absolute(text: str, base_url: str, renames: dict) -> str:
 
 def _bytes(o: Output) -> bytes:
     return o.data if o.data is not None else o.copy_from.read_bytes()
+
+
+@functools.lru_cache(maxsize=16384)
+def _html_data(data: bytes, here: str, base, renames: tuple) -> bytes:
+    """A rendered page's bytes with asset names rewritten; the same `data` object when nothing changed.
+
+    Remembered by the page's bytes: `serve` reuses the bytes of every page it did not
+    render again, and bytes keep their hash, so an unchanged page costs a lookup.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    new = _rewrite_html(text, here, base, renames) if renames else text
+    return data if new == text else new.encode("utf-8")
 
 
 def _rewritten(o: Output, fix) -> Output:

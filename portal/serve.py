@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import gc
 import html
 import mimetypes
 import os
+import signal
 import sys
 import threading
 import time
@@ -39,7 +41,7 @@ from . import incremental, pipeline, watch
 
 WATCHED = ("content", "data", "templates", "static")
 QUIET = 0.03  # seconds without a new save before a rebuild starts: one rebuild per burst
-SEARCH_QUIET = 1.0  # seconds without a new save before the search index is made again
+IDLE = 1.0  # seconds without a new save before the idle work: garbage collection, the search index
 BACKLOG = 1024  # pending connections the kernel queues; tornado's default (128) is small for a burst
 SCRIPT = b'<script src="/livereload.js" defer></script>'
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
@@ -190,11 +192,15 @@ def application(state: State) -> web.Application:
 class Rebuilds:
     """Turns file changes into rebuilds: one per burst of saves, one at a time, off the server's thread.
 
-    The search index is made again after the browser has reloaded and the saves
-    have paused (SEARCH_QUIET): Pagefind reads every page, seconds on a big site,
-    and an editor waits for the page, not for search. It runs in the same worker
-    as the rebuilds, so it never reads a page while one is written, and the next
-    save stops it (the old index stays until a later one finishes).
+    Work that can wait is done once the browser has reloaded and the saves have
+    paused (IDLE), in the same worker as the rebuilds, so it never reads a page
+    while one is written:
+    - Python's garbage collector is off during a rebuild and runs here: on a big
+      site a collection in the middle of a rebuild scanned every page of the
+      last one, a few hundred milliseconds the editor would wait for;
+    - the search index is made again: Pagefind reads every page, seconds on a
+      big site, and an editor waits for the page, not for search. The next save
+      stops it (the old index stays until a later one finishes).
     """
 
     def __init__(self, builder: incremental.Builder, state: State, loop: ioloop.IOLoop):
@@ -204,7 +210,7 @@ class Rebuilds:
         self.running = False
         self.pending = False
         self.first_change = None
-        self.search_timer = None
+        self.idle_timer = None
         self.search_stop = threading.Event()
         self.search_stale = False
 
@@ -215,31 +221,37 @@ class Rebuilds:
         if self.timer is not None:
             self.loop.remove_timeout(self.timer)
         self.timer = self.loop.call_later(QUIET, self.start)
-        self.stop_search()
+        self.stop_idle_work()
 
-    def stop_search(self) -> None:
-        if self.search_timer is not None:
-            self.loop.remove_timeout(self.search_timer)
-            self.search_timer = None
+    def stop_idle_work(self) -> None:
+        if self.idle_timer is not None:
+            self.loop.remove_timeout(self.idle_timer)
+            self.idle_timer = None
         self.search_stop.set()
 
-    def schedule_search(self) -> None:
-        self.stop_search()
-        self.search_timer = self.loop.call_later(SEARCH_QUIET, self.index_search)
+    def schedule_idle_work(self) -> None:
+        self.stop_idle_work()
+        self.idle_timer = self.loop.call_later(IDLE, self.idle_work)
 
-    def index_search(self) -> None:
-        self.search_timer = None
+    def idle_work(self) -> None:
+        self.idle_timer = None
         if self.running or self.timer is not None:
-            return  # a rebuild is coming; it schedules the index again
+            return  # a rebuild is coming; it schedules this again
         stop = self.search_stop = threading.Event()
-        future = self.loop.run_in_executor(self.pool, self.builder.index_search, stop)
+        future = self.loop.run_in_executor(self.pool, self.collect_and_index, self.search_stale, stop)
         self.loop.add_future(future, lambda f: self.indexed(f, stop))
+
+    def collect_and_index(self, stale: bool, stop: threading.Event):
+        gc.collect()
+        return self.builder.index_search(stop) if stale else None
 
     def indexed(self, future, stop) -> None:
         try:
             problems = future.result()
         except Exception as exc:  # noqa: BLE001 - the preview goes on without a fresh index
             print(f"build.py: internal error while indexing for search ({type(exc).__name__}: {exc})", file=sys.stderr)
+            return
+        if problems is None:
             return
         for problem in problems.sorted():
             print(problem, file=sys.stderr)
@@ -248,6 +260,13 @@ class Rebuilds:
             print("Search index updated.", file=sys.stderr)
         sys.stderr.flush()
 
+    def build(self):
+        gc.disable()  # collected in the idle work instead
+        try:
+            return self.builder.build()
+        finally:
+            gc.enable()
+
     def start(self) -> None:
         self.timer = None
         if self.running:
@@ -255,7 +274,7 @@ class Rebuilds:
             return
         self.running, self.pending = True, False
         started, self.first_change = self.first_change, None
-        future = self.loop.run_in_executor(self.pool, self.builder.build)
+        future = self.loop.run_in_executor(self.pool, self.build)
         self.loop.add_future(future, lambda f: self.done(f, started))
 
     def done(self, future, started) -> None:
@@ -272,8 +291,8 @@ class Rebuilds:
             self.search_stale = self.search_stale or result.search_stale
         if self.pending:
             self.start()
-        elif self.search_stale:
-            self.schedule_search()
+        else:
+            self.schedule_idle_work()
 
 
 def report(result, state: State, started: float | None) -> None:
@@ -310,6 +329,9 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) 
         loop.add_handler(watcher.fd, lambda fd, events: rebuilds.changed(watcher.read()), ioloop.IOLoop.READ)
     else:
         ioloop.PeriodicCallback(lambda: rebuilds.changed(watcher.read()), 300).start()
+    # SIGTERM (a process manager, a test) stops the server as Ctrl+C does, so the finally
+    # below runs and no Pagefind is left writing into the output folder.
+    signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
     print(f"Serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
     sys.stderr.flush()
     try:
@@ -318,5 +340,6 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) 
         pass
     finally:
         watcher.close()
-        rebuilds.pool.shutdown(wait=False, cancel_futures=True)
+        rebuilds.stop_idle_work()  # ends a running Pagefind
+        rebuilds.pool.shutdown(wait=True, cancel_futures=True)
     return 0

@@ -3,7 +3,7 @@ and robots.txt pointing to it. Drafts, scheduled items and the 404 page are neve
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import html
 
 from .model import Site
 from .publishing import is_public
@@ -14,23 +14,29 @@ XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def sitemap(site: Site) -> bytes:
+    # Written as text, not with ElementTree: it is made again after every save in `serve`,
+    # and for 5,000 pages ElementTree took 50 ms of it. Every value is escaped.
     base = site.config.base_url
-    root = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
     for page in site.pages:
         if not is_public(page):
             continue
-        entry = ET.SubElement(root, "url")
-        ET.SubElement(entry, "loc").text = base + page.url
+        lines += ["  <url>", f"    <loc>{_escape(base + page.url)}</loc>"]
         if page.updated:
-            ET.SubElement(entry, "lastmod").text = page.updated.isoformat()
+            lines.append(f"    <lastmod>{page.updated.isoformat()}</lastmod>")
         translations = {code: p for code, p in site.translations(page).items() if is_public(p)}
         if len(translations) > 1:
             for lang in site.config.languages:  # the site's language order, the page itself included
                 if lang.code in translations:
-                    ET.SubElement(entry, "xhtml:link", {"rel": "alternate", "hreflang": lang.code,
-                                                        "href": base + translations[lang.code].url})
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+                    href = _escape(base + translations[lang.code].url)
+                    lines.append(f'    <xhtml:link rel="alternate" hreflang="{_escape(lang.code)}" href="{href}" />')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
 
 
 def robots(site: Site) -> bytes:

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
 import json
 import re
+from pathlib import Path
 
+from newsitems import write_pair
 from servetools import fetch, serving, wait_for
 from tornado import ioloop, websocket
 
@@ -106,3 +109,30 @@ def test_the_search_index_follows_a_save_after_the_page_has_reloaded(portal):
         assert rebuilt < indexed  # the page first, the index afterwards
         assert "Enheten och Sökordsprov" in indexed_text(portal / "_site")
         assert not (portal / "_site/.pagefind-new").exists()
+
+
+def pagefind_processes_in(root) -> list:
+    """Running Pagefind processes started in `root` (serve runs it there, on its output folder)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"pagefind" in (proc / "cmdline").read_bytes() and os.readlink(proc / "cwd") == str(root):
+                found.append(proc.name)
+        except OSError:
+            pass  # ended meanwhile, or not ours to read
+    return found
+
+
+def test_stopping_the_server_while_it_indexes_leaves_no_pagefind_behind(portal):
+    for n in range(150):  # enough pages that Pagefind runs long enough to be caught running
+        write_pair(portal, f"2020-01-01-n{n}", "2020-01-01")
+    with serving(portal) as (origin, terminal):
+        edit(portal / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten i dag")
+        wait_for(lambda: any(line.startswith("Rendered") for line in terminal), "the rebuild")
+        # The idle work starts IDLE seconds after the rebuild: stop the server while Pagefind runs.
+        wait_for(lambda: pagefind_processes_in(portal), "Pagefind to start")
+    # serving() sent SIGTERM and waited for the server to exit. A Pagefind left running
+    # would go on to write its index into a folder nobody removes.
+    wait_for(lambda: pagefind_processes_in(portal) == [], "no Pagefind")
+    assert not (portal / "_site/.pagefind-new").exists()
+    assert "Search index updated.\n" not in terminal
