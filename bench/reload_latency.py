@@ -46,7 +46,14 @@ def start(root: Path):
     return process, origin, lines
 
 
-async def measure(origin: str, item: Path, url: str, samples: int, pause: float) -> list[float]:
+def edited(kind: str, original: str, marker: str) -> str:
+    """The file's text with the marker in it, where it shows on the page."""
+    if kind == "template":  # every page includes the footer
+        return original.replace('<footer class="site-footer">', f'<footer class="site-footer" data-m="{marker}">', 1)
+    return original + f"\n{marker}\n"
+
+
+async def measure(origin: str, item: Path, url: str, samples: int, pause: float, kind: str) -> list[float]:
     ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
     await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
     await ws.read_message()
@@ -57,7 +64,7 @@ async def measure(origin: str, item: Path, url: str, samples: int, pause: float)
     for n in range(samples):
         marker = f"Mätning {n} {time.time_ns()}"
         started = time.perf_counter()
-        item.write_text(original + f"\n{marker}\n", encoding="utf-8")
+        item.write_text(edited(kind, original, marker), encoding="utf-8")
         while True:
             message = json.loads(await asyncio.wait_for(ws.read_message(), 120))
             if message.get("command") != "reload":
@@ -76,6 +83,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pages", type=int, default=0, help="generate a site of about this many pages (default: the portal)")
     p.add_argument("--samples", type=int, default=20)
+    p.add_argument("--edit", choices=["news", "template"], default="news",
+                   help="what each save changes: a news item's text (default), or the footer template every page uses")
     p.add_argument("--pause", type=float, default=0.3,
                    help="seconds between saves (default 0.3); over 1 s, each save lands while serve does its idle "
                         "work (garbage collection, then the search index) and has to stop it first")
@@ -90,18 +99,20 @@ def main() -> None:
             for name in bigsite.SITE_DIRS:
                 shutil.copytree(REPO / name, root / name)
             item, url = root / "content/news/2019-09-26-odeshog-ansluter.sv.md", "/nyheter/odeshog-ansluter/"
+        if args.edit == "template":
+            item = root / "templates/partials/footer.html"
         started = time.perf_counter()
         process, origin, lines = start(root)
         first = time.perf_counter() - started
         try:
-            times = asyncio.run(measure(origin, item, url, args.samples, args.pause))
+            times = asyncio.run(measure(origin, item, url, args.samples, args.pause, args.edit))
         finally:
             process.terminate()
             process.wait()
         pages = next((m.group(1) for m in map(re.compile(r"of (\d+) pages").search, lines) if m), "?")
         ms = sorted(t * 1000 for t in times)
         print(f"site: {'generated, ' + str(args.pages) + ' pages asked' if args.pages else 'the portal'}; {pages} pages built; "
-              f"first build and start: {first:.1f} s; {args.pause} s between saves")
+              f"first build and start: {first:.1f} s; each save edits {item.relative_to(root)}, {args.pause} s apart")
         print(f"save → page updated, {len(ms)} saves: median {statistics.median(ms):.0f} ms, "
               f"90th percentile {ms[int(len(ms) * 0.9) - 1]:.0f} ms, best {ms[0]:.0f} ms, worst {ms[-1]:.0f} ms")
         print("rebuild lines from the server:", *[line.strip() for line in lines if line.startswith("Rendered")][-3:], sep="\n  ")

@@ -240,6 +240,10 @@ def render(site: Site, problems: Problems, memo=None) -> list[Output]:
     for (path, line, message), pages in failures.items():
         others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
         problems.error(path, line, f"{message} (rendering {pages[0]}{others})")
-    outputs += [Output(url_path, copy_from=path) for url_path, path in site.static]
-    outputs += opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
-    return outputs
+    return outputs + site_files(site)
+
+
+def site_files(site: Site) -> list[Output]:
+    """The outputs that are not pages: static files, open data, the catalogue, charts."""
+    outputs = [Output(url_path, copy_from=path) for url_path, path in site.static]
+    return outputs + opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)

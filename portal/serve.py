@@ -24,6 +24,7 @@ import concurrent.futures
 import dataclasses
 import gc
 import html
+import json
 import mimetypes
 import os
 import signal
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, ioloop, netutil, web
@@ -162,9 +163,34 @@ def language_of(problems, raw_path: str, languages) -> str:
 
 
 class ReloadSocket(LiveReloadHandler):
-    """livereload's websocket, but only for pages of this server (tornado's origin check)."""
+    """livereload's websocket, but only for pages of this server (tornado's origin check).
+
+    livereload.js says which page it is on (`info`); `open_pages` reads that, so a
+    change that redoes many pages redoes these first.
+    """
 
     check_origin = WebSocketHandler.check_origin
+    url = None
+
+    def on_message(self, message):
+        super().on_message(message)
+        try:
+            said = json.loads(message)
+        except ValueError:
+            return
+        if isinstance(said, dict) and said.get("command") == "info" and isinstance(said.get("url"), str):
+            self.url = said["url"]
+
+
+def open_pages() -> set:
+    """The output paths of the pages open in a browser right now."""
+    found = set()
+    for waiter in list(LiveReloadHandler.waiters):
+        url = getattr(waiter, "url", None)
+        if url:
+            path = unquote(urlsplit(url).path).lstrip("/")
+            found.add(path + "index.html" if path == "" or path.endswith("/") else path)
+    return found
 
 
 def reload_browsers(path: str = "*") -> None:
@@ -211,6 +237,7 @@ class Rebuilds:
         self.pending = False
         self.first_change = None
         self.idle_timer = None
+        self.build_stop = threading.Event()
         self.search_stop = threading.Event()
         self.search_stale = False
 
@@ -222,6 +249,8 @@ class Rebuilds:
             self.loop.remove_timeout(self.timer)
         self.timer = self.loop.call_later(QUIET, self.start)
         self.stop_idle_work()
+        if self.running:
+            self.build_stop.set()  # the pages it renders are already out of date: start again
 
     def stop_idle_work(self) -> None:
         if self.idle_timer is not None:
@@ -260,10 +289,18 @@ class Rebuilds:
             print("Search index updated.", file=sys.stderr)
         sys.stderr.flush()
 
-    def build(self):
+    def build(self, stop: threading.Event):
         gc.disable()  # collected in the idle work instead
         try:
-            return self.builder.build()
+            viewed = open_pages()  # read in this thread: a set of strings, no tornado state is changed
+            early = self.builder.build_first(viewed)
+            if early:
+                self.loop.add_callback(reload_browsers)
+            result = self.builder.build(stop)
+            # Reload again only if something a browser shows changed after the early pages.
+            result.reload = not early or bool(result.changed & (viewed | open_pages())) or any(
+                not p.endswith(".html") for p in result.changed)
+            return result
         finally:
             gc.enable()
 
@@ -274,7 +311,8 @@ class Rebuilds:
             return
         self.running, self.pending = True, False
         started, self.first_change = self.first_change, None
-        future = self.loop.run_in_executor(self.pool, self.build)
+        self.build_stop = threading.Event()
+        future = self.loop.run_in_executor(self.pool, self.build, self.build_stop)
         self.loop.add_future(future, lambda f: self.done(f, started))
 
     def done(self, future, started) -> None:
@@ -284,9 +322,14 @@ class Rebuilds:
         except Exception as exc:  # noqa: BLE001 - the server keeps running; say what happened
             print(f"build.py: internal error while rebuilding ({type(exc).__name__}: {exc})", file=sys.stderr)
         else:
+            if result.cancelled:  # a newer save came: its build reports (now, or when its timer fires)
+                self.first_change = started or self.first_change
+                if self.pending:
+                    self.start()
+                return
             was_broken = bool(self.state.problems)  # then a good build must replace the error page
             report(result, self.state, started)
-            if result.problems.errors or result.changed or was_broken:
+            if result.problems.errors or was_broken or (result.changed and result.reload):
                 reload_browsers()
             self.search_stale = self.search_stale or result.search_stale
         if self.pending:

@@ -1,6 +1,7 @@
 """`serve` rebuilds only what a change affects, and the result equals a full build byte for byte."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -129,4 +130,35 @@ def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(port
     edit(portal / NEWS_SV, "date: 2019-09-31", "date: 2019-09-26")
     fixed = builder.build()
     assert not fixed.problems.errors and fixed.changed == set()
+    same_as_full_build(portal, builder)
+
+
+def test_a_change_to_many_pages_writes_the_open_page_first_then_the_rest(portal, builder, monkeypatch):
+    monkeypatch.setattr(incremental, "FIRST_WHEN", 10)  # the portal has 40 pages; a real site 200 and more
+    edit(portal / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
+    early = builder.build_first({"kontakt/index.html"})
+    assert early == {"kontakt/index.html"}
+    assert 'data-edited="yes"' in (portal / "_inc/kontakt/index.html").read_text(encoding="utf-8")
+    assert 'data-edited="yes"' not in (portal / "_inc/om-samverkan/index.html").read_text(encoding="utf-8")  # not yet
+    result = builder.build()
+    assert "kontakt/index.html" not in result.changed  # written already, and the same
+    assert "om-samverkan/index.html" in result.changed
+    same_as_full_build(portal, builder)
+
+
+def test_a_change_to_a_few_pages_is_not_split(portal, builder):
+    edit(portal / NEWS_SV, "Avtalet stärker", "Avtalet förstärker")
+    assert builder.build_first({"nyheter/odeshog-ansluter/index.html"}) == set()
+
+
+def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whole(portal, builder):
+    before = files(portal / "_inc")
+    edit(portal / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
+    stop = threading.Event()
+    stop.set()  # serve sets it when a save comes while pages render
+    result = builder.build(stop)
+    assert result.cancelled and not result.changed
+    assert files(portal / "_inc") == before
+    result = builder.build()
+    assert not result.cancelled and len(result.rendered) == result.pages
     same_as_full_build(portal, builder)

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import os
 import json
+import os
 import re
+import threading
 from pathlib import Path
 
+from livereload.handlers import LiveReloadHandler
 from newsitems import write_pair
 from servetools import fetch, serving, wait_for
-from tornado import ioloop, websocket
+from tornado import httpserver, ioloop, netutil, websocket
+
+from portal import serve
 
 TITLE_SV = "title: Enheten och bemanningen"
 
@@ -136,3 +140,33 @@ def test_stopping_the_server_while_it_indexes_leaves_no_pagefind_behind(portal):
     wait_for(lambda: pagefind_processes_in(portal) == [], "no Pagefind")
     assert not (portal / "_site/.pagefind-new").exists()
     assert "Search index updated.\n" not in terminal
+
+
+def test_the_pages_open_in_browsers_are_known_from_livereloads_info(portal):
+    async def session(origin):
+        sockets = []
+        for url in ("/kontakt/", "/", "/en/news/?x=1#top"):
+            ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
+            await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            await ws.read_message()
+            await ws.write_message(json.dumps({"command": "info", "url": origin + url}))
+            sockets.append(ws)
+        return sockets
+
+    # In-process, to read what the server holds.
+    loop = ioloop.IOLoop()
+    state = serve.State(out=portal, lock=threading.Lock())
+    [sock] = netutil.bind_sockets(0, "127.0.0.1")
+    server = httpserver.HTTPServer(serve.application(state))
+    server.add_sockets([sock])
+    origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        sockets = loop.run_sync(lambda: session(origin), timeout=30)
+        loop.run_sync(lambda: asyncio.sleep(0.2))
+        assert serve.open_pages() == {"kontakt/index.html", "index.html", "en/news/index.html"}
+        for ws in sockets:
+            ws.close()
+    finally:
+        server.stop()
+        LiveReloadHandler.waiters.clear()
+        loop.close(all_fds=True)
