@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from browser import MOBILE, axe_violations, serve
 from conftest import run_build
 from htmlview import read
 from newsitems import write_item, write_pair
@@ -159,3 +160,21 @@ def test_a_language_with_fewer_items_still_has_every_list_page(portal):
     assert "This page has no news in English." in english_page_2.text
     english_2024 = read(site / "en/news/archive/2024/index.html")
     assert "There is no news from 2024 in English." in english_2024.text
+
+
+@pytest.mark.browser
+def test_a_long_lists_page_numbers_pass_axe_and_fit_a_phone(portal, chromium):
+    site_yaml = portal / "data/site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("page_size: 10", "page_size: 1"))
+    for n in range(1, 15):
+        write_pair(portal, f"2025-01-{n:02d}-n", "2025-01-01", municipalities=("mjolby",))
+    assert run_build(portal).returncode == 0
+    with serve(portal / "_site") as origin:
+        for path in ("nyheter/sida/7/", "en/news/municipality/mjolby/page/7/"):
+            context = chromium.new_context(viewport=MOBILE, bypass_csp=True)  # to inject axe
+            page = context.new_page()
+            page.goto(f"{origin}/{path}")
+            assert page.locator(".pagination .gap").count() == 2
+            assert axe_violations(page) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+            context.close()
