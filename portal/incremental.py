@@ -12,8 +12,8 @@ bytes changed are written, each atomically, while the preview server waits
 (`lock`), so no request ever sees half an update. A build with errors writes
 nothing and keeps the previous build as the reference for the next one.
 
-Two things keep a big site quick to preview: `build_first` writes the pages
-open in a browser before the rest when a change redoes many pages, and a
+Two things keep a big site quick to preview: a build writes the pages open
+in a browser before the rest when a change redoes many pages, and a
 build can be stopped (`stop`) when a newer save makes its work out of date.
 The search index is not made here but in `index_search`, which `serve` calls
 once the saves pause.
@@ -36,7 +36,7 @@ class Cancelled(Exception):
     """A newer save came while rendering: this build is dropped, the next one starts."""
 
 
-FIRST_WHEN = 200  # pages to redo from which the pages open in a browser are done first (build_first)
+FIRST_WHEN = 200  # pages to redo from which the pages open in a browser are done first (render_first)
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Memo:
         self.keys = set()  # every key some page of a good build read (the last one's at least)
         self.changed = None  # the keys whose value differs in the build in progress
         self.stop = None  # a threading.Event: set, the build in progress ends (Cancelled)
+        self.first = None  # (output paths open in a browser, show(site, outputs)) for `render_first`
 
     def environment(self, site):
         """A Jinja environment; a new one when any template changed, so no stale compiled template survives."""
@@ -77,7 +78,27 @@ class Memo:
         entry = self.entries.get(page.output)
         return entry is None or self.changed is None or not entry.recorded.isdisjoint(self.changed)
 
+    def render_first(self, site) -> None:
+        """When this build redoes FIRST_WHEN pages or more, render the pages open in a
+        browser now and hand them to `show`, before the rest are rendered."""
+        if self.first is None:
+            return
+        viewed, show = self.first
+        stale = [p for p in site.pages if self.stale(p)]
+        first = [p for p in stale if p.output in viewed]
+        if len(stale) < FIRST_WHEN or not first:
+            return
+        try:
+            outputs = [self.render_page(self.env, site, p, Problems()) for p in first]
+        except render.TemplateFailure:
+            return  # the render of every page finds it again and reports it
+        show(site, outputs)
+
     def render_page(self, env, site, page, problems: Problems):
+        done = self.fresh.get(page.output)  # rendered already in this build (render_first)
+        if done is not None:
+            problems.items.extend(done.problems)
+            return done.output
         entry = self.entries.get(page.output)
         if not self.stale(page):
             problems.items.extend(entry.problems)
@@ -113,8 +134,9 @@ class Result:
     rendered: list = field(default_factory=list)  # pages rendered this time (the others were reused)
     pages: int = 0  # pages in the site
     search_stale: bool = False  # pages changed since the search index was made: call `index_search`
-    reload: bool = True  # serve: whether open pages must reload (not when `build_first` showed them already)
-    cancelled: bool = False  # stopped by a newer save: nothing was written
+    reload: bool = True  # serve: whether open pages must reload (not when `early` showed them already)
+    cancelled: bool = False  # stopped by a newer save: nothing was written (but `early`)
+    early: set = field(default_factory=set)  # output paths written first, for the pages open in a browser
 
 
 class Builder:
@@ -126,56 +148,26 @@ class Builder:
         self.memo = Memo()
         self.written = None  # path -> bytes of the output folder as last written
 
-    def build_first(self, viewed: set) -> set:
-        """When a change redoes many pages, render and write the `viewed` ones first (the pages
-        open in a browser); the output paths written, or an empty set if not worth it.
+    def build(self, stop=None, viewed=frozenset(), shown=None) -> Result:
+        """Build again.
 
-        Then `build` does the rest as usual: an edited template used by 5,000 pages shows
-        on the page the editor looks at in well under a second, and everywhere some seconds
-        later. Any problem here is left for `build` to find and report.
+        `stop` (a threading.Event) set while pages render drops this build. When the
+        change redoes many pages, the `viewed` ones (open in a browser) are rendered
+        and written first and `shown()` is called, then the rest follow: an edited
+        template used by 5,000 pages shows on the page the editor looks at in well
+        under a second, and everywhere some seconds later.
         """
-        if self.written is None or not viewed:
-            return set()
-        result = pipeline.Result(Problems())
-        site = pipeline.make_site(self.options, result)
-        if site is None or result.problems.errors:
-            return set()
-        env = self.memo.environment(site)
-        stale = [p for p in site.pages if self.memo.stale(p)]
-        first = [p for p in stale if p.output in viewed]
-        if len(stale) < FIRST_WHEN or not first:
-            return set()
-        problems = Problems()
-        try:
-            outputs = [render.render_page(env, site, p, problems) for p in first]
-        except render.TemplateFailure:
-            return set()
-        outputs += render.site_files(site)  # what the pages' links and asset names need
-        outputs = assets.fingerprint(outputs, site.config.base_url, problems)
-        new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in outputs}
-        # The viewed pages, and files they may need that are not there yet (a stylesheet's new name).
-        write_now = {path: data for path, data in new.items()
-                     if (path in viewed or path not in self.written) and self.written.get(path) != data}
-        if problems.errors or not write_now:
-            return set()
-        with self.lock:
-            write.update(self.options.out, write_now, [], problems)
-        if problems.errors:
-            self.written = None  # as after any failed write: the next build writes the whole site
-            return set()
-        self.written.update(write_now)
-        return set(write_now)
-
-    def build(self, stop=None) -> Result:
-        """Build again; `stop` (a threading.Event) set while pages render drops this build."""
+        early = set()
         self.memo.stop = stop
+        if viewed and self.written is not None:
+            self.memo.first = (viewed, lambda site, outputs: early.update(self._write_first(site, outputs, viewed, shown)))
         try:
             result = pipeline.check(self.options, self.memo)
         except Cancelled:
-            return Result(Problems(), cancelled=True)
+            return Result(Problems(), cancelled=True, early=early)
         finally:
-            self.memo.stop = None
-        out = Result(result.problems, result.site)
+            self.memo.stop = self.memo.first = None
+        out = Result(result.problems, result.site, early=early)
         if result.site is None or result.problems.errors:
             return out
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in result.outputs}
@@ -198,6 +190,26 @@ class Builder:
         self.memo.commit()
         out.rendered, out.pages = list(self.memo.rendered), len(result.site.pages)
         return out
+
+    def _write_first(self, site, outputs: list, viewed: set, shown) -> set:
+        """Write the pages rendered first, and files they need that are not there yet
+        (a stylesheet's new name); the paths written. Problems are left for the build."""
+        problems = Problems()
+        outputs = assets.fingerprint(outputs + render.site_files(site), site.config.base_url, problems)
+        new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in outputs}
+        write_now = {path: data for path, data in new.items()
+                     if (path in viewed or path not in self.written) and self.written.get(path) != data}
+        if problems.errors or not write_now:
+            return set()
+        with self.lock:
+            write.update(self.options.out, write_now, [], problems)
+        if problems.errors:
+            self.written = None  # as after any failed write: the next build writes the whole site
+            return set()
+        self.written.update(write_now)
+        if shown is not None:
+            shown()
+        return set(write_now)
 
     def index_search(self, stop=None) -> Problems:
         """Make the search index of the written site again (call it between builds, never during one).

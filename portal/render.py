@@ -230,6 +230,8 @@ def render(site: Site, problems: Problems, memo=None) -> list[Output]:
     check_templates(env, site, problems)
     if problems.errors:
         return []
+    if memo is not None:
+        memo.render_first(site)  # the pages open in a browser, when a change redoes many
     outputs = []
     failures = {}  # one template mistake breaks many pages: report it once
     for page in site.pages:

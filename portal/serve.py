@@ -293,12 +293,9 @@ class Rebuilds:
         gc.disable()  # collected in the idle work instead
         try:
             viewed = open_pages()  # read in this thread: a set of strings, no tornado state is changed
-            early = self.builder.build_first(viewed)
-            if early:
-                self.loop.add_callback(reload_browsers)
-            result = self.builder.build(stop)
+            result = self.builder.build(stop, viewed, shown=lambda: self.loop.add_callback(reload_browsers))
             # Reload again only if something a browser shows changed after the early pages.
-            result.reload = not early or bool(result.changed & (viewed | open_pages())) or any(
+            result.reload = not result.early or bool(result.changed & (viewed | open_pages())) or any(
                 not p.endswith(".html") for p in result.changed)
             return result
         finally:

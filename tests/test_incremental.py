@@ -136,19 +136,26 @@ def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(port
 def test_a_change_to_many_pages_writes_the_open_page_first_then_the_rest(portal, builder, monkeypatch):
     monkeypatch.setattr(incremental, "FIRST_WHEN", 10)  # the portal has 40 pages; a real site 200 and more
     edit(portal / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
-    early = builder.build_first({"kontakt/index.html"})
-    assert early == {"kontakt/index.html"}
-    assert 'data-edited="yes"' in (portal / "_inc/kontakt/index.html").read_text(encoding="utf-8")
-    assert 'data-edited="yes"' not in (portal / "_inc/om-samverkan/index.html").read_text(encoding="utf-8")  # not yet
-    result = builder.build()
+    seen = {}
+
+    def shown():  # what a browser would load when told to reload, while the rest still renders
+        seen.update({name: (portal / "_inc" / name).read_text(encoding="utf-8")
+                     for name in ("kontakt/index.html", "om-samverkan/index.html")})
+
+    result = builder.build(viewed={"kontakt/index.html"}, shown=shown)
+    assert result.early == {"kontakt/index.html"}
+    assert 'data-edited="yes"' in seen["kontakt/index.html"]
+    assert 'data-edited="yes"' not in seen["om-samverkan/index.html"]  # not yet
     assert "kontakt/index.html" not in result.changed  # written already, and the same
     assert "om-samverkan/index.html" in result.changed
+    assert result.rendered.count("kontakt/index.html") == 1  # rendered once, not twice
     same_as_full_build(portal, builder)
 
 
 def test_a_change_to_a_few_pages_is_not_split(portal, builder):
     edit(portal / NEWS_SV, "Avtalet stärker", "Avtalet förstärker")
-    assert builder.build_first({"nyheter/odeshog-ansluter/index.html"}) == set()
+    result = builder.build(viewed={"nyheter/odeshog-ansluter/index.html"}, shown=lambda: pytest.fail("split"))
+    assert result.early == set() and "nyheter/odeshog-ansluter/index.html" in result.changed
 
 
 def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whole(portal, builder):
