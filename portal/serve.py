@@ -142,13 +142,19 @@ class PageHandler(web.RequestHandler):
             f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-            f"<title>{html.escape(title)}</title>\n"
+            f"<title>{html.escape(title)}</title>\n{_stylesheet_link(self.state.out)}"
             "</head>\n<body>\n"
             f'<main id="main" class="wrap content build-error">\n<h1>{html.escape(title)}</h1>\n'
             f"<p>{html.escape(lead)}</p>\n<ul class=\"problems\">\n{items}</ul>\n</main>\n</body>\n</html>\n"
         )
         self.set_status(500)
         self.send(page.encode("utf-8"), "text/html; charset=utf-8")
+
+
+def _stylesheet_link(out: Path) -> str:
+    """The last good build's stylesheet, so the error page looks like the site (none: plain)."""
+    found = sorted(out.glob("assets/site.*.css"))
+    return f'<link rel="stylesheet" href="/assets/{html.escape(found[0].name)}">\n' if found else ""
 
 
 def language_of(problems, raw_path: str, languages) -> str:

@@ -51,6 +51,7 @@ def test_a_broken_save_shows_the_terminals_error_in_the_browser_then_a_good_save
         assert status == 500 and '<html lang="sv">' in page and "Sidan kunde inte byggas" in page
         stylesheet = next((portal / "_site/assets").glob("site.*.css")).name
         assert fetch(origin + "/assets/" + stylesheet)[0] == 200  # the last good site's files still serve
+        assert f'<link rel="stylesheet" href="/assets/{stylesheet}">' in page  # it looks like the site
         assert (portal / "_site/en/index.html").read_bytes() == before  # nothing half-built
 
         edit(portal / "data/staffing.yaml", "value: 4,7", "value: 4.7")
