@@ -177,8 +177,8 @@ def rewrite_html(text: str, here: str, base, renames: dict) -> str:
     return _rewrite_html(text, here, base, tuple(sorted(renames.items())))
 
 
-@functools.lru_cache(maxsize=16384)  # `serve` rebuilds after every save; most pages have not changed
 def _rewrite_html(text: str, here: str, base, renames: tuple) -> str:
+    # Not remembered here: rendered pages are, by their bytes, in _html_data (one copy, not two).
     renames = dict(renames)
     names = {n for old in renames for n in (posixpath.basename(old), quote(posixpath.basename(old)))}
 

@@ -121,7 +121,8 @@ def pagefind_processes_in(root) -> list:
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if b"pagefind" in (proc / "cmdline").read_bytes() and os.readlink(proc / "cwd") == str(root):
+            command = (proc / "cmdline").read_bytes()
+            if b"pagefind" in command and os.readlink(proc / "cwd") == str(root):
                 found.append(proc.name)
         except OSError:
             pass  # ended meanwhile, or not ours to read
