@@ -89,6 +89,22 @@ def watch(page) -> Watch:
     return seen
 
 
+# True once the page's own script is done changing it: the search page swaps its
+# fallback links for a form when Pagefind has loaded (or says search failed).
+SETTLED = """() => {
+  const form = document.querySelector('.search-form');
+  return !form || !form.hidden || document.getElementById('search-status').textContent !== '';
+}"""
+
+
+def visit(page, url: str):
+    """Open `url` and wait until the page has settled, so a Tab walk, axe or a
+    screenshot sees the page a reader sees, not the swap half done."""
+    response = page.goto(url)
+    page.wait_for_function(SETTLED)
+    return response
+
+
 def axe_violations(page) -> list[str]:
     """Run axe-core with the WCAG 2.0/2.1 A and AA rules; one line per violating element."""
     if not AXE.is_file():

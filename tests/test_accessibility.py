@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, axe_violations
+from browser import DESKTOP, axe_violations, visit
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_axe_finds_no_wcag_a_or_aa_violations_on_any_page(live_site, chromium):
     page = context.new_page()
     problems = []
     for path in live_site.pages():
-        page.goto(live_site.url(path))
+        visit(page, live_site.url(path))
         problems += [f"/{path}: {v}" for v in axe_violations(page)]
     context.close()
     assert live_site.pages(), "no pages were found"
@@ -70,7 +70,7 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_main_content(live_si
     page = context.new_page()
     problems = []
     for path in live_site.pages():
-        page.goto(live_site.url(path))
+        visit(page, live_site.url(path))
         page.keyboard.press("Tab")
         first = page.evaluate(FOCUSED)
         if not first or "skip-link" not in first["className"] or not first["inView"]:
@@ -93,7 +93,7 @@ def test_tab_reaches_everything_in_page_order_with_visible_focus(live_site, chro
     page = context.new_page()
     problems = []
     for path in live_site.pages():
-        page.goto(live_site.url(path))
+        visit(page, live_site.url(path))
         stops = tab_through(page)
         expected = page.evaluate(TABBABLE)
         if [s["index"] for s in stops] != expected:
@@ -118,7 +118,7 @@ def test_language_switcher_goes_to_the_same_page_in_the_other_language(live_site
     problems = []
     for path in live_site.pages():
         here = live_site.url(path)
-        page.goto(here)
+        visit(page, here)
         lang = page.get_attribute("html", "lang")
         switch = page.locator(".language a[hreflang]")
         if switch.count() != 1:
@@ -149,7 +149,7 @@ def test_nothing_scrolls_sideways_at_320_px(live_site, chromium):
     page = context.new_page()
     problems = []
     for path in live_site.pages():
-        page.goto(live_site.url(path))
+        visit(page, live_site.url(path))
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > 320:
             wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
@@ -186,7 +186,7 @@ def test_nothing_is_cut_off_at_200_percent_text(live_site, chromium):
     page = context.new_page()
     problems = []
     for path in live_site.pages():
-        page.goto(live_site.url(path))
+        visit(page, live_site.url(path))
         zoom = page.evaluate(ZOOM_TEXT)
         if zoom["notScaled"]:
             problems.append(f"/{path}: text that does not grow with the text size: {zoom['notScaled'][:5]}")

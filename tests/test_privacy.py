@@ -10,7 +10,7 @@ from urllib.parse import urldefrag
 
 import pytest
 
-from browser import DESKTOP, watch
+from browser import DESKTOP, visit, watch
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +87,7 @@ def test_every_internal_href_and_src_answers_200_and_every_anchor_exists(live_si
     ids, targets = {}, {}  # page URL -> its ids; link target -> the first page linking to it
     for path in live_site.pages():
         url = live_site.url(path)
-        page.goto(url)
+        visit(page, url)
         ids[url] = set(page.evaluate("() => Array.from(document.querySelectorAll('[id]'), el => el.id)"))
         for link in page.evaluate(LINKS):
             if link.startswith(live_site.origin + "/"):

@@ -11,7 +11,7 @@ import struct
 
 import pytest
 
-from browser import DESKTOP, MOBILE, SCREENSHOTS, shot_name
+from browser import DESKTOP, MOBILE, SCREENSHOTS, shot_name, visit
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_screenshots_of_every_page_on_desktop_and_mobile(live_site, chromium):
         context = chromium.new_context(viewport=viewport)
         page = context.new_page()
         for path in paths:
-            page.goto(live_site.url(path))
+            visit(page, live_site.url(path))
             if "?q=" in path:
                 page.wait_for_selector("#search-results li")
             file = folder / shot_name(live_site, path.replace("?q=", "-"))

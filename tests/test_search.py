@@ -151,3 +151,23 @@ def test_search_works_under_a_sub_path(tmp_path, portal, chromium):
         assert all(context.request.get(url).status == 200 for url in found)
         assert seen.errors == [] and all(url.startswith(origin + "/trygghet/") for url in seen.requests)
         context.close()
+
+
+@pytest.mark.browser
+def test_a_reader_tabbing_in_the_fallback_links_when_search_arrives_lands_in_the_search_box(live_site, chromium):
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    held = []  # Pagefind is held back until the reader has tabbed into the fallback links
+    page.route("**/pagefind/pagefind.js", lambda route: held.append(route))
+    page.goto(live_site.url(SV_SEARCH))
+    page.get_by_role("link", name="Nyhetsarkivet").focus()
+    for _ in range(100):  # the held request reaches this thread while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for Pagefind"
+    held[0].continue_()
+    page.locator(".search-form").wait_for()  # the links are swapped for the form
+    assert page.locator("#search-nojs").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    context.close()

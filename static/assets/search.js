@@ -23,8 +23,13 @@ async function start(form) {
     status.textContent = form.dataset.failed;
     return;
   }
+  // A keyboard user may already be in the links this swaps away: keep their focus in the page.
+  const hadFocus = fallback.contains(document.activeElement);
   fallback.hidden = true;
   form.hidden = false;
+  if (hadFocus) {
+    input.focus();
+  }
 
   let latest = 0; // answers to older queries that arrive late are dropped
   async function run(query) {
