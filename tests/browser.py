@@ -97,12 +97,11 @@ SETTLED = """() => {
 }"""
 
 
-def visit(page, url: str):
+def visit(page, url: str) -> None:
     """Open `url` and wait until the page has settled, so a Tab walk, axe or a
     screenshot sees the page a reader sees, not the swap half done."""
-    response = page.goto(url)
+    page.goto(url)
     page.wait_for_function(SETTLED)
-    return response
 
 
 def axe_violations(page) -> list[str]:
