@@ -39,6 +39,8 @@ def _describe(node) -> str:
         return "a list"
     if node is None:
         return "nothing"
+    if isinstance(node, Scalar) and node.is_null:
+        return "an empty value" if not str(node) else f"'{node}', which YAML reads as no value"
     return f"'{node}'"
 
 
