@@ -16,6 +16,7 @@ the original) are left out of the score and shown apart.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import re
@@ -82,9 +83,15 @@ def statuses(work: Path, module: str) -> dict:
     return {name: status_by_exit_code[code] for name, code in codes.items()}
 
 
-def diff(mutmut: str, work: Path, name: str) -> str:
-    shown = subprocess.run([mutmut, "show", name], cwd=work, capture_output=True, text=True)
-    return "\n".join(line for line in shown.stdout.splitlines() if not line.startswith("# "))
+def diff(work: Path, module: str, name: str) -> str:
+    """The mutant as a diff of its function (what `mutmut show` prints, without a process per mutant)."""
+    os.chdir(work)  # mutmut reads its setup.cfg and mutants/ from the current folder
+    from mutmut.mutation.diff_apply import get_diff_for_mutant  # noqa: PLC0415
+
+    try:
+        return get_diff_for_mutant(name, path=Path("portal") / f"{module}.py")
+    except Exception as exc:  # noqa: BLE001 - a report without one diff beats no report
+        return f"(no diff: {exc})"
 
 
 def main() -> int:
@@ -93,25 +100,28 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "portal-mutation")
     parser.add_argument("--report", type=Path, default=REPO / "mutation-report")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--report-only", action="store_true", help="report on the last run in --work, without running")
     parser.add_argument("--min-score", type=float, default=None, help="exit 1 if a module scores below this per cent")
     args = parser.parse_args()
+    args.work, args.report = args.work.resolve(), args.report.resolve()  # diff() changes the folder
     modules = args.modules or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
         parser.error(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(MODULES)}")
     mutmut = str(Path(sys.executable).with_name("mutmut"))
 
-    prepare(args.work, modules)
     started = time.monotonic()
-    run = subprocess.run([mutmut, "run", "--max-children", str(args.max_children)], cwd=args.work,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if not args.report_only:
+        prepare(args.work, modules)
+        run = subprocess.run([mutmut, "run", "--max-children", str(args.max_children)], cwd=args.work,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if run.returncode != 0:
+            print(run.stderr[-4000:], file=sys.stderr)
+            print(f"mutmut run failed (exit {run.returncode})", file=sys.stderr)
+            return 2
     seconds = time.monotonic() - started
-    if run.returncode != 0:
-        print(run.stderr[-4000:], file=sys.stderr)
-        print(f"mutmut run failed (exit {run.returncode})", file=sys.stderr)
-        return 2
 
-    version = subprocess.run([mutmut, "--version"], capture_output=True, text=True).stdout.strip()
+    version = f"mutmut {importlib.metadata.version('mutmut')}"
     equivalent = equivalent_mutants()
     out = [f"# Mutation testing: {version}, {time.strftime('%Y-%m-%d', time.gmtime())}, "
            f"{seconds / 60:.1f} min with {args.max_children} workers", "",
@@ -128,7 +138,7 @@ def main() -> int:
             low.append(module)
         out.append(f"| {module} | {len(found)} | {len(equiv)} | {killed} | {len(survivors)} | {score:.1f} % |")
         for name in survivors:
-            details += [f"### {name} ({counted[name]})", "", "```diff", diff(mutmut, args.work, name), "```", ""]
+            details += [f"### {name} ({counted[name]})", "", "```diff", diff(args.work, module, name), "```", ""]
         stale = sorted(n for n in equivalent if n.startswith(f"portal.{module}.") and n not in found)
         if stale:
             details += [f"(listed as equivalent but not generated any more: {', '.join(stale)})", ""]

@@ -233,13 +233,24 @@ def test_a_missing_required_key_is_reported_at_the_mapping():
     assert one("a: 1\nv: {}\n", s.Fields(k=s.Text())) == ["x.yaml:2: 'v' is missing the required key 'k'"]
 
 
+def test_fields_that_are_nothing_are_refused():
+    assert convert("", s.Fields(v=s.Text()))[1] == ["x.yaml: 'file' should be a mapping (key: value), not nothing"]
+
+
+def test_the_whole_file_is_called_file():
+    problems = Problems()
+    s.convert(yamlnodes.parse("- a\n"), s.Fields(v=s.Text()), s.Ctx("x.yaml", problems))
+    assert [str(p) for p in problems.items] == ["x.yaml:1: 'file' should be a mapping (key: value), not a list"]
+
+
 def test_a_missing_optional_key_takes_its_default():
     value, problems = convert("a: x\n", s.Fields(a=s.Text(), b=s.Field(s.Text(), required=False, default="d")))
     assert problems == [] and value == {"a": "x", "b": "d"}
 
 
-def test_an_unknown_key_is_reported_at_its_own_line():
-    assert convert("a: x\nb: y\n", s.Fields(a=s.Text()))[1] == ["x.yaml:2: unknown key 'b' in 'file' (known keys: a)"]
+def test_an_unknown_key_is_reported_at_its_own_line_and_makes_the_record_invalid():
+    value, problems = convert("a: x\nb: y\nc: z\n", s.Fields(a=s.Text(), c=s.Text()))
+    assert value is s.INVALID and problems == ["x.yaml:2: unknown key 'b' in 'file' (known keys: a, c)"]
 
 
 def test_one_bad_field_makes_the_record_invalid_and_the_others_are_still_checked():
@@ -263,12 +274,24 @@ def test_per_language_text_gives_each_language():
 
 
 def test_an_unknown_language_key_is_refused_at_its_line():
+    assert convert("sv: Hej\nen: Hello\nde: Hallo\n", SV_EN)[0] is s.INVALID
     assert one("v:\n  sv: Hej\n  en: Hello\n  de: Hallo\n", SV_EN) == [
         "x.yaml:4: 'v' has text in 'de', which is not a site language (sv, en)"]
 
 
 def test_per_language_text_that_is_text_is_refused():
     assert one("v: Hej\n", SV_EN) == ["x.yaml:1: 'v' should give the text per language (sv, en), not 'Hej'"]
+
+
+def test_a_missing_language_makes_the_text_invalid_and_the_others_are_still_checked():
+    value, problems = convert("en: ~\n", SV_EN)
+    assert value is s.INVALID and problems == [
+        "x.yaml:1: 'file' has no text in 'sv'", "x.yaml:1: 'file.en' should be text, not '~', which YAML reads as no value"]
+    assert convert("en: Hello\n", SV_EN)[0] is s.INVALID
+
+
+def test_per_language_text_is_one_line_unless_said():
+    assert one('v: {sv: "a\\nb", en: c}\n', SV_EN) == ["x.yaml:1: 'v.sv' should be a single line"]
 
 
 def test_each_language_is_checked_as_text():
@@ -283,18 +306,46 @@ def test_per_language_multiline():
     assert one('v: {sv: "a\\nb", en: c}\n', s.PerLanguage(("sv", "en"), multiline=True)) == {"sv": "a\nb", "en": "c"}
 
 
-# --- yamlnodes ----------------------------------------------------------------------------------
+# --- yamlnodes ---------------------------------------------------------------------------------
+
+def yaml_error(text, line_offset=0):
+    """(line, message) of the YamlError that parsing `text` raises."""
+    with pytest.raises(yamlnodes.YamlError) as exc:
+        yamlnodes.parse(text, line_offset)
+    assert str(exc.value) == exc.value.message
+    return exc.value.line, exc.value.message
+
 
 def test_scalars_remember_line_and_quoting():
     node = yamlnodes.parse("a: x\nb: 'y'\n", line_offset=10)
     assert node["a"].line == 11 and node["a"].plain and not node["b"].plain and node.line_of("b") == 12
 
 
+def test_an_unknown_key_is_at_the_mappings_line():
+    assert yamlnodes.parse("x: 1\na:\n  b: 1\n")["a"].line_of("zz") == 3
+
+
+def test_an_empty_document_is_nothing():
+    assert yamlnodes.parse("") is None and yamlnodes.parse("# a comment\n") is None
+
+
+def test_the_chosen_loader_is_used(monkeypatch):
+    used = []
+
+    class Counting(yaml.SafeLoader):
+        def __init__(self, stream):
+            used.append(stream)
+            super().__init__(stream)
+
+    monkeypatch.setattr(yamlnodes, "_Loader", Counting)
+    yamlnodes.parse("a: 1\n")
+    assert used == ["a: 1\n"]
+
+
 def test_nesting_beyond_the_limit_is_refused_at_its_line():
     text = "".join("  " * i + f"k{i}:\n" for i in range(yamlnodes.MAX_DEPTH)) + "  " * yamlnodes.MAX_DEPTH + "x: 1\n"
-    with pytest.raises(yamlnodes.YamlError, match=f"nested more than {yamlnodes.MAX_DEPTH} levels") as exc:
-        yamlnodes.parse(text)
-    assert exc.value.line == yamlnodes.MAX_DEPTH + 1  # the root mapping is the first level
+    # the root mapping is the first level
+    assert yaml_error(text) == (yamlnodes.MAX_DEPTH + 1, f"YAML is nested more than {yamlnodes.MAX_DEPTH} levels deep")
 
 
 def test_nesting_up_to_the_limit_is_fine():
@@ -302,40 +353,86 @@ def test_nesting_up_to_the_limit_is_fine():
     assert yamlnodes.parse(text)["k0"]
 
 
+def test_lists_count_as_levels():
+    assert yaml_error("a: " + "[" * yamlnodes.MAX_DEPTH + "]" * yamlnodes.MAX_DEPTH + "\n")[1].startswith("YAML is nested more than")
+
+
 def test_a_second_document_is_refused():
-    with pytest.raises(yamlnodes.YamlError, match="only one YAML document") as exc:
-        yamlnodes.parse("a: 1\n---\nb: 2\n")
-    assert exc.value.line == 2
+    assert yaml_error("a: 1\n---\nb: 2\n") == (2, "only one YAML document is allowed here (a second '---' starts another)")
 
 
-def test_a_tag_is_refused():
-    with pytest.raises(yamlnodes.YamlError, match="tags such as tag:yaml.org,2002:str are not allowed"):
-        yamlnodes.parse("a: !!str x\n")
+def test_an_explicit_first_document_start_is_fine():
+    assert yamlnodes.parse("---\na: 1\n") == {"a": "1"}
+
+
+def test_a_tag_is_refused_at_its_line():
+    assert yaml_error("a: 1\nb: !!str x\n") == (2, "YAML tags such as tag:yaml.org,2002:str are not allowed")
 
 
 def test_an_anchor_alone_is_refused():
-    with pytest.raises(yamlnodes.YamlError, match="anchors and aliases") as exc:
-        yamlnodes.parse("a: 1\nb: &x 2\n")
-    assert exc.value.line == 2
+    assert yaml_error("a: 1\nb: &x 2\n") == (2, "YAML anchors and aliases (&name, *name) are not allowed")
+
+
+def test_an_alias_is_refused():
+    assert yaml_error("a: 1\nb: *x\n") == (2, "YAML anchors and aliases (&name, *name) are not allowed")
 
 
 def test_a_key_must_be_text():
-    with pytest.raises(yamlnodes.YamlError, match="a key must be plain text"):
-        yamlnodes.parse("? [a]\n: 1\n")
+    assert yaml_error("a: 1\n? [a]\n: 1\n") == (2, "a key must be plain text")
 
 
-def test_a_tab_is_named():
-    with pytest.raises(yamlnodes.YamlError, match="a tab character; indent with spaces") as exc:
-        yamlnodes.parse("a:\n\tb: 1\n")
-    assert exc.value.line == 2
+def test_a_merge_key_is_refused(loader):
+    assert yaml_error("a: 1\n<<: {b: 2}\n") == (2, "YAML merge keys (<<) are not allowed")
 
 
-def test_a_syntax_error_has_its_line():
-    with pytest.raises(yamlnodes.YamlError, match="YAML syntax error") as exc:
-        yamlnodes.parse("a: 1\nb: [x\n")
-    assert exc.value.line == 3
+def test_a_duplicate_key_names_the_first(loader):
+    assert yaml_error("a: 1\nb: 2\na: 3\n") == (3, "duplicate key 'a' (first at line 1)")
+
+
+def test_a_tab_is_named(loader):
+    assert yaml_error("a:\n\tb: 1\n") == (2, "YAML syntax error: a tab character; indent with spaces, not tabs")
+
+
+def test_a_syntax_error_has_its_line_and_the_parsers_words():
+    assert yaml_error("a: 1\nb: [x\n") == (3, "YAML syntax error: did not find expected ',' or ']'")
+
+
+def test_a_syntax_error_counts_lines_from_the_offset():
+    assert yaml_error("a: 1\nb: [x\n", line_offset=10)[0] == 13
+
+
+def test_a_syntax_error_at_the_end_is_not_a_tab():
+    assert yaml_error("a: 'x")[1] == "YAML syntax error: found unexpected end of stream"
+
+
+def fake_parser_error(monkeypatch, error):
+    def fail(text, Loader):
+        raise error
+    monkeypatch.setattr(yamlnodes.yaml, "parse", fail)
+
+
+def test_an_error_with_only_a_context_is_reported_by_it(monkeypatch):
+    mark = yaml.Mark("x", 0, 4, 0, None, None)
+    fake_parser_error(monkeypatch, yaml.MarkedYAMLError(context="while parsing", context_mark=mark))
+    assert yaml_error("a") == (5, "YAML syntax error: while parsing")
+
+
+def test_an_error_without_words_or_place(monkeypatch):
+    fake_parser_error(monkeypatch, yaml.MarkedYAMLError())
+    assert yaml_error("a") == (None, "YAML syntax error: not valid YAML")
+
+
+def test_an_error_without_a_place_is_reported_without_a_line(monkeypatch):
+    fake_parser_error(monkeypatch, yaml.YAMLError("bad stream"))
+    assert yaml_error("a") == (None, "YAML syntax error: bad stream")
+
+
+def test_a_control_character_is_refused(loader):
+    line, message = yaml_error("a: 1\nb: \x07\n")
+    assert message.startswith("YAML syntax error: ") and "#x0007" in message
 
 
 def test_lists_and_nested_mappings_are_built():
     node = yamlnodes.parse("a:\n  - x\n  - {b: c}\nd: e\n")
     assert node == {"a": ["x", {"b": "c"}], "d": "e"} and node["a"].line == 2 and node["a"][1].line == 3
+    assert isinstance(node["a"], yamlnodes.Sequence) and isinstance(node["a"][1], yamlnodes.Mapping)
