@@ -11,11 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from portal import figures, load, yamlnodes
 from portal.problems import Problems
 
 PATH = "data/staffing.yaml"
 SOURCE = SimpleNamespace(id="src")
+OTHER_SOURCE = SimpleNamespace(id="other")
 MUNICIPALITIES = ("mjolby", "boxholm", "odeshog")
 
 
@@ -41,7 +44,7 @@ def run(text, municipalities=MUNICIPALITIES, agreements=(), collaboration=True):
     sources = load.Sources(root=Path("."), data={"staffing": (PATH, yamlnodes.parse(text))})
     collab = SimpleNamespace(municipalities=[SimpleNamespace(id=m) for m in municipalities],
                              agreements=list(agreements)) if collaboration else None
-    staffing = figures.build(sources, ("sv", "en"), {"src": SOURCE}, collab, problems)
+    staffing = figures.build(sources, ("sv", "en"), {"src": SOURCE, "other": OTHER_SOURCE}, collab, problems)
     return staffing, [str(p) for p in problems.items]
 
 
@@ -73,7 +76,9 @@ def test_an_unpublished_figure_needs_no_value_and_has_none():
 def test_published_false_with_a_value_is_an_error_at_the_value():
     text = ("figures:\n  - id: total\n    label: {sv: L, en: L}\n    unit: {sv: u, en: u}\n"
             "    published: false\n    value: 4.7\n    as_of: 2019-09-26\n    source: src\n")
-    assert errors(text) == [f"{PATH}:6: figure 'total' says 'published: false' but has a value"]
+    staffing, problems = run(text)
+    assert problems == [f"{PATH}:6: figure 'total' says 'published: false' but has a value"]
+    assert staffing.figures[0].value is None  # never shown, even so
 
 
 def test_published_true_is_the_same_as_no_published_key():
@@ -104,7 +109,7 @@ def test_a_share_without_a_municipality_is_an_error_at_the_share():
 
 def test_an_unknown_source_is_an_error_at_its_line():
     text = "figures:\n  - id: total\n    label: {sv: L, en: L}\n    unit: {sv: u, en: u}\n    value: 1\n    as_of: 2019-09-26\n    source: other\n"
-    assert errors(text) == [f"{PATH}:7: unknown source 'other' (data/sources.yaml has: src)"]
+    assert errors(text.replace("source: other", "source: third")) == [f"{PATH}:7: unknown source 'third' (data/sources.yaml has: other, src)"]
 
 
 def test_an_unknown_source_when_there_are_none():
@@ -163,8 +168,17 @@ def test_a_new_date_makes_history_and_the_latest_is_current():
 # --- shares of a total ---------------------------------------------------------------------------
 
 def test_a_share_of_a_total_without_an_entry_that_day():
-    assert errors("figures:\n" + F("total") + F("part", value="1", municipality="odeshog", share_of="total", as_of="2019-09-20")) == [
-        f"{PATH}:3: figure 'part' is a share of 'total' on 2019-09-20, but 'total' has no entry for that date"]
+    text = ("figures:\n" + F("total") + "  - id: part\n    label: {sv: L, en: L}\n    unit: {sv: u, en: u}\n    value: 1\n"
+            "    municipality: odeshog\n    share_of: total\n    as_of: 2019-09-20\n    source: src\n")
+    assert errors(text) == [f"{PATH}:8: figure 'part' is a share of 'total' on 2019-09-20, but 'total' has no entry for that date"]
+
+
+def test_every_group_of_shares_is_checked():
+    text = ("figures:\n" + F("total") + F("a", value="1", municipality="odeshog", share_of="total", as_of="2019-09-20")
+            + F("b", value="9", municipality="odeshog", share_of="total"))
+    assert errors(text) == [
+        f"{PATH}:3: figure 'a' is a share of 'total' on 2019-09-20, but 'total' has no entry for that date",
+        f"{PATH}:4: the shares of 'total' on 2019-09-26 add up to more than the total: 9 (b) > 4.7"]
 
 
 def test_shares_above_the_total_are_an_error_at_the_first_share():
@@ -187,11 +201,12 @@ def test_shares_of_an_unpublished_total_are_not_compared():
     assert errors(text) == []
 
 
-def test_two_shares_for_one_municipality():
-    text = ("figures:\n" + F("total") + F("a", value="1", municipality="odeshog", share_of="total")
-            + "  - id: b\n    label: {sv: L, en: L}\n    unit: {sv: u, en: u}\n    value: 1\n    municipality: odeshog\n"
-            "    share_of: total\n    as_of: 2019-09-26\n    source: src\n")
-    assert errors(text) == [f"{PATH}:3: 'odeshog' has more than one share of 'total' on 2019-09-26"]
+def test_two_shares_for_one_municipality_are_reported_once_at_the_first():
+    share = ("  - id: %s\n    label: {sv: L, en: L}\n    unit: {sv: u, en: u}\n    value: 1\n    municipality: odeshog\n"
+             "    share_of: %s\n    as_of: 2019-09-26\n    source: src\n")
+    text = "figures:\n" + F("total") + F("other") + share % ("a", "total") + share % ("b", "total") + share % ("c", "other") + share % ("d", "other")
+    assert errors(text) == [f"{PATH}:8: 'odeshog' has more than one share of 'total' on 2019-09-26",
+                            f"{PATH}:24: 'odeshog' has more than one share of 'other' on 2019-09-26"]
 
 
 def test_the_split_keeps_the_unsplit_part_as_one_part():
@@ -204,6 +219,12 @@ def test_the_split_keeps_the_unsplit_part_as_one_part():
     assert split.total.id == "total"
     assert [(s.municipalities, s.value, s.known, s.figure and s.figure.id) for s in split.segments] == [
         (("odeshog",), Decimal("1.135"), True, "a"), (("mjolby", "boxholm"), Decimal("3.565"), False, None)]
+
+
+def test_a_remainder_below_one_post_is_still_a_part():
+    text = "figures:\n" + F("total", value="1") + F("a", value="0.5", municipality="odeshog", share_of="total") + F("b", value=None, published="false", municipality="mjolby", share_of="total")
+    (split,) = run(text)[0].splits
+    assert [(s.municipalities, s.value) for s in split.segments] == [(("odeshog",), Decimal("0.5")), (("mjolby",), Decimal("0.5"))]
 
 
 def test_a_split_that_is_fully_known_has_no_remainder():
@@ -239,8 +260,18 @@ def test_a_derived_figure_is_the_total_minus_its_parts():
     assert problems == []
     rest = staffing.figure("rest")
     assert rest.value == Decimal("3.065") and rest.derived == ("total", ("part", "more"))
+    assert rest.label == {"sv": "L", "en": "L"} and rest.unit == {"sv": "u", "en": "u"}
     assert rest.as_of == dt.date(2019, 9, 26) and rest.source is SOURCE and rest.municipality is None
     assert staffing.figures[-1] is rest
+
+
+def test_a_derived_figure_has_the_totals_source():
+    staffing, problems = run("figures:\n" + F("total") + F("part", source="other") + "derived:\n" + D("rest"))
+    assert problems == [] and staffing.figure("rest").source is SOURCE
+
+
+def test_a_derived_figure_subtracts_at_least_one_part():
+    assert errors(PARTS + "derived:\n" + D("rest", minus="[]")) == [f"{PATH}:5: 'minus' needs at least 1 item(s)"]
 
 
 def test_a_derived_figure_of_exactly_zero_is_fine():
@@ -274,9 +305,19 @@ def test_a_derived_figure_uses_the_latest_entries():
     assert problems == [] and staffing.figure("rest").value == Decimal("3.7")
 
 
-def test_an_invalid_derived_figure_is_left_out():
-    staffing, _ = run(PARTS + "derived:\n" + D("rest", minus="[nope]") + D("ok"))
-    assert [f.id for f in staffing.figures] == ["total", "part", "ok"]
+@pytest.mark.parametrize("figs, bad", [
+    (F("total") + F("part"), D("bad", minus="[nope]")),
+    (F("total") + F("part") + F("np", value=None, published="false"), D("bad", minus="[np]")),
+    (F("total") + F("part") + F("old", as_of="2019-01-01"), D("bad", minus="[old]")),
+    (F("total") + F("part") + F("big", value="9"), D("bad", minus="[big]")),
+])
+def test_an_invalid_derived_figure_is_left_out_and_the_next_is_still_made(figs, bad):
+    staffing, problems = run("figures:\n" + figs + "derived:\n" + bad + D("ok"))
+    assert len(problems) == 1 and [f.id for f in staffing.figures if f.derived] == ["ok"]
+
+
+def test_the_whole_file_is_called_staffing():
+    assert errors("figures:\n" + F("total") + "extra: 1\n") == [f"{PATH}:3: unknown key 'extra' in 'staffing' (known keys: figures, derived)"]
 
 
 # --- history --------------------------------------------------------------------------------------
