@@ -9,6 +9,13 @@ from portal.render import Output
 BASE = "https://example.org/"
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """links.py remembers parsed pages (for `serve`); each test checks the code, not a memory of it."""
+    links._parse.cache_clear()
+    links._resolve_all.cache_clear()
+
+
 def page(path, body):
     return Output(path, f"<!DOCTYPE html><html><body>{body}</body></html>".encode())
 

@@ -13,6 +13,12 @@ from portal.problems import Problems
 LIMIT = load.MAX_FILE_BYTES
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """load.py remembers split front matter (for `serve`); each test checks the code, not a memory of it."""
+    load._split_remembered.cache_clear()
+
+
 def make(root: Path, rel: str, data) -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
