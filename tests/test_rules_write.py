@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -147,6 +148,13 @@ def test_the_cleanup_deletes_only_this_builds_temporary_folders(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".portal-tmp-public-abc", ".portal-tmp-_sitex", "_site-abc", "_site"])
 
 
+def test_a_leftover_that_cannot_be_removed_does_not_stop_the_build(tmp_path):
+    (tmp_path / ".portal-tmp-_site-file").write_text("a file, not a folder: rmtree refuses it")
+    problems = Problems()
+    write.write([Output("a.html", b"x")], tmp_path / "_site", problems)
+    assert problems.items == [] and (tmp_path / "_site/a.html").exists()
+
+
 def test_the_cleanup_of_an_output_whose_parent_is_missing_does_nothing(tmp_path):
     write.clean_leftovers(tmp_path / "missing/_site")
     assert list(tmp_path.iterdir()) == []
@@ -176,8 +184,26 @@ def test_the_atomic_exchange_swaps_two_folders(tmp_path):
     a.mkdir()
     (a / "x").write_text("a")
     b.mkdir()
+    (b / "y").write_text("b")
     assert write._exchange(a, b) is True
-    assert (b / "x").exists() and not (a / "x").exists()
+    assert [p.name for p in b.iterdir()] == ["x"] and [p.name for p in a.iterdir()] == ["y"]
+
+
+def test_the_atomic_exchange_works_with_relative_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/x").write_text("a")
+    (tmp_path / "b").mkdir()
+    assert write._exchange(Path("a"), Path("b")) is True and (tmp_path / "b/x").exists()
+
+
+def test_without_renameat2_there_is_no_atomic_exchange(tmp_path, monkeypatch):
+    def no_libc(*args, **kwargs):
+        raise OSError("no libc")
+    monkeypatch.setattr(write.ctypes, "CDLL", no_libc)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert write._exchange(tmp_path / "a", tmp_path / "b") is False
 
 
 def test_the_atomic_exchange_reports_a_failure(tmp_path):
@@ -220,10 +246,23 @@ def test_update_writes_readable_files_and_leaves_no_part_files(made):
 
 
 def test_update_removes_files_and_the_folders_they_leave_empty(made):
-    write.update(made, {}, ["b/c/index.html", "missing.html"], Problems())
+    problems = Problems()
+    write.update(made, {}, ["b/c/index.html", "missing.html"], problems)
     assert not (made / "b/c").exists() and (made / "b/d.html").exists()
-    write.update(made, {}, ["b/d.html", "a/index.html"], Problems())
-    assert sorted(p.name for p in made.iterdir()) == [write.MARKER]
+    write.update(made, {}, ["b/d.html", "a/index.html"], problems)
+    assert problems.items == [] and sorted(p.name for p in made.iterdir()) == [write.MARKER]
+
+
+def test_update_writes_each_file_beside_its_target_and_renames_it_over(made, monkeypatch):
+    renamed = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        renamed.append((Path(src).parent, Path(src).name.startswith(".portal-part-"), Path(dst)))
+        real_replace(src, dst)
+    monkeypatch.setattr(write.os, "replace", replace)
+    write.update(made, {"b/c/index.html": b"new"}, [], Problems())
+    assert renamed == [(made / "b/c", True, made / "b/c/index.html")]
 
 
 def test_update_reports_a_file_it_cannot_write(made):
