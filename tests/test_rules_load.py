@@ -143,6 +143,13 @@ def test_a_yaml_error_is_reported_at_its_line(tmp_path):
     assert [str(p) for p in problems.items] == ["data/a.yaml:3: YAML syntax error: did not find expected ',' or ']'"]
 
 
+def test_an_unreadable_yaml_file_is_reported_once(tmp_path):
+    path = make(tmp_path, "data/a.yaml", "  \n")
+    problems = Problems()
+    assert load.read_yaml(tmp_path, path, problems) is None
+    assert [str(p) for p in problems.items] == ["data/a.yaml: file is empty"]
+
+
 def split(text):
     problems = Problems()
     result = load.split_front_matter("a.md", text, problems)
@@ -155,6 +162,10 @@ def test_front_matter_must_open_the_file():
 
 def test_front_matter_must_be_closed():
     assert split("---\ntitle: x\n") == (None, ["a.md:1: front matter is not closed: add a line '---' after the fields"])
+
+
+def test_empty_front_matter_is_not_fields():
+    assert split("---\n---\nText\n") == (None, ["a.md:2: front matter should be fields written 'name: value'"])
 
 
 def test_front_matter_must_be_fields():
@@ -255,7 +266,39 @@ def test_a_content_file_is_split_into_its_parts(tmp_path):
 
 def test_a_content_file_with_bad_front_matter_is_left_out(tmp_path):
     sources, problems = load.load(site(tmp_path, {"content/pages/a.sv.md": "title: A\n", "content/pages/b.sv.md": ""}))
-    assert sources.content == [] and len(problems.errors) == 2
+    assert sources.content == [] and [str(p) for p in problems.items] == [
+        "content/pages/a.sv.md:1: the file should start with front matter: a line '---', the fields, and another '---'",
+        "content/pages/b.sv.md: file is empty"]
+    assert sources.root == tmp_path
+
+
+GOOD = {"data/z.yaml": "z: 1\n", "content/pages/z.sv.md": "---\ntitle: Z\n---\n", "static/z.css": "z"}
+
+
+@pytest.mark.parametrize("bad", [
+    "data/a.yaml", "data/a.yml", "data/a.txt", "data/x/a.yaml", "content/a.sv.md", "content/pages/a.txt", "content/pages/a.md",
+    "content/pages/A.sv.md", "content/pages/a.sv.md", "static/a.html", "static/a.svg"])
+def test_a_bad_file_does_not_stop_the_files_after_it(tmp_path, bad):
+    data = "<script>x</script>" if bad.startswith("static/") else ("a: [\n" if bad.endswith(".yaml") else "no front matter\n")
+    sources, _ = load.load(site(tmp_path, {bad: data, **GOOD}))
+    assert "z" in sources.data and [f.stem for f in sources.content] == ["z"] and [n for n, _ in sources.static] == ["z.css"]
+
+
+def test_a_broken_data_file_in_a_folder_is_broken_by_its_full_name(tmp_path):
+    assert load.load(site(tmp_path, {"data/x/y.yaml": "a: [\n"}))[0].broken == {"x/y"}
+
+
+def test_a_link_out_does_not_stop_the_files_after_it(tmp_path):
+    outside = make(tmp_path, "secret.txt", "x")
+    root = tmp_path / "repo"
+    make(root, "templates/base.html", "x")
+    make(root, "static/b.css", "b")
+    make(root, "data/b.yaml", "b: 1\n")
+    (root / "static/a.txt").symlink_to(outside)
+    (root / "data/a.yaml").symlink_to(outside)
+    sources, problems = load.load(root)
+    assert [n for n, _ in sources.static] == ["b.css"] and list(sources.data) == ["b"]
+    assert [str(p) for p in problems.items] == [f"data/a.yaml: {load.LINK_OUT}", f"static/a.txt: {load.LINK_OUT}"]
 
 
 def test_templates_are_required(tmp_path):
