@@ -67,6 +67,7 @@ def test_shares_larger_than_the_total_are_an_error(portal):
 def test_a_share_of_an_unknown_municipality_is_an_error(portal):
     edit(portal, STAFFING, "    municipality: boxholm\n", "    municipality: linkoping\n")
     result = run_build(portal)
+    assert result.returncode == 1
     line = line_of(portal, STAFFING, "municipality: linkoping")
     assert f"{STAFFING}:{line}: unknown municipality 'linkoping' (known: mjolby, boxholm, odeshog)" in result.stderr
 
@@ -74,7 +75,10 @@ def test_a_share_of_an_unknown_municipality_is_an_error(portal):
 def test_a_share_of_a_total_that_has_no_entry_that_day_is_an_error(portal):
     edit(portal, STAFFING, "    share_of: total-posts\n    as_of: 2019-09-26\n", "    share_of: total-posts\n    as_of: 2019-09-20\n")
     result = run_build(portal)
-    assert "is a share of 'total-posts' on 2019-09-20, but 'total-posts' has no entry for that date" in result.stderr
+    assert result.returncode == 1
+    line = line_of(portal, STAFFING, "as_of: 2019-09-20") - 1  # reported at its share_of line, just above
+    assert (f"{STAFFING}:{line}: figure 'odeshog-posts' is a share of 'total-posts' on 2019-09-20, "
+            "but 'total-posts' has no entry for that date") in result.stderr
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -107,6 +111,7 @@ def test_agreements_are_listed_oldest_first(portal):
     source: pressmeddelande-2019-09-26
 """, encoding="utf-8")
     result = run_build(portal)
+    assert result.returncode == 1
     line = line_of(portal, "data/collaboration.yaml", "date: 2018-01-01")
     assert f"data/collaboration.yaml:{line}: agreement 'older' is dated 2018-01-01, before the agreement above it (2019-09-26)" in result.stderr
 

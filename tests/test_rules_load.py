@@ -78,6 +78,55 @@ def test_a_file_that_grew_a_little_while_read_is_read_whole(tmp_path, monkeypatc
     assert load.read_text(tmp_path, path, problems) == "0123456789abcdefghij" and problems.items == []
 
 
+def test_the_size_is_rounded_to_a_tenth(tmp_path, monkeypatch):
+    path = make(tmp_path, "a.md", b"x")
+    fstat_says(monkeypatch, 1_050_000)
+    problems = Problems()
+    assert load.read_text(tmp_path, path, problems) is None
+    assert [str(p) for p in problems.items] == ["a.md: file is 1.1 MB; the limit is 1 MB"]
+
+
+class SpyFile:
+    """A file that records how much each read asks for."""
+
+    def __init__(self, path, reads):
+        self.file, self.reads = open(path, "rb"), reads
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+
+    def fileno(self):
+        return self.file.fileno()
+
+    def read(self, size=-1):
+        self.reads.append(size)
+        return self.file.read(size)
+
+
+def spy_on_reads(monkeypatch) -> list:
+    reads = []
+    monkeypatch.setattr(load, "open", lambda path, mode: SpyFile(path, reads), raising=False)
+    return reads
+
+
+def test_a_file_is_read_in_one_read_of_its_size_not_the_limit(tmp_path, monkeypatch):
+    path = make(tmp_path, "a.md", b"0123456789")
+    reads = spy_on_reads(monkeypatch)
+    assert load.read_text(tmp_path, path, Problems()) == "0123456789"
+    assert reads == [11]
+
+
+def test_a_file_that_grew_is_read_on_to_the_limit_at_most(tmp_path, monkeypatch):
+    path = make(tmp_path, "a.md", b"x" * (LIMIT + 10))
+    fstat_says(monkeypatch, 100)
+    reads = spy_on_reads(monkeypatch)
+    assert load.read_text(tmp_path, path, Problems()) is None
+    assert reads == [101, LIMIT + 1 - 101]
+
+
 @pytest.mark.parametrize("data", [b"", b"   \n\t\n", b"\r\n\r\n", "\ufeff\n".encode()])
 def test_an_empty_or_whitespace_file_is_empty(tmp_path, data):
     assert read(tmp_path, "a.md", data) == (None, ["a.md: file is empty"])
