@@ -137,3 +137,27 @@ def test_only_html_outputs_with_data_are_read():
 
 def test_a_link_written_with_an_entity_is_decoded():
     assert broken('<a href="/kontakt/&#35;x">') == []
+
+
+def test_other_attribute_values_are_not_anchors():
+    outputs = [page("index.html", '<a href="/t/#y">1</a> <a href="/t/#%2Ft%2Fz">2</a> <a href="/t/#w">3</a>'),
+               page("t/index.html", '<p class="y">y</p> <a href="/t/z">z</a> <a title="w">w</a>'), Output("t/z", b"z")]
+    assert [t for _, t, _ in links.check(outputs, BASE).broken] == ["/t/#y", "/t/#%2Ft%2Fz", "/t/#w"]
+
+
+def test_every_link_after_a_skipped_external_or_broken_one_is_still_checked():
+    body = ('<a href="mailto:x@example.org">m</a> <a href="/nope1/">1</a> <a href="https://other.org/">e</a> '
+            '<a href="/nope2/">2</a> <a href="/x/">x</a> <a href="/sub/nope3/">3</a> <a href="/sub/t/#no">4</a> <a href="/sub/nope5/">5</a>')
+    outputs = [page("index.html", body), page("t/index.html", "")]
+    assert [t for _, t, _ in links.check(outputs, "https://example.org/sub/").broken] == [
+        "/nope1/", "/nope2/", "/x/", "/sub/nope3/", "/sub/t/#no", "/sub/nope5/"]
+
+
+def test_a_file_is_preferred_to_a_folder_of_the_same_name():
+    outputs = [page("index.html", '<a href="/doc#y">d</a>'), Output("doc", b"data"), page("doc/index.html", "")]
+    assert links.check(outputs, BASE).broken == []
+
+
+def test_relative_links_from_a_folder_whose_name_ends_in_capitals():
+    outputs = [page("boX/index.html", '<a href="sida/">s</a>'), page("boX/sida/index.html", "")]
+    assert links.check(outputs, BASE).broken == []
