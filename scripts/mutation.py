@@ -142,6 +142,9 @@ def main() -> int:
         stale = sorted(n for n in equivalent if n.startswith(f"portal.{module}.") and n not in found)
         if stale:
             details += [f"(listed as equivalent but not generated any more: {', '.join(stale)})", ""]
+        killed_equivalent = sorted(n for n, st in equiv.items() if st in DETECTED)
+        if killed_equivalent:  # a test tells them apart, so they are not equivalent: take them off the list
+            details += [f"(listed as equivalent but killed, so not equivalent: {', '.join(killed_equivalent)})", ""]
     out += ["", "Tests: " + ", ".join(sorted({t for m in modules for t in MODULES[m]})), ""]
     out += (["## Surviving mutants", ""] + details) if details else ["No surviving mutants."]
     report = "\n".join(out) + "\n"
