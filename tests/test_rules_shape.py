@@ -72,6 +72,14 @@ def test_a_null_or_empty_title_in_a_data_file_is_an_error_at_its_line(tmp_path, 
     assert [str(p) for p in problems.items] == [f"data/languages.yaml:4: {message}"]
 
 
+@pytest.mark.parametrize("value", ["~", "null", "", "'  '"])
+def test_a_null_or_empty_interface_string_is_an_error_at_its_line(loader, value):
+    problems, out = Problems(), {}
+    model._strings_flat(yamlnodes.parse(f"nav:\n  home: Hem\n  news: {value}\n"), "", s.Ctx("data/i18n/sv.yaml", problems), out)
+    assert out == {"nav.home": ("Hem", 2)}
+    assert [str(p) for p in problems.items] == ["data/i18n/sv.yaml:3: string 'nav.news' should be text"]
+
+
 @pytest.mark.parametrize("text", ["v: ~\n", "v: null\n", "v:\n"])
 def test_null_in_an_optional_field_takes_the_default(loader, text):
     value, problems = convert(text, s.Fields(v=s.Field(s.Bool(), required=False, default=False)))
