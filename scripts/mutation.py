@@ -123,9 +123,10 @@ def main() -> int:
 
     version = f"mutmut {importlib.metadata.version('mutmut')}"
     equivalent = equivalent_mutants()
-    out = [f"# Mutation testing: {version}, {time.strftime('%Y-%m-%d', time.gmtime())}, "
-           f"{seconds / 60:.1f} min with {args.max_children} workers", "",
-           "| module | mutants | equivalent | killed | survived | score |", "|---|---:|---:|---:|---:|---:|"]
+    took = "report of an earlier run" if args.report_only else f"{seconds / 60:.1f} min with {args.max_children} workers"
+    out = [f"# Mutation testing: {version}, {time.strftime('%Y-%m-%d', time.gmtime())}, {took}", "",
+           "| module | mutants | equivalent | killed | survived | score | killed of all |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
     details, low = [], []
     for module in modules:
         found = statuses(args.work, module)
@@ -136,7 +137,8 @@ def main() -> int:
         score = 100 * killed / len(counted) if counted else 100.0
         if args.min_score is not None and score < args.min_score:
             low.append(module)
-        out.append(f"| {module} | {len(found)} | {len(equiv)} | {killed} | {len(survivors)} | {score:.1f} % |")
+        raw = 100 * killed / len(found) if found else 100.0
+        out.append(f"| {module} | {len(found)} | {len(equiv)} | {killed} | {len(survivors)} | {score:.1f} % | {raw:.1f} % |")
         for name in survivors:
             details += [f"### {name} ({counted[name]})", "", "```diff", diff(args.work, module, name), "```", ""]
         stale = sorted(n for n in equivalent if n.startswith(f"portal.{module}.") and n not in found)
@@ -145,7 +147,8 @@ def main() -> int:
         killed_equivalent = sorted(n for n, st in equiv.items() if st in DETECTED)
         if killed_equivalent:  # a test tells them apart, so they are not equivalent: take them off the list
             details += [f"(listed as equivalent but killed, so not equivalent: {', '.join(killed_equivalent)})", ""]
-    out += ["", "Tests: " + ", ".join(sorted({t for m in modules for t in MODULES[m]})), ""]
+    out += ["", "score: killed / (mutants - equivalent); killed of all: killed / mutants (timeouts count as killed).",
+            "Tests: " + ", ".join(sorted({t for m in modules for t in MODULES[m]})), ""]
     out += (["## Surviving mutants", ""] + details) if details else ["No surviving mutants."]
     report = "\n".join(out) + "\n"
     args.report.mkdir(parents=True, exist_ok=True)
