@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import multiprocessing
 import posixpath
 import re
 import signal
@@ -44,6 +45,8 @@ _HREF = re.compile(r'(href|src)="([^"]*)"')
 
 
 MARKDOWN_SECONDS = 10  # a 1 MB page converts in about 2 s; some inputs (20,000 '[') take hours
+TOO_SLOW = (f"the markdown took more than {MARKDOWN_SECONDS} seconds to convert; look for a very long run "
+            "of '[' or '(' or deeply nested lists")
 
 
 class MarkupError(Exception):
@@ -57,12 +60,20 @@ def to_html(text: str) -> str:
 @functools.lru_cache(maxsize=16384)  # pages and feeds convert the same text; `serve` converts it after every save
 def convert(text: str) -> tuple[str, list]:
     """(safe HTML, [(line in text or None, what the sanitizer removed)])."""
+    if threading.current_thread() is threading.main_thread():
+        raw = _markdown(text)
+    else:
+        raw = _helper.markdown(text)  # a timer signal cannot stop a thread; a process can be stopped
+    return sanitize(raw), removed(raw, text)
+
+
+def _markdown(text: str) -> str:
+    """Python-Markdown's HTML for text, stopped after MARKDOWN_SECONDS. Main thread only."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
     try:
-        raw = _bounded(MARKDOWN_SECONDS, md.convert, text)
+        return _bounded(MARKDOWN_SECONDS, md.convert, text)
     except RecursionError:
         raise MarkupError("the markdown is nested too deeply (lists or quotes inside each other)") from None
-    return sanitize(raw), removed(raw, text)
 
 
 class _TooSlow(Exception):
@@ -70,11 +81,8 @@ class _TooSlow(Exception):
 
 
 def _bounded(seconds: float, fn, *args):
-    """fn(*args), stopped after `seconds` (Python-Markdown is quadratic on some inputs).
-
-    A timer signal can only interrupt the main thread; elsewhere the call is unbounded.
-    """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    """fn(*args), stopped after `seconds` by a timer signal (Python-Markdown is quadratic on some inputs)."""
+    if not hasattr(signal, "setitimer"):
         return fn(*args)
 
     def stop(signum, frame):
@@ -85,11 +93,91 @@ def _bounded(seconds: float, fn, *args):
     try:
         return fn(*args)
     except _TooSlow:
-        raise MarkupError(f"the markdown took more than {seconds} seconds to convert; look for a very long run "
-                          "of '[' or '(' or deeply nested lists") from None
+        raise MarkupError(TOO_SLOW) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class _Helper:
+    """A child process that converts markdown for threads (the preview's rebuilds).
+
+    In its own main thread the timer signal works, so a hostile page is stopped
+    there after MARKDOWN_SECONDS; if the child does not answer even then, it is
+    killed. `stop()` kills it from any thread, so a server that is stopping never
+    waits for a conversion. Started on first use, and again after a kill.
+    """
+
+    GRACE = 5  # seconds past the child's own limit before it is killed
+
+    def __init__(self):
+        self.lock = threading.Lock()  # one conversion at a time through the one pipe
+        self.process = self.conn = None
+        self.stopped = False
+
+    def markdown(self, text: str) -> str:
+        with self.lock:
+            if self.stopped:
+                raise MarkupError("not converted: the preview is stopping")
+            if self.process is None:
+                self._start()
+            try:
+                self.conn.send(text)
+                if not self.conn.poll(MARKDOWN_SECONDS + self.GRACE):
+                    self._kill()
+                    raise MarkupError(TOO_SLOW)
+                ok, value = self.conn.recv()
+            except (EOFError, OSError):  # killed by stop(), or died
+                self._kill()
+                raise MarkupError("not converted: the preview is stopping" if self.stopped
+                                  else "the markdown could not be converted (the converter stopped)") from None
+        if not ok:
+            raise MarkupError(value)
+        return value
+
+    def _start(self):
+        # spawn, not fork: the parent has threads (the server), and a forked lock could be held forever.
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_helper_main, args=(child,), daemon=True, name="portal-markdown")
+        self.process.start()
+        child.close()
+
+    def _kill(self):
+        process, conn = self.process, self.conn
+        self.process = self.conn = None
+        if process is not None:
+            process.kill()
+            process.join()
+        if conn is not None:
+            conn.close()
+
+    def stop(self):
+        """Kill the child now (from any thread); later conversions off the main thread fail at once."""
+        self.stopped = True
+        process = self.process
+        if process is not None:
+            process.kill()  # the waiting thread wakes with EOFError and cleans up
+
+
+def _helper_main(conn) -> None:
+    while True:
+        try:
+            text = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            conn.send((True, _markdown(text)))
+        except MarkupError as exc:
+            conn.send((False, str(exc)))
+
+
+_helper = _Helper()
+
+
+def stop_helper() -> None:
+    """Stop converting off the main thread (the preview calls this when it stops)."""
+    _helper.stop()
 
 
 def sanitize(fragment: str) -> str:

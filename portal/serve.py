@@ -38,7 +38,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, ioloop, netutil, web
 from tornado.websocket import WebSocketHandler
 
-from . import incremental, pipeline, watch
+from . import incremental, markup, pipeline, watch
 
 WATCHED = ("content", "data", "templates", "static")
 QUIET = 0.03  # seconds without a new save before a rebuild starts: one rebuild per burst
@@ -386,6 +386,8 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) 
         pass
     finally:
         watcher.close()
+        rebuilds.build_stop.set()  # a running rebuild stops at its next page...
+        markup.stop_helper()  # ...and at once if it waits for a slow conversion
         rebuilds.stop_idle_work()  # ends a running Pagefind
         rebuilds.pool.shutdown(wait=True, cancel_futures=True)
     return 0
