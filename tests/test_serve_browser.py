@@ -6,7 +6,7 @@ from servetools import serving
 
 pytestmark = pytest.mark.browser
 
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in requirements-test.txt")
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in the test group of uv.lock")
 
 
 def edit(path, old, new):
