@@ -22,6 +22,11 @@ class Options:
     base_url: str | None = None
     now: dt.date | None = None  # the build's date; None: SOURCE_DATE_EPOCH or the clock (clock.py)
     drafts: bool = False  # include drafts and items dated after now (a preview)
+    progress: object = None  # progress(stage, done=None, total=None), called as the build goes (cli.Progress)
+
+    def stage(self, name: str) -> None:
+        if self.progress:
+            self.progress(name)
 
 
 @dataclass
@@ -36,10 +41,12 @@ class Result:
 
 def make_site(options: Options, result: Result) -> model.Site | None:
     """load → model → publish (drafts, scheduled items) → news lists, with the command line's base URL applied."""
+    options.stage("load")
     started = time.perf_counter()
     sources, problems = load.load(options.root)
     result.problems.extend(problems)
     result.timings["load"] = time.perf_counter() - started
+    options.stage("model")
     started = time.perf_counter()
     site = model.build(sources, result.problems)
     result.timings["model"] = time.perf_counter() - started
@@ -66,16 +73,20 @@ def check(options: Options, memo=None) -> Result:
     result.site = site
     if site is not None:
         started = time.perf_counter()
-        result.outputs = render.render(site, result.problems, memo)
+        result.outputs = render.render(site, result.problems, memo, progress=options.progress)
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
         result.timings["render"] = time.perf_counter() - started
+        options.stage("assets")
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
         result.outputs += assets.host_files()
         write.clashes(result.outputs, result.problems)
         result.timings["assets"] = time.perf_counter() - started
+        options.stage("links")
+        started = time.perf_counter()
         check_links(result)
+        result.timings["links"] = time.perf_counter() - started
     return result
 
 
@@ -103,14 +114,16 @@ def build(options: Options) -> Result:
     result = check(options)
     if result.site is None or result.problems.errors:
         return result
+    options.stage("write")
     started = time.perf_counter()
-    write.write(result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result))
+    write.write(result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result, options))
     result.timings["write"] = time.perf_counter() - started - result.timings.get("search", 0)
     return result
 
 
-def index_search(folder: Path, result: Result) -> None:
+def index_search(folder: Path, result: Result, options: Options) -> None:
     """Index the written site for search, in the temporary folder before the swap."""
+    options.stage("search")
     started = time.perf_counter()
     search.index(folder, result.problems)
     result.timings["search"] = time.perf_counter() - started

@@ -223,8 +223,11 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
     problems.extend(found)
 
 
-def render(site: Site, problems: Problems, memo=None) -> list[Output]:
-    """Every output of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change."""
+def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Output]:
+    """Every output of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change.
+
+    `progress(stage, done, total)`, if given, hears of each page rendered.
+    """
     env = environment(site.templates) if memo is None else memo.environment(site)
     render_one = render_page if memo is None else memo.render_page
     check_templates(env, site, problems)
@@ -234,7 +237,9 @@ def render(site: Site, problems: Problems, memo=None) -> list[Output]:
         memo.render_first(site)  # the pages open in a browser, when a change redoes many
     outputs = []
     failures = {}  # one template mistake breaks many pages: report it once
-    for page in site.pages:
+    for done, page in enumerate(site.pages, 1):
+        if progress:
+            progress("render", done, len(site.pages))
         try:
             outputs.append(render_one(env, site, page, problems))
         except TemplateFailure as exc:

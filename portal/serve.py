@@ -31,6 +31,7 @@ import signal
 import sys
 import threading
 import time
+import webbrowser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -356,7 +357,7 @@ def report(result, state: State, started: float | None) -> None:
     sys.stderr.flush()
 
 
-def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
     sockets = netutil.bind_sockets(port, address=host, backlog=BACKLOG)
     port = sockets[0].getsockname()[1]  # the real port when 0 asked for any free one
     shown = f"[{host}]" if ":" in host else host
@@ -364,7 +365,11 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) 
     options = dataclasses.replace(options, base_url=f"http://{shown}:{port}/", drafts=True)  # previews show drafts and scheduled items
     state = State(out=Path(options.out).resolve(), lock=threading.Lock())
     builder = incremental.Builder(options, state.lock)
-    report(builder.build(), state, None)
+    first = builder.build()
+    if options.progress:  # the first build's progress line; rebuilds are quick and report in one line
+        options.progress.done()
+        builder.options = dataclasses.replace(options, progress=None)
+    report(first, state, None)
 
     loop = ioloop.IOLoop.current()
     server = httpserver.HTTPServer(application(state))
@@ -380,6 +385,8 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) 
     signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
     print(f"Serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
     sys.stderr.flush()
+    if open_browser:
+        webbrowser.open(f"http://{shown}:{port}/")
     try:
         loop.start()
     except KeyboardInterrupt:
