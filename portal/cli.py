@@ -36,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
                       help="also build drafts and items dated after now, marked as such")
 
     p = argparse.ArgumentParser(
-        prog="build.py", parents=[talk],
+        prog="build.py" if sys.argv[0].endswith("build.py") else "portal", parents=[talk],
         description="Build the safety and security portal of Mjölby, Boxholm and Ödeshög. "
                     "Without a command: build.",
         epilog="Exit codes: 0 done; 1 the content or data is wrong (each problem as path:line: message); "
