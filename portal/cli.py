@@ -83,12 +83,14 @@ def run(argv: list[str] | None) -> int:
         return EXIT_USAGE
     try:
         today = clock.today(args.now)
+        moment = clock.moment(args.now)  # read once, with the date: one build, one "now"
     except clock.BadNow as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "new":
         return new(root, args.what, today)
-    options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url, now=today, drafts=args.drafts)
+    options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url, now=today, drafts=args.drafts,
+                               moment=moment)
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
         print(f"build.py: --base-url should start with http:// or https://, not '{args.base_url}'", file=sys.stderr)
         return EXIT_USAGE

@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from . import alerts as site_alerts
 from . import figures as staffing_figures
 from . import opendata
 from . import shape as s
@@ -137,6 +138,8 @@ class Site:
     staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # current figures, splits, history
     catalogue: opendata.Catalogue | None = None  # the open datasets under /data/
     withheld: dict = field(default_factory=dict)  # source path -> news Page publishing.py left out
+    alert_schedule: tuple = ()  # every alert in data/alerts.yaml (alerts.py); templates read `alerts`
+    alerts: tuple = ()  # the alerts this build shows on every page: those running at its moment
 
     def translations(self, page: Page) -> dict:
         return dict(self._index[1].get((page.key, page.kind), {}))
@@ -164,7 +167,8 @@ class Site:
         return self.staffing.figure(fid)
 
     def news(self, lang: str) -> list:
-        items = [p for p in self.pages if p.kind == "news" and p.lang == lang]
+        # An expired item keeps its page but leaves every list (publishing.py).
+        items = [p for p in self.pages if p.kind == "news" and p.lang == lang and p.status != "expired"]
         return sorted(items, key=lambda p: (p.date, p.url), reverse=True)
 
 
@@ -384,6 +388,8 @@ def _page_shape(section: str):
         slug=s.Field(s.Slug(), required=False),
         translation_key=s.Field(s.Id(), required=False),
         description=s.Field(s.Text(), required=False),
+        expires=s.Field(s.Date(), required=False),  # after this day: no list, feed, sitemap or search; a notice (publishing.py)
+        aliases=s.Field(s.ListOf(s.SitePath()), required=False),  # old addresses that redirect here (redirects.py)
     )
     if section == "news":
         return s.Fields(
@@ -425,6 +431,9 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
         by_stem.setdefault((f.section, f.stem), []).append((f, key, front))
         lang = config.language(f.lang)
         slug = front["slug"] or f.stem
+        if front["expires"] is not None and front.get("date") is not None and front["expires"] < front["date"]:
+            ctx.error(front.line_of("expires"), f"'expires' is {front['expires'].isoformat()}, before the item's date "
+                                                f"{front['date'].isoformat()}; it would never be shown")
         if f.section == "news":
             for mid in front["municipalities"]:
                 if municipality_ids is not None and mid not in municipality_ids:
@@ -541,4 +550,5 @@ def build(sources: Sources, problems: Problems) -> Site | None:
         sources=tuple(known_sources.values()),
         static=tuple(sorted(sources.static)),
         templates=sources.templates,
+        alert_schedule=site_alerts.build(sources, codes, problems),
     )

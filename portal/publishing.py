@@ -14,15 +14,21 @@ import posixpath
 from .model import Page, Site
 
 PUBLISHED, DRAFT, SCHEDULED = "published", "draft", "scheduled"
+# After its `expires:` day a news item or page keeps its page, so a link from elsewhere
+# still leads somewhere true, but says it is no longer current, asks search engines not
+# to index it, and leaves the lists, feeds, sitemap and search index.
+EXPIRED = "expired"
 
 
 def status(page: Page, today: dt.date) -> str:
-    if page.kind != "news":
-        return PUBLISHED
-    if page.meta.get("draft"):
-        return DRAFT
-    if page.date > today:
-        return SCHEDULED
+    if page.kind == "news":
+        if page.meta.get("draft"):
+            return DRAFT
+        if page.date > today:
+            return SCHEDULED
+    expires = page.meta.get("expires") if page.kind in ("news", "page") else None
+    if expires is not None and today > expires:
+        return EXPIRED
     return PUBLISHED
 
 
@@ -33,6 +39,8 @@ def select(site: Site, today: dt.date, include_unpublished: bool) -> Site:
         state = status(page, today)
         if state == PUBLISHED:
             pages.append(page)
+        elif state == EXPIRED:  # in every build: its page stays, marked
+            pages.append(dataclasses.replace(page, status=state))
         elif include_unpublished:
             pages.append(dataclasses.replace(page, status=state))
         else:
