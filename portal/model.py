@@ -447,6 +447,8 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
                 ctx.error(front.line_of("template"), f"template '{template}' does not exist in templates/")
                 continue
         meta = {k: v for k, v in front.items() if k not in ("title", "slug", "translation_key", "description", "date", "template")}
+        if front["aliases"]:  # each old address keeps its line, for redirects.py's messages
+            meta["aliases"] = tuple(Scalar(str(n).strip(), n.line, n.plain) for n in f.front["aliases"])
         pages.append(
             Page(
                 key=key, lang=f.lang, kind="news" if f.section == "news" else "page", url=url,

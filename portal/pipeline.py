@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alerts, assets, checks, clock, feeds, links, lists, load, model, publishing, render, search, sitemap, write
+from . import alerts, assets, checks, clock, feeds, links, lists, load, model, publishing, redirects, render, search, sitemap, write
 from .problems import Problems
 
 
@@ -61,6 +61,7 @@ def make_site(options: Options, result: Result) -> model.Site | None:
         site = lists.add(publishing.select(site, today, True), result.problems)
     else:
         site = result.public_site = lists.add(publishing.select(site, today, False), result.problems)
+    redirects.check(site, result.problems)
     return None if result.problems.errors else site
 
 
@@ -74,6 +75,7 @@ def check(options: Options, memo=None) -> Result:
         result.outputs = render.render(site, result.problems, memo)
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
+            result.outputs += redirects.outputs(site)
         result.timings["render"] = time.perf_counter() - started
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
