@@ -15,6 +15,7 @@ that has ended and is still in the file.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 
 from . import shape as s
@@ -36,8 +37,10 @@ class Alert:
 
     @property
     def id(self) -> str:
-        """What names the alert for good (its Atom entry id): its start, in UTC."""
-        return "alert-" + utc(self.start).strftime("%Y%m%dT%H%M%SZ")
+        """What names the alert in its Atom entry id: its start in UTC and its text. A corrected
+        text is a new entry, so feed readers show the correction rather than keep the old words."""
+        text = "\n".join(f"{code}:{self.text[code]}" for code in sorted(self.text))
+        return "alert-" + utc(self.start).strftime("%Y%m%dT%H%M%SZ") + "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
@@ -74,8 +77,7 @@ def build(sources, codes, problems: Problems) -> tuple:
         alert = Alert(item["level"], dict(item["text"]), dict(item["link"]) if item["link"] else None,
                       item["start"], item["end"], item.line)
         if alert.id in starts:
-            ctx.error(item.line_of("start"), f"two alerts start at the same moment (the other is at line {starts[alert.id]}); "
-                                             "start one a minute later: an alert is known by its start")
+            ctx.error(item.line, f"this alert is the same as the one at line {starts[alert.id]} (same start and text); remove one")
             continue
         starts[alert.id] = item.line
         out.append(alert)

@@ -145,3 +145,32 @@ def test_alerts_follow_a_sub_path_base_url(portal):
     result = run_build(portal, "--base-url", "https://example.org/trygghet/")
     assert result.returncode == 0, result.stderr
     assert read(portal / "_site/index.html").link_to("Mer information om meddelandet").href == "/trygghet/nyheter/"
+
+
+def test_the_same_alert_twice_is_an_error_at_the_second(portal):
+    write_alerts(portal, ACTIVE + ACTIVE)
+    result = run_build(portal)
+    assert result.returncode == 1
+    assert "data/alerts.yaml:10: this alert is the same as the one at line 1 (same start and text); remove one" in result.stderr
+
+
+def test_two_alerts_may_start_at_the_same_moment(portal):
+    write_alerts(portal, ACTIVE + ACTIVE.replace("level: warning", "level: information").replace("Koka", "Spara"))
+    result = run_build(portal)
+    assert result.returncode == 0, result.stderr
+    html = (portal / "_site/index.html").read_text(encoding="utf-8")
+    assert alert_regions(portal / "_site/index.html") == 2
+    assert html.index("alert-warning") < html.index("alert-information")  # the warning first
+
+
+def test_the_build_moment_comes_from_now_or_source_date_epoch():
+    import datetime as dt
+
+    from portal import clock
+
+    utc = dt.timezone.utc
+    assert clock.moment("2026-11-18") == dt.datetime(2026, 11, 18, tzinfo=utc)
+    assert clock.moment("2026-11-18T08:00+01:00") == dt.datetime(2026, 11, 18, 7, tzinfo=utc)
+    assert clock.moment(None, {"SOURCE_DATE_EPOCH": "1795000000"}) == dt.datetime(2026, 11, 18, 11, 6, 40, tzinfo=utc)
+    with pytest.raises(clock.BadNow):
+        clock.moment("snart")
