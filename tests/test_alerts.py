@@ -174,3 +174,22 @@ def test_the_build_moment_comes_from_now_or_source_date_epoch():
     assert clock.moment(None, {"SOURCE_DATE_EPOCH": "1795000000"}) == dt.datetime(2026, 11, 18, 11, 6, 40, tzinfo=utc)
     with pytest.raises(clock.BadNow):
         clock.moment("snart")
+
+
+def test_pages_with_alerts_an_expired_notice_and_redirect_pages_are_valid_html(portal):
+    import shutil
+    import subprocess
+
+    from conftest import REPO
+
+    write_alerts(portal, ACTIVE + ACTIVE.replace("level: warning", "level: information").replace("Koka", "Spara"))
+    page = portal / "content/pages/kontakt.sv.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "---\n", "---\nexpires: 2026-11-01\naliases: [/gammal-kontakt/, /k.html]\n", 1), encoding="utf-8")
+    assert run_build(portal, "--drafts").returncode == 0
+    site = portal / "_site"
+    assert (site / "k.html").is_file() and "expired-note" in (site / "kontakt/index.html").read_text(encoding="utf-8")
+    vnu = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
+    run = subprocess.run([shutil.which("java"), "-jar", str(vnu), "--errors-only", "--skip-non-html", str(site)],
+                         capture_output=True, text=True, timeout=300)
+    assert [line for line in run.stderr.splitlines() if line.strip()] == []
