@@ -388,6 +388,8 @@ def _page_shape(section: str):
         slug=s.Field(s.Slug(), required=False),
         translation_key=s.Field(s.Id(), required=False),
         description=s.Field(s.Text(), required=False),
+    )
+    moves = dict(  # last in the list of known keys
         expires=s.Field(s.Date(), required=False),  # after this day: no list, feed, sitemap or search; a notice (publishing.py)
         aliases=s.Field(s.ListOf(s.SitePath()), required=False),  # old addresses that redirect here (redirects.py)
     )
@@ -403,11 +405,13 @@ def _page_shape(section: str):
                 s.Fields(publisher=s.Text(), title=s.Field(s.Text(), required=False), date=s.Field(s.Date(), required=False), url=s.Field(s.Url(), required=False)),
                 required=False,
             ),
+            **moves,
         )
     return s.Fields(
         **common,
         updated=s.Date(),
         template=s.Field(s.Text(pattern=r"[a-z0-9_-]+\.html", hint="the name of a template in templates/, e.g. staffing.html"), required=False),
+        **moves,
     )
 
 
