@@ -81,7 +81,7 @@ class Page:
     updated: dt.date | None = None
     date: dt.date | None = None
     meta: dict = field(default_factory=dict)  # the rest of the front matter
-    status: str = "published"  # or "draft", "scheduled" (dated after the build's now): see publishing.py
+    status: str = "published"  # or "draft", "scheduled" (dated after the build's now), "expired": see publishing.py
 
     @property
     def output(self) -> str:

@@ -4,6 +4,10 @@ A normal build leaves them out entirely, so nothing about them reaches
 `_site/` (no page, no list entry, no feed entry, no sitemap line). A preview
 (`serve`, `build --drafts`) keeps them, marked with their status so the
 templates can say so on the page.
+
+A news item or page past its `expires:` day is kept in every build, marked
+"expired": its page says so (noindex), and it leaves the lists, feeds, sitemap
+and search index.
 """
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 search, and its page stays, saying in its language that it is no longer current, noindex."""
 from __future__ import annotations
 
+import json
+
 from conftest import run_build
 from htmlview import read
 from newsitems import write_pair
@@ -56,6 +58,14 @@ def test_an_expired_page_stays_marked_and_leaves_the_sitemap_and_search(portal):
         assert notice in page.text
         assert page.meta("name", "robots")["content"] == "noindex"
         assert "data-pagefind-body" not in (site / path).read_text(encoding="utf-8")
+    # Pagefind indexed exactly the marked pages: the expired ones are not among them.
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    marked = {"sv": 0, "en": 0}
+    for file in site.rglob("*.html"):
+        html = file.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html:
+            marked["en" if '<html lang="en">' in html else "sv"] += 1
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == marked
 
 
 def test_expires_before_the_items_date_is_an_error_at_its_line(portal):
