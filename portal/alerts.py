@@ -68,7 +68,7 @@ def build(sources, codes, problems: Problems) -> tuple:
     items = _shape(codes).convert(node, ctx, "alerts")
     if items is s.INVALID:
         return ()
-    out, starts = [], {}
+    out, seen = [], {}
     for item in items:
         if item["end"] <= item["start"]:
             ctx.error(item.line_of("end"), f"the alert ends ({item['end'].isoformat()}) before it starts ({item['start'].isoformat()}); "
@@ -76,10 +76,10 @@ def build(sources, codes, problems: Problems) -> tuple:
             continue
         alert = Alert(item["level"], dict(item["text"]), dict(item["link"]) if item["link"] else None,
                       item["start"], item["end"], item.line)
-        if alert.id in starts:
-            ctx.error(item.line, f"this alert is the same as the one at line {starts[alert.id]} (same start and text); remove one")
+        if alert.id in seen:
+            ctx.error(item.line, f"this alert is the same as the one at line {seen[alert.id]} (same start and text); remove one")
             continue
-        starts[alert.id] = item.line
+        seen[alert.id] = item.line
         out.append(alert)
     return tuple(out)
 

@@ -49,7 +49,7 @@ def test_alert_regions_and_the_expired_notice_pass_axe_are_named_and_fit_a_phone
         visit(page, alert_site + path)
         problems += [f"{path}: {v}" for v in axe_violations(page)]
         regions = page.get_by_role("region")
-        assert [regions.nth(i).get_attribute("aria-labelledby") for i in range(regions.count())] == ["alert-1", "alert-2"]
+        assert [regions.nth(i).get_attribute("aria-labelledby") for i in range(regions.count())] == ["alert-label-1", "alert-label-2"]
         for name in names:
             assert page.get_by_role("region", name=name, exact=True).count() == 1, (path, name)
         page.set_viewport_size({"width": 320, "height": 800})
