@@ -52,6 +52,9 @@ def test_an_expired_page_stays_marked_and_leaves_the_sitemap_and_search(portal):
     assert run_build(portal).returncode == 0
     site = portal / "_site"
     assert "vintervag" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    # Nor in the site map of the search pages (the way to every page without search).
+    assert "vintervag" not in (site / "sok/index.html").read_text(encoding="utf-8")
+    assert "vintervag" not in (site / "en/search/index.html").read_text(encoding="utf-8")
     for path, notice in (("vintervag/index.html", "Den här informationen gäller inte längre."),
                          ("en/vintervag/index.html", "This information is no longer current.")):
         page = read(site / path)
