@@ -92,6 +92,7 @@ def review(options: Options) -> Result:
     if result.site is not None and not result.problems.errors:
         checks.run(options.root, result.site, result.outputs, result.problems)
         alerts.warn_ended(result.site.alert_schedule, result.moment, result.problems)
+        publishing.warn_expired_in_menus(result.site, result.problems)
     return result
 
 

@@ -67,3 +67,16 @@ def missing_link(site: Site, page: Page, target: str) -> str:
 def is_public(page: Page) -> bool:
     """Pages that belong in feeds and the sitemap: published ones, and never the 404 page."""
     return page.status == PUBLISHED and page.kind != "not-found"
+
+
+def warn_expired_in_menus(site: Site, problems) -> None:
+    """`check`: a menu that leads to a page saying it is no longer current is a mistake to fix."""
+    refs = [("nav", k) for k in site.config.nav] + [("footer", k) for k in site.config.footer]
+    refs += [("contact", site.config.contact), ("feedback", site.config.feedback.split("#")[0])]
+    for where, key in refs:
+        for lang in site.config.languages:
+            page = site.page(key, lang.code)
+            if page is not None and page.status == EXPIRED:
+                problems.warn("data/site.yaml", None, f"{where} names the page '{key}', whose {lang.code} version "
+                                                      f"{page.source} expired after {page.meta['expires'].isoformat()}: "
+                                                      "take it out of the menu, or change its 'expires'")

@@ -84,3 +84,12 @@ def test_expires_must_be_a_date(portal):
     result = run_build(portal)
     assert result.returncode == 1
     assert "content/pages/vintervag.sv.md:4: 'expires' should be a date written YYYY-MM-DD, not 'snart'" in result.stderr
+
+
+def test_check_warns_about_an_expired_page_in_the_menu(portal):
+    page = portal / "content/pages/kontakt.en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("---\n", "---\nexpires: 2026-11-01\n", 1), encoding="utf-8")
+    result = run_build(portal, "check")
+    assert result.returncode == 0, result.stderr
+    assert ("data/site.yaml: warning: nav names the page 'kontakt', whose en version content/pages/kontakt.en.md "
+            "expired after 2026-11-01: take it out of the menu, or change its 'expires'") in result.stderr
