@@ -132,6 +132,7 @@ def run(argv: list[str]) -> int:
     root = Path.cwd()  # the repository: build.py runs from its top folder
     try:
         today = clock.today(args.now)
+        moment = clock.moment(args.now)  # read once, with the date: one build, one "now"
     except clock.BadNow as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -143,7 +144,7 @@ def run(argv: list[str]) -> int:
         return EXIT_USAGE
     progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     options = pipeline.Options(root=root, out=Path(getattr(args, "out", "_site")), base_url=base_url, now=today,
-                               drafts=getattr(args, "drafts", False), progress=progress)
+                               drafts=getattr(args, "drafts", False), moment=moment, progress=progress)
 
     if args.command == "serve":
         from . import serve  # only this command needs livereload and tornado

@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from . import alerts as site_alerts
 from . import figures as staffing_figures
 from . import opendata
 from . import shape as s
@@ -80,7 +81,7 @@ class Page:
     updated: dt.date | None = None
     date: dt.date | None = None
     meta: dict = field(default_factory=dict)  # the rest of the front matter
-    status: str = "published"  # or "draft", "scheduled" (dated after the build's now): see publishing.py
+    status: str = "published"  # or "draft", "scheduled" (dated after the build's now), "expired": see publishing.py
 
     @property
     def output(self) -> str:
@@ -137,6 +138,8 @@ class Site:
     staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # current figures, splits, history
     catalogue: opendata.Catalogue | None = None  # the open datasets under /data/
     withheld: dict = field(default_factory=dict)  # source path -> news Page publishing.py left out
+    alert_schedule: tuple = ()  # every alert in data/alerts.yaml (alerts.py); templates read `alerts`
+    alerts: tuple = ()  # the alerts this build shows on every page: those running at its moment
 
     def translations(self, page: Page) -> dict:
         return dict(self._index[1].get((page.key, page.kind), {}))
@@ -164,7 +167,8 @@ class Site:
         return self.staffing.figure(fid)
 
     def news(self, lang: str) -> list:
-        items = [p for p in self.pages if p.kind == "news" and p.lang == lang]
+        # An expired item keeps its page but leaves every list (publishing.py).
+        items = [p for p in self.pages if p.kind == "news" and p.lang == lang and p.status != "expired"]
         return sorted(items, key=lambda p: (p.date, p.url), reverse=True)
 
 
@@ -385,6 +389,10 @@ def _page_shape(section: str):
         translation_key=s.Field(s.Id(), required=False),
         description=s.Field(s.Text(), required=False),
     )
+    moves = dict(  # last in the list of known keys
+        expires=s.Field(s.Date(), required=False),  # after this day: no list, feed, sitemap or search; a notice (publishing.py)
+        aliases=s.Field(s.ListOf(s.SitePath()), required=False),  # old addresses that redirect here (redirects.py)
+    )
     if section == "news":
         return s.Fields(
             **common,
@@ -397,11 +405,13 @@ def _page_shape(section: str):
                 s.Fields(publisher=s.Text(), title=s.Field(s.Text(), required=False), date=s.Field(s.Date(), required=False), url=s.Field(s.Url(), required=False)),
                 required=False,
             ),
+            **moves,
         )
     return s.Fields(
         **common,
         updated=s.Date(),
         template=s.Field(s.Text(pattern=r"[a-z0-9_-]+\.html", hint="the name of a template in templates/, e.g. staffing.html"), required=False),
+        **moves,
     )
 
 
@@ -425,6 +435,9 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
         by_stem.setdefault((f.section, f.stem), []).append((f, key, front))
         lang = config.language(f.lang)
         slug = front["slug"] or f.stem
+        if front["expires"] is not None and front.get("date") is not None and front["expires"] < front["date"]:
+            ctx.error(front.line_of("expires"), f"'expires' is {front['expires'].isoformat()}, before the item's date "
+                                                f"{front['date'].isoformat()}; it would never be shown")
         if f.section == "news":
             for mid in front["municipalities"]:
                 if municipality_ids is not None and mid not in municipality_ids:
@@ -438,6 +451,8 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
                 ctx.error(front.line_of("template"), f"template '{template}' does not exist in templates/")
                 continue
         meta = {k: v for k, v in front.items() if k not in ("title", "slug", "translation_key", "description", "date", "template")}
+        if front["aliases"]:  # each old address keeps its line, for redirects.py's messages
+            meta["aliases"] = tuple(Scalar(str(n).strip(), n.line, n.plain) for n in f.front["aliases"])
         pages.append(
             Page(
                 key=key, lang=f.lang, kind="news" if f.section == "news" else "page", url=url,
@@ -541,4 +556,5 @@ def build(sources: Sources, problems: Problems) -> Site | None:
         sources=tuple(known_sources.values()),
         static=tuple(sorted(sources.static)),
         templates=sources.templates,
+        alert_schedule=site_alerts.build(sources, codes, problems),
     )

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, checks, clock, feeds, links, lists, load, model, publishing, render, search, sitemap, write
+from . import alerts, assets, checks, clock, feeds, links, lists, load, model, publishing, redirects, render, search, sitemap, write
 from .problems import Problems
 
 
@@ -22,6 +22,7 @@ class Options:
     base_url: str | None = None
     now: dt.date | None = None  # the build's date; None: SOURCE_DATE_EPOCH or the clock (clock.py)
     drafts: bool = False  # include drafts and items dated after now (a preview)
+    moment: dt.datetime | None = None  # the build's moment, for alerts; None: midnight UTC of `now`, else clock.moment()
     progress: object = None  # progress(stage, done=None, total=None), called as the build goes (cli.Progress)
 
     def stage(self, name: str) -> None:
@@ -37,6 +38,7 @@ class Result:
     timings: dict = field(default_factory=dict)
     external_links: list = field(default_factory=list)
     public_site: model.Site | None = None  # the site as published, even when previewing drafts
+    moment: dt.datetime | None = None  # the moment the build showed alerts for
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -56,13 +58,17 @@ def make_site(options: Options, result: Result) -> model.Site | None:
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
     today = options.now or clock.today()
+    moment = result.moment = options.moment or (clock.start_of(options.now) if options.now else clock.moment())
+    site = dataclasses.replace(site, alerts=alerts.shown(site.alert_schedule, moment, options.drafts))
     if options.drafts:
         # A preview shows drafts and scheduled items; its feeds and sitemap still describe the
         # published site (a subset of the preview, so its URL problems are the preview's too).
-        result.public_site = lists.add(publishing.select(site, today, False), Problems())
+        public = dataclasses.replace(site, alerts=alerts.shown(site.alert_schedule, moment, False))
+        result.public_site = lists.add(publishing.select(public, today, False), Problems())
         site = lists.add(publishing.select(site, today, True), result.problems)
     else:
         site = result.public_site = lists.add(publishing.select(site, today, False), result.problems)
+    redirects.check(site, result.problems)
     return None if result.problems.errors else site
 
 
@@ -76,6 +82,7 @@ def check(options: Options, memo=None) -> Result:
         result.outputs = render.render(site, result.problems, memo, progress=options.progress)
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
+            result.outputs += redirects.outputs(site)
         result.timings["render"] = time.perf_counter() - started
         options.stage("assets")
         started = time.perf_counter()
@@ -95,6 +102,8 @@ def review(options: Options) -> Result:
     result = check(options)
     if result.site is not None and not result.problems.errors:
         checks.run(options.root, result.site, result.outputs, result.problems)
+        alerts.warn_ended(result.site.alert_schedule, result.moment, result.problems)
+        publishing.warn_expired_in_menus(result.site, result.problems)
     return result
 
 

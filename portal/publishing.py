@@ -4,6 +4,10 @@ A normal build leaves them out entirely, so nothing about them reaches
 `_site/` (no page, no list entry, no feed entry, no sitemap line). A preview
 (`serve`, `build --drafts`) keeps them, marked with their status so the
 templates can say so on the page.
+
+A news item or page past its `expires:` day is kept in every build, marked
+"expired": its page says so (noindex), and it leaves the lists, feeds, sitemap
+and search index.
 """
 from __future__ import annotations
 
@@ -14,15 +18,21 @@ import posixpath
 from .model import Page, Site
 
 PUBLISHED, DRAFT, SCHEDULED = "published", "draft", "scheduled"
+# After its `expires:` day a news item or page keeps its page, so a link from elsewhere
+# still leads somewhere true, but says it is no longer current, asks search engines not
+# to index it, and leaves the lists, feeds, sitemap and search index.
+EXPIRED = "expired"
 
 
 def status(page: Page, today: dt.date) -> str:
-    if page.kind != "news":
-        return PUBLISHED
-    if page.meta.get("draft"):
-        return DRAFT
-    if page.date > today:
-        return SCHEDULED
+    if page.kind == "news":
+        if page.meta.get("draft"):
+            return DRAFT
+        if page.date > today:
+            return SCHEDULED
+    expires = page.meta.get("expires") if page.kind in ("news", "page") else None
+    if expires is not None and today > expires:
+        return EXPIRED
     return PUBLISHED
 
 
@@ -33,6 +43,8 @@ def select(site: Site, today: dt.date, include_unpublished: bool) -> Site:
         state = status(page, today)
         if state == PUBLISHED:
             pages.append(page)
+        elif state == EXPIRED:  # in every build: its page stays, marked
+            pages.append(dataclasses.replace(page, status=state))
         elif include_unpublished:
             pages.append(dataclasses.replace(page, status=state))
         else:
@@ -55,3 +67,16 @@ def missing_link(site: Site, page: Page, target: str) -> str:
 def is_public(page: Page) -> bool:
     """Pages that belong in feeds and the sitemap: published ones, and never the 404 page."""
     return page.status == PUBLISHED and page.kind != "not-found"
+
+
+def warn_expired_in_menus(site: Site, problems) -> None:
+    """`check`: a menu that leads to a page saying it is no longer current is a mistake to fix."""
+    refs = [("nav", k) for k in site.config.nav] + [("footer", k) for k in site.config.footer]
+    refs += [("contact", site.config.contact), ("feedback", site.config.feedback.split("#")[0])]
+    for where, key in refs:
+        for lang in site.config.languages:
+            page = site.page(key, lang.code)
+            if page is not None and page.status == EXPIRED:
+                problems.warn("data/site.yaml", None, f"{where} names the page '{key}', whose {lang.code} version "
+                                                      f"{page.source} expired after {page.meta['expires'].isoformat()}: "
+                                                      "take it out of the menu, or change its 'expires'")

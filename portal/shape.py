@@ -258,3 +258,55 @@ class PerLanguage(Shape):
 
 def convert(node, shape: Shape, ctx: Ctx, name: str = "file"):
     return shape.convert(node, ctx, name)
+
+
+class DateTime(Shape):
+    """A moment: a date and a time with its time zone (2026-12-01T08:00+01:00).
+
+    The zone is required: "08:00" alone means one hour in Sweden in winter and
+    another in summer, and the build runs in UTC.
+    """
+
+    HINT = "such as 2026-12-01T08:00+01:00 (+01:00 in Swedish winter time, +02:00 in summer time)"
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Scalar) or node.is_null:
+            ctx.error(_line(node), f"'{name}' should be a date and time with a time zone, {self.HINT}, not {_describe(node)}")
+            return INVALID
+        text = str(node).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", text):
+            ctx.error(node.line, f"'{name}' should be a date and time with a time zone, {self.HINT}, not '{text}'")
+            return INVALID
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            ctx.error(node.line, f"'{name}' is '{text}', which is not a real date and time")
+            return INVALID
+        if value.tzinfo is None:
+            ctx.error(node.line, f"'{name}' is '{text}', with no time zone: add one, {self.HINT}")
+            return INVALID
+        return value
+
+
+class LinkTarget(Text):
+    """A link an editor writes in a data file: a full address, or a path inside the site (/nyheter/)."""
+
+    def __init__(self):
+        super().__init__(
+            pattern=r"https?://[^\s<>\"'\\]+|/(?!/)[^\s<>\"'\\]*",
+            hint="write a full address starting with https://, or a path on this site starting with / (such as /nyheter/)",
+        )
+
+
+class SitePath(Text):
+    """An address on this site as an old link wrote it, without the domain: /om-oss/gammal-sida/.
+
+    Only plain segments: no '..', no query or fragment, nothing that could name a file outside the site.
+    """
+
+    def __init__(self):
+        super().__init__(
+            pattern=r"/?(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?",
+            hint="write the old address on this site without the domain, such as /om-oss/gammal-sida/ "
+                 "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')",
+        )

@@ -114,7 +114,7 @@ CATALOGUE = [
     ("missing required field", lambda r: replace(r, PAGE, "title: Om samverkan\n", ""),
      "content/pages/om-samverkan.sv.md:2: 'front matter' is missing the required key 'title'"),
     ("unknown front matter key", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: Om samverkan\ntitel: Om\n"),
-     "content/pages/om-samverkan.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template)"),
+     "content/pages/om-samverkan.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template, expires, aliases)"),
     ("text where a number belongs", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: fyra komma sju\n"),
      "data/staffing.yaml:{line}: 'value' should be a number, not 'fyra komma sju'"),
     ("decimal comma", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4,7\n"),
