@@ -159,6 +159,14 @@ class Site:
             by_kind.setdefault((p.key, p.kind), {})[p.lang] = p
         return by_lang, by_kind
 
+    def page_at(self, url: str) -> Page | None:
+        """The page at an address inside the site ("en/news/"), or None."""
+        return self._by_url.get(url)
+
+    @functools.cached_property
+    def _by_url(self) -> dict:
+        return {p.url: p for p in self.pages}
+
     def figure(self, fid: str) -> Figure:
         """The latest entry of a figure."""
         return self.staffing.figure(fid)
