@@ -90,10 +90,15 @@ class Page:
 @dataclass(frozen=True)
 class Source:
     id: str
-    publisher: str
+    publisher: str  # the publisher's own name, as the source gives it
     title: str
     date: dt.date | None
     url: str | None
+    publisher_names: dict = field(default_factory=dict)  # lang -> the publisher's name in it, where sources.yaml gives one
+
+    def publisher_in(self, lang: str) -> str:
+        """The publisher's name on a page in `lang`: its name in that language, else its own."""
+        return self.publisher_names.get(lang, self.publisher)
 
 
 @dataclass(frozen=True)
@@ -295,7 +300,7 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
 
 # --- sources, collaboration, figures -------------------------------------------
 
-def build_sources(sources: Sources, problems: Problems) -> dict:
+def build_sources(sources: Sources, problems: Problems, codes: tuple = ()) -> dict:
     found = sources.data_file("sources", problems, "every figure and agreement names its source there")
     if found is None:
         return {}
@@ -304,7 +309,8 @@ def build_sources(sources: Sources, problems: Problems) -> dict:
     shape = s.ListOf(
         s.Fields(
             id=s.Id(),
-            publisher=s.Text(),
+            # One name for every language, or per language: {sv: Mjölby kommun, en: Mjölby Municipality}.
+            publisher=s.TextOrPerLanguage(codes),
             title=s.Text(),
             date=s.Field(s.Date(), required=False),
             url=s.Field(s.Url(), required=False),
@@ -317,7 +323,11 @@ def build_sources(sources: Sources, problems: Problems) -> dict:
     for item in items:
         if item["id"] in out:
             ctx.error(item.line, f"source id '{item['id']}' is used twice")
-        out[item["id"]] = Source(item["id"], item["publisher"], item["title"], item["date"], item["url"])
+        publisher, names = item["publisher"], {}
+        if isinstance(publisher, dict):  # per language: the source's own name is the default language's
+            names = dict(publisher)
+            publisher = names[codes[0]]
+        out[item["id"]] = Source(item["id"], publisher, item["title"], item["date"], item["url"], names)
     return out
 
 
@@ -527,7 +537,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     if config is None:
         return None
     codes = tuple(lang.code for lang in config.languages)
-    known_sources = build_sources(sources, problems)
+    known_sources = build_sources(sources, problems, codes)
     collaboration = build_collaboration(sources, codes, known_sources, problems)
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
