@@ -31,6 +31,13 @@ def iso(value: dt.date) -> str:
     return value.isoformat()
 
 
+def sentence(text: str) -> str:
+    """The text with its first letter a capital, for where it starts a table cell or a line
+    ("inte publicerat" → "Inte publicerat"); the interface strings stay as they are used
+    mid-sentence ("Betalas av Mjölby kommun: inte publicerat")."""
+    return text[:1].upper() + text[1:]
+
+
 def og_locale(locale: str) -> str:
     """Open Graph's form of a locale, language_TERRITORY: "sv" → "sv_SE", "en_GB" → "en_GB".
     A locale without a territory gets the one CLDR finds likeliest for its language."""

@@ -47,7 +47,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label)
     env.globals.update(share_image=_share_image, og_locale=_og_locale)
-    env.filters.update(number=_number, date=_date, isodate=formatting.iso)
+    env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
     return env
 
 
