@@ -114,21 +114,24 @@ def outputs(site, problems: Problems | None = None) -> list:
 @functools.lru_cache(maxsize=256)
 def draw(big: str, small: str, palette: tuple, fonts: tuple) -> bytes:
     """The picture as PNG bytes: the section's title large and bold, the site's name above
-    it, in the stylesheet's paper colour on its brand colour, with a band in its focus colour."""
+    it, in the stylesheet's paper colour on its brand colour, with a band in its focus colour.
+
+    Drawn as one byte per pixel, a blend from brand (0) to paper (254), with 255 for the
+    band, and written with a palette: a third of the bytes and the time of RGB."""
     from PIL import Image, ImageDraw, ImageFont
 
-    palette = dict(palette)
+    colour = {name: _rgb(value) for name, value in palette}
     width, height = SIZE
-    image = Image.new("RGB", SIZE, palette["brand"])
+    image = Image.new("L", SIZE, 0)
     pen = ImageDraw.Draw(image)
-    pen.rectangle((0, height - 24, width, height), fill=palette["focus"])
+    pen.rectangle((0, height - 24, width, height), fill=255)
     bold, regular = fonts
     room = width - 2 * MARGIN
     y = MARGIN
     if small:
         font = ImageFont.truetype(regular, 40)
         for line in _wrap(small, font, room)[:2]:
-            pen.text((MARGIN, y), line, font=font, fill=palette["paper"])
+            pen.text((MARGIN, y), line, font=font, fill=254)
             y += 52
         y += 40
     # The big line shrinks until it fits in four lines.
@@ -138,11 +141,22 @@ def draw(big: str, small: str, palette: tuple, fonts: tuple) -> bytes:
         if len(lines) <= 4 and y + len(lines) * size * 1.2 <= height - 24 - MARGIN // 2:
             break
     for line in lines[:4]:
-        pen.text((MARGIN, y), line, font=font, fill=palette["paper"])
+        pen.text((MARGIN, y), line, font=font, fill=254)
         y += int(size * 1.2)
+    indexed = Image.frombytes("P", SIZE, image.tobytes())
+    brand, paper = colour["brand"], colour["paper"]
+    blend = [round(b + (p - b) * i / 254) for i in range(255) for b, p in zip(brand, paper)]
+    indexed.putpalette(blend + list(colour["focus"]))
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False, compress_level=3)  # 9: 4× the time for 35 % fewer bytes
+    indexed.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue()
+
+
+def _rgb(value: str) -> tuple:
+    value = value.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    return tuple(int(value[i:i + 2], 16) for i in (0, 2, 4))
 
 
 def _wrap(text: str, font, room: float) -> list:
