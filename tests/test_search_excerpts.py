@@ -60,3 +60,11 @@ def test_on_real_pages_every_excerpt_starts_a_sentence(built):
             assert at == 0 or re.search(r"[.!?:]\s$", pages[url][:at]), (url, term, out)
             assert not out[0].islower(), out
             assert "[1]" not in out
+
+
+def test_the_search_pages_name_the_published_excerpt_module(built):
+    for page in ("sok/index.html", "en/search/index.html"):
+        html = (built / page).read_text(encoding="utf-8")
+        found = re.search(r'data-excerpt="/(assets/excerpt\.[0-9a-f]{8}\.js)"', html)
+        assert found, page
+        assert (built / found[1]).read_bytes() == EXCERPT.read_bytes()
