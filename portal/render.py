@@ -116,10 +116,9 @@ def _chart_label(ctx, segment) -> str:
 def _share_image(ctx, page) -> dict:
     """The page's share picture (its section's): absolute URL, size and text alternative."""
     site, lang = ctx["site"], ctx["lang"]
-    big, small = shareimages.texts(site, page, lang)
+    where, big, small = shareimages.picture(site, page, lang)
     width, height = shareimages.SIZE
-    return {"url": site.config.base_url + shareimages.path(lang, shareimages.section(page, lang)),
-            "alt": shareimages.alt(big, small), "width": width, "height": height}
+    return {"url": site.config.base_url + where, "alt": shareimages.alt(big, small), "width": width, "height": height}
 
 
 def _og_locale(lang) -> str:

@@ -45,22 +45,24 @@ def section(page, lang) -> str:
     return "" if first.endswith(".html") else first
 
 
-def path(lang, name: str) -> str:
-    """Where a section's picture lives: share/sv/index.png (start page), share/en/news.png.
-    No section is called "index": a page with that slug is its language's start page."""
-    return f"share/{lang.code}/{name or 'index'}.png"
-
-
-def texts(site, page, lang) -> tuple:
-    """(big line, small line) of the page's section picture: the section's title and the
-    site's title; the start page's picture shows the site's title alone. `site` may be a
-    template's recording view: the lookups are then dependencies of the page."""
+def picture(site, page, lang) -> tuple:
+    """(path, big line, small line) of the page's picture. A section with a page at its root
+    ("nyheter/") has one picture, with that page's title, for all its pages; in a section
+    without one ("kommuner/boxholm/", "kommuner/mjolby/") each page has its own, with its
+    own title. The site's title is the small line; the start page's picture shows it alone.
+    `site` may be a template's recording view: the lookups are then the page's dependencies."""
     name = section(page, lang)
     if not name:
-        return (lang.title, "")
-    root = site.page_at(f"{lang.prefix}{name}/")
-    title = root.title if root is not None else page.title
-    return (title, lang.title)
+        return path(lang, ""), lang.title, ""
+    owner = site.page_at(f"{lang.prefix}{name}/") or page
+    return path(lang, owner.url[len(lang.prefix):].strip("/")), owner.title, lang.title
+
+
+def path(lang, name: str) -> str:
+    """Where a picture lives: share/sv/index.png (start page), share/en/news.png,
+    share/sv/kommuner/boxholm.png. No section is called "index": a page with that slug is
+    its language's start page."""
+    return f"share/{lang.code}/{name or 'index'}.png"
 
 
 def alt(big: str, small: str) -> str:
@@ -102,8 +104,8 @@ def outputs(site, problems: Problems | None = None) -> list:
     for page in site.pages:
         if page.kind == "not-found":
             continue
-        lang = site.config.language(page.lang)
-        wanted.setdefault(path(lang, section(page, lang)), texts(site, page, lang))
+        where, big, small = picture(site, page, lang := site.config.language(page.lang))
+        wanted.setdefault(where, (big, small))
     # The 404 page is bilingual and has no section: it shows the default language's start picture.
     default = site.config.default
     wanted.setdefault(path(default, ""), (default.title, ""))
