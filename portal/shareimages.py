@@ -1,8 +1,9 @@
 """Share images: the picture a link preview shows (Open Graph's og:image), drawn at build time.
 
 One PNG per language and section (the first segment of a page's address: the start
-page, "nyheter", "kommuner", …), not one per page: a section's pages share a picture,
-so a big site draws a handful, and each is remembered by what it shows, so `serve`
+page, "nyheter", "om-samverkan", …), not one per page: a section's pages share a picture,
+so a big site draws a handful (a section with no page at its root, "kommuner/", has one
+per page, each with its page's title). Each is remembered by what it shows, so `serve`
 draws it again only when its text, colours or font change. The picture is the
 site's own: its stylesheet's colours (`--brand`, `--paper`, `--focus` in
 static/assets/site.css) and the font the stylesheet names (Liberation Sans, from
@@ -66,7 +67,8 @@ def path(lang, name: str) -> str:
 
 
 def alt(big: str, small: str) -> str:
-    """The picture's text alternative: what it says, in the order it says it."""
+    """The picture's text alternative: what it says, the big line first (a reader wants to
+    know which page it is before whose site)."""
     return f"{big} – {small}" if small else big
 
 
