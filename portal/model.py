@@ -91,10 +91,15 @@ class Page:
 @dataclass(frozen=True)
 class Source:
     id: str
-    publisher: str
+    publisher: str  # the publisher's own name, as the source gives it
     title: str
     date: dt.date | None
     url: str | None
+    publisher_names: dict = field(default_factory=dict)  # lang -> the publisher's name in it, where sources.yaml gives one
+
+    def publisher_in(self, lang: str) -> str:
+        """The publisher's name on a page in `lang`: its name in that language, else its own."""
+        return self.publisher_names.get(lang, self.publisher)
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,14 @@ class Site:
             by_lang.setdefault((p.key, p.lang), p)  # the first, as a scan would find
             by_kind.setdefault((p.key, p.kind), {})[p.lang] = p
         return by_lang, by_kind
+
+    def page_at(self, url: str) -> Page | None:
+        """The page at an address inside the site ("en/news/"), or None."""
+        return self._by_url.get(url)
+
+    @functools.cached_property
+    def _by_url(self) -> dict:
+        return {p.url: p for p in self.pages}
 
     def figure(self, fid: str) -> Figure:
         """The latest entry of a figure."""
@@ -291,7 +304,7 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
 
 # --- sources, collaboration, figures -------------------------------------------
 
-def build_sources(sources: Sources, problems: Problems) -> dict:
+def build_sources(sources: Sources, problems: Problems, codes: tuple = ()) -> dict:
     found = sources.data_file("sources", problems, "every figure and agreement names its source there")
     if found is None:
         return {}
@@ -300,7 +313,8 @@ def build_sources(sources: Sources, problems: Problems) -> dict:
     shape = s.ListOf(
         s.Fields(
             id=s.Id(),
-            publisher=s.Text(),
+            # One name for every language, or per language: {sv: Mjölby kommun, en: Mjölby Municipality}.
+            publisher=s.TextOrPerLanguage(codes),
             title=s.Text(),
             date=s.Field(s.Date(), required=False),
             url=s.Field(s.Url(), required=False),
@@ -313,7 +327,11 @@ def build_sources(sources: Sources, problems: Problems) -> dict:
     for item in items:
         if item["id"] in out:
             ctx.error(item.line, f"source id '{item['id']}' is used twice")
-        out[item["id"]] = Source(item["id"], item["publisher"], item["title"], item["date"], item["url"])
+        publisher, names = item["publisher"], {}
+        if isinstance(publisher, dict):  # per language: the source's own name is the default language's
+            names = dict(publisher)
+            publisher = names[codes[0]]
+        out[item["id"]] = Source(item["id"], publisher, item["title"], item["date"], item["url"], names)
     return out
 
 
@@ -534,7 +552,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     if config is None:
         return None
     codes = tuple(lang.code for lang in config.languages)
-    known_sources = build_sources(sources, problems)
+    known_sources = build_sources(sources, problems, codes)
     collaboration = build_collaboration(sources, codes, known_sources, problems)
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)

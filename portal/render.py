@@ -16,7 +16,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, depends, formatting, markup, opendata, publishing, templateloops
+from . import catalog, charts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
 from .model import Page, Site
 from .problems import Problems
 
@@ -46,7 +46,8 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label)
-    env.filters.update(number=_number, date=_date, isodate=formatting.iso)
+    env.globals.update(share_image=_share_image, og_locale=_og_locale)
+    env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
     return env
 
 
@@ -109,6 +110,19 @@ def _chart_label(ctx, segment) -> str:
     """Who pays for a part of a funding split, in the page's language (the chart says the same)."""
     site, code = ctx["site"], ctx["lang"].code
     return charts.label(segment, site.collaboration, site.config.strings.get(code, {}), code)
+
+
+@jinja2.pass_context
+def _share_image(ctx, page) -> dict:
+    """The page's share picture (its section's): absolute URL, size and text alternative."""
+    site, lang = ctx["site"], ctx["lang"]
+    where, big, small = shareimages.picture(site, page, lang)
+    width, height = shareimages.SIZE
+    return {"url": site.config.base_url + where, "alt": shareimages.alt(big, small), "width": width, "height": height}
+
+
+def _og_locale(lang) -> str:
+    return formatting.og_locale(lang.locale)
 
 
 @jinja2.pass_context
@@ -247,10 +261,11 @@ def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Out
     for (path, line, message), pages in failures.items():
         others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
         problems.error(path, line, f"{message} (rendering {pages[0]}{others})")
-    return outputs + site_files(site)
+    return outputs + site_files(site, problems)
 
 
-def site_files(site: Site) -> list[Output]:
-    """The outputs that are not pages: static files, open data, the catalogue, charts."""
+def site_files(site: Site, problems: Problems | None = None) -> list[Output]:
+    """The outputs that are not pages: static files, open data, the catalogue, charts, share pictures."""
     outputs = [Output(url_path, copy_from=path) for url_path, path in site.static]
-    return outputs + opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
+    outputs += opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
+    return outputs + shareimages.outputs(site, problems)

@@ -256,6 +256,18 @@ class PerLanguage(Shape):
         return out if ok else INVALID
 
 
+class TextOrPerLanguage(Shape):
+    """A name the same in every language ("Östgöta Correspondenten") or given per language
+    ({sv: Mjölby kommun, en: Mjölby Municipality}); the first is text, the second a Record."""
+
+    def __init__(self, languages: tuple[str, ...]):
+        self.text, self.per_language = Text(), PerLanguage(languages)
+
+    def convert(self, node, ctx, name):
+        shape = self.per_language if isinstance(node, Mapping) else self.text
+        return shape.convert(node, ctx, name)
+
+
 def convert(node, shape: Shape, ctx: Ctx, name: str = "file"):
     return shape.convert(node, ctx, name)
 

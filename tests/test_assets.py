@@ -35,7 +35,7 @@ def local_references(site: Path) -> set[str]:
 def test_assets_are_published_under_the_hash_of_their_bytes(built):
     files = published_files(built)
     fingerprinted = [path for path in files if path.startswith("assets/")]
-    assert {re.sub(HASHED, "", p) for p in fingerprinted} == {"assets/site", "assets/favicon", "assets/search"}
+    assert {re.sub(HASHED, "", p) for p in fingerprinted} == {"assets/site", "assets/favicon", "assets/search", "assets/excerpt"}
     for path in fingerprinted:
         digest = HASHED.search(path).group(1)
         # The name changes exactly when the published bytes do: safe to cache for a year.

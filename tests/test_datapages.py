@@ -39,14 +39,14 @@ def test_what_each_municipality_pays_for(built):
 
 def test_each_municipality_lists_its_agreements(built):
     boxholm = read(built / "kommuner/boxholm/index.html")
-    assert "odaterat" in boxholm.text and "26 september 2019" not in boxholm.text.split("Kommunens avtal")[1].split("Kontakt")[0]
+    assert "Odaterat" in boxholm.text and "26 september 2019" not in boxholm.text.split("Kommunens avtal")[1].split("Kontakt")[0]
     odeshog = read(built / "en/municipalities/odeshog/index.html")
     assert "26 September 2019 (announced)" in odeshog.text
 
 
 def test_agreements_over_time_never_back_computes_an_earlier_total(built):
-    for path, not_published, total in (("avtal/index.html", "inte publicerat", "4,7 heltidstjänster"),
-                                       ("en/agreements/index.html", "not published", "4.7 full-time posts")):
+    for path, not_published, total in (("avtal/index.html", "Inte publicerat", "4,7 heltidstjänster"),
+                                       ("en/agreements/index.html", "Not published", "4.7 full-time posts")):
         html = (built / path).read_text(encoding="utf-8")
         history = html.split('class="history"')[1].split("</table>")[0]
         undated, dated = history.split("<tbody>")[1].split("</tr>")[:2]

@@ -54,7 +54,7 @@ def test_staffing_figures_are_localized_and_sourced(built):
     assert "4.7 full-time posts" in en.text and "1.135 full-time posts" in en.text
     assert "26 september 2019" in sv.text and "26 September 2019" in en.text
     # Mjölby's and Boxholm's shares are not in the source: shown as such, never invented.
-    assert sv.text.count("inte publicerat") >= 2 and en.text.count("not published") >= 2
+    assert sv.text.lower().count("inte publicerat") >= 2 and en.text.lower().count("not published") >= 2
     # The share not paid by Ödeshög is computed by the build and marked as derived.
     assert "3,565 heltidstjänster" in sv.text and "beräknat" in sv.text
     assert "3.565 full-time posts" in en.text and "derived" in en.text
@@ -65,7 +65,7 @@ def test_staffing_figures_are_localized_and_sourced(built):
 def test_undated_agreement_is_shown_as_undated(built):
     sv = read(built / "om-samverkan/index.html")
     en = read(built / "en/about-the-collaboration/index.html")
-    assert "odaterat" in sv.text and "undated" in en.text
+    assert "Odaterat" in sv.text and "Undated" in en.text
     assert "26 september 2019" in sv.text
 
 
