@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import markup
+from . import markup, scaffold
 from .model import Page, Site
 from .problems import Problems
 from .render import Output
@@ -83,6 +83,7 @@ def read(data: bytes) -> _Seen:
 def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> None:
     """Add every rule's findings to `problems`; `root` is the repository."""
     translations(root, site, problems)
+    unfinished(root, site, problems)
     by_output = {p.output: p for p in site.pages}
     for output in outputs:
         page = by_output.get(output.path)
@@ -125,6 +126,39 @@ def translations(root: Path, site: Site, problems: Problems) -> None:
                 f"may be outdated: it was updated {page.updated.isoformat()}, but the original "
                 f"{original.source} was updated {original.updated.isoformat()}; bring the translation up to date and change its 'updated' date",
             )
+
+
+def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
+    """What `build.py new` wrote and a proofreader would not let through, in an item that will
+    be published (now or on its date): the scaffold's placeholder texts, a translation
+    whose title is still the original's, and an address made from the original's title.
+    A draft may have all of them. `only`: the source files to look at (serve), else all.
+    """
+    default = site.config.default.code
+    every = list(site.pages) + list(site.withheld.values())
+    originals = {(p.key, p.kind): p for p in every if p.lang == default and p.source}
+    for page in every:
+        if page.source is None or page.kind != "news" or page.meta.get("draft") or (only is not None and page.source not in only):
+            continue
+        summary = page.meta.get("summary") or ""
+        for text in scaffold.PLACEHOLDERS:
+            if text in summary:
+                problems.error(page.source, _line_of(root, page, "summary"),
+                               f"the summary is still the placeholder '{text}': write the summary, or keep 'draft: true' until it is ready")
+            if text in (page.body or ""):
+                path, line = _where(page, text)
+                problems.error(path, line, f"the text is still the placeholder '{text}': write the item, or keep 'draft: true' until it is ready")
+        original = originals.get((page.key, page.kind))
+        if page.lang == default or original is None:
+            continue
+        if " ".join(page.title.split()).casefold() == " ".join(original.title.split()).casefold():
+            problems.error(page.source, _line_of(root, page, "title"),
+                           f"the title is the same as in {original.source} ('{page.title}'): translate it, "
+                           "or keep 'draft: true' until the translation is ready")
+        elif page.url.rstrip("/").rsplit("/", 1)[-1] == scaffold.slugify(original.title) != scaffold.slugify(page.title):
+            problems.warn(page.source, _line_of(root, page, "slug"),
+                          f"the address /{page.url} is made from the title in {original.source}: "
+                          f"write the slug from this file's title (slug: {scaffold.slugify(page.title)})")
 
 
 def _translation_name(page: Page, lang: str) -> str:

@@ -22,8 +22,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("command", nargs="?", default="build", choices=["build", "serve", "check", "new"],
                    help="build (default): write the site; serve: preview with live reload; check: validate, write nothing; "
-                        "new news TITLE: start a news item in every language")
+                        "new news TITLE [--en TITLE]: start a news item in every language")
     p.add_argument("what", nargs="*", help=argparse.SUPPRESS)  # new: the kind and the title
+    p.add_argument("--en", metavar="TITLE", help="new news: the item's English title (default: the English file awaits translation)")
     p.add_argument("--out", default="_site", help="output folder (default: _site)")
     p.add_argument("--base-url", help="public address of the site, e.g. https://example.org/trygghet/ (default: data/site.yaml)")
     p.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
@@ -87,7 +88,7 @@ def run(argv: list[str] | None) -> int:
         print(f"build.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "new":
-        return new(root, args.what, today)
+        return new(root, args.what, today, {"en": args.en} if args.en else None)
     options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url, now=today, drafts=args.drafts)
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
         print(f"build.py: --base-url should start with http:// or https://, not '{args.base_url}'", file=sys.stderr)
@@ -115,17 +116,20 @@ def run(argv: list[str] | None) -> int:
     return EXIT_OK
 
 
-def new(root: Path, what: list[str], today) -> int:
+def new(root: Path, what: list[str], today, titles=None) -> int:
     from . import scaffold
 
     if len(what) != 2 or what[0] not in scaffold.KINDS:
-        print('build.py: usage: python build.py new news "Title of the item"', file=sys.stderr)
+        print('build.py: usage: python build.py new news "Nyhetens titel" [--en "Title of the item"]', file=sys.stderr)
         return EXIT_USAGE
-    written, error = scaffold.new_news(root, what[1], today)
+    written, error = scaffold.new_news(root, what[1], today, titles)
     if error:
         print(f"build.py new: {error}", file=sys.stderr)
         return EXIT_CONTENT
     for path in written:
         print(f"Wrote {path.relative_to(root).as_posix()}")
     print("Both files say 'draft: true': write the text in each language, then remove that line to publish.")
+    if not titles:
+        print("The English file has the Swedish title until you translate it: write its title and slug in English "
+              "(or give --en \"English title\" next time).")
     return EXIT_OK

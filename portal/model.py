@@ -17,7 +17,7 @@ from . import shape as s
 from .figures import Figure  # noqa: F401 - part of the model's vocabulary
 from .load import Sources
 from .problems import Problems
-from .yamlnodes import Mapping, Scalar
+from .yamlnodes import Mapping, Scalar, Sequence
 
 SECTIONS = ("pages", "news")
 
@@ -390,7 +390,7 @@ def _page_shape(section: str):
             **common,
             date=s.Date(),
             summary=s.Text(multiline=True),
-            municipalities=s.ListOf(s.Id(), min_items=1),
+            municipalities=s.ListOf(s.Text(), min_items=1),  # each an id of data/collaboration.yaml: checked in build_pages
             updated=s.Field(s.Date(), required=False),
             draft=s.Field(s.Bool(), required=False, default=False),
             source=s.Field(
@@ -403,6 +403,22 @@ def _page_shape(section: str):
         updated=s.Date(),
         template=s.Field(s.Text(pattern=r"[a-z0-9_-]+\.html", hint="the name of a template in templates/, e.g. staffing.html"), required=False),
     )
+
+
+def _check_municipalities(front, ids, ctx) -> None:
+    """Every wrong id in a news item's `municipalities` list, each at its own line, naming the valid ones."""
+    node = front.get("municipalities") if isinstance(front, Mapping) else None
+    if not isinstance(node, Sequence):
+        return  # the shape reports it
+    for item in node:
+        if not isinstance(item, Scalar) or item.is_null or not str(item).strip():
+            continue  # the shape reports it
+        mid = str(item).strip()
+        if ids is None:
+            s.Id().convert(item, ctx, "municipalities")
+        elif mid not in ids:
+            ctx.error(getattr(item, "line", None) or front.line_of("municipalities"),
+                      f"unknown municipality '{mid}' (known: {', '.join(ids)})")
 
 
 def build_pages(sources: Sources, config: Config, collaboration, problems: Problems) -> list:
@@ -419,6 +435,8 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
             ctx.error(None, f"unknown section '{f.section}'; content goes in content/pages/ or content/news/")
             continue
         front = s.convert(f.front, _page_shape(f.section), ctx, "front matter")
+        if f.section == "news":  # even when another key is wrong: every problem of a file in one run
+            _check_municipalities(f.front, municipality_ids, ctx)
         if front is s.INVALID:
             continue
         key = front["translation_key"] or f.stem
@@ -426,9 +444,6 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
         lang = config.language(f.lang)
         slug = front["slug"] or f.stem
         if f.section == "news":
-            for mid in front["municipalities"]:
-                if municipality_ids is not None and mid not in municipality_ids:
-                    ctx.error(front.line_of("municipalities"), f"unknown municipality '{mid}' (known: {', '.join(municipality_ids)})")
             url = f"{lang.prefix}{config.sections['news'][lang.code]}/{slug}/"
             template = "news_item.html"
         else:
