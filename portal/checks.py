@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import markup, scaffold
+from . import markup, readability as lix, scaffold
 from .model import Page, Site
 from .problems import Problems
 from .render import Output
@@ -80,11 +80,15 @@ def read(data: bytes) -> _Seen:
     return reader.seen
 
 
-def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> None:
-    """Add every rule's findings to `problems`; `root` is the repository."""
+def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> list:
+    """Add every rule's findings to `problems`; `root` is the repository.
+
+    Returns the readability of each page written from a content file: (source, lang, readability.Score).
+    """
     translations(root, site, problems)
     unfinished(root, site, problems)
     by_output = {p.output: p for p in site.pages}
+    scores = []
     for output in outputs:
         page = by_output.get(output.path)
         if page is None or output.data is None:
@@ -93,6 +97,10 @@ def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> No
         images(page, seen, problems)
         headings(page, seen, problems)
         link_texts(page, seen, problems)
+        found = readability(site, page, output.data, problems)
+        if found is not None:
+            scores.append((page.source, page.lang, found))
+    return sorted(scores, key=lambda s: s[0])
 
 
 def _where(page: Page, needle: str | None) -> tuple[str, int | None]:
@@ -159,6 +167,30 @@ def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
             problems.warn(page.source, _line_of(root, page, "slug"),
                           f"the address /{page.url} is made from the title in {original.source}: "
                           f"write the slug from this file's title (slug: {scaffold.slugify(page.title)})")
+
+
+def readability(site: Site, page: Page, data: bytes, problems: Problems):
+    """LIX of a content page's text; a warning above data/site.yaml's threshold (stricter for Lättläst)."""
+    if page.source is None:
+        return None
+    found = lix.score(lix.blocks_of(data.decode("utf-8", errors="replace")))
+    limits = site.config.readability
+    if found is None or not limits:
+        return found
+    easy = page.key == site.config.easy_read and page.kind == "page"
+    limit = limits["easy_read_warn_above"] if easy else limits["warn_above"]
+    if found.lix > limit:
+        words = len(lix._WORD.findall(found.longest))
+        shown = found.longest if len(found.longest) <= 160 else found.longest[:157] + "…"
+        path, line = _where(page, " ".join(found.longest.split()[:4]))
+        setting = "easy_read_warn_above" if easy else "warn_above"
+        problems.warn(path, line, f"LIX {found.rounded} is above {_number(limit)} ({setting} in data/site.yaml): the text is hard to read; "
+                                  f"shorten the sentences and the long words. The longest sentence has {words} words: '{shown}'")
+    return found
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def _translation_name(page: Page, lang: str) -> str:

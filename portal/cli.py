@@ -32,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time (default: SOURCE_DATE_EPOCH, else today)")
     p.add_argument("--drafts", action="store_true", help="also build drafts and items dated after now, marked as such (serve always does)")
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--readability", action="store_true", help="check: also list every page's LIX readability score")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text (default): path:line: message; github: GitHub Actions annotations")
     return p
@@ -58,6 +59,13 @@ def summary(result: pipeline.Result, out: Path) -> str:
     took = sum(result.timings.values())
     search = f" (search index: {result.timings['search']:.2f} s)" if "search" in result.timings else ""
     return f"Built {len(pages)} pages and {len(result.outputs) - len(pages)} other files into {out}/ in {took:.2f} s{search}"
+
+
+def readability_table(result: pipeline.Result) -> str:
+    """check --readability: each content page's LIX, hardest first."""
+    rows = sorted(result.readability, key=lambda r: (-r[2].lix, r[0]))
+    lines = ["LIX  words  sentences  file"] + [f"{s.lix:4.0f}  {s.words:5d}  {s.sentences:9d}  {source}" for source, _, s in rows]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +109,8 @@ def run(argv: list[str] | None) -> int:
 
     result = pipeline.review(options) if args.command == "check" else pipeline.build(options)
     report(result, style=args.format)
+    if args.readability:
+        print(readability_table(result))
     errors, warnings = len(result.problems.errors), len(set(result.problems.warnings))
     if errors or (args.strict and warnings):
         counted = f"{errors} error{'s' if errors != 1 else ''}"

@@ -52,6 +52,7 @@ class Config:
     sections: dict  # section -> {lang: url segment}
     strings: dict  # lang -> {key: text}
     news: NewsSettings | None = None
+    readability: dict | None = None  # {"warn_above": LIX, "easy_read_warn_above": LIX} (checks.readability)
 
     @property
     def base_path(self) -> str:
@@ -204,6 +205,7 @@ def _site_shape(codes):
             feed_namespace=s.Text(pattern=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", hint="a UUID such as 6f1c0d2e-…; never change it once feeds are public"),
             paths=s.Fields(page=s.PerLanguage(codes, text=s.Slug()), archive=s.PerLanguage(codes, text=s.Slug()), municipality=s.PerLanguage(codes, text=s.Slug())),
         ),
+        readability=s.Field(s.Fields(warn_above=s.Number(), easy_read_warn_above=s.Number()), required=False),
     )
 
 
@@ -282,6 +284,7 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         strings=strings,
         news=NewsSettings(int(news["page_size"]), news["feed_namespace"], {k: dict(v) for k, v in news["paths"].items()},
                           int(news["feed_size"])),
+        readability={k: float(v) for k, v in conf["readability"].items()} if conf["readability"] else None,
     )
 
 

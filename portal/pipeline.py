@@ -32,6 +32,7 @@ class Result:
     timings: dict = field(default_factory=dict)
     external_links: list = field(default_factory=list)
     public_site: model.Site | None = None  # the site as published, even when previewing drafts
+    readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -83,7 +84,7 @@ def review(options: Options) -> Result:
     """`check`: everything a build checks, then what a reviewer would (portal/checks.py)."""
     result = check(options)
     if result.site is not None and not result.problems.errors:
-        checks.run(options.root, result.site, result.outputs, result.problems)
+        result.readability = checks.run(options.root, result.site, result.outputs, result.problems)
     return result
 
 
