@@ -32,13 +32,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time (default: SOURCE_DATE_EPOCH, else today)")
     p.add_argument("--drafts", action="store_true", help="also build drafts and items dated after now, marked as such (serve always does)")
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--external", action="store_true",
+                   help="check: also ask every link to another site whether it still works (needs the network; bounded in time)")
     p.add_argument("--readability", action="store_true", help="check: also list every page's LIX readability score")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text (default): path:line: message; github: GitHub Actions annotations")
     return p
 
 
-def report(result: pipeline.Result, stream=sys.stderr, style: str = "text") -> None:
+def report(result: pipeline.Result, stream=None, style: str = "text") -> None:
+    stream = stream or sys.stderr  # looked up now, not when this module was imported
     for problem in result.problems.sorted():
         print(github_annotation(problem) if style == "github" else problem, file=stream)
 
@@ -108,6 +111,11 @@ def run(argv: list[str] | None) -> int:
         return serve.serve(options, host=args.host, port=args.port)
 
     result = pipeline.review(options) if args.command == "check" else pipeline.build(options)
+    if args.external and args.command == "check" and result.site is not None:
+        from . import external
+
+        sources = {p.output: p.source for p in result.site.pages if p.source}
+        external.check(result.external_pages, sources, result.problems)
     report(result, style=args.format)
     if args.readability:
         print(readability_table(result))

@@ -31,6 +31,7 @@ class Result:
     outputs: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     external_links: list = field(default_factory=list)
+    external_pages: dict = field(default_factory=dict)  # external URL -> output paths of the pages that link it
     public_site: model.Site | None = None  # the site as published, even when previewing drafts
     readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
 
@@ -98,6 +99,7 @@ def check_links(result: Result) -> None:
         where = sources.get(page) or f"_site/{page}"
         result.problems.error(where, None, f"broken link to '{target}' (on /{page}): {reason}")
     result.external_links = sorted(report.external)
+    result.external_pages = report.external
 
 
 def build(options: Options) -> Result:
