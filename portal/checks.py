@@ -111,11 +111,13 @@ def _where(page: Page, needle: str | None) -> tuple[str, int | None]:
 
 # --- the rules ---------------------------------------------------------------------
 
-def translations(root: Path, site: Site, problems: Problems) -> None:
-    """A page with no version in another language, or a version older than its original."""
+def translations(root: Path, site: Site, problems: Problems, only=None) -> None:
+    """A page with no version in another language, or a version older than its original.
+
+    `only`: the source files to look at (serve: those just saved), else all."""
     default = site.config.default
     for page in site.pages:
-        if page.source is None:
+        if page.source is None or (only is not None and page.source not in only):
             continue  # generated pages (news lists, 404) exist in every language by construction
         versions = site.translations(page)
         if page.lang == default.code:

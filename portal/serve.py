@@ -38,7 +38,8 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, ioloop, netutil, web
 from tornado.websocket import WebSocketHandler
 
-from . import incremental, pipeline, watch
+from . import checks, incremental, pipeline, watch
+from .problems import Problems
 
 WATCHED = ("content", "data", "templates", "static")
 QUIET = 0.03  # seconds without a new save before a rebuild starts: one rebuild per burst
@@ -246,10 +247,12 @@ class Rebuilds:
         self.build_stop = threading.Event()
         self.search_stop = threading.Event()
         self.search_stale = False
+        self.saved = set()  # repository paths saved since the last finished build (for `saved_warnings`)
 
     def changed(self, paths) -> None:
         if not paths:
             return
+        self.saved.update(paths)
         self.first_change = self.first_change or time.perf_counter()
         if self.timer is not None:
             self.loop.remove_timeout(self.timer)
@@ -314,11 +317,12 @@ class Rebuilds:
             return
         self.running, self.pending = True, False
         started, self.first_change = self.first_change, None
+        saved, self.saved = self.saved, set()
         self.build_stop = threading.Event()
         future = self.loop.run_in_executor(self.pool, self.build, self.build_stop)
-        self.loop.add_future(future, lambda f: self.done(f, started))
+        self.loop.add_future(future, lambda f: self.done(f, started, saved))
 
-    def done(self, future, started) -> None:
+    def done(self, future, started, saved=frozenset()) -> None:
         self.running = False
         try:
             result = future.result()
@@ -327,11 +331,12 @@ class Rebuilds:
         else:
             if result.cancelled:  # a newer save came: its build reports (now, or when its timer fires)
                 self.first_change = started or self.first_change
+                self.saved |= saved
                 if self.pending:
                     self.start()
                 return
             was_broken = bool(self.state.problems)  # then a good build must replace the error page
-            report(result, self.state, started)
+            report(result, self.state, started, was_broken, saved_warnings(self.builder.options.root, result, saved))
             if result.problems.errors or was_broken or (result.changed and result.reload):
                 reload_browsers()
             self.search_stale = self.search_stale or result.search_stale
@@ -341,17 +346,40 @@ class Rebuilds:
             self.schedule_idle_work()
 
 
-def report(result, state: State, started: float | None) -> None:
+def saved_warnings(root: Path, result, saved) -> list:
+    """What `check` would say about the content files just saved (a missing or outdated
+    translation, the scaffold's text left in an item to publish), so an editor hears it
+    while previewing, not only from check."""
+    if result.site is None or result.problems.errors:
+        return []
+    sources = {p.source for p in result.site.pages if p.source}
+    only = {path for path in saved if path in sources}
+    # The translation of a saved original may be outdated now: look at the pages that share its key.
+    keys = {(p.key, p.kind) for p in result.site.pages if p.source in only}
+    only |= {p.source for p in result.site.pages if p.source and (p.key, p.kind) in keys}
+    if not only:
+        return []
+    found = Problems()
+    checks.translations(root, result.site, found, only)
+    checks.unfinished(root, result.site, found, only)
+    return found.sorted()
+
+
+def report(result, state: State, started: float | None, was_broken: bool = False, warnings=()) -> None:
     with state.lock:
         state.problems = result.problems.sorted() if result.problems.errors else []
         if result.site is not None:
             state.languages = tuple(lang.code for lang in result.site.config.languages)
     for problem in result.problems.sorted():
         print(problem, file=sys.stderr)
+    for problem in warnings:
+        print(problem, file=sys.stderr)
     took = f" in {(time.perf_counter() - started) * 1000:.0f} ms" if started else ""
     if result.problems.errors:
         print("The site was not updated; the browser shows the errors. Fix them and save again.", file=sys.stderr)
     else:
+        if was_broken:
+            print("Fixed: the site is up to date again.", file=sys.stderr)
         print(f"Rendered {len(result.rendered)} of {result.pages} pages, {len(result.changed)} files changed{took}.", file=sys.stderr)
     sys.stderr.flush()
 
