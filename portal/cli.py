@@ -10,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import clock, pipeline
+from . import clock, messages, pipeline
+from .messages import _, _n, say
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -35,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--external", action="store_true",
                    help="check: also ask every link to another site whether it still works (needs the network; bounded in time)")
     p.add_argument("--readability", action="store_true", help="check: also list every page's LIX readability score")
+    p.add_argument("--lang", choices=list(messages.LANGUAGES),
+                   help="the language of the messages: sv or en (default: from LANG, LC_MESSAGES or LC_ALL; else en)")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text (default): path:line: message; github: GitHub Actions annotations")
     return p
@@ -43,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
 def report(result: pipeline.Result, stream=None, style: str = "text") -> None:
     stream = stream or sys.stderr  # looked up now, not when this module was imported
     for problem in result.problems.sorted():
-        print(github_annotation(problem) if style == "github" else problem, file=stream)
+        print(github_annotation(problem) if style == "github" else problem.text(), file=stream)
 
 
 def github_annotation(problem) -> str:
@@ -54,20 +57,21 @@ def github_annotation(problem) -> str:
 
     kind = "warning" if problem.severity == "warning" else "error"
     where = f"file={escape(problem.path, True)}" + (f",line={problem.line}" if problem.line else "")
-    return f"::{kind} {where}::{escape(problem.message)}"
+    return f"::{kind} {where}::{escape(say(problem.message))}"
 
 
 def summary(result: pipeline.Result, out: Path) -> str:
     pages = [o for o in result.outputs if o.path.endswith(".html")]
     took = sum(result.timings.values())
-    search = f" (search index: {result.timings['search']:.2f} s)" if "search" in result.timings else ""
-    return f"Built {len(pages)} pages and {len(result.outputs) - len(pages)} other files into {out}/ in {took:.2f} s{search}"
+    search = say(_(" (search index: {seconds:.2f} s)", seconds=result.timings["search"])) if "search" in result.timings else ""
+    return say(_("Built {pages} pages and {files} other files into {out}/ in {seconds:.2f} s{search}",
+                 pages=len(pages), files=len(result.outputs) - len(pages), out=out, seconds=took, search=search))
 
 
 def readability_table(result: pipeline.Result) -> str:
     """check --readability: each content page's LIX, hardest first."""
     rows = sorted(result.readability, key=lambda r: (-r[2].lix, r[0]))
-    lines = ["LIX  words  sentences  file"] + [f"{s.lix:4.0f}  {s.words:5d}  {s.sentences:9d}  {source}" for source, _, s in rows]
+    lines = [say(_("LIX  words  sentences  file"))] + [f"{s.lix:4.0f}  {s.words:5d}  {s.sentences:9d}  {source}" for source, _, s in rows]
     return "\n".join(lines)
 
 
@@ -79,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - editors get a sentence, not a traceback
         if os.environ.get("PORTAL_DEBUG"):
             raise
-        print(f"build.py: internal error ({type(exc).__name__}: {exc}). This is a fault in the portal's code, "
-              "not in your content; please report it. Set PORTAL_DEBUG=1 to see the details.", file=sys.stderr)
+        print(say(_("build.py: internal error ({kind}: {exc}). This is a fault in the portal's code, not in your content; "
+                    "please report it. Set PORTAL_DEBUG=1 to see the details.", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
         return EXIT_CONTENT
 
 
@@ -89,20 +93,21 @@ def run(argv: list[str] | None) -> int:
         args = parser().parse_intermixed_args(argv)
     except SystemExit as exc:  # argparse prints its own message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    messages.set_terminal_language(args.lang)
     root = Path.cwd()  # the repository: build.py runs from its top folder
     if args.command != "new" and args.what:
-        print(f"build.py: unexpected argument(s) after '{args.command}': {' '.join(args.what)}", file=sys.stderr)
+        print(say(_("build.py: unexpected argument(s) after '{command}': {what}", command=args.command, what=" ".join(args.what))), file=sys.stderr)
         return EXIT_USAGE
     try:
         today = clock.today(args.now)
     except clock.BadNow as exc:
-        print(f"build.py: {exc}", file=sys.stderr)
+        print(f"build.py: {say(exc.args[0])}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "new":
         return new(root, args.what, today, {"en": args.en} if args.en else None)
     options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url, now=today, drafts=args.drafts)
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
-        print(f"build.py: --base-url should start with http:// or https://, not '{args.base_url}'", file=sys.stderr)
+        print(say(_("build.py: --base-url should start with http:// or https://, not '{url}'", url=args.base_url)), file=sys.stderr)
         return EXIT_USAGE
 
     if args.command == "serve":
@@ -121,16 +126,18 @@ def run(argv: list[str] | None) -> int:
         print(readability_table(result))
     errors, warnings = len(result.problems.errors), len(set(result.problems.warnings))
     if errors or (args.strict and warnings):
-        counted = f"{errors} error{'s' if errors != 1 else ''}"
+        counted = say(_n("{n} error", "{n} errors", errors, n=errors))
         if warnings:
-            counted += f" and {warnings} warning{'s' if warnings != 1 else ''}" + (" (--strict)" if args.strict else "")
-        print(f"{counted}; nothing was written." if args.command == "build" and errors else f"{counted}.", file=sys.stderr)
+            counted = say(_("{errors} and {warnings}", errors=counted, warnings=_n("{n} warning", "{n} warnings", warnings, n=warnings)))
+            counted += " (--strict)" if args.strict else ""
+        done = _("{counted}; nothing was written.", counted=counted) if args.command == "build" and errors else f"{counted}."
+        print(say(done), file=sys.stderr)
         return EXIT_CONTENT
     if args.command == "build":
         print(summary(result, options.out))
     else:
-        also = f" ({warnings} warning{'s' if warnings != 1 else ''}; --strict makes them fail)" if warnings else ""
-        print(f"No errors in {len(result.outputs)} files{also}.")
+        also = say(_n(" ({n} warning; --strict makes it fail)", " ({n} warnings; --strict makes them fail)", warnings, n=warnings)) if warnings else ""
+        print(say(_("No errors in {files} files{also}.", files=len(result.outputs), also=also)))
     return EXIT_OK
 
 
@@ -138,16 +145,16 @@ def new(root: Path, what: list[str], today, titles=None) -> int:
     from . import scaffold
 
     if len(what) != 2 or what[0] not in scaffold.KINDS:
-        print('build.py: usage: python build.py new news "Nyhetens titel" [--en "Title of the item"]', file=sys.stderr)
+        print(say(_('build.py: usage: python build.py new news "Nyhetens titel" [--en "Title of the item"]')), file=sys.stderr)
         return EXIT_USAGE
     written, error = scaffold.new_news(root, what[1], today, titles)
     if error:
-        print(f"build.py new: {error}", file=sys.stderr)
+        print(f"build.py new: {say(error)}", file=sys.stderr)
         return EXIT_CONTENT
     for path in written:
-        print(f"Wrote {path.relative_to(root).as_posix()}")
-    print("Both files say 'draft: true': write the text in each language, then remove that line to publish.")
+        print(say(_("Wrote {path}", path=path.relative_to(root).as_posix())))
+    print(say(_("Both files say 'draft: true': write the text in each language, then remove that line to publish.")))
     if not titles:
-        print("The English file has the Swedish title until you translate it: write its title and slug in English "
-              "(or give --en \"English title\" next time).")
+        print(say(_("The English file has the Swedish title until you translate it: write its title and slug in English "
+                    "(or give --en \"English title\" next time).")))
     return EXIT_OK

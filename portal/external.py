@@ -17,6 +17,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from .problems import Problems
+from .messages import _
 
 TIMEOUT = 10.0  # seconds for one address
 WORKERS = 8  # addresses asked at the same time
@@ -66,5 +67,5 @@ def check(links: dict, sources: dict, problems: Problems, timeout: float = TIMEO
             continue
         for page in sorted(links[url]):
             where = sources.get(page) or f"_site/{page}"
-            problems.warn(where, None, f"the link to '{url}' (on /{page.removesuffix('index.html')}) does not work: {reason}")
+            problems.warn(where, None, _("the link to '{url}' (on /{page}) does not work: {reason}", url=url, page=page.removesuffix('index.html'), reason=reason))
     return len(urls)

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
+from .messages import _
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
@@ -61,7 +62,7 @@ def convert(text: str) -> tuple[str, list]:
     try:
         raw = _bounded(MARKDOWN_SECONDS, md.convert, text)
     except RecursionError:
-        raise MarkupError("the markdown is nested too deeply (lists or quotes inside each other)") from None
+        raise MarkupError(_("the markdown is nested too deeply (lists or quotes inside each other)")) from None
     return sanitize(raw), removed(raw, text)
 
 
@@ -85,8 +86,7 @@ def _bounded(seconds: float, fn, *args):
     try:
         return fn(*args)
     except _TooSlow:
-        raise MarkupError(f"the markdown took more than {seconds} seconds to convert; look for a very long run "
-                          "of '[' or '(' or deeply nested lists") from None
+        raise MarkupError(_("the markdown took more than {seconds} seconds to convert; look for a very long run of '[' or '(' or deeply nested lists", seconds=seconds)) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -142,12 +142,12 @@ class _Removed(HTMLParser):
         raw = self.get_starttag_text() or ""
         if tag == "h1" and raw not in self.source:
             line = self.locate(re.compile(r"^# ", re.M), re.compile(r"^=+\s*$", re.M))
-            self.found.append((line, "a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings"))
+            self.found.append((line, _("a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings")))
             return
         if tag not in TAGS:
             line = self.locate(raw, f"<{tag}")
             if line is not None:
-                self.found.append((line, f"raw HTML <{tag}> was removed: it is not allowed on the site"))
+                self.found.append((line, _("raw HTML <{tag}> was removed: it is not allowed on the site", tag=tag)))
             return
         allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
         raw_line = self.locate(raw)  # None: markdown made this tag, from its own syntax
@@ -156,13 +156,13 @@ class _Removed(HTMLParser):
                 # Written as raw HTML or as an attribute list {: name=…}; not what markdown adds itself.
                 line = raw_line or self.locate(re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
                 if line is not None:
-                    self.found.append((line, f"the attribute {name}= on <{tag}> was removed: it is not allowed on the site"))
+                    self.found.append((line, _("the attribute {name}= on <{tag}> was removed: it is not allowed on the site", name=name, tag=tag)))
             elif name in ("href", "src") and value:
                 scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
                 if scheme and scheme[1].lower() not in URL_SCHEMES:
                     line = raw_line or self.locate(value, scheme[0].strip())
-                    self.found.append((line, f"the {scheme[1].lower()}: address in {name}= on <{tag}> was removed: "
-                                             f"only {', '.join(sorted(URL_SCHEMES))} addresses are allowed"))
+                    self.found.append((line, _("the {scheme}: address in {name}= on <{tag}> was removed: only {schemes} addresses are allowed",
+                                               scheme=scheme[1].lower(), name=name, tag=tag, schemes=", ".join(sorted(URL_SCHEMES)))))
 
     handle_startendtag = handle_starttag
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import assets, checks, clock, feeds, links, lists, load, model, publishing, render, search, sitemap, write
 from .problems import Problems
+from .messages import _
 
 
 @dataclass
@@ -97,7 +98,7 @@ def check_links(result: Result) -> None:
     sources = {p.output: p.source for p in result.site.pages}
     for page, target, reason in report.broken:
         where = sources.get(page) or f"_site/{page}"
-        result.problems.error(where, None, f"broken link to '{target}' (on /{page}): {reason}")
+        result.problems.error(where, None, _("broken link to '{target}' (on /{page}): {reason}", target=target, page=page, reason=reason))
     result.external_links = sorted(report.external)
     result.external_pages = report.external
 

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from . import load
+from .messages import _, _n
 from .yamlnodes import Mapping
 
 KINDS = ("news",)
@@ -81,21 +82,21 @@ def new_news(root: Path, title: str, today: dt.date, titles: dict | None = None)
     title = " ".join(title.split())
     slug = slugify(title)
     if not slug:
-        return [], f"the title '{title}' has no letters or digits to make a file name from"
+        return [], _("the title '{title}' has no letters or digits to make a file name from", title=title)
     codes, sections, municipalities = _site_facts(root)
     if not codes:
-        return [], "data/site.yaml does not list the site's languages; run 'python build.py check' to see why"
+        return [], _("data/site.yaml does not list the site's languages; run 'python build.py check' to see why")
     own = {code: " ".join(text.split()) for code, text in (titles or {}).items() if code in codes[1:]}
     for code, text in own.items():
         if not slugify(text):
-            return [], f"the title '{text}' (--{code}) has no letters or digits to make a slug from"
+            return [], _("the title '{title}' (--{code}) has no letters or digits to make a slug from", title=text, code=code)
     stem = f"{today.isoformat()}-{slug}"
     files = [root / "content" / "news" / f"{stem}.{code}.md" for code in codes]
     existing = [f for f in files if f.exists()]
     if existing:
         names = ", ".join(f.relative_to(root).as_posix() for f in existing)
-        verb = "exists" if len(existing) == 1 else "exist"
-        return [], f"{names} already {verb}; nothing was written (choose another title, or edit the existing file)"
+        return [], _n("{names} already exists; nothing was written (choose another title, or edit the existing file)",
+                      "{names} already exist; nothing was written (choose another title, or edit the existing file)", len(existing), names=names)
     files[0].parent.mkdir(parents=True, exist_ok=True)
     for index, (code, path) in enumerate(zip(codes, files)):
         texts = TEXTS.get(code, _DEFAULT_TEXTS)

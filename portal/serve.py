@@ -39,6 +39,7 @@ from tornado import httpserver, ioloop, netutil, web
 from tornado.websocket import WebSocketHandler
 
 from . import checks, incremental, pipeline, watch
+from .messages import _, say
 from .problems import Problems
 
 WATCHED = ("content", "data", "templates", "static")
@@ -138,7 +139,7 @@ class PageHandler(web.RequestHandler):
         lang = language_of(problems, raw_path, self.state.languages)
         title, lead = ERROR_TEXT.get(lang, ERROR_TEXT["en"])
         # One list item each: long lines wrap on a phone, where a <pre> would run off the screen.
-        items = "".join(f"<li><code>{html.escape(str(p), quote=False)}</code></li>\n" for p in problems)
+        items = "".join(f"<li><code>{html.escape(p.text(lang), quote=False)}</code></li>\n" for p in problems)
         page = (
             f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -287,15 +288,15 @@ class Rebuilds:
         try:
             problems = future.result()
         except Exception as exc:  # noqa: BLE001 - the preview goes on without a fresh index
-            print(f"build.py: internal error while indexing for search ({type(exc).__name__}: {exc})", file=sys.stderr)
+            print(say(_("build.py: internal error while indexing for search ({kind}: {exc})", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
             return
         if problems is None:
             return
         for problem in problems.sorted():
-            print(problem, file=sys.stderr)
+            print(problem.text(), file=sys.stderr)
         if not stop.is_set() and not problems.errors:
             self.search_stale = False
-            print("Search index updated.", file=sys.stderr)
+            print(say(_("Search index updated.")), file=sys.stderr)
         sys.stderr.flush()
 
     def build(self, stop: threading.Event):
@@ -327,7 +328,7 @@ class Rebuilds:
         try:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - the server keeps running; say what happened
-            print(f"build.py: internal error while rebuilding ({type(exc).__name__}: {exc})", file=sys.stderr)
+            print(say(_("build.py: internal error while rebuilding ({kind}: {exc})", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
         else:
             if result.cancelled:  # a newer save came: its build reports (now, or when its timer fires)
                 self.first_change = started or self.first_change
@@ -371,16 +372,17 @@ def report(result, state: State, started: float | None, was_broken: bool = False
         if result.site is not None:
             state.languages = tuple(lang.code for lang in result.site.config.languages)
     for problem in result.problems.sorted():
-        print(problem, file=sys.stderr)
+        print(problem.text(), file=sys.stderr)
     for problem in warnings:
-        print(problem, file=sys.stderr)
-    took = f" in {(time.perf_counter() - started) * 1000:.0f} ms" if started else ""
+        print(problem.text(), file=sys.stderr)
+    took = say(_(" in {ms:.0f} ms", ms=(time.perf_counter() - started) * 1000)) if started else ""
     if result.problems.errors:
-        print("The site was not updated; the browser shows the errors. Fix them and save again.", file=sys.stderr)
+        print(say(_("The site was not updated; the browser shows the errors. Fix them and save again.")), file=sys.stderr)
     else:
         if was_broken:
-            print("Fixed: the site is up to date again.", file=sys.stderr)
-        print(f"Rendered {len(result.rendered)} of {result.pages} pages, {len(result.changed)} files changed{took}.", file=sys.stderr)
+            print(say(_("Fixed: the site is up to date again.")), file=sys.stderr)
+        print(say(_("Rendered {rendered} of {pages} pages, {changed} files changed{took}.",
+                    rendered=len(result.rendered), pages=result.pages, changed=len(result.changed), took=took)), file=sys.stderr)
     sys.stderr.flush()
 
 
@@ -406,7 +408,7 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) 
     # SIGTERM (a process manager, a test) stops the server as Ctrl+C does, so the finally
     # below runs and no Pagefind is left writing into the output folder.
     signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
-    print(f"Serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
+    print(say(_("Serving on {url} (Ctrl+C stops)", url=f"http://{shown}:{port}/")), file=sys.stderr)
     sys.stderr.flush()
     try:
         loop.start()
