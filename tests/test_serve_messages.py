@@ -33,3 +33,21 @@ def test_a_saved_page_without_translation_or_with_an_outdated_one_is_mentioned(p
         outdated = ("content/pages/enheten.en.md:5: warning: may be outdated: it was updated 2026-11-24, but the original "
                     "content/pages/enheten.sv.md was updated 2026-11-28")
         wait_for(lambda: any(line.startswith(outdated) for line in terminal), "the outdated translation")
+
+
+def test_the_error_page_gives_the_problems_in_the_language_of_the_page_being_edited(portal):
+    with serving(portal) as (origin, terminal):
+        news = portal / "content/news/2019-09-26-odeshog-ansluter.sv.md"
+        edit(news, "date: 2019-09-26", "date: 2026-02-30")
+        status, page = wait_for(lambda: (r := fetch(origin + "/en/"))[0] == 500 and r, "the error page")
+        assert '<html lang="sv">' in page
+        assert "content/news/2019-09-26-odeshog-ansluter.sv.md:4: 'date' är '2026-02-30', som inte är ett verkligt datum" in page
+        # The terminal keeps its own language (LANG=C.UTF-8 here: English), at the same path:line.
+        assert any("content/news/2019-09-26-odeshog-ansluter.sv.md:4: 'date' is '2026-02-30', which is not a real date" in line
+                   for line in terminal)
+        edit(news, "date: 2026-02-30", "date: 2019-09-26")
+        edit(portal / "data/staffing.yaml", "value: 4.7", "value: 4,7")
+        status, page = wait_for(lambda: (r := fetch(origin + "/"))[0] == 500 and "4,7" in r[1] and r, "the data error")
+        assert "ska vara ett tal, inte" in page and "(skriv decimaler med punkt: 4.7)" in page
+        status, page = fetch(origin + "/en/")
+        assert "should be a number, not" in page
