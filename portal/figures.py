@@ -84,8 +84,9 @@ def _shape(codes):
                 value=s.Field(s.Number(), required=False),
                 published=s.Field(s.Bool(), required=False, default=True),
                 as_of=s.Date(),
-                source=s.Id(),
-                municipality=s.Field(s.Id(), required=False),
+                # References: checked against the known ids below, so a wrong one is told the right ones.
+                source=s.Text(),
+                municipality=s.Field(s.Text(), required=False),
                 share_of=s.Field(s.Id(), required=False),
             ),
             min_items=1,

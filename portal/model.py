@@ -333,16 +333,16 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes)
     shape = s.Fields(
-        unit=s.Fields(name=text, host=s.Id()),
+        unit=s.Fields(name=text, host=s.Text()),  # checked below against the municipalities, naming them
         municipalities=s.ListOf(s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner"), place=s.Field(s.Text(), required=False)), min_items=1),
         agreements=s.ListOf(
             s.Fields(
                 id=s.Id(),
-                parties=s.ListOf(s.Id(), min_items=2),
+                parties=s.ListOf(s.Text(), min_items=2),  # ids of the municipalities above: checked below, naming them
                 covers=s.PerLanguage(codes, multiline=True),
                 date=s.Field(s.Date(), required=False),
                 date_kind=s.Field(s.OneOf("signed", "announced", "in-force"), required=False, default="announced"),
-                source=s.Id(),
+                source=s.Text(),  # an id of data/sources.yaml: _source_ref names them
             )
         ),
     )

@@ -1,6 +1,8 @@
 """check finds what a proofreader would (issue #13, item 5): every wrong value in one run."""
 from __future__ import annotations
 
+import re
+
 from conftest import run_build
 
 NEWS = "content/news/2019-09-26-odeshog-ansluter.sv.md"
@@ -68,3 +70,14 @@ def test_lix_is_words_per_sentence_plus_the_share_of_long_words():
     assert found.longest == "Katten satt stilla vid fönstret!"
     blocks = readability.blocks_of("<nav><p>Meny</p></nav><main><h1>Rubrik</h1><p>Ett <a href=x>två</a> tre.</p><pre>kod</pre></main>")
     assert blocks == ["Rubrik", "Ett två tre."]
+
+
+def test_wrong_ids_in_data_files_are_told_the_valid_ones(portal):
+    collaboration = (portal / "data/collaboration.yaml").read_text(encoding="utf-8")
+    parties = re.search(r"parties: \[([^\]]*)\]", collaboration)
+    assert parties
+    _edit(portal, "data/collaboration.yaml", parties[0], "parties: [mjölby, boxhom]")
+    result = run_build(portal, "check")
+    assert result.returncode == 1
+    assert "unknown municipality 'mjölby' in the parties (known: mjolby, boxholm, odeshog)" in result.stderr
+    assert "unknown municipality 'boxhom' in the parties (known: mjolby, boxholm, odeshog)" in result.stderr
