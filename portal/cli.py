@@ -136,7 +136,7 @@ def run(argv: list[str] | None) -> int:
     if args.command == "build":
         print(summary(result, options.out))
     else:
-        also = say(_n(" ({n} warning; --strict makes it fail)", " ({n} warnings; --strict makes them fail)", warnings, n=warnings)) if warnings else ""
+        also = say(_n(" ({n} warning; --strict makes them fail)", " ({n} warnings; --strict makes them fail)", warnings, n=warnings)) if warnings else ""
         print(say(_("No errors in {files} files{also}.", files=len(result.outputs), also=also)))
     return EXIT_OK
 
