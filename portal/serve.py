@@ -337,7 +337,9 @@ class Rebuilds:
                     self.start()
                 return
             was_broken = bool(self.state.problems)  # then a good build must replace the error page
-            report(result, self.state, started, was_broken, saved_warnings(self.builder.options.root, result, saved))
+            options = getattr(self.builder, "options", None)  # (a test's stand-in builder has none)
+            warnings = saved_warnings(options.root, result, saved) if options is not None else []
+            report(result, self.state, started, was_broken, warnings)
             if result.problems.errors or was_broken or (result.changed and result.reload):
                 reload_browsers()
             self.search_stale = self.search_stale or result.search_stale
