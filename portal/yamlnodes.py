@@ -77,9 +77,9 @@ def parse(text: str, line_offset: int = 0):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or exc.context or "not valid YAML"
+        problem = exc.problem or exc.context or _("not valid YAML")  # PyYAML's own words stay English
         if mark and _char_at(text, mark) == "\t":
-            problem = "a tab character; indent with spaces, not tabs"
+            problem = _("a tab character; indent with spaces, not tabs")
         raise YamlError(line, _("YAML syntax error: {problem}", problem=problem)) from None
     except yaml.YAMLError as exc:
         raise YamlError(None, _("YAML syntax error: {exc}", exc=exc)) from None
