@@ -22,7 +22,8 @@ adding or changing a message (README, "Messages in two languages"):
     pybabel compile -d portal/locale -D portal
 
 tests/test_messages.py fails while any message lacks its Swedish translation
-or the .mo is older than the .po.
+or the .mo is older than the .po; tests/test_messages_wrapped.py names any problem
+message still written as a bare string, and scripts/wrap_messages.py wraps it.
 """
 from __future__ import annotations
 
