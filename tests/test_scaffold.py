@@ -116,3 +116,11 @@ def test_an_english_address_made_from_the_swedish_title_is_a_warning(portal):
     assert result.returncode == 0, result.stderr
     assert (f"{stem}.en.md:5: warning: the address /en/news/ovning-i-boxholm/ is made from the title in {stem}.sv.md: "
             "write the slug from this file's title (slug: exercise-in-boxholm)") in result.stderr
+
+
+def test_an_english_title_without_letters_writes_nothing(portal):
+    result = run_build(portal, "new", "news", "Övning", "--en", "!!!")
+    assert result.returncode == 1
+    assert "build.py new: the title '!!!' (--en) has no letters or digits to make a slug from" in result.stderr
+    assert sorted(p.name for p in (portal / "content/news").iterdir()) == [
+        "2019-09-26-odeshog-ansluter.en.md", "2019-09-26-odeshog-ansluter.sv.md"]
