@@ -23,6 +23,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .problems import Problems
 from .render import Output
+from .messages import _
 
 FINGERPRINTED = {
     ".css", ".js", ".mjs",
@@ -82,7 +83,7 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
             return
         if path in settling:
             cycle = " → ".join(settling[settling.index(path):] + [path])
-            problems.error(_source(by_path[path]), None, f"stylesheets import each other in a circle: {cycle}")
+            problems.error(_source(by_path[path]), None, _("stylesheets import each other in a circle: {cycle}", cycle=cycle))
             replaced[path] = by_path[path]
             return
         settling.append(path)

@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, clock, pipeline, scaffold
+from . import __version__, clock, external, messages, pipeline, scaffold
+from .messages import _, _n, say
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
                       help="print only problems, no summary or progress")
     talk.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                       help="also print how long each stage took")
+    talk.add_argument("--lang", choices=list(messages.LANGUAGES), default=argparse.SUPPRESS,
+                      help="the language of the messages: sv or en (default: from LC_ALL, LC_MESSAGES or LANG; else en)")
     when = argparse.ArgumentParser(add_help=False)
     when.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time "
                                     "(default: SOURCE_DATE_EPOCH, else today)")
@@ -63,11 +66,15 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     check.add_argument("--format", choices=["text", "github"], default="text",
                        help="text (default): path:line: message; github: GitHub Actions annotations")
+    check.add_argument("--external", action="store_true",
+                       help="also ask every link to another site whether it still works (needs the network; bounded in time)")
+    check.add_argument("--readability", action="store_true", help="also list every page's LIX readability score")
 
     new = commands.add_parser("new", parents=[talk, when], help="start a news item in every language",
                               description='Start a news item: build.py new news "Title of the item".')
     new.add_argument("kind", choices=scaffold.KINDS, help="what to start (news)")
     new.add_argument("title", help="the title, in the site's first language")
+    new.add_argument("--en", metavar="TITLE", help="the item's English title (default: the English file awaits translation)")
     return p
 
 
@@ -78,20 +85,22 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args = parser().parse_args(argv)
     args.quiet = getattr(args, "quiet", False)
     args.verbose = getattr(args, "verbose", False)
+    args.lang = getattr(args, "lang", None)
     return args
 
 
-def report(result: pipeline.Result, stream=sys.stderr, style: str = "text", colour: bool = False) -> None:
+def report(result: pipeline.Result, stream=None, style: str = "text", colour: bool = False) -> None:
+    stream = stream or sys.stderr  # looked up now, not when this module was imported
     for problem in result.problems.sorted():
         if style == "github":
             print(github_annotation(problem), file=stream)
         elif colour:  # the same words; the place in bold, the kind of problem coloured
             hue = "33" if problem.severity == "warning" else "31"
             where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
-            message = str(problem)[len(where) + 2:]
+            message = problem.text()[len(where) + 2:]
             print(f"\x1b[1m{where}:\x1b[0m \x1b[{hue}m{message}\x1b[0m", file=stream)
         else:
-            print(problem, file=stream)
+            print(problem.text(), file=stream)
 
 
 def github_annotation(problem) -> str:
@@ -102,13 +111,22 @@ def github_annotation(problem) -> str:
 
     kind = "warning" if problem.severity == "warning" else "error"
     where = f"file={escape(problem.path, True)}" + (f",line={problem.line}" if problem.line else "")
-    return f"::{kind} {where}::{escape(problem.message)}"
+    return f"::{kind} {where}::{escape(say(problem.message))}"
 
 
 def summary(result: pipeline.Result, out: Path, took: float) -> str:
     pages = [o for o in result.outputs if o.path.endswith(".html")]
-    search = f" (search index: {result.timings['search']:.2f} s)" if "search" in result.timings else ""
-    return f"Built {len(pages)} pages and {len(result.outputs) - len(pages)} other files into {out}/ in {took:.2f} s{search}"
+    search = say(_(" (search index: {seconds:.2f} s)", seconds=result.timings["search"])) if "search" in result.timings else ""
+    return say(_("Built {pages} pages and {files} other files into {out}/ in {seconds:.2f} s{search}",
+                 pages=len(pages), files=len(result.outputs) - len(pages), out=out, seconds=took, search=search))
+
+
+def readability_table(result: pipeline.Result) -> str:
+    """check --readability: each content page's LIX, hardest first."""
+    rows = sorted(result.readability, key=lambda r: (-r[2].lix, r[0]))
+    lines = [say(_("LIX  words  sentences  file"))]
+    lines += [f"{score.lix:4.0f}  {score.words:5d}  {score.sentences:9d}  {source}" for source, _lang, score in rows]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - editors get a sentence, not a traceback
         if os.environ.get("PORTAL_DEBUG"):
             raise
-        print(f"build.py: internal error ({type(exc).__name__}: {exc}). This is a fault in the portal's code, "
-              "not in your content; please report it. Set PORTAL_DEBUG=1 to see the details.", file=sys.stderr)
+        print(say(_("build.py: internal error ({kind}: {exc}). This is a fault in the portal's code, not in your content; "
+                    "please report it. Set PORTAL_DEBUG=1 to see the details.", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
         return EXIT_CONTENT
 
 
@@ -129,18 +147,19 @@ def run(argv: list[str]) -> int:
         args = parse(argv)
     except SystemExit as exc:  # argparse prints its own message (and --help, --version)
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    messages.set_terminal_language(args.lang)
     root = Path.cwd()  # the repository: build.py runs from its top folder
     try:
         today = clock.today(args.now)
         moment = clock.moment(args.now)  # read once, with the date: one build, one "now"
     except clock.BadNow as exc:
-        print(f"build.py: {exc}", file=sys.stderr)
+        print(f"build.py: {say(exc.args[0])}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "new":
-        return new(root, args.kind, args.title, today)
+        return new(root, args.title, today, {"en": args.en} if args.en else None)
     base_url = getattr(args, "base_url", None)
     if base_url and not base_url.startswith(("http://", "https://")):
-        print(f"build.py: --base-url should start with http:// or https://, not '{base_url}'", file=sys.stderr)
+        print(say(_("build.py: --base-url should start with http:// or https://, not '{url}'", url=base_url)), file=sys.stderr)
         return EXIT_USAGE
     progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     options = pipeline.Options(root=root, out=Path(getattr(args, "out", "_site")), base_url=base_url, now=today,
@@ -156,15 +175,22 @@ def run(argv: list[str]) -> int:
     took = time.perf_counter() - started
     if progress:
         progress.done()
+    if getattr(args, "external", False) and result.site is not None:
+        sources = {p.output: p.source for p in result.site.pages if p.source}
+        external.check(result.external_pages, sources, result.problems)
     style = getattr(args, "format", "text")
     report(result, style=style, colour=style == "text" and colour_on(sys.stderr))
+    if getattr(args, "readability", False):
+        print(readability_table(result))
     strict = getattr(args, "strict", False)
     errors, warnings = len(result.problems.errors), len(set(result.problems.warnings))
     if errors or (strict and warnings):
-        counted = f"{errors} error{'s' if errors != 1 else ''}"
+        counted = say(_n("{n} error", "{n} errors", errors, n=errors))
         if warnings:
-            counted += f" and {warnings} warning{'s' if warnings != 1 else ''}" + (" (--strict)" if strict else "")
-        print(f"{counted}; nothing was written." if args.command == "build" and errors else f"{counted}.", file=sys.stderr)
+            counted = say(_("{errors} and {warnings}", errors=counted, warnings=_n("{n} warning", "{n} warnings", warnings, n=warnings)))
+            counted += " (--strict)" if strict else ""
+        done = _("{counted}; nothing was written.", counted=counted) if args.command == "build" and errors else f"{counted}."
+        print(say(done), file=sys.stderr)
         return EXIT_CONTENT
     if args.verbose:
         for stage, seconds in result.timings.items():
@@ -174,8 +200,8 @@ def run(argv: list[str]) -> int:
     if args.command == "build":
         print(summary(result, options.out, took))
     else:
-        also = f" ({warnings} warning{'s' if warnings != 1 else ''}; --strict makes them fail)" if warnings else ""
-        print(f"No errors in {len(result.outputs)} files{also}.")
+        also = say(_n(" ({n} warning; --strict makes them fail)", " ({n} warnings; --strict makes them fail)", warnings, n=warnings)) if warnings else ""
+        print(say(_("No errors in {files} files{also}.", files=len(result.outputs), also=also)))
     return EXIT_OK
 
 
@@ -210,12 +236,15 @@ class Progress:
             self.stream.flush()
 
 
-def new(root: Path, kind: str, title: str, today) -> int:
-    written, error = scaffold.new_news(root, title, today)
+def new(root: Path, title: str, today, titles=None) -> int:
+    written, error = scaffold.new_news(root, title, today, titles)
     if error:
-        print(f"build.py new: {error}", file=sys.stderr)
+        print(f"build.py new: {say(error)}", file=sys.stderr)
         return EXIT_CONTENT
     for path in written:
-        print(f"Wrote {path.relative_to(root).as_posix()}")
-    print("Both files say 'draft: true': write the text in each language, then remove that line to publish.")
+        print(say(_("Wrote {path}", path=path.relative_to(root).as_posix())))
+    print(say(_("Both files say 'draft: true': write the text in each language, then remove that line to publish.")))
+    if not titles:
+        print(say(_("The English file has the Swedish title until you translate it: write its title and slug in English "
+                    "(or give --en \"English title\" next time).")))
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from .messages import _
 
 
 class BadNow(ValueError):
@@ -20,7 +21,7 @@ def parse_now(text: str) -> dt.date:
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadNow(f"--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{text}'") from None
+        raise BadNow(_("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{text}'", text=text)) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.timezone.utc)
     return moment.date()
@@ -31,7 +32,7 @@ def from_epoch(text: str) -> dt.date:
         seconds = int(text.strip())
         return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
     except (ValueError, OverflowError, OSError):
-        raise BadNow(f"SOURCE_DATE_EPOCH should be whole seconds since 1970-01-01 UTC, not '{text}'") from None
+        raise BadNow(_("SOURCE_DATE_EPOCH should be whole seconds since 1970-01-01 UTC, not '{text}'", text=text)) from None
 
 
 def today(now: str | None = None, environ=os.environ) -> dt.date:

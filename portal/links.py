@@ -20,7 +20,7 @@ LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")
 @dataclass
 class LinkReport:
     broken: list = field(default_factory=list)  # (page path, target, reason)
-    external: set = field(default_factory=set)  # absolute URLs to other hosts
+    external: dict = field(default_factory=dict)  # absolute URL to another host -> the pages that link it
 
 
 class _Collector(HTMLParser):
@@ -57,7 +57,7 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
             if kind == "skip":
                 continue
             if kind == "external":
-                report.external.add(raw)
+                report.external.setdefault(raw, set()).add(path)
                 continue
             if kind == "broken":
                 report.broken.append((path, raw, resolved))

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
+from .messages import _
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
@@ -45,8 +46,11 @@ _HREF = re.compile(r'(href|src)="([^"]*)"')
 
 
 MARKDOWN_SECONDS = 10  # a 1 MB page converts in about 2 s; some inputs (20,000 '[') take hours
-TOO_SLOW = (f"the markdown took more than {MARKDOWN_SECONDS} seconds to convert; look for a very long run "
-            "of '[' or '(' or deeply nested lists")
+TOO_SLOW = _("the markdown took more than {seconds} seconds to convert; look for a very long run of '[' or '(' "
+             "or deeply nested lists", seconds=MARKDOWN_SECONDS)
+
+
+STOPPING = _("not converted: the preview is stopping")
 
 
 class MarkupError(Exception):
@@ -73,7 +77,7 @@ def _markdown(text: str) -> str:
     try:
         return _bounded(MARKDOWN_SECONDS, md.convert, text)
     except RecursionError:
-        raise MarkupError("the markdown is nested too deeply (lists or quotes inside each other)") from None
+        raise MarkupError(_("the markdown is nested too deeply (lists or quotes inside each other)")) from None
 
 
 class _TooSlow(Exception):
@@ -118,7 +122,7 @@ class _Helper:
     def markdown(self, text: str) -> str:
         with self.lock:
             if self.stopped:
-                raise MarkupError("not converted: the preview is stopping")
+                raise MarkupError(STOPPING)
             if self.process is None:
                 self._start()
             try:
@@ -129,8 +133,7 @@ class _Helper:
                 ok, value = self.conn.recv()
             except (EOFError, OSError):  # killed by stop(), or died
                 self._kill()
-                raise MarkupError("not converted: the preview is stopping" if self.stopped
-                                  else "the markdown could not be converted (the converter stopped)") from None
+                raise MarkupError(STOPPING if self.stopped else _("the markdown could not be converted (the converter stopped)")) from None
         if not ok:
             raise MarkupError(value)
         return value
@@ -169,7 +172,7 @@ def _helper_main(conn) -> None:
         try:
             conn.send((True, _markdown(text)))
         except MarkupError as exc:
-            conn.send((False, str(exc)))
+            conn.send((False, exc.args[0]))  # a messages.Message: it pickles with its msgid, to be said in Swedish too
 
 
 _helper = _Helper()
@@ -230,12 +233,12 @@ class _Removed(HTMLParser):
         raw = self.get_starttag_text() or ""
         if tag == "h1" and raw not in self.source:
             line = self.locate(re.compile(r"^# ", re.M), re.compile(r"^=+\s*$", re.M))
-            self.found.append((line, "a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings"))
+            self.found.append((line, _("a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings")))
             return
         if tag not in TAGS:
             line = self.locate(raw, f"<{tag}")
             if line is not None:
-                self.found.append((line, f"raw HTML <{tag}> was removed: it is not allowed on the site"))
+                self.found.append((line, _("raw HTML <{tag}> was removed: it is not allowed on the site", tag=tag)))
             return
         allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
         raw_line = self.locate(raw)  # None: markdown made this tag, from its own syntax
@@ -244,13 +247,13 @@ class _Removed(HTMLParser):
                 # Written as raw HTML or as an attribute list {: name=…}; not what markdown adds itself.
                 line = raw_line or self.locate(re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
                 if line is not None:
-                    self.found.append((line, f"the attribute {name}= on <{tag}> was removed: it is not allowed on the site"))
+                    self.found.append((line, _("the attribute {name}= on <{tag}> was removed: it is not allowed on the site", name=name, tag=tag)))
             elif name in ("href", "src") and value:
                 scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
                 if scheme and scheme[1].lower() not in URL_SCHEMES:
                     line = raw_line or self.locate(value, scheme[0].strip())
-                    self.found.append((line, f"the {scheme[1].lower()}: address in {name}= on <{tag}> was removed: "
-                                             f"only {', '.join(sorted(URL_SCHEMES))} addresses are allowed"))
+                    self.found.append((line, _("the {scheme}: address in {name}= on <{tag}> was removed: only {schemes} addresses are allowed",
+                                               scheme=scheme[1].lower(), name=name, tag=tag, schemes=", ".join(sorted(URL_SCHEMES)))))
 
     handle_startendtag = handle_starttag
 

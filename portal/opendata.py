@@ -20,6 +20,7 @@ from decimal import Decimal
 from . import shape as s
 from .problems import Problems
 from .yamlnodes import Mapping
+from .messages import _
 
 LICENCE = "http://creativecommons.org/publicdomain/zero/1.0/"
 FOLDER = "data/"  # the datasets' stable place in the site, the same in every language
@@ -67,7 +68,7 @@ class Catalogue:
 
 
 def build(sources, codes, problems: Problems) -> Catalogue | None:
-    found = sources.data_file("datasets", problems, "it describes the open datasets under /data/")
+    found = sources.data_file("datasets", problems, _("it describes the open datasets under /data/"))
     if found is None:
         return None
     path, node = found
@@ -88,15 +89,15 @@ def build(sources, codes, problems: Problems) -> Catalogue | None:
         columns, documented = list(COLUMNS[d["id"]]), list(d["fields"])
         for name in columns:
             if name not in documented:
-                ctx.error(d.line_of("fields"), f"dataset '{d['id']}' has the column '{name}', which 'fields' does not describe")
+                ctx.error(d.line_of("fields"), _("dataset '{id}' has the column '{name}', which 'fields' does not describe", id=d['id'], name=name))
         for name in documented:
             if name not in columns:
-                ctx.error(d["fields"].line_of(name), f"dataset '{d['id']}' has no column '{name}' (its columns: {', '.join(columns)})")
+                ctx.error(d["fields"].line_of(name), _("dataset '{id}' has no column '{name}' (its columns: {columns})", id=d['id'], name=name, columns=', '.join(columns)))
         datasets.append(Dataset(d["id"], dict(d["title"]), dict(d["description"]), d["modified"], {k: dict(v) for k, v in d["fields"].items()}))
     ids = [d.id for d in datasets]
     for d in data["datasets"]:
         if ids.count(d["id"]) > 1:
-            ctx.error(d.line, f"dataset '{d['id']}' is described twice")
+            ctx.error(d.line, _("dataset '{id}' is described twice", id=d['id']))
             break
     return Catalogue(dict(data["catalogue"]["title"]), dict(data["catalogue"]["description"]), tuple(datasets))
 
@@ -109,7 +110,7 @@ class _FieldDocs(s.Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(getattr(node, "line", None), f"'{name}' should map each column to its description per language")
+            ctx.error(getattr(node, "line", None), _("'{name}' should map each column to its description per language", name=name))
             return s.INVALID
         out = s.Record()
         out.line, out.lines = node.line, dict(node.lines)

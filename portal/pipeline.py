@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import alerts, assets, checks, clock, feeds, links, lists, load, model, publishing, redirects, render, search, sitemap, write
 from .problems import Problems
+from .messages import _
 
 
 @dataclass
@@ -37,8 +38,10 @@ class Result:
     outputs: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     external_links: list = field(default_factory=list)
+    external_pages: dict = field(default_factory=dict)  # external URL -> output paths of the pages that link it
     public_site: model.Site | None = None  # the site as published, even when previewing drafts
     moment: dt.datetime | None = None  # the moment the build showed alerts for
+    readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -101,7 +104,7 @@ def review(options: Options) -> Result:
     """`check`: everything a build checks, then what a reviewer would (portal/checks.py)."""
     result = check(options)
     if result.site is not None and not result.problems.errors:
-        checks.run(options.root, result.site, result.outputs, result.problems)
+        result.readability = checks.run(options.root, result.site, result.outputs, result.problems)
         alerts.warn_ended(result.site.alert_schedule, result.moment, result.problems)
         publishing.warn_expired_in_menus(result.site, result.problems)
     return result
@@ -115,8 +118,9 @@ def check_links(result: Result) -> None:
     sources = {p.output: p.source for p in result.site.pages}
     for page, target, reason in report.broken:
         where = sources.get(page) or f"_site/{page}"
-        result.problems.error(where, None, f"broken link to '{target}' (on /{page}): {reason}")
+        result.problems.error(where, None, _("broken link to '{target}' (on /{page}): {reason}", target=target, page=page, reason=reason))
     result.external_links = sorted(report.external)
+    result.external_pages = report.external
 
 
 def build(options: Options) -> Result:

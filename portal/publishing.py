@@ -16,6 +16,7 @@ import datetime as dt
 import posixpath
 
 from .model import Page, Site
+from .messages import _
 
 PUBLISHED, DRAFT, SCHEDULED = "published", "draft", "scheduled"
 # After its `expires:` day a news item or page keeps its page, so a link from elsewhere
@@ -57,11 +58,11 @@ def missing_link(site: Site, page: Page, target: str) -> str:
     path = posixpath.normpath(posixpath.join(posixpath.dirname(page.source), target.partition("#")[0]))
     waiting = site.withheld.get(path)
     if waiting is None:
-        return f"links to '{target}', which is not a content file"
+        return _("links to '{target}', which is not a content file", target=target)
     if waiting.status == DRAFT:
-        return f"links to '{target}', which is a draft ('draft: true'): publish it first, or remove the link"
-    return (f"links to '{target}', which is dated {waiting.date.isoformat()} and not published before then: "
-            "add the link on that day, or give the item an earlier date")
+        return _("links to '{target}', which is a draft ('draft: true'): publish it first, or remove the link", target=target)
+    return _("links to '{target}', which is dated {date} and not published before then: add the link on that day, or give the item an earlier date",
+             target=target, date=waiting.date.isoformat())
 
 
 def is_public(page: Page) -> bool:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import catalog, charts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
 from .model import Page, Site
 from .problems import Problems
+from .messages import _
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _content_html(site: Site, page: Page, problems: Problems, recorded: set | No
     try:
         fragment, removed = markup.convert(page.body)
     except markup.MarkupError as exc:
-        problems.error(page.source, page.body_line, str(exc))
+        problems.error(page.source, page.body_line, exc.args[0])
         return Markup("")
     for line, message in removed:  # `check` shows what an editor's raw HTML lost
         problems.warn(page.source, page.body_line + (line or 1) - 1, message)
@@ -199,10 +200,10 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, problems: Probl
     try:
         html = env.get_template(page.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateFailure(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}") from None
+        raise TemplateFailure(_syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message)) from None
     except RecursionError as exc:
         path, line = _template_location(exc, site.templates)
-        raise TemplateFailure(path or f"templates/{page.template}", line, "a template includes or extends itself") from None
+        raise TemplateFailure(path or f"templates/{page.template}", line, _("a template includes or extends itself")) from None
     except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
         path, line = _template_location(exc, site.templates)
         known = isinstance(exc, (jinja2.UndefinedError, StringMissing))
@@ -230,7 +231,7 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
-                found.error(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}")
+                found.error(_syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message))
         for name, line, message in templateloops.find_loops(env, env.list_templates()):
             found.error(f"templates/{name}", line, message)
         env.template_problems = found
@@ -259,8 +260,8 @@ def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Out
         except TemplateFailure as exc:
             failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
     for (path, line, message), pages in failures.items():
-        others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
-        problems.error(path, line, f"{message} (rendering {pages[0]}{others})")
+        others = _(" and {count} other page(s)", count=len(pages) - 1) if len(pages) > 1 else ""
+        problems.error(path, line, _("{message} (rendering {pages}{others})", message=message, pages=pages[0], others=others))
     return outputs + site_files(site, problems)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import write
 from .problems import Problems
+from .messages import _
 
 OUTPUT_SUBDIR = "pagefind"  # the search page's script loads <base>/pagefind/pagefind.js
 TIMEOUT = 300  # seconds: Pagefind takes a few for 5,000 pages; far more means it hangs
@@ -35,14 +36,14 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
     try:
         run = _run(command, stop)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        problems.error("search index", None, f"Pagefind could not run ({exc})")
+        problems.error("search index", None, _("Pagefind could not run ({exc})", exc=exc))
         return
     if run is None:  # stopped
         return
     if run.returncode != 0 or not (into / "pagefind.js").is_file():
         said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
-        hint = " (is the pinned 'pagefind[bin]' installed? run scripts/setup)" if "No module named" in run.stderr else ""
-        problems.error("search index", None, f"Pagefind failed{hint}: {' / '.join(said) or 'no output'}")
+        hint = _(" (is the pinned 'pagefind[bin]' installed? run scripts/setup)") if "No module named" in run.stderr else ""
+        problems.error("search index", None, _("Pagefind failed{hint}: {said}", hint=hint, said=' / '.join(said) or _("no output")))
         return
     steady_entry(into / "pagefind-entry.json")
 

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from .problems import Problems
 from .yamlnodes import Mapping, Scalar, Sequence
+from .messages import _
 
 INVALID = object()  # returned where a value could not be converted
 
@@ -34,11 +35,11 @@ def _line(node, fallback=None):
 
 def _describe(node) -> str:
     if isinstance(node, Mapping):
-        return "a mapping (key: value)"
+        return _("a mapping (key: value)")
     if isinstance(node, Sequence):
-        return "a list"
+        return _("a list")
     if node is None:
-        return "nothing"
+        return _("nothing")
     return f"'{node}'"
 
 
@@ -57,20 +58,20 @@ class Text(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), f"'{name}' should be text, not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be text, not {node}", name=name, node=_describe(node)))
             return INVALID
         value = str(node).strip()
         if not value:
-            ctx.error(node.line, f"'{name}' is empty")
+            ctx.error(node.line, _("'{name}' is empty", name=name))
             return INVALID
         if "\x00" in value:
-            ctx.error(node.line, f"'{name}' contains a NUL character")
+            ctx.error(node.line, _("'{name}' contains a NUL character", name=name))
             return INVALID
         if not self.multiline and "\n" in value:
-            ctx.error(node.line, f"'{name}' should be a single line")
+            ctx.error(node.line, _("'{name}' should be a single line", name=name))
             return INVALID
         if self.pattern and not self.pattern.fullmatch(value):
-            ctx.error(node.line, f"'{name}' is '{value}': {self.hint}")
+            ctx.error(node.line, _("'{name}' is '{value}': {hint}", name=name, value=value, hint=self.hint))
             return INVALID
         return value
 
@@ -79,7 +80,7 @@ class Id(Text):
     def __init__(self):
         super().__init__(
             pattern=r"[a-z0-9]+(?:[-_][a-z0-9]+)*",
-            hint="use lower-case letters a-z, digits and hyphens",
+            hint=_("use lower-case letters a-z, digits and hyphens"),
         )
 
 
@@ -89,7 +90,7 @@ class Slug(Text):
     def __init__(self):
         super().__init__(
             pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*",
-            hint="a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)",
+            hint=_("a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
         )
 
 
@@ -97,7 +98,7 @@ class Url(Text):
     def __init__(self):
         super().__init__(
             pattern=r"https?://[^\s<>\"'\\]+",
-            hint="write a full address starting with https:// or http://",
+            hint=_("write a full address starting with https:// or http://"),
         )
 
 
@@ -106,33 +107,33 @@ class Number(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), f"'{name}' should be a number, not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a number, not {node}", name=name, node=_describe(node)))
             return INVALID
         text = str(node).strip()
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            hint = " (write decimals with a point: 4.7)" if "," in text else ""
-            ctx.error(node.line, f"'{name}' should be a number, not '{text}'{hint}")
+            hint = _(" (write decimals with a point: 4.7)") if "," in text else ""
+            ctx.error(node.line, _("'{name}' should be a number, not '{text}'{hint}", name=name, text=text, hint=hint))
             return INVALID
         try:
             return Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern rules this out
-            ctx.error(node.line, f"'{name}' should be a number, not '{text}'")
+            ctx.error(node.line, _("'{name}' should be a number, not '{text}'", name=name, text=text))
             return INVALID
 
 
 class Date(Shape):
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), f"'{name}' should be a date (YYYY-MM-DD), not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a date (YYYY-MM-DD), not {node}", name=name, node=_describe(node)))
             return INVALID
         text = str(node).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            ctx.error(node.line, f"'{name}' should be a date written YYYY-MM-DD, not '{text}'")
+            ctx.error(node.line, _("'{name}' should be a date written YYYY-MM-DD, not '{text}'", name=name, text=text))
             return INVALID
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            ctx.error(node.line, f"'{name}' is '{text}', which is not a real date")
+            ctx.error(node.line, _("'{name}' is '{text}', which is not a real date", name=name, text=text))
             return INVALID
 
 
@@ -141,7 +142,7 @@ class Bool(Shape):
         text = str(node).strip().lower() if isinstance(node, Scalar) else None
         if text in ("true", "false"):
             return text == "true"
-        ctx.error(_line(node), f"'{name}' should be true or false, not {_describe(node)}")
+        ctx.error(_line(node), _("'{name}' should be true or false, not {node}", name=name, node=_describe(node)))
         return INVALID
 
 
@@ -155,7 +156,7 @@ class OneOf(Text):
         if value is INVALID:
             return INVALID
         if value not in self.choices:
-            ctx.error(node.line, f"'{name}' is '{value}'; it should be one of: {', '.join(self.choices)}")
+            ctx.error(node.line, _("'{name}' is '{value}'; it should be one of: {choices}", name=name, value=value, choices=', '.join(self.choices)))
             return INVALID
         return value
 
@@ -167,10 +168,10 @@ class ListOf(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Sequence):
-            ctx.error(_line(node), f"'{name}' should be a list, not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a list, not {node}", name=name, node=_describe(node)))
             return INVALID
         if len(node) < self.min_items:
-            ctx.error(node.line, f"'{name}' needs at least {self.min_items} item(s)")
+            ctx.error(node.line, _("'{name}' needs at least {min_items} item(s)", name=name, min_items=self.min_items))
             return INVALID
         out = [self.item.convert(item, ctx, f"{name}[{i + 1}]") for i, item in enumerate(node)]
         return INVALID if any(v is INVALID for v in out) else out
@@ -201,7 +202,7 @@ class Fields(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(_line(node), f"'{name}' should be a mapping (key: value), not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a mapping (key: value), not {node}", name=name, node=_describe(node)))
             return INVALID
         out = Record()
         out.line = node.line
@@ -210,12 +211,12 @@ class Fields(Shape):
         for key in node:
             if key not in self.fields:
                 known = ", ".join(self.fields)
-                ctx.error(node.line_of(key), f"unknown key '{key}' in '{name}' (known keys: {known})")
+                ctx.error(node.line_of(key), _("unknown key '{key}' in '{name}' (known keys: {known})", key=key, name=name, known=known))
                 ok = False
         for key, spec in self.fields.items():
             if key not in node or (isinstance(node[key], Scalar) and node[key].is_null and not spec.required):
                 if spec.required:
-                    ctx.error(node.line, f"'{name}' is missing the required key '{key}'")
+                    ctx.error(node.line, _("'{name}' is missing the required key '{key}'", name=name, key=key))
                     ok = False
                 else:
                     out[key] = spec.default
@@ -235,7 +236,7 @@ class PerLanguage(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(_line(node), f"'{name}' should give the text per language ({', '.join(self.languages)}), not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should give the text per language ({languages}), not {node}", name=name, languages=', '.join(self.languages), node=_describe(node)))
             return INVALID
         out = Record()
         out.line = node.line
@@ -243,11 +244,11 @@ class PerLanguage(Shape):
         ok = True
         for key in node:
             if key not in self.languages:
-                ctx.error(node.line_of(key), f"'{name}' has text in '{key}', which is not a site language ({', '.join(self.languages)})")
+                ctx.error(node.line_of(key), _("'{name}' has text in '{key}', which is not a site language ({languages})", name=name, key=key, languages=', '.join(self.languages)))
                 ok = False
         for lang in self.languages:
             if lang not in node:
-                ctx.error(node.line, f"'{name}' has no text in '{lang}'")
+                ctx.error(node.line, _("'{name}' has no text in '{lang}'", name=name, lang=lang))
                 ok = False
                 continue
             value = self.text.convert(node[lang], ctx, f"{name}.{lang}")
