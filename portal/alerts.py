@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from . import shape as s
 from .problems import Problems
+from .messages import _
 
 FILE = "data/alerts.yaml"
 LEVELS = ("information", "warning")
@@ -71,13 +72,12 @@ def build(sources, codes, problems: Problems) -> tuple:
     out, seen = [], {}
     for item in items:
         if item["end"] <= item["start"]:
-            ctx.error(item.line_of("end"), f"the alert ends ({item['end'].isoformat()}) before it starts ({item['start'].isoformat()}); "
-                                           "the end comes after the start")
+            ctx.error(item.line_of("end"), _("the alert ends ({end}) before it starts ({start}); the end comes after the start", end=item['end'].isoformat(), start=item['start'].isoformat()))
             continue
         alert = Alert(item["level"], dict(item["text"]), dict(item["link"]) if item["link"] else None,
                       item["start"], item["end"], item.line)
         if alert.id in seen:
-            ctx.error(item.line, f"this alert is the same as the one at line {seen[alert.id]} (same start and text); remove one")
+            ctx.error(item.line, _("this alert is the same as the one at line {seen} (same start and text); remove one", seen=seen[alert.id]))
             continue
         seen[alert.id] = item.line
         out.append(alert)
@@ -100,4 +100,4 @@ def warn_ended(schedule: tuple, moment: dt.datetime, problems: Problems) -> None
     """`check`: an alert that has ended is no longer shown; its lines can go."""
     for alert in schedule:
         if alert.end <= moment:
-            problems.warn(FILE, alert.line, f"this alert ended {alert.end.isoformat()} and is no longer shown; remove it from the file")
+            problems.warn(FILE, alert.line, _("this alert ended {end} and is no longer shown; remove it from the file", end=alert.end.isoformat()))

@@ -54,7 +54,7 @@ def moment(now: str | None = None, environ=os.environ) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(now.strip())
         except ValueError:
-            raise BadNow(f"--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{now}'") from None
+            raise BadNow(_("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{now}'", now=now)) from None
         return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
     if environ.get("SOURCE_DATE_EPOCH", "").strip():
         from_epoch(environ["SOURCE_DATE_EPOCH"])  # the same message for a bad value

@@ -476,8 +476,7 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
         lang = config.language(f.lang)
         slug = front["slug"] or f.stem
         if front["expires"] is not None and front.get("date") is not None and front["expires"] < front["date"]:
-            ctx.error(front.line_of("expires"), f"'expires' is {front['expires'].isoformat()}, before the item's date "
-                                                f"{front['date'].isoformat()}; it would never be shown")
+            ctx.error(front.line_of("expires"), _("'expires' is {expires}, before the item's date {date}; it would never be shown", expires=front['expires'].isoformat(), date=front['date'].isoformat()))
         if f.section == "news":
             url = f"{lang.prefix}{config.sections['news'][lang.code]}/{slug}/"
             template = "news_item.html"

@@ -78,6 +78,4 @@ def warn_expired_in_menus(site: Site, problems) -> None:
         for lang in site.config.languages:
             page = site.page(key, lang.code)
             if page is not None and page.status == EXPIRED:
-                problems.warn("data/site.yaml", None, f"{where} names the page '{key}', whose {lang.code} version "
-                                                      f"{page.source} expired after {page.meta['expires'].isoformat()}: "
-                                                      "take it out of the menu, or change its 'expires'")
+                problems.warn("data/site.yaml", None, _("{where} names the page '{key}', whose {code} version {source} expired after {expires}: take it out of the menu, or change its 'expires'", where=where, key=key, code=lang.code, source=page.source, expires=page.meta['expires'].isoformat()))

@@ -14,6 +14,7 @@ import html
 from .model import Page, Site
 from .problems import Problems
 from .render import Output
+from .messages import _
 
 FILE = "_redirects"
 
@@ -49,14 +50,12 @@ def check(site: Site, problems: Problems) -> None:
     for alias, path, page in moves(site):
         line = _line(page, alias)
         if path in owners:
-            problems.error(page.source, line, f"the alias '{alias}' is the address of a page: {owners[path]} "
-                                              f"(/{path.removesuffix('index.html')}); remove the alias or move that page")
+            problems.error(page.source, line, _("the alias '{alias}' is the address of a page: {owners} (/{path}); remove the alias or move that page", alias=alias, owners=owners[path], path=path.removesuffix('index.html')))
         elif any(folder in owners for folder in _folders(path)):
             folder = next(f for f in _folders(path) if f in owners)
-            problems.error(page.source, line, f"the alias '{alias}' needs a folder /{folder}/ where {owners[folder]} is a file")
+            problems.error(page.source, line, _("the alias '{alias}' needs a folder /{folder}/ where {owners} is a file", alias=alias, folder=folder, owners=owners[folder]))
         elif path in claimed and claimed[path] is not page:
-            problems.error(page.source, line, f"the alias '{alias}' is also an alias of {claimed[path].source}; "
-                                              "an old address can lead to one page only")
+            problems.error(page.source, line, _("the alias '{alias}' is also an alias of {source}; an old address can lead to one page only", alias=alias, source=claimed[path].source))
         claimed.setdefault(path, page)
 
 

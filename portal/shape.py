@@ -280,23 +280,23 @@ class DateTime(Shape):
     another in summer, and the build runs in UTC.
     """
 
-    HINT = "such as 2026-12-01T08:00+01:00 (+01:00 in Swedish winter time, +02:00 in summer time)"
+    HINT = _("such as 2026-12-01T08:00+01:00 (+01:00 in Swedish winter time, +02:00 in summer time)")
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), f"'{name}' should be a date and time with a time zone, {self.HINT}, not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a date and time with a time zone, {HINT}, not {node}", name=name, HINT=self.HINT, node=_describe(node)))
             return INVALID
         text = str(node).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", text):
-            ctx.error(node.line, f"'{name}' should be a date and time with a time zone, {self.HINT}, not '{text}'")
+            ctx.error(node.line, _("'{name}' should be a date and time with a time zone, {HINT}, not '{text}'", name=name, HINT=self.HINT, text=text))
             return INVALID
         try:
             value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            ctx.error(node.line, f"'{name}' is '{text}', which is not a real date and time")
+            ctx.error(node.line, _("'{name}' is '{text}', which is not a real date and time", name=name, text=text))
             return INVALID
         if value.tzinfo is None:
-            ctx.error(node.line, f"'{name}' is '{text}', with no time zone: add one, {self.HINT}")
+            ctx.error(node.line, _("'{name}' is '{text}', with no time zone: add one, {HINT}", name=name, text=text, HINT=self.HINT))
             return INVALID
         return value
 

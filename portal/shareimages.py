@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from .problems import Problems
+from .messages import _
 
 SIZE = (1200, 630)  # what Open Graph consumers crop least (1.91:1)
 MARGIN = 80
@@ -98,8 +99,7 @@ def outputs(site, problems: Problems | None = None) -> list:
     if fonts is None:
         if problems is not None:
             names = " or ".join(f"{family} ({bold})" for family, bold, _ in FONTS)
-            problems.error("share images", None, f"no font to draw them with: install {names}; "
-                                                 "on Debian: apt-get install fonts-liberation")
+            problems.error("share images", None, _("no font to draw them with: install {names}; on Debian: apt-get install fonts-liberation", names=names))
         return []
     palette = colours(site.static)
     wanted = {}
