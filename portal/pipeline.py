@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, checks, clock, feeds, links, lists, load, model, publishing, render, search, sitemap, write
+from . import assets, checks, clock, cms, feeds, links, lists, load, model, publishing, render, search, sitemap, write
 from .problems import Problems
 
 
@@ -69,6 +69,7 @@ def check(options: Options, memo=None) -> Result:
         result.outputs = render.render(site, result.problems, memo)
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
+            result.outputs += cms.outputs(site)  # the web editor at /admin/, when its bundle is installed
         result.timings["render"] = time.perf_counter() - started
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
