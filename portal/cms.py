@@ -78,21 +78,26 @@ def bundle_version() -> str | None:
 
 # --- shapes to Decap fields ----------------------------------------------------------
 
-def field(name: str, spec: s.Field, choices: dict) -> dict:
-    """One Decap field from one declared front-matter key."""
+def field(name: str, spec: s.Field, choices: dict, optional_parent: bool = False) -> dict:
+    """One Decap field from one declared front-matter key.
+
+    Inside an optional group (a news item's `source`) every field is optional in the
+    editor: Decap cannot say "required when the group is filled in", so it would refuse
+    to save an item without a source. The build still says when `publisher` is missing.
+    """
     label, hint = LABELS.get(name, (name, None))
     out = {"name": name, "label": label}
-    out.update(widget(spec.shape, name, choices))
+    out.update(widget(spec.shape, name, choices, optional=not spec.required))
     if hint:
         out["hint"] = hint
-    if not spec.required:
+    if not spec.required or optional_parent:
         out["required"] = False
     if spec.default is not None:
         out["default"] = spec.default
     return out
 
 
-def widget(shape: s.Shape, name: str, choices: dict) -> dict:
+def widget(shape: s.Shape, name: str, choices: dict, optional: bool = False) -> dict:
     if name in choices and isinstance(shape, s.ListOf):
         return {"widget": "select", "multiple": True, "min": shape.min_items or None, "options": choices[name]}
     if isinstance(shape, s.OneOf):
@@ -105,7 +110,7 @@ def widget(shape: s.Shape, name: str, choices: dict) -> dict:
         return {"widget": "number", "value_type": "float"}
     if isinstance(shape, s.Fields):
         return {"widget": "object", "collapsed": True,
-                "fields": [field(key, spec, choices) for key, spec in shape.fields.items()]}
+                "fields": [field(key, spec, choices, optional) for key, spec in shape.fields.items()]}
     if isinstance(shape, s.ListOf):
         return {"widget": "list", "field": {"name": "item", "label": name, **widget(shape.item, name, choices)}}
     if isinstance(shape, s.Text):
