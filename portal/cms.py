@@ -26,6 +26,7 @@ import yaml
 
 from . import model
 from . import shape as s
+from .problems import Problems
 from .render import Output
 
 ENGINE = Path(__file__).resolve().parents[1]  # where build.py and node_modules live, not the site's folder
@@ -258,8 +259,13 @@ ADMIN_JS = """\
 _noted = set()
 
 
-def outputs(site: model.Site) -> list[Output]:
+def outputs(site: model.Site, problems: Problems) -> list[Output]:
     version = bundle_version()
+    if version is None and site.config.edit_link == "cms":
+        problems.error("data/site.yaml", None, "edit_link: cms links every page to the web editor, which is not built here: "
+                       "its pinned Decap CMS is not in node_modules (run 'npm ci --ignore-scripts' once), "
+                       "or set edit_link to the repository's edit address")
+        return []
     if version is None:
         if DIST not in _noted:  # once per process: serve rebuilds often
             _noted.add(DIST)

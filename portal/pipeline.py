@@ -69,7 +69,7 @@ def check(options: Options, memo=None) -> Result:
         result.outputs = render.render(site, result.problems, memo)
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
-            result.outputs += cms.outputs(site)  # the web editor at /admin/, when its bundle is installed
+            result.outputs += cms.outputs(site, result.problems)  # the web editor at /admin/, when its bundle is installed
         result.timings["render"] = time.perf_counter() - started
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
