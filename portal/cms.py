@@ -280,7 +280,14 @@ def outputs(site: model.Site, problems: Problems) -> list[Output]:
         name = path.name
         if name == "decap-cms.js" or name.endswith(".decap-cms.js") or name.endswith(".wasm") or name == "decap-cms.js.LICENSE.txt":
             files.append(Output(bundle + name, copy_from=path))
-    licence = DIST.parent / "LICENSE"
-    if licence.is_file():
-        files.append(Output(bundle + "LICENSE", copy_from=licence))
+    files.append(Output(bundle + "LICENSE", licence_note(version)))
     return files
+
+
+def licence_note(version: str) -> bytes:
+    """The npm package has no licence file; its package.json names the licence."""
+    package = json.loads(PACKAGE.read_text(encoding="utf-8"))
+    return (f"Decap CMS {version} (npm package decap-cms), licence: {package.get('license', 'see package.json')}.\n"
+            "Copyright Netlify, Inc. and the Decap CMS contributors: https://github.com/decaporg/decap-cms\n"
+            "The licences of the libraries bundled in decap-cms.js are in decap-cms.js.LICENSE.txt beside this file.\n"
+            "Copied here by build.py (portal/cms.py) from node_modules/decap-cms/dist, unchanged.\n").encode("utf-8")

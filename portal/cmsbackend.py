@@ -42,12 +42,12 @@ class Repository:
     def resolve(self, raw: str, *, media_ok: bool = True) -> Path:
         if not isinstance(raw, str) or not raw or "\\" in raw or "\x00" in raw:
             raise Refused(f"not a file path: {raw!r}")
-        rel = PurePosixPath(raw)
-        if rel.is_absolute() or any(part in ("", ".", "..") for part in rel.parts):
+        parts = raw.split("/")
+        if any(part in ("", ".", "..") for part in parts):  # also '/etc' and 'a//b'
             raise Refused(f"not a path inside the site: {raw}")
-        text = rel.as_posix()
-        in_content = any(text.startswith(folder + "/") for folder in CONTENT) and text.endswith(".md")
-        in_media = media_ok and text.startswith(MEDIA + "/")
+        folder, text = "/".join(parts[:-1]), "/".join(parts)
+        in_content = folder in CONTENT and text.endswith(".md")  # a file directly in the folder the build reads
+        in_media = media_ok and folder == MEDIA
         if not (in_content or in_media):
             raise Refused(f"the editor may only change content/pages, content/news and {MEDIA}: {raw}")
         target = self.root / text
