@@ -248,10 +248,27 @@ def _escape(text: str) -> str:
 # Our script: the preview pane uses the site's own stylesheet (its hashed name comes from
 # the data- attribute, which assets.py rewrites), and an item's preview shows like the page.
 ADMIN_JS = """\
-// Made by build.py (portal/cms.py). The editor's preview pane uses the site's stylesheet.
+// Made by build.py (portal/cms.py). The editor's preview pane uses the site's stylesheet
+// and shows an item as the page does (title, date, summary, text), in the page's classes.
 (function () {
-  var script = document.currentScript;
-  window.CMS.registerPreviewStyle(script.getAttribute('data-stylesheet'));
+  var CMS = window.CMS, h = window.h;
+  CMS.registerPreviewStyle(document.currentScript.getAttribute('data-stylesheet'));
+  function field(entry, name) {
+    var value = entry.getIn(['data', name]);
+    return value === undefined || value === null ? '' : String(value);
+  }
+  CMS.registerPreviewTemplate('news', function (props) {
+    return h('main', {id: 'main'}, h('article', {className: 'wrap content news-item'},
+      h('h1', {}, field(props.entry, 'title')),
+      h('p', {className: 'meta'}, h('time', {}, field(props.entry, 'date'))),
+      h('p', {className: 'lead'}, field(props.entry, 'summary')),
+      props.widgetFor('body')));
+  });
+  CMS.registerPreviewTemplate('pages', function (props) {
+    return h('main', {id: 'main'}, h('div', {className: 'wrap content'},
+      h('h1', {}, field(props.entry, 'title')),
+      props.widgetFor('body')));
+  });
 })();
 """
 
