@@ -3,7 +3,7 @@
 Decap's `local_backend` posts `{"action": …, "params": …}` to a proxy and the
 proxy reads and writes the working tree; `npx decap-server` is that proxy in
 Node. This is the same small protocol (its "local_fs" mode, read from
-node_modules/decap-server/src/middlewares/localFs) in Python, so the preview
+decap-server 3.11.3, src/middlewares/localFs) in Python, so the preview
 needs no Node and the editor and the live preview share one origin and port.
 
 Narrower than decap-server on purpose: it reads and writes only where the
