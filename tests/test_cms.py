@@ -237,3 +237,26 @@ def test_local_backend_does_not_follow_a_link_out_of_the_site(repository, tmp_pa
     with pytest.raises(cmsbackend.Refused):
         repository.handle("persistEntry", {"dataFiles": [{"path": "content/news/away/x.md", "raw": "x"}], "assets": []})
     assert not list((tmp_path / "elsewhere").iterdir())
+
+
+# --- the editor in the preview server ----------------------------------------------------------
+
+@needs_bundle
+def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_while_the_build_is_broken(portal):
+    import urllib.request
+
+    from servetools import fetch, serving, wait_for
+
+    with serving(portal) as (origin, lines):
+        assert any(f"Web editor on {origin}/admin/" in line for line in lines)
+        with urllib.request.urlopen(origin + "/admin/", timeout=30) as response:
+            assert response.headers.get("Content-Security-Policy") is None  # the page's own meta tag rules
+            page = response.read().decode("utf-8")
+        assert "livereload" not in page and "Content-Security-Policy" in page
+        with urllib.request.urlopen(origin + "/", timeout=30) as response:
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        news = portal / "content/news/2019-09-26-odeshog-ansluter.sv.md"
+        news.write_text(news.read_text(encoding="utf-8").replace("date: 2019-09-26", "date: 2019-09-31"), encoding="utf-8")
+        wait_for(lambda: fetch(origin + "/")[0] == 500, what="the error page")
+        status, page = fetch(origin + "/admin/")
+        assert status == 200 and "decap-cms" in page  # the editor stays, to fix the mistake in
