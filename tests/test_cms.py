@@ -260,3 +260,13 @@ def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_whil
         wait_for(lambda: fetch(origin + "/")[0] == 500, what="the error page")
         status, page = fetch(origin + "/admin/")
         assert status == 200 and "decap-cms" in page  # the editor stays, to fix the mistake in
+
+
+def test_an_optional_field_the_editor_left_empty_counts_as_not_given(portal):
+    news = portal / "content/news/2019-09-26-odeshog-ansluter.sv.md"
+    news.write_text(news.read_text(encoding="utf-8").replace("---\n", "---\ntranslation_key: ''\ndescription: \"\"\n", 1), encoding="utf-8")
+    page = portal / "content/pages/kontakt.sv.md"
+    page.write_text(re.sub(r"(?m)^title: .*$", "title: ''", page.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    result = run_build(portal)
+    assert "2019-09-26-odeshog-ansluter.sv.md" not in result.stderr  # the empty optional keys are fine
+    assert "content/pages/kontakt.sv.md:2: 'title' is empty" in result.stderr  # a required one is not
