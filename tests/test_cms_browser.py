@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 from conftest import REPO, run_build
-from portal import cms
+from portal import cms, render
 from servetools import serving, wait_for
 
 pytestmark = [pytest.mark.browser,
@@ -132,6 +132,12 @@ def test_an_editor_writes_a_news_item_in_both_languages_and_the_next_build_has_i
         wait_for(lambda: sv.is_file() and en.is_file(), what="the editor to write both files")
         page.get_by_text("Ändringar sparade", exact=False).first.wait_for()
         shoot(page, "editor-saved.png")
+
+        # "Edit this page" opens an entry by this route (render.EDITOR_ENTRY): both languages load.
+        page.goto(origin + "/" + render.EDITOR_ENTRY.format(section="news", entry="2026-11-02-ovning-i-boxholm"))
+        titles = page.locator("input[id^=title-field-]")
+        playwright.expect(titles.nth(0)).to_have_value("Övning i Boxholm")
+        playwright.expect(titles.nth(2)).to_have_value("Exercise in Boxholm")
 
         # Only this origin: no request to another host, no CSP violation of the editor's own policy.
         assert [r for r in seen.requests if not r.startswith(origin)] == []
