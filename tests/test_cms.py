@@ -270,3 +270,12 @@ def test_an_optional_field_the_editor_left_empty_counts_as_not_given(portal):
     result = run_build(portal)
     assert "2019-09-26-odeshog-ansluter.sv.md" not in result.stderr  # the empty optional keys are fine
     assert "content/pages/kontakt.sv.md:2: 'title' is empty" in result.stderr  # a required one is not
+
+
+def test_github_signs_in_through_the_hosts_own_relay_which_the_editors_csp_allows(portal):
+    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\neditor:\n  backend: github\n  repo: kommun/trygghet\n  auth_url: https://auth.kommun.se/decap/auth\n")
+    site = real_site(portal)
+    assert cms.config(site)["backend"] == {"name": "github", "repo": "kommun/trygghet", "branch": "main",
+                                           "base_url": "https://auth.kommun.se", "auth_endpoint": "decap/auth"}
+    assert cms.connect_sources(site) == "https://api.github.com https://auth.kommun.se"
