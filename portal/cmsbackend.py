@@ -118,6 +118,10 @@ class Repository:
             for asset in params.get("assets", []):
                 self.resolve(asset.get("path"))
             for f in files:
+                if not f["raw"].strip() and not self.resolve(f["path"]).exists():
+                    # Decap writes "\n" for a language left empty (the easy-to-read page has
+                    # only Swedish): no file is what the build expects, not an empty one.
+                    continue
                 self.write(f["path"], f["raw"].encode("utf-8"))
             for asset in params.get("assets", []):
                 self.write(asset["path"], base64.b64decode(asset["content"]))

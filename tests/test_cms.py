@@ -279,3 +279,11 @@ def test_github_signs_in_through_the_hosts_own_relay_which_the_editors_csp_allow
     assert cms.config(site)["backend"] == {"name": "github", "repo": "kommun/trygghet", "branch": "main",
                                            "base_url": "https://auth.kommun.se", "auth_endpoint": "decap/auth"}
     assert cms.connect_sources(site) == "https://api.github.com https://auth.kommun.se"
+
+
+def test_local_backend_writes_no_file_for_a_language_left_empty(repository):
+    files = [{"path": "content/pages/lattlast.sv.md", "raw": "---\ntitle: Lättläst\nupdated: 2026-11-30\n---\nText.\n"},
+             {"path": "content/pages/lattlast.en.md", "raw": "\n"}]
+    repository.handle("persistEntry", {"dataFiles": files, "assets": [], "options": {}})
+    assert not (repository.root / "content/pages/lattlast.en.md").exists()
+    assert "updated: 2026-11-30" in (repository.root / "content/pages/lattlast.sv.md").read_text()
