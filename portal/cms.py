@@ -162,8 +162,10 @@ def _loopback(base_url: str) -> bool:
 
 def backend(site: model.Site) -> dict:
     editor = site.config.editor or {}
-    if not editor:  # not configured: only the local backend (build.py serve) works
-        return {"name": "github", "repo": "OWNER/REPOSITORY", "branch": "main"}
+    if not editor:
+        # Not configured: only the preview's local backend works. Decap's GitHub default would
+        # sign in through Netlify, a third party; this asks nobody but the site's own origin.
+        return {"name": "proxy", "proxy_url": site.config.base_url + API, "branch": "main"}
     out = {"name": editor["backend"], "repo": editor["repo"], "branch": editor["branch"]}
     if editor["backend"] == "gitlab":
         out.update({"auth_type": "pkce", "app_id": editor.get("app_id")})
@@ -276,7 +278,18 @@ ADMIN_JS = """\
 _noted = set()
 
 
+def check(site: model.Site, problems: Problems) -> None:
+    """What the Git host needs to sign in; without it Decap would fail, or ask Netlify."""
+    editor = site.config.editor or {}
+    if editor.get("backend") == "gitlab" and not editor.get("app_id"):
+        problems.error("data/site.yaml", None, "editor: GitLab signs in with an OAuth application's id: add 'app_id' (README, Web editor)")
+    if editor.get("backend") == "github" and not editor.get("auth_url"):
+        problems.error("data/site.yaml", None, "editor: GitHub signs in through an OAuth relay the host runs: add 'auth_url' "
+                       "(without it Decap would use Netlify's; README, Web editor)")
+
+
 def outputs(site: model.Site, problems: Problems) -> list[Output]:
+    check(site, problems)
     version = bundle_version()
     if version is None and site.config.edit_link == "cms":
         problems.error("data/site.yaml", None, "edit_link: cms links every page to the web editor, which is not built here: "

@@ -287,3 +287,15 @@ def test_local_backend_writes_no_file_for_a_language_left_empty(repository):
     repository.handle("persistEntry", {"dataFiles": files, "assets": [], "options": {}})
     assert not (repository.root / "content/pages/lattlast.en.md").exists()
     assert "updated: 2026-11-30" in (repository.root / "content/pages/lattlast.sv.md").read_text()
+
+
+@pytest.mark.parametrize("editor, missing", [("backend: github\n  repo: a/b", "auth_url"), ("backend: gitlab\n  repo: a/b", "app_id")])
+def test_a_git_host_without_what_it_needs_to_sign_in_is_an_error(portal, editor, missing):
+    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"\neditor:\n  {editor}\n")
+    result = run_build(portal)
+    assert result.returncode == 1 and f"add '{missing}'" in result.stderr
+
+
+def test_without_a_git_host_the_editor_asks_only_its_own_origin():
+    assert cms.config(real_site())["backend"] == {"name": "proxy", "proxy_url": "http://127.0.0.1:8000/api/v1", "branch": "main"}
