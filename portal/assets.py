@@ -32,6 +32,9 @@ FINGERPRINTED = {
 }
 # Browsers and other sites ask for these by name, so they keep it.
 KEEP_NAME = re.compile(r"favicon\.ico|apple-touch-icon[\w.-]*\.png")
+# The web editor's bundle (cms.py) loads its chunks by their own names, so its folder keeps
+# every name; the pinned version in the folder's name does what a hash would.
+KEEP_FOLDER = "admin/"
 HASH_LENGTH = 8
 
 # Attributes that hold a URL (or, for srcset, a list of them).
@@ -48,7 +51,7 @@ _XML_SUFFIXES = (".xml", ".rdf", ".rss", ".atom")
 
 def is_fingerprinted(path: str) -> bool:
     suffix = posixpath.splitext(path)[1].lower()
-    return suffix in FINGERPRINTED and not KEEP_NAME.fullmatch(path)
+    return suffix in FINGERPRINTED and not KEEP_NAME.fullmatch(path) and not path.startswith(KEEP_FOLDER)
 
 
 def _is_stylesheet(path: str) -> bool:

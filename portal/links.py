@@ -69,7 +69,8 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
             if resolved not in files:
                 report.broken.append((path, raw, "no such page or file"))
                 continue
-            if fragment and resolved in pages and fragment not in pages[resolved].ids:
+            # "#/collections/…" is a route inside a script's page (the web editor), not an id.
+            if fragment and not fragment.startswith("/") and resolved in pages and fragment not in pages[resolved].ids:
                 report.broken.append((path, raw, f"no element with id '{fragment}' on that page"))
     return report
 

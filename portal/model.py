@@ -55,6 +55,8 @@ class Config:
     strings: dict  # lang -> {key: text}
     news: NewsSettings | None = None
     readability: dict | None = None  # {"warn_above": LIX, "easy_read_warn_above": LIX} (checks.readability)
+    edit_link: str | None = None  # "Edit this page": "cms" (the web editor) or a repository's edit address; None: no link
+    editor: dict | None = None  # the web editor's Git host (portal/cms.py); None: only the local preview's
 
     @property
     def base_path(self) -> str:
@@ -224,7 +226,23 @@ def _site_shape(codes):
             paths=s.Fields(page=s.PerLanguage(codes, text=s.Slug()), archive=s.PerLanguage(codes, text=s.Slug()), municipality=s.PerLanguage(codes, text=s.Slug())),
         ),
         readability=s.Field(s.Fields(warn_above=s.Number(), easy_read_warn_above=s.Number()), required=False),
+        edit_link=s.Field(EDIT_LINK_SHAPE, required=False),
+        editor=s.Field(EDITOR_SHAPE, required=False),
     )
+
+
+# "Edit this page" (off when absent): `cms` opens the page's entry in the web editor at /admin/;
+# an address such as https://github.com/ORG/REPO/edit/main/ is followed by the file's path.
+EDIT_LINK_SHAPE = s.Text(pattern=r"cms|https?://[^\s<>\"'\\]+/", hint="write cms, or an address ending in / such as https://github.com/ORG/REPO/edit/main/")
+# The Git host the web editor commits to (portal/cms.py, README "Web editor").
+EDITOR_SHAPE = s.Fields(
+    backend=s.OneOf("github", "gitlab"),
+    repo=s.Text(pattern=r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", hint="OWNER/REPOSITORY as in the repository's address"),
+    branch=s.Field(s.Text(), required=False, default="main"),
+    auth_url=s.Field(s.Url(), required=False),  # GitHub: the OAuth relay's address
+    app_id=s.Field(s.Text(), required=False),  # GitLab: the OAuth application's id (PKCE, no secret)
+    host=s.Field(s.Url(), required=False),  # GitLab: a self-managed instance (default https://gitlab.com)
+)
 
 
 def _strings_flat(node, prefix, ctx, out):
@@ -303,6 +321,8 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         news=NewsSettings(int(news["page_size"]), news["feed_namespace"], {k: dict(v) for k, v in news["paths"].items()},
                           int(news["feed_size"])),
         readability={k: float(v) for k, v in conf["readability"].items()} if conf["readability"] else None,
+        edit_link=conf["edit_link"],
+        editor=dict(conf["editor"]) if conf["editor"] else None,
     )
 
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alerts, assets, checks, clock, feeds, links, lists, load, model, publishing, redirects, render, search, sitemap, write
+from . import alerts, assets, checks, clock, cms, feeds, links, lists, load, model, publishing, redirects, render, search, sitemap, write
 from .problems import Problems
 from .messages import _
 
@@ -86,6 +86,7 @@ def check(options: Options, memo=None) -> Result:
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
             result.outputs += redirects.outputs(site)
+            result.outputs += cms.outputs(site, result.problems)  # the web editor at /admin/, when its bundle is installed
         result.timings["render"] = time.perf_counter() - started
         options.stage("assets")
         started = time.perf_counter()

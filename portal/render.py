@@ -46,7 +46,7 @@ def environment(templates: Path) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
-    env.globals.update(chart_path=charts.path, chart_label=_chart_label)
+    env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
     env.globals.update(share_image=_share_image, og_locale=_og_locale)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
     return env
@@ -99,6 +99,21 @@ def _page_url(ctx, key: str) -> str:
     if page is None:
         raise StringMissing(f"no page with the key '{key}'")
     return site.config.base_path + page.url + anchor
+
+
+# Where Decap CMS (cms.py) opens an entry: a folder collection per section, the entry
+# named by the file's name without its language (both languages open side by side).
+EDITOR_ENTRY = "admin/#/collections/{section}/entries/{entry}"
+
+
+@jinja2.pass_context
+def _edit_url(ctx, page: Page) -> str:
+    """"Edit this page": the page's entry in the web editor, or its file in the repository."""
+    config = ctx["site"].config
+    if config.edit_link == "cms":
+        _, section, name = page.source.split("/")
+        return config.base_path + EDITOR_ENTRY.format(section=section, entry=name.removesuffix(f".{page.lang}.md"))
+    return config.edit_link + page.source
 
 
 @jinja2.pass_context

@@ -39,7 +39,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, ioloop, netutil, web
 from tornado.websocket import WebSocketHandler
 
-from . import checks, incremental, markup, pipeline, watch
+from . import checks, cmsbackend, incremental, markup, pipeline, watch
 from .messages import _, say
 from .problems import Problems
 
@@ -49,6 +49,8 @@ IDLE = 1.0  # seconds without a new save before the idle work: garbage collectio
 BACKLOG = 1024  # pending connections the kernel queues; tornado's default (128) is small for a burst
 SCRIPT = b'<script src="/livereload.js" defer></script>'
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+mimetypes.add_type("text/yaml", ".yml")  # the editor's config.yml; Decap warns on anything else
+EDITOR = "/admin/"  # the web editor (cms.py): its page's own CSP, no live reload, shown even while the build is broken
 
 # The error page's words, per language; the problems themselves are the terminal's text.
 ERROR_TEXT = {
@@ -66,6 +68,7 @@ class State:
     lock: threading.Lock
     languages: tuple = ("sv", "en")  # language codes, default first
     problems: list = dataclasses.field(default_factory=list)  # of the last rebuild; empty when it was good
+    root: Path | None = None  # the site's folder, for the web editor's local backend (cmsbackend.py)
 
 
 def resolve(out: Path, raw_path: str) -> Path | None:
@@ -107,13 +110,16 @@ class PageHandler(web.RequestHandler):
 
     def get(self, _=None):
         raw = self.request.path
+        editor = raw.startswith(EDITOR)
+        if editor:
+            self.clear_header("Content-Security-Policy")  # the editor's page carries its own (a meta tag)
         with self.state.lock:  # a rebuild never shows half-written: it holds the lock while writing
             problems = list(self.state.problems)
             target = resolve(self.state.out, raw)
             if target is not None and target.is_dir():
                 return self.redirect(raw + "/", permanent=False)
             is_page = raw.endswith("/") or raw.endswith(".html")
-            if problems and is_page:
+            if problems and is_page and not editor:  # the editor stays usable to fix the mistake
                 return self.error_page(problems, raw)
             if target is None or not target.is_file():
                 missing = self.state.out / "404.html"
@@ -125,10 +131,10 @@ class PageHandler(web.RequestHandler):
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml", "application/xml"):
             kind += "; charset=utf-8"
-        self.send(data, kind)
+        self.send(data, kind, reload=not editor)
 
-    def send(self, data: bytes, kind: str):
-        if kind.startswith("text/html"):
+    def send(self, data: bytes, kind: str, reload: bool = True):
+        if kind.startswith("text/html") and reload:  # a reload would drop what the editor is typing
             data = data.replace(b"</head>", SCRIPT + b"</head>", 1)
         self.set_header("Content-Type", kind)
         if self.request.method != "HEAD":
@@ -218,6 +224,7 @@ def reload_browsers(path: str = "*") -> None:
 
 def application(state: State) -> web.Application:
     return web.Application([
+        *([cmsbackend.route(state.root)] if state.root is not None else []),
         (r"/livereload", ReloadSocket),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/.*", PageHandler, {"state": state}),
@@ -395,7 +402,7 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000, 
     shown = f"[{host}]" if ":" in host else host
     # Links must point at the preview, not at the public address.
     options = dataclasses.replace(options, base_url=f"http://{shown}:{port}/", drafts=True)  # previews show drafts and scheduled items
-    state = State(out=Path(options.out).resolve(), lock=threading.Lock())
+    state = State(out=Path(options.out).resolve(), lock=threading.Lock(), root=Path(options.root))
     builder = incremental.Builder(options, state.lock)
     first = builder.build()
     if options.progress:  # the first build's progress line; rebuilds are quick and report in one line
@@ -416,6 +423,8 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000, 
     # below runs and no Pagefind is left writing into the output folder.
     signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
     print(say(_("Serving on {url} (Ctrl+C stops)", url=f"http://{shown}:{port}/")), file=sys.stderr)
+    if (state.out / "admin" / "index.html").is_file():
+        print(say(_("Web editor on {url}admin/ (it saves into content/)", url=f"http://{shown}:{port}/")), file=sys.stderr)
     sys.stderr.flush()
     if open_browser:
         webbrowser.open(f"http://{shown}:{port}/")

@@ -214,7 +214,10 @@ class Fields(Shape):
                 ctx.error(node.line_of(key), _("unknown key '{key}' in '{name}' (known keys: {known})", key=key, name=name, known=known))
                 ok = False
         for key, spec in self.fields.items():
-            if key not in node or (isinstance(node[key], Scalar) and node[key].is_null and not spec.required):
+            # An optional key left empty counts as not given: the web editor writes `slug: ''`
+            # for a field typed in and cleared again.
+            blank = isinstance(node.get(key), Scalar) and (node[key].is_null or not str(node[key]).strip())
+            if key not in node or (blank and not spec.required):
                 if spec.required:
                     ctx.error(node.line, _("'{name}' is missing the required key '{key}'", name=name, key=key))
                     ok = False

@@ -59,6 +59,11 @@ def test_the_output_names_no_local_path_host_or_build_time(tmp_path):
         forbidden.append(host)
     found = []
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        if path.parent.name.startswith("decap-cms-"):
+            # The web editor's bundle, copied unchanged from the pinned npm package; it names
+            # the machine Decap's own CI built it on (/home/runner/…), never this one.
+            assert path.name == "LICENSE" or path.read_bytes() == (REPO / "node_modules/decap-cms/dist" / path.name).read_bytes()
+            continue
         text = path.read_bytes().decode("utf-8", errors="ignore")
         found += [f"{path.relative_to(site)}: {word}" for word in forbidden if word in text]
     assert found == []
