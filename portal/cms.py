@@ -26,6 +26,7 @@ import yaml
 
 from . import model
 from . import shape as s
+from .messages import say
 from .problems import Problems
 from .render import Output
 
@@ -44,6 +45,8 @@ CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'u
 
 # What the editor calls each front-matter key, in Swedish (the editor's interface is Swedish);
 # a key missing here is shown by its own name, never hidden.
+EDITOR_LOCALE = "sv"  # the editor's own interface, and the language of LABELS and of the pattern hints
+
 LABELS = {
     "title": ("Rubrik", None),
     "slug": ("Adress (slug)", "Valfri. Sista delen av sidans adress i det här språket, t.ex. odeshog-joins. Små bokstäver a–z, siffror och bindestreck."),
@@ -118,7 +121,7 @@ def widget(shape: s.Shape, name: str, choices: dict, optional: bool = False) -> 
         out = {"widget": "text" if shape.multiline else "string"}
         if shape.pattern is not None:
             # Decap tests with RegExp.test (a search): anchor it to mean Python's fullmatch.
-            out["pattern"] = [f"^(?:{shape.pattern.pattern})$", shape.hint or "?"]
+            out["pattern"] = [f"^(?:{shape.pattern.pattern})$", say(shape.hint, EDITOR_LOCALE) if shape.hint else "?"]
         return out
     raise TypeError(f"no editor widget for the shape {type(shape).__name__} of '{name}'")
 
@@ -183,7 +186,7 @@ def config(site: model.Site) -> dict:
     out = {
         "backend": backend(site),
         "publish_mode": "editorial_workflow",
-        "locale": "sv",
+        "locale": EDITOR_LOCALE,
         "site_url": site.config.base_url,
         "display_url": site.config.base_url,
         "media_folder": "static/media",
