@@ -122,6 +122,24 @@ def test_accessibility_statement_has_the_items_digg_requires(built):
     assert page.link_to("tyck till och meddela oss").href == "/kontakt/#feedback"
 
 
+def test_accessibility_statement_says_what_was_tested_and_against_which_version(built):
+    import json
+    import re
+
+    from conftest import REPO
+
+    axe = json.loads((REPO / "package.json").read_text())["devDependencies"]["axe-core"]
+    tested = (REPO / "tests/browser.py").read_text()
+    assert '"wcag22aa"' in tested  # what the statement claims is what the browser tests run
+    for path, words in (("tillganglighet/index.html", ["WCAG 2.2 nivå A och AA", "320 pixlar", "1280 pixlar", "24 × 24"]),
+                        ("en/accessibility/index.html", ["WCAG 2.2 levels A and AA", "320 pixels", "1280 pixels", "24 × 24"])):
+        text = read(built / path).text
+        for word in words + ["axe-core (version " + ".".join(axe.split(".")[:2]) + ")"]:
+            assert word in text, (path, word)
+        assert not re.search(r"WCAG 2\.1 (nivå|level)", text.replace("WCAG 2.1 på nivå AA (genom", "").replace(
+            "WCAG 2.1 level AA (through", "")), (path, "still claims to test against WCAG 2.1 only")
+
+
 def test_404_speaks_both_languages_and_links_home(built):
     page = read(built / "404.html")
     assert "Sidan finns inte" in page.text and "Page not found" in page.text
