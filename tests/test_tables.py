@@ -117,3 +117,24 @@ def test_on_a_desktop_tables_use_the_width_and_text_keeps_a_readable_measure(liv
             problems.append(f"/{path}: dates or values in tables wrap over lines: {layout['wrapped']}")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_reflowed_tables_are_still_tables_to_a_screen_reader(live_site, chromium):
+    # The same accessibility tree at 320 px as at 1280 px: rows, column and row headers,
+    # cells, and no label text added to a cell's name (the labels have empty alt text).
+    trees = {}
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        context = chromium.new_context(viewport=viewport)
+        page = context.new_page()
+        for path in pages_with_tables(live_site):
+            visit(page, live_site.url(path))
+            trees[name, path] = [table.aria_snapshot() for table in page.locator("main table").all()]
+        context.close()
+    problems = []
+    for path in pages_with_tables(live_site):
+        phone, desktop = trees["phone", path], trees["desktop", path]
+        if phone != desktop:
+            problems.append(f"/{path}: the tables read differently at 320 px:\n{phone}\n---\n{desktop}")
+        if not all("columnheader" in tree and "- cell" in tree for tree in phone):
+            problems.append(f"/{path}: a table at 320 px has no column headers or cells: {phone}")
+    assert not problems, "\n".join(problems)
