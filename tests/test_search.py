@@ -238,7 +238,7 @@ def test_filters_narrow_the_results_by_municipality_and_kind(live_site, chromium
     boxholm = [r["page"] for r in results(page)]
     assert "/kommuner/boxholm/" in boxholm and "/kommuner/odeshog/" not in boxholm and "/kommuner/mjolby/" not in boxholm
     assert "/enheten/" in boxholm  # pages about the joint unit concern all three
-    assert "Bara Boxholms kommun." in page.text_content("#search-status")  # the live region says what narrows it
+    assert "Filter: Boxholms kommun." in page.text_content("#search-status")  # the live region says what narrows it
     assert "municipality=boxholm" in page.url
 
     choose(page, "Kommun", "Alla kommuner", "kommun")
@@ -251,7 +251,7 @@ def test_filters_narrow_the_results_by_municipality_and_kind(live_site, chromium
 
     # A shared address brings the same filters back.
     page.goto(live_site.url(SV_SEARCH + "?q=kommun&municipality=boxholm&kind=news"))
-    page.get_by_role("status").filter(has_text="Bara").wait_for()
+    page.get_by_role("status").filter(has_text="Filter:").wait_for()
     assert page.get_by_label("Kommun").input_value() == "boxholm" and page.get_by_label("Typ av sida").input_value() == "news"
     assert all(r["page"].startswith("/nyheter/") for r in results(page))
     assert seen.errors == []
@@ -310,6 +310,6 @@ def test_filters_and_sub_results_work_by_keyboard_and_pass_axe(live_site, chromi
     # A filter changes with the arrow keys alone, and the live region says so.
     page.get_by_label("Kommun").focus()
     page.keyboard.press("ArrowDown")
-    page.get_by_role("status").filter(has_text="Bara").wait_for()
+    page.get_by_role("status").filter(has_text="Filter:").wait_for()
     assert axe_violations(page) == []
     context.close()
