@@ -270,6 +270,7 @@ def test_results_link_to_the_headings_where_the_words_stand_and_the_page_marks_t
     assert sections, found
     target = sections[0]
     assert "pagefind-highlight=beredskap" in target["href"] and "#" in target["href"]
+    assert page.get_by_role("list", name="Rubriker på sidan där orden finns").count() >= 1  # named for screen readers
 
     page.get_by_role("link", name=target["text"]).first.click()
     page.wait_for_selector("mark.pagefind-highlight")

@@ -65,7 +65,7 @@ async function start(form) {
     if (asked !== latest) {
       return;
     }
-    list.replaceChildren(...pages.map(resultItem));
+    list.replaceChildren(...pages.map((found) => resultItem(found, form.dataset.sections)));
     // The status is a live region: screen readers announce the count, and what narrows it.
     const template = pages.length === 0 ? form.dataset.none : pages.length === 1 ? form.dataset.one : form.dataset.many;
     let said = template.replace("{n}", String(search.results.length)).replace("{q}", query);
@@ -119,7 +119,7 @@ async function start(form) {
   }
 }
 
-function resultItem(page) {
+function resultItem(page, sectionsLabel) {
   const item = document.createElement("li");
   const heading = document.createElement("h2");
   heading.append(link(page.url, page.meta.title || page.url));
@@ -131,6 +131,7 @@ function resultItem(page) {
   if (sections.length) {
     const under = document.createElement("ul");
     under.className = "search-sections";
+    under.setAttribute("aria-label", sectionsLabel); // a screen reader hears what the links are
     for (const sub of sections) {
       const entry = document.createElement("li");
       const text = document.createElement("p");
