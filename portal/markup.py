@@ -68,7 +68,7 @@ def convert(text: str) -> tuple[str, list]:
         raw = _markdown(text)
     else:
         raw = _helper.markdown(text)  # a timer signal cannot stop a thread; a process can be stopped
-    return sanitize(raw), removed(raw, text)
+    return label_cells(sanitize(raw)), removed(raw, text)
 
 
 def _markdown(text: str) -> str:
@@ -192,6 +192,55 @@ def sanitize(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+_HEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.S)
+_BODY = re.compile(r"<(tbody|tfoot)\b[^>]*>(.*?)</\1>", re.S)
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
+_SPAN = re.compile(r'\bcolspan="(\d+)"')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def label_cells(fragment: str) -> str:
+    """Give every body cell of a table with a header row its column's header as
+    `data-label`, so that on a phone, where the stylesheet reflows each row into a
+    block, every value is shown after its header. Runs on the sanitized HTML, so the
+    label is made of text that is already safe; tables inside tables are left alone."""
+    if "<table" not in fragment:
+        return fragment
+
+    def one_table(match):
+        table = match.group(0)
+        head = _HEAD.search(table)
+        if table.count("<table") > 1 or not head:
+            return table
+        headers = []
+        for cell in _CELL.finditer(head.group(1)):
+            text = html.escape(" ".join(html.unescape(_TAG.sub("", cell.group(3))).split()), quote=True)
+            span = _SPAN.search(cell.group(2))
+            headers += [text] * (int(span.group(1)) if span else 1)
+
+        def one_row(row):
+            column = 0
+            cells = []
+            for cell in _CELL.finditer(row.group(2)):
+                tag, attrs, inner = cell.groups()
+                span = _SPAN.search(attrs)
+                if tag == "td" and column < len(headers) and headers[column] and "data-label=" not in attrs:
+                    attrs += f' data-label="{headers[column]}"'
+                cells.append(f"<{tag}{attrs}>{inner}</{tag}>")
+                column += int(span.group(1)) if span else 1
+            between = _CELL.split(row.group(2))[::4]  # the whitespace between cells
+            return row.group(1) + "".join(b + c for b, c in zip(between, cells + [""])) + "</tr>"
+
+        def one_body(body):
+            return body.group(0).replace(body.group(2), _ROW.sub(one_row, body.group(2)), 1)
+
+        return table[:head.end()] + _BODY.sub(one_body, table[head.end():])
+
+    return _TABLE.sub(one_table, fragment)
 
 
 def removed(raw: str, source: str) -> list:

@@ -94,7 +94,8 @@ def test_no_resource_comes_from_another_host(built, path):
             assert link["href"].startswith("/"), link
     for img in page.images:
         assert img["src"].startswith("/")
-    assert page.scripts == []
+    # One script, from the site itself: it marks searched words when a search result opened the page.
+    assert [re.sub(r"\.[0-9a-f]{8}\.js$", ".js", s.get("src", "")) for s in page.scripts] == ["/assets/highlight.js"]
     csp = page.meta("http-equiv", "Content-Security-Policy")
     assert csp and "default-src 'self'" in csp["content"]
 
@@ -120,6 +121,24 @@ def test_accessibility_statement_has_the_items_digg_requires(built):
         assert words in page.text, words
     assert any(link.href == "https://www.digg.se/tdosanmalan" for link in page.links)
     assert page.link_to("tyck till och meddela oss").href == "/kontakt/#feedback"
+
+
+def test_accessibility_statement_says_what_was_tested_and_against_which_version(built):
+    import json
+    import re
+
+    from conftest import REPO
+
+    axe = json.loads((REPO / "package.json").read_text())["devDependencies"]["axe-core"]
+    tested = (REPO / "tests/browser.py").read_text()
+    assert '"wcag22aa"' in tested  # what the statement claims is what the browser tests run
+    for path, words in (("tillganglighet/index.html", ["WCAG 2.2 nivå A och AA", "320 pixlar", "1280 pixlar", "24 × 24"]),
+                        ("en/accessibility/index.html", ["WCAG 2.2 levels A and AA", "320 pixels", "1280 pixels", "24 × 24"])):
+        text = read(built / path).text
+        for word in words + ["axe-core (version " + ".".join(axe.split(".")[:2]) + ")"]:
+            assert word in text, (path, word)
+        assert not re.search(r"WCAG 2\.1 (nivå|level)", text.replace("WCAG 2.1 på nivå AA (genom", "").replace(
+            "WCAG 2.1 level AA (through", "")), (path, "still claims to test against WCAG 2.1 only")
 
 
 def test_404_speaks_both_languages_and_links_home(built):

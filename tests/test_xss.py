@@ -268,7 +268,7 @@ print("<hej>")
     assert run_build(portal).returncode == 0
     html = (portal / "_site/kontakt/index.html").read_text(encoding="utf-8")
     assert '<h2 id="egen-rubrik">Egen rubrik</h2>' in html
-    assert "<table>" in html and "<th>Kommun</th>" in html and "<td>1,135</td>" in html
+    assert "<table>" in html and "<th>Kommun</th>" in html and '<td data-label="Tjänster">1,135</td>' in html
     assert '<p lang="en">In English</p>' in html
     assert '<code class="language-python">print(&quot;&lt;hej&gt;&quot;)' in html or \
         '<code class="language-python">print("&lt;hej&gt;")' in html
