@@ -29,6 +29,7 @@ from . import shape as s
 from .messages import say
 from .problems import Problems
 from .render import Output
+from .messages import _
 
 ENGINE = Path(__file__).resolve().parents[1]  # where build.py and node_modules live, not the site's folder
 DIST = ENGINE / "node_modules" / "decap-cms" / "dist"
@@ -285,19 +286,16 @@ def check(site: model.Site, problems: Problems) -> None:
     """What the Git host needs to sign in; without it Decap would fail, or ask Netlify."""
     editor = site.config.editor or {}
     if editor.get("backend") == "gitlab" and not editor.get("app_id"):
-        problems.error("data/site.yaml", None, "editor: GitLab signs in with an OAuth application's id: add 'app_id' (README, Web editor)")
+        problems.error("data/site.yaml", None, _("editor: GitLab signs in with an OAuth application's id: add 'app_id' (README, Web editor)"))
     if editor.get("backend") == "github" and not editor.get("auth_url"):
-        problems.error("data/site.yaml", None, "editor: GitHub signs in through an OAuth relay the host runs: add 'auth_url' "
-                       "(without it Decap would use Netlify's; README, Web editor)")
+        problems.error("data/site.yaml", None, _("editor: GitHub signs in through an OAuth relay the host runs: add 'auth_url' (without it Decap would use Netlify's; README, Web editor)"))
 
 
 def outputs(site: model.Site, problems: Problems) -> list[Output]:
     check(site, problems)
     version = bundle_version()
     if version is None and site.config.edit_link == "cms":
-        problems.error("data/site.yaml", None, "edit_link: cms links every page to the web editor, which is not built here: "
-                       "its pinned Decap CMS is not in node_modules (run 'npm ci --ignore-scripts' once), "
-                       "or set edit_link to the repository's edit address")
+        problems.error("data/site.yaml", None, _("edit_link: cms links every page to the web editor, which is not built here: its pinned Decap CMS is not in node_modules (run 'npm ci --ignore-scripts' once), or set edit_link to the repository's edit address"))
         return []
     if version is None:
         if DIST not in _noted:  # once per process: serve rebuilds often
