@@ -314,3 +314,19 @@ def test_filters_and_sub_results_work_by_keyboard_and_pass_axe(live_site, chromi
     page.get_by_role("status").filter(has_text="Filter:").wait_for()
     assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.browser
+def test_result_excerpts_start_where_a_sentence_starts_and_show_no_footnote_markers(live_site, chromium):
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(live_site.url(SV_SEARCH))
+    assert search(page, "heltidstjänster")
+    excerpts = page.locator("#search-results > li > p").all_text_contents()
+    assert excerpts
+    for text in excerpts:
+        assert text[:1].isupper() or text[:1].isdigit(), text  # a sentence's start, not the middle of one
+        assert "[1]" not in text and not text.startswith("…"), text
+    assert seen.errors == []
+    context.close()

@@ -14,6 +14,7 @@ if (form) {
 // The selects narrow the results with Pagefind's filters (kind of page, municipality).
 const HIGHLIGHT_PARAM = "pagefind-highlight";
 const SUB_RESULTS = 3; // headings shown under each page
+let sentenceExcerpt; // from excerpt.js: an excerpt that starts where a sentence starts
 
 async function start(form) {
   const input = form.querySelector("input[type=search]");
@@ -24,6 +25,7 @@ async function start(form) {
   let pagefind;
   try {
     pagefind = await import(form.dataset.pagefind);
+    ({ sentenceExcerpt } = await import(form.dataset.excerpt));
     // No worker: the page's policy allows WebAssembly here, and one thread is plenty.
     await pagefind.options({
       baseUrl: form.dataset.base, noWorker: true, excerptLength: 24, highlightParam: HIGHLIGHT_PARAM,
@@ -124,7 +126,7 @@ function resultItem(page, sectionsLabel) {
   const heading = document.createElement("h2");
   heading.append(link(page.url, page.meta.title || page.url));
   const excerpt = document.createElement("p");
-  excerpt.append(...excerptNodes(page.excerpt));
+  excerpt.append(...excerptNodes(sentenceExcerpt(page.content, page.locations, 24) || page.excerpt));
   item.append(heading, excerpt);
   // The headings on the page under which the words stand, each linked to its place.
   const sections = (page.sub_results || []).filter((sub) => sub.url.includes("#")).slice(0, SUB_RESULTS);
