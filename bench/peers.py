@@ -281,7 +281,19 @@ def versions(venv: Path, python: str) -> dict:
 
 
 def count_pages(folder: Path) -> int:
-    return sum(1 for _, _, files in os.walk(folder) for name in files if name.endswith(".html"))
+    """HTML files written, less redirect stubs (Hugo's aliases for page/1/): they are not pages."""
+    count = 0
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(directory, name)
+            if os.path.getsize(path) < 1024:
+                with open(path, "rb") as f:
+                    if b'http-equiv="refresh"' in f.read().lower():
+                        continue
+            count += 1
+    return count
 
 
 def one_size(count: int, rounds: int, tools: list, venv: Path, python: str, work: Path, seed: str) -> dict:
