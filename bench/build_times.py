@@ -19,10 +19,10 @@ process (the engine in this repository, the Python running this script); "cold"
 does not empty the operating system's file cache (that needs root and disturbs
 everything else on the machine). Per build it prints wall time (process start
 to exit), pages per second (HTML pages the build reports, over the wall time),
-the peak resident memory of all the build's processes together (measure.py:
-/proc sampled every 20 ms, RSS summed over the process tree), and Pagefind
-apart: its time as the build reports it ("search index: X s") and the peak
-RSS of its processes; "build w/o Pagefind" is the peak of the others. The
+the peak memory of all the build's processes together (measure.py: /proc
+sampled every 20 ms, PSS summed over the process tree), and Pagefind apart:
+its time as the build reports it ("search index: X s") and the peak memory
+of its processes; "build w/o Pagefind" is the peak of the others. The
 figure is the median of the rounds (--rounds, default 3). Every table carries
 the machine, the date and the load average, since a busy machine makes every
 figure slower.
@@ -90,10 +90,10 @@ def build(site: Path, python: str) -> dict:
     return {
         "wall": r.wall,
         "pages": int(pages.group(1)) if pages else 0,
-        "rss": r.peak_rss,
-        "rss_build": r.peak_rss_untagged,
+        "rss": r.peak_memory,
+        "rss_build": r.peak_memory_untagged,
         "search_s": float(search.group(1)) if search else r.tagged_seconds,
-        "search_rss": r.peak_rss_tagged,
+        "search_rss": r.peak_memory_tagged,
         "single": r.max_single_rss,
     }
 
@@ -108,8 +108,8 @@ def table(count: int, results: dict, rounds: int, stamp: str) -> str:
         "",
         f"Medians of {rounds} round(s). {stamp}",
         "",
-        "| build | wall (s) | pages | pages/s | peak RSS, all processes (MB) | build w/o Pagefind (MB) "
-        "| Pagefind (s) | Pagefind peak RSS (MB) | largest single process (MB) |",
+        "| build | wall (s) | pages | pages/s | peak memory, all processes (MB) | build w/o Pagefind (MB) "
+        "| Pagefind (s) | Pagefind peak memory (MB) | largest single process, RSS (MB) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for scenario in SCENARIOS:

@@ -3,18 +3,25 @@
 Used by build_times.py and peers.py; not a command of its own (`--help` says so).
 
 Memory: a thread reads /proc every `interval` seconds (default 20 ms), finds every
-descendant of the child (by the parent id in /proc/PID/stat), and sums their
-resident set sizes (/proc/PID/statm). The peak of that sum is "peak RSS, all
-processes". Processes whose command line names `tag` (e.g. "pagefind"), and their
-descendants, are also summed apart, so Pagefind's share of a portal build is seen
-on its own, and the rest is "the build without Pagefind".
+descendant of the child (by the parent id in /proc/PID/stat, read once per new
+process, only for process ids above the child's: Linux hands them out in
+increasing order), and sums their proportional set sizes (PSS, from
+/proc/PID/smaps_rollup). PSS splits a page shared by several processes between
+them, so the sum is what the process tree as a whole holds in memory: a page
+shared after a fork, or a library mapped by two processes, is counted once, not
+twice. (Summing RSS instead counts it once per process: when the build forks to
+start Pagefind, the short-lived copy of the build would double the build's
+figure.) The peak of that sum is "peak memory, all processes". Processes whose
+command line names `tag` (e.g. "pagefind"), and their descendants, are also
+summed apart, so Pagefind's share of a portal build is seen on its own, and the
+rest is "the build without Pagefind". Where smaps_rollup cannot be read, RSS
+(/proc/PID/statm) is used instead.
 
-Two known limits: a spike shorter than the interval can be missed, and pages
-shared between processes (libraries, copy-on-write after fork) count once per
-process, so the sum can exceed what the machine really used. As a cross-check
-the largest single process is also given, from the kernel: `os.wait4`'s
-ru_maxrss for the child, which covers it and the descendants it waited for
-(the max of one process, not a sum).
+Known limits: a peak shorter than the interval can be missed; a descendant
+whose id wrapped around below the child's (after pid_max) is not seen. As a
+cross-check the largest single process is also given, from the kernel:
+`os.wait4`'s ru_maxrss for the child, which covers it and the descendants it
+waited for (the RSS of one process at its peak, not a sum).
 """
 from __future__ import annotations
 
@@ -36,31 +43,33 @@ class Run:
     command: list
     returncode: int
     wall: float  # seconds, from start to the child's exit
-    peak_rss: int  # bytes: the highest sum of RSS over the whole process tree
-    peak_rss_untagged: int  # bytes: the same without tagged processes (the build without Pagefind)
-    peak_rss_tagged: int  # bytes: tagged processes only (Pagefind)
+    peak_memory: int  # bytes: the highest sum of PSS over the whole process tree
+    peak_memory_untagged: int  # bytes: the same without tagged processes (the build without Pagefind)
+    peak_memory_tagged: int  # bytes: tagged processes only (Pagefind)
     tagged_seconds: float  # seconds during which a tagged process was seen (sampled)
     max_single_rss: int  # bytes: wait4 ru_maxrss of the child (largest single process)
     stdout: str
     stderr: str
 
 
-def _children_map() -> dict:
-    children = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split(None, 2)[1])
-        children.setdefault(ppid, []).append(int(name))
-    return children
+def _ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(b")") + 2:].split(None, 2)[1])
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int) -> int:
+    """Bytes: the process's PSS, or its RSS where PSS cannot be read."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/statm", "rb") as f:
             return int(f.read().split()[1]) * PAGE
@@ -83,15 +92,26 @@ class _Sampler(threading.Thread):
         self.done = threading.Event()
         self.peak = self.peak_untagged = self.peak_tagged = 0
         self.tagged_first = self.tagged_last = None
+        self.parents = {}  # pid -> parent pid, for processes started after the child
 
     def sample(self) -> None:
-        children = _children_map()
+        # Only processes started after the child can be its descendants, and Linux hands out
+        # process ids in increasing order: reading the parent of those few, once each, keeps
+        # a sample cheap (reading all of /proc takes ~5-20 ms on a busy machine).
+        alive = {int(name) for name in os.listdir("/proc") if name.isdigit() and int(name) >= self.root}
+        for pid in alive - self.parents.keys():
+            self.parents[pid] = _ppid(pid)
+        for pid in self.parents.keys() - alive:
+            del self.parents[pid]
+        children = {}
+        for pid, ppid in self.parents.items():
+            children.setdefault(ppid, []).append(pid)
         total = tagged = 0
         stack = [(self.root, False)]
         while stack:
             pid, inherited = stack.pop()
             is_tagged = inherited or (self.tag is not None and self.tag in _cmdline(pid))
-            rss = _rss(pid)
+            rss = _memory(pid)
             total += rss
             if is_tagged:
                 tagged += rss
@@ -171,5 +191,5 @@ if __name__ == "__main__":
         print("Usage for a quick look: python bench/measure.py COMMAND [ARGS...]")
         sys.exit(0)
     r = run(sys.argv[1:])
-    print(f"exit {r.returncode}; wall {r.wall:.3f} s; peak RSS, all processes {mb(r.peak_rss)} MB; "
+    print(f"exit {r.returncode}; wall {r.wall:.3f} s; peak memory, all processes (PSS) {mb(r.peak_memory)} MB; "
           f"largest single process {mb(r.max_single_rss)} MB")

@@ -34,7 +34,7 @@ tool once, the order rotated by one per round so no tool always runs first or
 last. Each figure is the median over rounds; each ratio is the median of the
 per-round ratios against the portal's whole build in the same round, so a
 machine that is slower in one round slows both sides of that ratio.
-Memory: peak RSS summed over each build's process tree (measure.py).
+Memory: peak PSS summed over each build's process tree (measure.py).
 Pages: the HTML files each tool wrote (the portal also writes its lists,
 municipality, data and agreement pages; the others their own index, tag and
 pagination pages).
@@ -314,9 +314,9 @@ def one_size(count: int, rounds: int, tools: list, venv: Path, python: str, work
             if result.returncode != 0:
                 raise SystemExit(f"peers.py: {tool} failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
             search = re.search(r"search index: ([\d.]+) s", result.stdout)
-            runs[tool].append({"wall": result.wall, "rss": result.peak_rss, "pages": count_pages(out),
+            runs[tool].append({"wall": result.wall, "rss": result.peak_memory, "pages": count_pages(out),
                                "search_s": float(search.group(1)) if search else result.tagged_seconds,
-                               "rss_untagged": result.peak_rss_untagged})
+                               "rss_untagged": result.peak_memory_untagged})
             print(f"  N={count} round {r + 1} {tool}: {result.wall:.2f} s", file=sys.stderr)
     return runs
 
@@ -334,7 +334,7 @@ def table(count: int, runs: dict, rounds: int, names: dict, stamp: str) -> str:
         "",
         f"Medians of {rounds} round(s), cold builds, tools in rotating order. {stamp}",
         "",
-        "| tool | version | pages | wall (s) | pages/s | peak RSS (MB) | time ÷ portal | pages/s ÷ portal | memory ÷ portal |",
+        "| tool | version | pages | wall (s) | pages/s | peak memory (MB) | time ÷ portal | pages/s ÷ portal | memory ÷ portal |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for tool, version, samples, wall_of, rss_of in rows:
