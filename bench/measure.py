@@ -1,6 +1,6 @@
 """Run one command and measure it: wall time and the peak memory of all its processes together.
 
-Used by build_times.py and peers.py; not a command of its own (`--help` says so).
+Used by build_times.py and peers.py; `python bench/measure.py COMMAND [ARGS...]` measures one command for a quick look.
 
 Memory: a thread reads /proc every `interval` seconds (default 20 ms), finds every
 descendant of the child (by the parent id in /proc/PID/stat, read once per new
