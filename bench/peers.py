@@ -217,10 +217,10 @@ def write_hugo(docs: list, root: Path) -> None:
     for name, text in HUGO_LAYOUTS.items():
         (layouts / name).write_text(text, encoding="utf-8")
     for section, stem, lang, front, body in docs:
+        updated = front.get("updated")
         front = {k: v for k, v in front.items() if k not in ("template", "updated")}
-        if "updated" in front or section == "pages":
-            front["lastmod"] = str(front.get("date") or "")
-        front = {k: v for k, v in front.items() if v != ""}
+        if updated:
+            front["lastmod"] = updated  # Hugo's name for it
         name = "start" if stem == "index" else stem  # index.<lang>.md would make the folder one leaf bundle
         target = root / "content" / section / f"{name}.{lang}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -266,7 +266,7 @@ def versions(venv: Path, python: str) -> dict:
         except OSError:
             return "?"
 
-    commit = ask(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    commit = ask(["git", "-C", str(REPO), "describe", "--always", "--dirty"])  # -dirty: uncommitted changes
     libs = ask([python, "-c", "import markdown, yaml, jinja2, platform; "
                 "print(f'Python {platform.python_version()}, Markdown {markdown.__version__}, "
                 "PyYAML {yaml.__version__}, Jinja2 {jinja2.__version__}')"])
