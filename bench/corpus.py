@@ -29,16 +29,16 @@ import dataclasses
 import datetime as dt
 import random
 import re
-import shutil
 import statistics
+import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SITE_DIRS = ("content", "data", "templates", "static")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bigsite  # noqa: E402  (its copy of the real portal)
+
 LAST_DATE = dt.date(2026, 6, 30)  # the newest item; older ones go back from here
 MIN_WORDS, MAX_WORDS = 600, 900
 MUNICIPALITIES = ("mjolby", "boxholm", "odeshog")
-CONTENT_PAGES = ("enheten", "om-samverkan", "kontakt", "tillganglighet", "om-webbplatsen")
 
 
 # --- Swedish: its own words and sentence shapes ------------------------------------------
@@ -439,16 +439,9 @@ def items(count: int, seed: str = "portal-bench") -> list:
     return out
 
 
-def copy_portal(dest: Path) -> None:
-    """The real portal's sources, as bigsite.py copies them."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in SITE_DIRS:
-        shutil.copytree(REPO / name, dest / name, dirs_exist_ok=True)
-
-
 def make(dest: Path, count: int, seed: str = "portal-bench") -> list:
     """The real portal plus `count` generated items in DEST; returns the items."""
-    copy_portal(dest)
+    bigsite.copy_portal(dest)
     news = dest / "content" / "news"
     corpus = items(count, seed)
     for item in corpus:
