@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import run_build
+from conftest import run_build, site_pages
 from htmlview import read
 
 # conftest's SOURCE_DATE_EPOCH (1795000000) is 2026-11-18 11:06:40 UTC: the tests' "now".
@@ -45,7 +45,7 @@ def test_an_active_alert_is_a_labelled_region_above_the_heading_on_every_page_wi
     result = run_build(portal)
     assert result.returncode == 0, result.stderr
     site = portal / "_site"
-    pages = [p for p in site.rglob("*.html") if "pagefind" not in p.parts]
+    pages = site_pages(site)
     assert len(pages) > 20
     for page in pages:
         html = page.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_build
+from conftest import run_build, site_pages
 from htmlview import read
 from newsitems import write_pair
 
@@ -64,7 +64,7 @@ def test_an_expired_page_stays_marked_and_leaves_the_sitemap_and_search(portal):
     # Pagefind indexed exactly the marked pages: the expired ones are not among them.
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     marked = {"sv": 0, "en": 0}
-    for file in site.rglob("*.html"):
+    for file in site_pages(site):
         html = file.read_text(encoding="utf-8")
         if "data-pagefind-body" in html:
             marked["en" if '<html lang="en">' in html else "sv"] += 1

@@ -3,6 +3,7 @@ marker stands beside a note that says no source gives the figure."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from conftest import site_pages
 
 CELLS = ("td", "th")
 
@@ -42,9 +43,7 @@ def cell_starts(path):
 
 def test_every_table_cell_and_timeline_date_starts_in_sentence_case(built):
     lower = []
-    for file in sorted(built.rglob("*.html")):
-        if "pagefind" in file.parts:
-            continue
+    for file in site_pages(built):
         for tag, text, in_code in cell_starts(file):
             if not in_code and text[0].isalpha() and not text[0].isupper():
                 lower.append(f"{file.relative_to(built)} <{tag}>: {text[:50]}")

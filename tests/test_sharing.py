@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from conftest import run_build
+from conftest import run_build, site_pages
 from htmlview import read
 
 from portal import formatting, shareimages
@@ -33,7 +33,7 @@ def og(page) -> dict:
 
 
 def html_pages(site):
-    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+    return site_pages(site)
 
 
 def canonical(page):
