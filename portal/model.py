@@ -87,13 +87,25 @@ class Page:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 
 
+SOURCE_KINDS = ("announcement", "news-article", "web-page")  # what a source is: shown beside it
+
+
 @dataclass(frozen=True)
 class Source:
     id: str
     publisher: str
-    title: str
-    date: dt.date | None
+    title: str | None  # None: the source gives no title to copy; it is named by its address
+    date: dt.date | None  # None: the source gives no date ("undated")
     url: str | None
+    kind: str | None = None  # one of SOURCE_KINDS
+    date_kind: str = "published"  # what `date` is: "published" or "updated"
+
+    @property
+    def label(self) -> str:
+        """What a citation names the source by: its title, or else its address."""
+        if self.title:
+            return self.title
+        return (self.url or self.id).split("://", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -158,6 +170,10 @@ class Site:
             by_lang.setdefault((p.key, p.lang), p)  # the first, as a scan would find
             by_kind.setdefault((p.key, p.kind), {})[p.lang] = p
         return by_lang, by_kind
+
+    def source(self, sid: str) -> Source:
+        """A source of data/sources.yaml by its id (news items cite them by id)."""
+        return next(src for src in self.sources if src.id == sid)
 
     def figure(self, fid: str) -> Figure:
         """The latest entry of a figure."""
@@ -297,9 +313,11 @@ def build_sources(sources: Sources, problems: Problems) -> dict:
         s.Fields(
             id=s.Id(),
             publisher=s.Text(),
-            title=s.Text(),
-            date=s.Field(s.Date(), required=False),
+            kind=s.Field(s.OneOf(*SOURCE_KINDS), required=False),
+            title=s.Field(s.Text(), required=False),
             url=s.Field(s.Url(), required=False),
+            date=s.Field(s.Date(), required=False),
+            date_kind=s.Field(s.OneOf("published", "updated"), required=False, default="published"),
         )
     )
     items = shape.convert(node, ctx, "sources")
@@ -309,7 +327,9 @@ def build_sources(sources: Sources, problems: Problems) -> dict:
     for item in items:
         if item["id"] in out:
             ctx.error(item.line, f"source id '{item['id']}' is used twice")
-        out[item["id"]] = Source(item["id"], item["publisher"], item["title"], item["date"], item["url"])
+        if not item["title"] and not item["url"]:
+            ctx.error(item.line, f"source '{item['id']}' has neither a title nor a url: give at least one, so a reader can find it")
+        out[item["id"]] = Source(item["id"], item["publisher"], item["title"], item["date"], item["url"], item["kind"], item["date_kind"])
     return out
 
 
@@ -393,6 +413,8 @@ def _page_shape(section: str):
             municipalities=s.ListOf(s.Id(), min_items=1),
             updated=s.Field(s.Date(), required=False),
             draft=s.Field(s.Bool(), required=False, default=False),
+            # ids in data/sources.yaml: the item cites each one, in this order
+            sources=s.Field(s.ListOf(s.Id(), min_items=1), required=False),
             source=s.Field(
                 s.Fields(publisher=s.Text(), title=s.Field(s.Text(), required=False), date=s.Field(s.Date(), required=False), url=s.Field(s.Url(), required=False)),
                 required=False,
@@ -405,7 +427,7 @@ def _page_shape(section: str):
     )
 
 
-def build_pages(sources: Sources, config: Config, collaboration, problems: Problems) -> list:
+def build_pages(sources: Sources, config: Config, collaboration, problems: Problems, known_sources=None) -> list:
     codes = [lang.code for lang in config.languages]
     pages = []
     by_stem = {}
@@ -429,6 +451,9 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
             for mid in front["municipalities"]:
                 if municipality_ids is not None and mid not in municipality_ids:
                     ctx.error(front.line_of("municipalities"), f"unknown municipality '{mid}' (known: {', '.join(municipality_ids)})")
+            for sid in front.get("sources") or ():
+                if known_sources is not None and sid not in known_sources:
+                    ctx.error(front.line_of("sources"), f"unknown source '{sid}' (data/sources.yaml has: {', '.join(sorted(known_sources)) or 'none'})")
             url = f"{lang.prefix}{config.sections['news'][lang.code]}/{slug}/"
             template = "news_item.html"
         else:
@@ -525,7 +550,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     catalogue = opendata.build(sources, codes, problems)
     from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
 
-    pages = build_pages(sources, config, collaboration, problems) + generated_pages(config)
+    pages = build_pages(sources, config, collaboration, problems, known_sources) + generated_pages(config)
     pages += datapages.pages(config, collaboration, catalogue)
     check_urls(pages, sources.static, problems)
     check_references(config, pages, problems)

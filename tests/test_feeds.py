@@ -51,7 +51,7 @@ def test_entries_have_the_full_text_and_their_translation(built):
     assert sv.content[0].type == "text/html"
     assert "Ödeshög betalar för 1,135 heltidstjänster på enheten." in html
     assert "Ödeshögs samordnare påverkas inte" in html
-    assert "Källa: Ödeshögs kommun" in html
+    assert "Källor: Mjölby kommun, kommunens nyhet" in html and "Östgöta Correspondenten (Corren), tidningsartikel" in html
     links = {link.get("hreflang"): link.href for link in sv.links if link.rel == "alternate"}
     assert links == {"sv": "http://127.0.0.1:8000/nyheter/odeshog-ansluter/",
                      "en": "http://127.0.0.1:8000/en/news/odeshog-joins-the-collaboration/"}
