@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from . import contacts as contact_routes
 from . import figures as staffing_figures
 from . import opendata
 from . import shape as s
@@ -127,11 +128,26 @@ class Agreement:
 
 
 @dataclass(frozen=True)
+class WorkArea:
+    """One of the unit's areas of work, as its source lists it."""
+
+    name: dict  # lang -> the area, in a few words
+    easy_read: str  # the same, explained in easy-to-read words in the default language
+
+
+@dataclass(frozen=True)
+class UnitWork:
+    areas: tuple  # WorkArea, in the source's order
+    source: Source
+
+
+@dataclass(frozen=True)
 class Collaboration:
     unit_name: dict
     host: str
     municipalities: tuple
     agreements: tuple
+    work: UnitWork | None = None  # what the unit works with; None when no source is given
 
     def municipality(self, mid: str) -> Municipality:
         return next(m for m in self.municipalities if m.id == mid)
@@ -149,6 +165,7 @@ class Site:
     staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # current figures, splits, history
     catalogue: opendata.Catalogue | None = None  # the open datasets under /data/
     withheld: dict = field(default_factory=dict)  # source path -> news Page publishing.py left out
+    contacts: contact_routes.Contacts = contact_routes.EMPTY  # public contact routes and national numbers
 
     def translations(self, page: Page) -> dict:
         return dict(self._index[1].get((page.key, page.kind), {}))
@@ -349,7 +366,10 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes)
     shape = s.Fields(
-        unit=s.Fields(name=text, host=s.Id()),
+        unit=s.Fields(name=text, host=s.Id(), work=s.Field(s.Fields(
+            source=s.Id(),
+            areas=s.ListOf(s.Fields(name=text, easy_read=s.Text()), min_items=1),
+        ), required=False)),
         municipalities=s.ListOf(s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner"), place=s.Field(s.Text(), required=False)), min_items=1),
         agreements=s.ListOf(
             s.Fields(
@@ -387,7 +407,13 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
                 ctx.error(a.line_of("parties"), f"unknown municipality '{party}' in the parties (known: {', '.join(ids)})")
         source = _source_ref(ctx, a, "source", known_sources)
         agreements.append(Agreement(a["id"], tuple(a["parties"]), dict(a["covers"]), a["date"], a["date_kind"], source))
+    work = None
+    if data["unit"]["work"]:
+        w = data["unit"]["work"]
+        work_source = _source_ref(ctx, w, "source", known_sources)
+        work = UnitWork(tuple(WorkArea(dict(a["name"]), a["easy_read"]) for a in w["areas"]), work_source)
     return Collaboration(
+        work=work,
         unit_name=dict(data["unit"]["name"]),
         host=data["unit"]["host"],
         municipalities=tuple(Municipality(m["id"], dict(m["name"]), m["role"], m["place"]) for m in data["municipalities"]),
@@ -548,6 +574,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     collaboration = build_collaboration(sources, codes, known_sources, problems)
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
+    contacts = contact_routes.build(sources, codes, known_sources, collaboration, problems)
     from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
 
     pages = build_pages(sources, config, collaboration, problems, known_sources) + generated_pages(config)
@@ -563,6 +590,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
         figures=staffing.figures,
         staffing=staffing,
         catalogue=catalogue,
+        contacts=contacts,
         sources=tuple(known_sources.values()),
         static=tuple(sorted(sources.static)),
         templates=sources.templates,
