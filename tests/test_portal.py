@@ -10,10 +10,10 @@ from htmlview import read
 
 SV_PAGES = ["index.html", "om-samverkan/index.html", "enheten/index.html", "nyheter/index.html",
             "nyheter/odeshog-ansluter/index.html", "kontakt/index.html", "tillganglighet/index.html",
-            "om-webbplatsen/index.html", "lattlast/index.html"]
+            "om-webbplatsen/index.html", "lattlast/index.html", "personuppgifter/index.html"]
 EN_PAGES = ["en/index.html", "en/about-the-collaboration/index.html", "en/the-unit-and-its-staffing/index.html",
             "en/news/index.html", "en/news/odeshog-joins-the-collaboration/index.html", "en/contact/index.html",
-            "en/accessibility/index.html", "en/about-this-website/index.html"]
+            "en/accessibility/index.html", "en/about-this-website/index.html", "en/processing-of-personal-data/index.html"]
 
 
 @pytest.mark.parametrize("path", SV_PAGES)
