@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import shape as s
@@ -49,6 +49,7 @@ class Dataset:
     description: dict
     modified: dt.date
     fields: dict  # column -> {lang: description}
+    keywords: dict = field(default_factory=dict)  # lang -> tuple of keywords (dcat:keyword)
 
     def path(self, fmt: str) -> str:
         """Where a format of this dataset lives in the site: data/staffing.csv."""
@@ -60,6 +61,7 @@ class Catalogue:
     title: dict
     description: dict
     datasets: tuple  # Dataset
+    issued: dt.date | None = None  # the day the catalogue was first published
 
     @property
     def modified(self) -> dt.date:
@@ -74,9 +76,10 @@ def build(sources, codes, problems: Problems) -> Catalogue | None:
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes, multiline=True)
     shape = s.Fields(
-        catalogue=s.Fields(title=text, description=text),
+        catalogue=s.Fields(title=text, description=text, issued=s.Field(s.Date(), required=False)),
         datasets=s.ListOf(
-            s.Fields(id=s.OneOf(*COLUMNS), title=text, description=text, modified=s.Date(), fields=s.Field(_FieldDocs(codes))),
+            s.Fields(id=s.OneOf(*COLUMNS), title=text, description=text, modified=s.Date(), fields=s.Field(_FieldDocs(codes)),
+                     keywords=s.Field(s.Fields(**{code: s.ListOf(s.Text(), min_items=1) for code in codes}), required=False)),
             min_items=1,
         ),
     )
@@ -92,13 +95,14 @@ def build(sources, codes, problems: Problems) -> Catalogue | None:
         for name in documented:
             if name not in columns:
                 ctx.error(d["fields"].line_of(name), f"dataset '{d['id']}' has no column '{name}' (its columns: {', '.join(columns)})")
-        datasets.append(Dataset(d["id"], dict(d["title"]), dict(d["description"]), d["modified"], {k: dict(v) for k, v in d["fields"].items()}))
+        keywords = {code: tuple(words) for code, words in (d["keywords"] or {}).items()}
+        datasets.append(Dataset(d["id"], dict(d["title"]), dict(d["description"]), d["modified"], {k: dict(v) for k, v in d["fields"].items()}, keywords))
     ids = [d.id for d in datasets]
     for d in data["datasets"]:
         if ids.count(d["id"]) > 1:
             ctx.error(d.line, f"dataset '{d['id']}' is described twice")
             break
-    return Catalogue(dict(data["catalogue"]["title"]), dict(data["catalogue"]["description"]), tuple(datasets))
+    return Catalogue(dict(data["catalogue"]["title"]), dict(data["catalogue"]["description"]), tuple(datasets), data["catalogue"]["issued"])
 
 
 class _FieldDocs(s.Shape):
