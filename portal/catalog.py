@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from . import opendata
+from . import formatting, opendata
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -62,6 +62,7 @@ NS = {
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcatap": "http://data.europa.eu/r5r/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
 }
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -147,6 +148,27 @@ def _applies_from(site, dataset_id):
     return min(dated) if dataset_id == "agreements" else max(dated)
 
 
+def _dataset_sources(site, dataset_id) -> list:
+    """The sources a dataset's rows come from, in first-use order."""
+    if dataset_id == "staffing":
+        found = [f.source for f in site.figures]
+    else:  # the agreements, and the municipalities taking part in them
+        found = [a.source for a in site.collaboration.agreements]
+    return list(dict.fromkeys(found))
+
+
+def _provenance(site, sources, lang) -> str:
+    """Where a dataset's facts come from, in one language: each source as the pages cite it."""
+    strings, locale = site.config.strings.get(lang, {}), site.config.language(lang).locale
+    cited = []
+    for src in sources:
+        who = src.publisher + (f", {strings.get('sources.kind.' + src.kind, src.kind)}" if src.kind else "")
+        when = (f"{strings.get('sources.' + src.date_kind, src.date_kind)} {formatting.date(src.date, locale)}"
+                if src.date else strings.get("sources.undated", ""))
+        cited.append(f"{who}: {src.label}" + (f" ({src.url})" if src.url else "") + (f", {when}" if when else ""))
+    return f"{strings.get('sources.provenance', '')} {'; '.join(cited)}.".strip()
+
+
 def catalogue_xml(site) -> bytes:
     cat, base = site.catalogue, site.config.base_url
     iri = lambda fragment: f"{base}{PATH}#{fragment}"  # noqa: E731 - one rule for every local IRI
@@ -218,6 +240,11 @@ def catalogue_xml(site) -> bytes:
         if start:
             period = _node(_node(ds, "dcterms:temporal"), "dcterms:PeriodOfTime", iri(f"period-{d.id}"))
             _date(period, "dcat:startDate", start)
+        # Provenance: the sources the rows come from, each with its publisher and date.
+        used_sources = _dataset_sources(site, d.id)
+        if used_sources:
+            statement = _node(_node(ds, "dcterms:provenance"), "dcterms:ProvenanceStatement", iri(f"provenance-{d.id}"))
+            _per_language(statement, "rdfs:label", {lang: _provenance(site, used_sources, lang) for lang in d.title})
         _date(ds, "dcterms:modified", d.modified)
         ref(ds, "dcterms:accessRights", EU + "access-right/PUBLIC", "dcterms:RightsStatement")
         ref(ds, "dcat:theme", EU + "data-theme/GOVE", "skos:Concept")

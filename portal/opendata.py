@@ -30,7 +30,7 @@ COLUMNS = {
         "id": "string", "as_of": "date", "label_sv": "string", "label_en": "string",
         "unit_sv": "string", "unit_en": "string", "value": "number?", "status": "status",
         "formula": "string?", "municipality": "string?", "share_of": "string?",
-        "source_id": "string", "source_publisher": "string", "source_title": "string",
+        "source_id": "string", "source_publisher": "string", "source_kind": "string?", "source_title": "string?",
         "source_date": "date?", "source_url": "string?",
     },
     "agreements": {
@@ -138,7 +138,7 @@ def _staffing(site) -> list[dict]:
             "id": f.id, "as_of": f.as_of, "label_sv": f.label.get("sv"), "label_en": f.label.get("en"),
             "unit_sv": f.unit.get("sv"), "unit_en": f.unit.get("en"), "value": f.value, "status": status,
             "formula": formula, "municipality": f.municipality, "share_of": f.share_of,
-            "source_id": src.id, "source_publisher": src.publisher, "source_title": src.title,
+            "source_id": src.id, "source_publisher": src.publisher, "source_kind": src.kind, "source_title": src.title,
             "source_date": src.date, "source_url": src.url,
         })
     return out

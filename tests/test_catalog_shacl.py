@@ -93,3 +93,12 @@ def test_catalogue_issue_date_theme_taxonomy_and_distribution_availability(catal
     assert catalogue.value(catalog, rns.DCAT.themeTaxonomy) == URIRef("http://publications.europa.eu/resource/authority/data-theme")
     for dist in catalogue.subjects(rns.RDF.type, rns.DCAT.Distribution):
         assert catalogue.value(dist, DCATAP.availability) == URIRef("http://publications.europa.eu/resource/authority/planned-availability/STABLE")
+
+
+def test_provenance_names_each_source_with_its_publisher_and_date(catalogue):
+    staffing = URIRef(BASE + "staffing")
+    statement = catalogue.value(staffing, rns.DCTERMS.provenance)
+    labels = {o.language: str(o) for o in catalogue.objects(statement, rns.RDFS.label)}
+    assert "Östgöta Correspondenten (Corren), tidningsartikel" in labels["sv"] and "publicerad 26 september 2019" in labels["sv"]
+    assert "Mjölby kommun, announcement by the municipality" in labels["en"] and "published 23 September 2019" in labels["en"]
+    assert "Ödeshögs kommun" not in labels["sv"]  # the newspaper's tag is not its publisher
