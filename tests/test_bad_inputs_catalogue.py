@@ -127,9 +127,9 @@ CATALOGUE = [
      "data/staffing.yaml:{line}: 'value' should be a number, not '4.7e0'"),
     ("NO where true/false belongs (YAML 1.1 reads false)", lambda r: replace(r, STAFFING, "    published: false\n", "    published: NO\n"),
      "data/staffing.yaml:{line}: 'published' should be true or false, not 'NO'"),
-    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2026-11-24", "updated: 2019-02-30"),
+    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2026-11-30", "updated: 2019-02-30"),
      "content/pages/om-samverkan.sv.md:4: 'updated' is '2019-02-30', which is not a real date"),
-    ("date with a time", lambda r: replace(r, PAGE, "updated: 2026-11-24", "updated: 2019-09-26 10:00"),
+    ("date with a time", lambda r: replace(r, PAGE, "updated: 2026-11-30", "updated: 2019-09-26 10:00"),
      "content/pages/om-samverkan.sv.md:4: 'updated' should be a date written YYYY-MM-DD, not '2019-09-26 10:00'"),
 
     # --- addresses that try to leave the site ----------------------------------------------

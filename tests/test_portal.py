@@ -112,8 +112,8 @@ def test_no_swedish_left_in_the_english_interface(built):
 
 
 def test_content_pages_show_last_updated(built):
-    assert "Senast uppdaterad: 24 november 2026" in read(built / "om-samverkan/index.html").text
-    assert "Last updated: 24 November 2026" in read(built / "en/about-the-collaboration/index.html").text
+    assert "Senast uppdaterad: 30 november 2026" in read(built / "om-samverkan/index.html").text
+    assert "Last updated: 30 November 2026" in read(built / "en/about-the-collaboration/index.html").text
 
 
 def test_accessibility_statement_has_the_items_digg_requires(built):
@@ -154,7 +154,7 @@ def test_footer_heading_is_not_also_a_link_text(built):
 
 def test_one_mistake_in_a_page_gives_one_message(portal):
     path = portal / "content/pages/om-samverkan.sv.md"
-    path.write_text(path.read_text().replace("updated: 2026-11-24", "updated: 2026-11-31"))
+    path.write_text(path.read_text().replace("updated: 2026-11-30", "updated: 2026-11-31"))
     result = run_build(portal)
     assert result.returncode == 1
     assert "content/pages/om-samverkan.sv.md:4: 'updated' is '2026-11-31', which is not a real date" in result.stderr
