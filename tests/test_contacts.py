@@ -136,3 +136,16 @@ def test_a_bad_contact_route_gives_its_line(portal, old, new, message):
     assert result.returncode == 1
     assert f"{CONTACTS}:{line}: {message}" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_site_without_contact_routes_still_builds_and_invents_none(portal):
+    (portal / CONTACTS).unlink()
+    result = run_build(portal)
+    assert result.returncode == 0, result.stderr
+    for path in ("index.html", "kontakt/index.html", "kommuner/boxholm/index.html", "en/index.html"):
+        text = (portal / "_site" / path).read_text(encoding="utf-8")
+        assert "tel:" not in text and "mailto:" not in text, path
+        assert "Få hjälp" not in text and "Get help" not in text
+    assert "Källan anger inga kontaktuppgifter" in read(portal / "_site/kommuner/boxholm/index.html").text
+    contact = (portal / "_site/kontakt/index.html").read_text(encoding="utf-8")
+    assert 'id="emergency"' not in contact and 'id="feedback"' in contact
