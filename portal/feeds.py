@@ -51,10 +51,15 @@ def absolute_html(site: Site, item: Page, page_url: str) -> str:
 
 
 def source_line(site: Site, item: Page, lang) -> str:
+    strings = site.config.strings[lang.code]
+    if item.meta.get("sources"):  # ids in data/sources.yaml, cited as on the item's page
+        cited = [_cite(site.source(sid), strings, lang) for sid in item.meta["sources"]]
+        label = strings["news.source" if len(cited) == 1 else "sources.several"]
+        return f'<p>{html.escape(label)}: {"; ".join(cited)}.</p>'
     src = item.meta.get("source")
     if not src:
         return ""
-    label = site.config.strings[lang.code]["news.source"]
+    label = strings["news.source"]
     parts = [html.escape(src["publisher"])]
     if src.get("title"):
         title = html.escape(src["title"])
@@ -62,6 +67,18 @@ def source_line(site: Site, item: Page, lang) -> str:
     if src.get("date"):
         parts.append(html.escape(formatting.date(src["date"], lang.locale)))
     return f'<p>{html.escape(label)}: {", ".join(parts)}.</p>'
+
+
+def _cite(src, strings, lang) -> str:
+    """A source as templates/partials/cite.html writes it, for a feed reader."""
+    who = html.escape(src.publisher)
+    if src.kind:
+        who += f", {html.escape(strings['sources.kind.' + src.kind])}"
+    title = html.escape(src.label)
+    title = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url else f"<cite>{title}</cite>"
+    when = (f"{strings['sources.' + src.date_kind]} {html.escape(formatting.date(src.date, lang.locale))}"
+            if src.date else strings["sources.undated"])
+    return f"{who}: {title}, {html.escape(when)}"
 
 
 def _sub(parent, tag, text=None, **attrs):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from . import alerts as site_alerts
+from . import contacts as contact_routes
 from . import figures as staffing_figures
 from . import opendata
 from . import shape as s
@@ -92,18 +93,30 @@ class Page:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 
 
+SOURCE_KINDS = ("announcement", "news-article", "web-page")  # what a source is: shown beside it
+
+
 @dataclass(frozen=True)
 class Source:
     id: str
     publisher: str  # the publisher's own name, as the source gives it
-    title: str
-    date: dt.date | None
+    title: str | None  # None: the source gives no title to copy; it is named by its address
+    date: dt.date | None  # None: the source gives no date ("undated")
     url: str | None
+    kind: str | None = None  # one of SOURCE_KINDS
+    date_kind: str = "published"  # what `date` is: "published" or "updated"
     publisher_names: dict = field(default_factory=dict)  # lang -> the publisher's name in it, where sources.yaml gives one
 
     def publisher_in(self, lang: str) -> str:
         """The publisher's name on a page in `lang`: its name in that language, else its own."""
         return self.publisher_names.get(lang, self.publisher)
+
+    @property
+    def label(self) -> str:
+        """What a citation names the source by: its title, or else its address."""
+        if self.title:
+            return self.title
+        return (self.url or self.id).split("://", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -125,11 +138,26 @@ class Agreement:
 
 
 @dataclass(frozen=True)
+class WorkArea:
+    """One of the unit's areas of work, as its source lists it."""
+
+    name: dict  # lang -> the area, in a few words
+    easy_read: str  # the same, explained in easy-to-read words in the default language
+
+
+@dataclass(frozen=True)
+class UnitWork:
+    areas: tuple  # WorkArea, in the source's order
+    source: Source
+
+
+@dataclass(frozen=True)
 class Collaboration:
     unit_name: dict
     host: str
     municipalities: tuple
     agreements: tuple
+    work: UnitWork | None = None  # what the unit works with; None when no source is given
 
     def municipality(self, mid: str) -> Municipality:
         return next(m for m in self.municipalities if m.id == mid)
@@ -149,6 +177,7 @@ class Site:
     withheld: dict = field(default_factory=dict)  # source path -> news Page publishing.py left out
     alert_schedule: tuple = ()  # every alert in data/alerts.yaml (alerts.py); templates read `alerts`
     alerts: tuple = ()  # the alerts this build shows on every page: those running at its moment
+    contacts: contact_routes.Contacts = contact_routes.EMPTY  # public contact routes and national numbers
 
     def translations(self, page: Page) -> dict:
         return dict(self._index[1].get((page.key, page.kind), {}))
@@ -178,6 +207,10 @@ class Site:
     @functools.cached_property
     def _by_url(self) -> dict:
         return {p.url: p for p in self.pages}
+
+    def source(self, sid: str) -> Source:
+        """A source of data/sources.yaml by its id (news items cite them by id)."""
+        return next(src for src in self.sources if src.id == sid)
 
     def figure(self, fid: str) -> Figure:
         """The latest entry of a figure."""
@@ -339,9 +372,11 @@ def build_sources(sources: Sources, problems: Problems, codes: tuple = ()) -> di
             id=s.Id(),
             # One name for every language, or per language: {sv: Mjölby kommun, en: Mjölby Municipality}.
             publisher=s.TextOrPerLanguage(codes),
-            title=s.Text(),
-            date=s.Field(s.Date(), required=False),
+            kind=s.Field(s.OneOf(*SOURCE_KINDS), required=False),
+            title=s.Field(s.Text(), required=False),
             url=s.Field(s.Url(), required=False),
+            date=s.Field(s.Date(), required=False),
+            date_kind=s.Field(s.OneOf("published", "updated"), required=False, default="published"),
         )
     )
     items = shape.convert(node, ctx, "sources")
@@ -351,11 +386,13 @@ def build_sources(sources: Sources, problems: Problems, codes: tuple = ()) -> di
     for item in items:
         if item["id"] in out:
             ctx.error(item.line, _("source id '{id}' is used twice", id=item['id']))
+        if not item["title"] and not item["url"]:
+            ctx.error(item.line, _("source '{id}' has neither a title nor a url: give at least one, so a reader can find it", id=item['id']))
         publisher, names = item["publisher"], {}
         if isinstance(publisher, dict):  # per language: the source's own name is the default language's
             names = dict(publisher)
             publisher = names[codes[0]]
-        out[item["id"]] = Source(item["id"], publisher, item["title"], item["date"], item["url"], names)
+        out[item["id"]] = Source(item["id"], publisher, item["title"], item["date"], item["url"], item["kind"], item["date_kind"], names)
     return out
 
 
@@ -375,7 +412,11 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes)
     shape = s.Fields(
-        unit=s.Fields(name=text, host=s.Text()),  # checked below against the municipalities, naming them
+        # host: checked below against the municipalities, naming them
+        unit=s.Fields(name=text, host=s.Text(), work=s.Field(s.Fields(
+            source=s.Id(),
+            areas=s.ListOf(s.Fields(name=text, easy_read=s.Text()), min_items=1),
+        ), required=False)),
         municipalities=s.ListOf(s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner"), place=s.Field(s.Text(), required=False)), min_items=1),
         agreements=s.ListOf(
             s.Fields(
@@ -413,7 +454,13 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
                 ctx.error(a.line_of("parties"), _("unknown municipality '{party}' in the parties (known: {ids})", party=party, ids=', '.join(ids)))
         source = _source_ref(ctx, a, "source", known_sources)
         agreements.append(Agreement(a["id"], tuple(a["parties"]), dict(a["covers"]), a["date"], a["date_kind"], source))
+    work = None
+    if data["unit"]["work"]:
+        w = data["unit"]["work"]
+        work_source = _source_ref(ctx, w, "source", known_sources)
+        work = UnitWork(tuple(WorkArea(dict(a["name"]), a["easy_read"]) for a in w["areas"]), work_source)
     return Collaboration(
+        work=work,
         unit_name=dict(data["unit"]["name"]),
         host=data["unit"]["host"],
         municipalities=tuple(Municipality(m["id"], dict(m["name"]), m["role"], m["place"]) for m in data["municipalities"]),
@@ -443,6 +490,8 @@ def _page_shape(section: str):
             municipalities=s.ListOf(s.Text(), min_items=1),  # each an id of data/collaboration.yaml: checked in build_pages
             updated=s.Field(s.Date(), required=False),
             draft=s.Field(s.Bool(), required=False, default=False),
+            # ids in data/sources.yaml: the item cites each one, in this order
+            sources=s.Field(s.ListOf(s.Id(), min_items=1), required=False),
             source=s.Field(
                 s.Fields(publisher=s.Text(), title=s.Field(s.Text(), required=False), date=s.Field(s.Date(), required=False), url=s.Field(s.Url(), required=False)),
                 required=False,
@@ -473,7 +522,7 @@ def _check_municipalities(front, ids, ctx) -> None:
                       _("unknown municipality '{id}' (known: {ids})", id=mid, ids=', '.join(ids)))
 
 
-def build_pages(sources: Sources, config: Config, collaboration, problems: Problems) -> list:
+def build_pages(sources: Sources, config: Config, collaboration, problems: Problems, known_sources=None) -> list:
     codes = [lang.code for lang in config.languages]
     pages = []
     by_stem = {}
@@ -498,6 +547,10 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
         if front["expires"] is not None and front.get("date") is not None and front["expires"] < front["date"]:
             ctx.error(front.line_of("expires"), _("'expires' is {expires}, before the item's date {date}; it would never be shown", expires=front['expires'].isoformat(), date=front['date'].isoformat()))
         if f.section == "news":
+            for sid in front.get("sources") or ():
+                if known_sources is not None and sid not in known_sources:
+                    ctx.error(front.line_of("sources"), _("unknown source '{id}' (data/sources.yaml has: {known})",
+                                                          id=sid, known=', '.join(sorted(known_sources)) or 'none'))
             url = f"{lang.prefix}{config.sections['news'][lang.code]}/{slug}/"
             template = "news_item.html"
         else:
@@ -594,9 +647,10 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     collaboration = build_collaboration(sources, codes, known_sources, problems)
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
+    contacts = contact_routes.build(sources, codes, known_sources, collaboration, problems)
     from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
 
-    pages = build_pages(sources, config, collaboration, problems) + generated_pages(config)
+    pages = build_pages(sources, config, collaboration, problems, known_sources) + generated_pages(config)
     pages += datapages.pages(config, collaboration, catalogue)
     check_urls(pages, sources.static, problems)
     check_references(config, pages, problems)
@@ -609,6 +663,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
         figures=staffing.figures,
         staffing=staffing,
         catalogue=catalogue,
+        contacts=contacts,
         sources=tuple(known_sources.values()),
         static=tuple(sorted(sources.static)),
         templates=sources.templates,

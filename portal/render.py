@@ -7,6 +7,7 @@ a typo in a template is an error naming the template and its line.
 """
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
+from . import catalog, charts, contacts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
 from .model import Page, Site
 from .problems import Problems
 from .messages import _
@@ -47,7 +48,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
-    env.globals.update(share_image=_share_image, og_locale=_og_locale)
+    env.globals.update(share_image=_share_image, og_locale=_og_locale, organisation_data=_organisation_data)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
     return env
 
@@ -72,6 +73,13 @@ def _fill(text: str, key: str, values: dict) -> str:
         return str(values[match[1]])
 
     return re.sub(r"\{(\w*)\}", value, text)
+
+
+@jinja2.pass_context
+def _organisation_data(ctx) -> Markup:
+    """The unit's schema.org JSON-LD for the page's language, safe inside <script>."""
+    data = contacts.json_ld(ctx["site"], ctx["lang"].code)
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 @jinja2.pass_context

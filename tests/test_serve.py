@@ -63,7 +63,7 @@ def test_a_broken_save_shows_the_terminals_error_in_the_browser_then_a_good_save
 
 def test_the_error_page_speaks_the_language_of_the_broken_page(portal):
     with serving(portal) as (origin, _):
-        edit(portal / "content/pages/enheten.en.md", "updated: 2026-11-24", "updated: 2026-02-30")
+        edit(portal / "content/pages/enheten.en.md", "updated: 2026-11-30", "updated: 2026-02-30")
         status, page = wait_for(lambda: (r := fetch(origin + "/"))[0] == 500 and r, "the error page")
         assert '<html lang="en">' in page  # asked for a Swedish page, but the English file is broken
         assert "content/pages/enheten.en.md:5: " in page
