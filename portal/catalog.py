@@ -162,7 +162,7 @@ def _provenance(site, sources, lang) -> str:
     strings, locale = site.config.strings.get(lang, {}), site.config.language(lang).locale
     cited = []
     for src in sources:
-        who = src.publisher + (f", {strings.get('sources.kind.' + src.kind, src.kind)}" if src.kind else "")
+        who = src.publisher_in(lang) + (f", {strings.get('sources.kind.' + src.kind, src.kind)}" if src.kind else "")
         when = (f"{strings.get('sources.' + src.date_kind, src.date_kind)} {formatting.date(src.date, locale)}"
                 if src.date else strings.get("sources.undated", ""))
         cited.append(f"{who}: {src.label}" + (f" ({src.url})" if src.url else "") + (f", {when}" if when else ""))

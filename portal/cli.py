@@ -115,7 +115,8 @@ def github_annotation(problem) -> str:
 
 
 def summary(result: pipeline.Result, out: Path, took: float) -> str:
-    pages = [o for o in result.outputs if o.path.endswith(".html")]
+    # The web editor's page (admin/) is a tool, not a page of the site.
+    pages = [o for o in result.outputs if o.path.endswith(".html") and not o.path.startswith("admin/")]
     search = say(_(" (search index: {seconds:.2f} s)", seconds=result.timings["search"])) if "search" in result.timings else ""
     return say(_("Built {pages} pages and {files} other files into {out}/ in {seconds:.2f} s{search}",
                  pages=len(pages), files=len(result.outputs) - len(pages), out=out, seconds=took, search=search))

@@ -71,7 +71,7 @@ def source_line(site: Site, item: Page, lang) -> str:
 
 def _cite(src, strings, lang) -> str:
     """A source as templates/partials/cite.html writes it, for a feed reader."""
-    who = html.escape(src.publisher)
+    who = html.escape(src.publisher_in(lang.code))
     if src.kind:
         who += f", {html.escape(strings['sources.kind.' + src.kind])}"
     title = html.escape(src.label)

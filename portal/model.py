@@ -105,7 +105,7 @@ class Source:
     url: str | None
     kind: str | None = None  # one of SOURCE_KINDS
     date_kind: str = "published"  # what `date` is: "published" or "updated"
-    publisher_names: dict = field(default_factory=dict)  # lang -> the publisher's name in it, where sources.yaml gives one
+    publisher_names: dict = field(default_factory=dict, hash=False)  # lang -> the publisher's name in it, where sources.yaml gives one
 
     def publisher_in(self, lang: str) -> str:
         """The publisher's name on a page in `lang`: its name in that language, else its own."""

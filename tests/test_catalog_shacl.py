@@ -100,5 +100,5 @@ def test_provenance_names_each_source_with_its_publisher_and_date(catalogue):
     statement = catalogue.value(staffing, rns.DCTERMS.provenance)
     labels = {o.language: str(o) for o in catalogue.objects(statement, rns.RDFS.label)}
     assert "Östgöta Correspondenten (Corren), tidningsartikel" in labels["sv"] and "publicerad 26 september 2019" in labels["sv"]
-    assert "Mjölby kommun, announcement by the municipality" in labels["en"] and "published 23 September 2019" in labels["en"]
+    assert "Mjölby Municipality, announcement by the municipality" in labels["en"] and "published 23 September 2019" in labels["en"]
     assert "Ödeshögs kommun" not in labels["sv"]  # the newspaper's tag is not its publisher

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import run_build
+from conftest import run_build, site_pages
 from htmlview import read
 from portal.contacts import tel
 
@@ -75,7 +75,7 @@ def test_each_municipality_page_shows_its_own_routes(built, mid):
 
 
 def test_every_page_has_the_same_help_in_the_same_place_of_its_footer(built):
-    pages = [p for p in built.rglob("*.html") if "pagefind" not in p.parts]
+    pages = site_pages(built)
     assert len(pages) > 30
     for page in pages:
         footer = footer_of(page.read_text(encoding="utf-8"))

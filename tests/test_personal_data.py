@@ -8,6 +8,7 @@ import re
 import pytest
 
 from htmlview import read
+from conftest import site_pages
 
 PAGES = {"sv": "personuppgifter/index.html", "en": "en/processing-of-personal-data/index.html"}
 
@@ -42,7 +43,7 @@ def test_rights_are_used_through_the_contact_routes(built, lang):
 
 
 def test_every_footer_links_the_statement(built):
-    pages = [p for p in built.rglob("*.html") if "pagefind" not in p.parts]
+    pages = site_pages(built)
     for page in pages:
         footer = page.read_text(encoding="utf-8").split('<footer class="site-footer">', 1)[1]
         assert ('href="/personuppgifter/"' in footer or 'href="/en/processing-of-personal-data/"' in footer), page

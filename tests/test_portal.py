@@ -61,7 +61,7 @@ def test_staffing_figures_are_localized_and_sourced(built):
     assert "Nytt samarbete ska göra kommunerna tryggare" in sv.text
     # The total comes from Corren's article, the 1.135 posts from Mjölby's announcement.
     assert "Östgöta Correspondenten (Corren), newspaper article" in en.text
-    assert "Mjölby kommun, announcement by the municipality" in en.text
+    assert "Mjölby Municipality , announcement by the municipality" in en.text  # the name is its own element
 
 
 def test_undated_agreement_is_shown_as_undated(built):
