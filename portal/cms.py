@@ -286,9 +286,9 @@ def check(site: model.Site, problems: Problems) -> None:
     """What the Git host needs to sign in; without it Decap would fail, or ask Netlify."""
     editor = site.config.editor or {}
     if editor.get("backend") == "gitlab" and not editor.get("app_id"):
-        problems.error("data/site.yaml", None, _("editor: GitLab signs in with an OAuth application's id: add 'app_id' (README, Web editor)"))
+        problems.error("data/site.yaml", None, _("editor: GitLab signs in with an OAuth application's id: add 'app_id' (docs/web-editor.md)"))
     if editor.get("backend") == "github" and not editor.get("auth_url"):
-        problems.error("data/site.yaml", None, _("editor: GitHub signs in through an OAuth relay the host runs: add 'auth_url' (without it Decap would use Netlify's; README, Web editor)"))
+        problems.error("data/site.yaml", None, _("editor: GitHub signs in through an OAuth relay the host runs: add 'auth_url' (without it Decap would use Netlify's; docs/web-editor.md)"))
 
 
 def outputs(site: model.Site, problems: Problems) -> list[Output]:

@@ -267,7 +267,7 @@ def _site_shape(codes):
 # "Edit this page" (off when absent): `cms` opens the page's entry in the web editor at /admin/;
 # an address such as https://github.com/ORG/REPO/edit/main/ is followed by the file's path.
 EDIT_LINK_SHAPE = s.Text(pattern=r"cms|https?://[^\s<>\"'\\]+/", hint="write cms, or an address ending in / such as https://github.com/ORG/REPO/edit/main/")
-# The Git host the web editor commits to (portal/cms.py, README "Web editor").
+# The Git host the web editor commits to (portal/cms.py, docs/web-editor.md).
 EDITOR_SHAPE = s.Fields(
     backend=s.OneOf("github", "gitlab"),
     repo=s.Text(pattern=r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", hint="OWNER/REPOSITORY as in the repository's address"),

@@ -8,7 +8,7 @@ turns every message written as a string or an f-string in a `….error(…)` or
 `_("… {name} …", name=value)`: the English text stays byte for byte the same,
 each value gets a name (the variable, attribute or key it came from; check the
 names read well for a translator) and the module gets `from .messages import _`.
-Then extract, translate and compile (README, "Messages in two languages").
+Then extract, translate and compile (docs/architecture.md, "Messages in two languages").
 tests/test_messages_wrapped.py uses `bare_messages` to name any left unwrapped.
 """
 from __future__ import annotations

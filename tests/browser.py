@@ -27,7 +27,7 @@ SCREENSHOTS = REPO / "test-artifacts/screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 # The web editor (Decap CMS) is not a page of the site: it has its own CSP and its own
-# accessibility faults, which tests/test_cms_browser.py reports (README) instead of failing on.
+# accessibility faults, which tests/test_cms_browser.py reports (docs/web-editor.md) instead of failing on.
 EDITOR = "admin/"
 
 

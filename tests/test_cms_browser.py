@@ -3,7 +3,7 @@ the portal, /admin/ against the preview's local backend, a news item written in 
 English through the form and published; the next build has the page in both languages.
 
 Axe runs on the editor's own screens and its findings are reported, not failed on: they are
-Decap's (README, "Web editor", lists them). The screenshots are the editors' guides' pictures:
+Decap's (docs/web-editor.md lists them). The screenshots are the editors' guides' pictures:
 `GUIDE_SCREENSHOTS=1` also copies them to docs/images/.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A problem's message written as a plain string or an f-string would reach editors in
 English only: this test names each one. `scripts/wrap_messages.py FILE…` wraps them
-(English text and named values as they were); then translate them (README,
+(English text and named values as they were); then translate them (docs/architecture.md,
 "Messages in two languages").
 """
 from __future__ import annotations
