@@ -1,6 +1,8 @@
 """serve tells the editor what check would about the files just saved, and when a broken save is fixed."""
 from __future__ import annotations
 
+import re
+
 from servetools import fetch, serving, wait_for
 
 
@@ -29,9 +31,14 @@ def test_a_saved_page_without_translation_or_with_an_outdated_one_is_mentioned(p
         wait_for(lambda: expected in terminal, "the missing translation")
         assert not any("enheten" in line for line in terminal)  # only the files just saved
 
-        edit(portal / "content/pages/enheten.sv.md", "updated: 2026-11-24", "updated: 2026-11-28")
-        outdated = ("content/pages/enheten.en.md:5: warning: may be outdated: it was updated 2026-11-24, but the original "
-                    "content/pages/enheten.sv.md was updated 2026-11-28")
+        english = portal / "content/pages/enheten.en.md"
+        english.write_text(re.sub(r"(?m)^updated: .*$", "updated: 2026-11-01", english.read_text(encoding="utf-8"), count=1),
+                           encoding="utf-8")
+        swedish = portal / "content/pages/enheten.sv.md"
+        swedish.write_text(re.sub(r"(?m)^updated: .*$", "updated: 2030-01-02", swedish.read_text(encoding="utf-8"), count=1),
+                           encoding="utf-8")
+        outdated = ("content/pages/enheten.en.md:5: warning: may be outdated: it was updated 2026-11-01, but the original "
+                    "content/pages/enheten.sv.md was updated 2030-01-02")
         wait_for(lambda: any(line.startswith(outdated) for line in terminal), "the outdated translation")
 
 
