@@ -42,10 +42,15 @@ A second paragraph, with a [link to the contact page](../pages/kontakt.en.md).
 """
 
 
-def make(dest: Path, pages: int) -> Path:
+def copy_portal(dest: Path) -> None:
+    """The real portal's sources (content, data, templates, static) into dest; corpus.py uses it too."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in SITE_DIRS:
         shutil.copytree(REPO / name, dest / name, dirs_exist_ok=True)
+
+
+def make(dest: Path, pages: int) -> Path:
+    copy_portal(dest)
     existing = sum(1 for _ in (dest / "content").rglob("*.md")) + 3  # + news lists and 404
     news = dest / "content" / "news"
     start = dt.date(2000, 1, 1)

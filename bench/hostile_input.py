@@ -2,7 +2,7 @@
 
 `python bench/hostile_input.py` prints, for each input, the wall time and the
 peak memory Python allocated while refusing it (tracemalloc). The figures in
-the README's "Safety" section come from this script.
+the "Safety" section of docs/architecture.md come from this script.
 """
 from __future__ import annotations
 

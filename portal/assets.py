@@ -23,6 +23,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .problems import Problems
 from .render import Output
+from .messages import _
 
 FINGERPRINTED = {
     ".css", ".js", ".mjs",
@@ -31,6 +32,9 @@ FINGERPRINTED = {
 }
 # Browsers and other sites ask for these by name, so they keep it.
 KEEP_NAME = re.compile(r"favicon\.ico|apple-touch-icon[\w.-]*\.png")
+# The web editor's bundle (cms.py) loads its chunks by their own names, so its folder keeps
+# every name; the pinned version in the folder's name does what a hash would.
+KEEP_FOLDER = "admin/"
 HASH_LENGTH = 8
 
 # Attributes that hold a URL (or, for srcset, a list of them).
@@ -47,7 +51,7 @@ _XML_SUFFIXES = (".xml", ".rdf", ".rss", ".atom")
 
 def is_fingerprinted(path: str) -> bool:
     suffix = posixpath.splitext(path)[1].lower()
-    return suffix in FINGERPRINTED and not KEEP_NAME.fullmatch(path)
+    return suffix in FINGERPRINTED and not KEEP_NAME.fullmatch(path) and not path.startswith(KEEP_FOLDER)
 
 
 def _is_stylesheet(path: str) -> bool:
@@ -82,7 +86,7 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
             return
         if path in settling:
             cycle = " → ".join(settling[settling.index(path):] + [path])
-            problems.error(_source(by_path[path]), None, f"stylesheets import each other in a circle: {cycle}")
+            problems.error(_source(by_path[path]), None, _("stylesheets import each other in a circle: {cycle}", cycle=cycle))
             replaced[path] = by_path[path]
             return
         settling.append(path)

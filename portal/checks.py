@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import markup
+from . import markup, readability as lix, scaffold
 from .model import Page, Site
 from .problems import Problems
 from .render import Output
+from .messages import _
 
 # Link text that means nothing when a screen reader lists the page's links.
 VAGUE_LINK_TEXT = {"klicka här", "här", "läs mer", "mer", "länk", "click here", "here", "read more", "more", "link"}
@@ -80,10 +81,15 @@ def read(data: bytes) -> _Seen:
     return reader.seen
 
 
-def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> None:
-    """Add every rule's findings to `problems`; `root` is the repository."""
+def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> list:
+    """Add every rule's findings to `problems`; `root` is the repository.
+
+    Returns the readability of each page written from a content file: (source, lang, readability.Score).
+    """
     translations(root, site, problems)
+    unfinished(root, site, problems)
     by_output = {p.output: p for p in site.pages}
+    scores = []
     for output in outputs:
         page = by_output.get(output.path)
         if page is None or output.data is None:
@@ -92,6 +98,10 @@ def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> No
         images(page, seen, problems)
         headings(page, seen, problems)
         link_texts(page, seen, problems)
+        found = readability(site, page, output.data, problems)
+        if found is not None:
+            scores.append((page.source, page.lang, found))
+    return sorted(scores, key=lambda s: s[0])
 
 
 def _where(page: Page, needle: str | None) -> tuple[str, int | None]:
@@ -102,11 +112,13 @@ def _where(page: Page, needle: str | None) -> tuple[str, int | None]:
 
 # --- the rules ---------------------------------------------------------------------
 
-def translations(root: Path, site: Site, problems: Problems) -> None:
-    """A page with no version in another language, or a version older than its original."""
+def translations(root: Path, site: Site, problems: Problems, only=None) -> None:
+    """A page with no version in another language, or a version older than its original.
+
+    `only`: the source files to look at (serve: those just saved), else all."""
     default = site.config.default
     for page in site.pages:
-        if page.source is None:
+        if page.source is None or (only is not None and page.source not in only):
             continue  # generated pages (news lists, 404) exist in every language by construction
         versions = site.translations(page)
         if page.lang == default.code:
@@ -114,21 +126,74 @@ def translations(root: Path, site: Site, problems: Problems) -> None:
                 continue  # the easy-to-read page is Swedish by design
             for lang in site.config.languages[1:]:
                 if lang.code not in versions:
-                    problems.warn(page.source, None, f"has no translation into '{lang.code}' (add {_translation_name(page, lang.code)})")
+                    problems.warn(page.source, None, _("has no translation into '{code}' (add {page})", code=lang.code, page=_translation_name(page, lang.code)))
             continue
         original = versions.get(default.code)
         if original is None:
-            problems.warn(page.source, None, f"is a translation of nothing: there is no '{default.code}' page with the key '{page.key}'")
+            problems.warn(page.source, None, _("is a translation of nothing: there is no '{code}' page with the key '{key}'", code=default.code, key=page.key))
         elif original.updated and page.updated and page.updated < original.updated:
             problems.warn(
                 page.source, _line_of(root, page, "updated") or _line_of(root, page, "date"),
-                f"may be outdated: it was updated {page.updated.isoformat()}, but the original "
-                f"{original.source} was updated {original.updated.isoformat()}; bring the translation up to date and change its 'updated' date",
+                _("may be outdated: it was updated {updated}, but the original {source} was updated {updated2}; bring the translation up to date and change its 'updated' date", updated=page.updated.isoformat(), source=original.source, updated2=original.updated.isoformat()),
             )
 
 
+def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
+    """What `build.py new` wrote and a proofreader would not let through, in an item that will
+    be published (now or on its date): the scaffold's placeholder texts, a translation
+    whose title is still the original's, and an address made from the original's title.
+    A draft may have all of them. `only`: the source files to look at (serve), else all.
+    """
+    default = site.config.default.code
+    every = list(site.pages) + list(site.withheld.values())
+    originals = {(p.key, p.kind): p for p in every if p.lang == default and p.source}
+    for page in every:
+        if page.source is None or page.kind != "news" or page.meta.get("draft") or (only is not None and page.source not in only):
+            continue
+        summary = page.meta.get("summary") or ""
+        for text in scaffold.PLACEHOLDERS:
+            if text in summary:
+                problems.error(page.source, _line_of(root, page, "summary"),
+                               _("the summary is still the placeholder '{text}': write the summary, or keep 'draft: true' until it is ready", text=text))
+            if text in (page.body or ""):
+                path, line = _where(page, text)
+                problems.error(path, line, _("the text is still the placeholder '{text}': write the item, or keep 'draft: true' until it is ready", text=text))
+        original = originals.get((page.key, page.kind))
+        if page.lang == default or original is None:
+            continue
+        if " ".join(page.title.split()).casefold() == " ".join(original.title.split()).casefold():
+            problems.error(page.source, _line_of(root, page, "title"),
+                           _("the title is the same as in {source} ('{title}'): translate it, or keep 'draft: true' until the translation is ready", source=original.source, title=page.title))
+        elif page.url.rstrip("/").rsplit("/", 1)[-1] == scaffold.slugify(original.title) != scaffold.slugify(page.title):
+            problems.warn(page.source, _line_of(root, page, "slug"),
+                          _("the address /{url} is made from the title in {source}: write the slug from this file's title (slug: {slug})", url=page.url, source=original.source, slug=scaffold.slugify(page.title)))
+
+
+def readability(site: Site, page: Page, data: bytes, problems: Problems):
+    """LIX of a content page's text; a warning above data/site.yaml's threshold (stricter for Lättläst)."""
+    if page.source is None:
+        return None
+    found = lix.score(lix.blocks_of(data.decode("utf-8", errors="replace")))
+    limits = site.config.readability
+    if found is None or not limits:
+        return found
+    easy = page.key == site.config.easy_read and page.kind == "page"
+    limit = limits["easy_read_warn_above"] if easy else limits["warn_above"]
+    if found.lix > limit:
+        words = len(lix._WORD.findall(found.longest))
+        shown = found.longest if len(found.longest) <= 160 else found.longest[:157] + "…"
+        path, line = _where(page, " ".join(found.longest.split()[:4]))
+        setting = "easy_read_warn_above" if easy else "warn_above"
+        problems.warn(path, line, _("LIX {rounded} is above {limit} ({setting} in data/site.yaml): the text is hard to read; shorten the sentences and the long words. The longest sentence has {words} words: '{shown}'", rounded=found.rounded, limit=_number(limit), setting=setting, words=words, shown=shown))
+    return found
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
 def _translation_name(page: Page, lang: str) -> str:
-    folder, _, name = page.source.rpartition("/")
+    folder, _sep, name = page.source.rpartition("/")
     stem = name.split(".")[0]
     return f"{folder}/{stem}.{lang}.md"
 
@@ -152,7 +217,7 @@ def images(page: Page, seen: _Seen, problems: Problems) -> None:
         if not (alt or "").strip():  # markdown's ![](x.png) gives alt="": the editor wrote none
             src = _HASHED.sub("", src)  # the name the editor wrote, not the published one (assets.py)
             path, line = _where(page, src)
-            problems.error(path, line, f"the image '{src}' has no alt text: describe what it shows between the brackets, ![like this]({src})")
+            problems.error(path, line, _("the image '{src}' has no alt text: describe what it shows between the brackets, ![like this]({src})", src=src))
 
 
 def headings(page: Page, seen: _Seen, problems: Problems) -> None:
@@ -160,8 +225,8 @@ def headings(page: Page, seen: _Seen, problems: Problems) -> None:
     for level, text in seen.headings:
         if level > previous + 1:
             path, line = _where(page, text)
-            before = f"h{previous}" if previous else "the start of the page"
-            problems.warn(path, line, f"the heading '{text}' is h{level} right after {before}: it skips a level (in markdown, use one more # than the heading above)")
+            before = f"h{previous}" if previous else _("the start of the page")
+            problems.warn(path, line, _("the heading '{text}' is h{level} right after {before}: it skips a level (in markdown, use one more # than the heading above)", text=text, level=level, before=before))
         previous = level
 
 
@@ -169,4 +234,4 @@ def link_texts(page: Page, seen: _Seen, problems: Problems) -> None:
     for href, text in seen.links:
         if text.lower().strip(" .:!…→»") in VAGUE_LINK_TEXT:
             path, line = _where(page, f"[{text}]") if page.body and f"[{text}]" in page.body else _where(page, text)
-            problems.warn(path, line, f"the link text '{text}' says nothing out of context: name where the link goes (it points to {href})")
+            problems.warn(path, line, _("the link text '{text}' says nothing out of context: name where the link goes (it points to {href})", text=text, href=href))

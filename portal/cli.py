@@ -8,37 +8,99 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
-from . import clock, pipeline
+from . import __version__, clock, external, messages, pipeline, scaffold
+from .messages import _, _n, say
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+COMMANDS = ("build", "serve", "check", "new")
+
+
 def parser() -> argparse.ArgumentParser:
+    """The command line: `build.py [COMMAND] [options]`; no command means build."""
+    talk = argparse.ArgumentParser(add_help=False)  # -q/-v, accepted before or after the command
+    talk.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                      help="print only problems, no summary or progress")
+    talk.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                      help="also print how long each stage took")
+    talk.add_argument("--lang", choices=list(messages.LANGUAGES), default=argparse.SUPPRESS,
+                      help="the language of the messages: sv or en (default: from LC_ALL, LC_MESSAGES or LANG; else en)")
+    when = argparse.ArgumentParser(add_help=False)
+    when.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time "
+                                    "(default: SOURCE_DATE_EPOCH, else today)")
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--base-url", help="public address of the site, e.g. https://example.org/trygghet/ "
+                                         "(default: base_url in data/site.yaml)")
+    site.add_argument("--drafts", action="store_true",
+                      help="also build drafts and items dated after now, marked as such")
+
     p = argparse.ArgumentParser(
-        prog="build.py",
-        description="Build the safety and security portal of Mjölby, Boxholm and Ödeshög.",
+        prog="build.py" if sys.argv[0].endswith("build.py") else "portal", parents=[talk],
+        description="Build the safety and security portal of Mjölby, Boxholm and Ödeshög. "
+                    "Without a command: build.",
+        epilog="Exit codes: 0 done; 1 the content or data is wrong (each problem as path:line: message); "
+               "2 the command line is wrong. Set NO_COLOR to turn colour off.",
     )
-    p.add_argument("command", nargs="?", default="build", choices=["build", "serve", "check", "new"],
-                   help="build (default): write the site; serve: preview with live reload; check: validate, write nothing; "
-                        "new news TITLE: start a news item in every language")
-    p.add_argument("what", nargs="*", help=argparse.SUPPRESS)  # new: the kind and the title
-    p.add_argument("--out", default="_site", help="output folder (default: _site)")
-    p.add_argument("--base-url", help="public address of the site, e.g. https://example.org/trygghet/ (default: data/site.yaml)")
-    p.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
-    p.add_argument("--host", default="127.0.0.1", help="address serve listens on (default: 127.0.0.1)")
-    p.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time (default: SOURCE_DATE_EPOCH, else today)")
-    p.add_argument("--drafts", action="store_true", help="also build drafts and items dated after now, marked as such (serve always does)")
-    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    p.add_argument("--format", choices=["text", "github"], default="text",
-                   help="text (default): path:line: message; github: GitHub Actions annotations")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    build = commands.add_parser("build", parents=[talk, when, site], help="write the site (the default)",
+                                description="Build the site into a folder; the previous one stays if anything is wrong.")
+    build.add_argument("--out", default="_site", help="output folder (default: _site)")
+
+    serve = commands.add_parser("serve", parents=[talk, when], help="preview with live reload",
+                                description="Build, serve on this machine and rebuild after every save. "
+                                            "Drafts and scheduled items are shown, marked as such.")
+    serve.add_argument("--out", default="_site", help="output folder (default: _site)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free port)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--open", action="store_true", help="open the site in the web browser")
+
+    check = commands.add_parser("check", parents=[talk, when, site], help="validate everything, write nothing",
+                                description="Everything a build checks, and what a reviewer would: translations, "
+                                            "headings, link text, alt text.")
+    check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    check.add_argument("--format", choices=["text", "github"], default="text",
+                       help="text (default): path:line: message; github: GitHub Actions annotations")
+    check.add_argument("--external", action="store_true",
+                       help="also ask every link to another site whether it still works (needs the network; bounded in time)")
+    check.add_argument("--readability", action="store_true", help="also list every page's LIX readability score")
+
+    new = commands.add_parser("new", parents=[talk, when], help="start a news item in every language",
+                              description='Start a news item: build.py new news "Title of the item".')
+    new.add_argument("kind", choices=scaffold.KINDS, help="what to start (news)")
+    new.add_argument("title", help="the title, in the site's first language")
+    new.add_argument("--en", metavar="TITLE", help="the item's English title (default: the English file awaits translation)")
     return p
 
 
-def report(result: pipeline.Result, stream=sys.stderr, style: str = "text") -> None:
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Arguments with 'build' assumed when no command is named (`build.py --out DIR`)."""
+    if not any(word in COMMANDS or word in ("-h", "--help", "--version") for word in argv):
+        argv = ["build", *argv]
+    args = parser().parse_args(argv)
+    args.quiet = getattr(args, "quiet", False)
+    args.verbose = getattr(args, "verbose", False)
+    args.lang = getattr(args, "lang", None)
+    return args
+
+
+def report(result: pipeline.Result, stream=None, style: str = "text", colour: bool = False) -> None:
+    stream = stream or sys.stderr  # looked up now, not when this module was imported
     for problem in result.problems.sorted():
-        print(github_annotation(problem) if style == "github" else problem, file=stream)
+        if style == "github":
+            print(github_annotation(problem), file=stream)
+        elif colour:  # the same words; the place in bold, the kind of problem coloured
+            hue = "33" if problem.severity == "warning" else "31"
+            where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+            message = problem.text()[len(where) + 2:]
+            print(f"\x1b[1m{where}:\x1b[0m \x1b[{hue}m{message}\x1b[0m", file=stream)
+        else:
+            print(problem.text(), file=stream)
 
 
 def github_annotation(problem) -> str:
@@ -49,83 +111,141 @@ def github_annotation(problem) -> str:
 
     kind = "warning" if problem.severity == "warning" else "error"
     where = f"file={escape(problem.path, True)}" + (f",line={problem.line}" if problem.line else "")
-    return f"::{kind} {where}::{escape(problem.message)}"
+    return f"::{kind} {where}::{escape(say(problem.message))}"
 
 
-def summary(result: pipeline.Result, out: Path) -> str:
-    pages = [o for o in result.outputs if o.path.endswith(".html")]
-    took = sum(result.timings.values())
-    search = f" (search index: {result.timings['search']:.2f} s)" if "search" in result.timings else ""
-    return f"Built {len(pages)} pages and {len(result.outputs) - len(pages)} other files into {out}/ in {took:.2f} s{search}"
+def summary(result: pipeline.Result, out: Path, took: float) -> str:
+    # The web editor's page (admin/) is a tool, not a page of the site.
+    pages = [o for o in result.outputs if o.path.endswith(".html") and not o.path.startswith("admin/")]
+    search = say(_(" (search index: {seconds:.2f} s)", seconds=result.timings["search"])) if "search" in result.timings else ""
+    return say(_("Built {pages} pages and {files} other files into {out}/ in {seconds:.2f} s{search}",
+                 pages=len(pages), files=len(result.outputs) - len(pages), out=out, seconds=took, search=search))
+
+
+def readability_table(result: pipeline.Result) -> str:
+    """check --readability: each content page's LIX, hardest first."""
+    rows = sorted(result.readability, key=lambda r: (-r[2].lix, r[0]))
+    lines = [say(_("LIX  words  sentences  file"))]
+    lines += [f"{score.lix:4.0f}  {score.words:5d}  {score.sentences:9d}  {source}" for source, _lang, score in rows]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return run(argv)
+        return run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - editors get a sentence, not a traceback
         if os.environ.get("PORTAL_DEBUG"):
             raise
-        print(f"build.py: internal error ({type(exc).__name__}: {exc}). This is a fault in the portal's code, "
-              "not in your content; please report it. Set PORTAL_DEBUG=1 to see the details.", file=sys.stderr)
+        print(say(_("build.py: internal error ({kind}: {exc}). This is a fault in the portal's code, not in your content; "
+                    "please report it. Set PORTAL_DEBUG=1 to see the details.", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
         return EXIT_CONTENT
 
 
-def run(argv: list[str] | None) -> int:
+def run(argv: list[str]) -> int:
     try:
-        args = parser().parse_intermixed_args(argv)
-    except SystemExit as exc:  # argparse prints its own message
+        args = parse(argv)
+    except SystemExit as exc:  # argparse prints its own message (and --help, --version)
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    messages.set_terminal_language(args.lang)
     root = Path.cwd()  # the repository: build.py runs from its top folder
-    if args.command != "new" and args.what:
-        print(f"build.py: unexpected argument(s) after '{args.command}': {' '.join(args.what)}", file=sys.stderr)
-        return EXIT_USAGE
     try:
         today = clock.today(args.now)
+        moment = clock.moment(args.now)  # read once, with the date: one build, one "now"
     except clock.BadNow as exc:
-        print(f"build.py: {exc}", file=sys.stderr)
+        print(f"build.py: {say(exc.args[0])}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "new":
-        return new(root, args.what, today)
-    options = pipeline.Options(root=root, out=Path(args.out), base_url=args.base_url, now=today, drafts=args.drafts)
-    if args.base_url and not args.base_url.startswith(("http://", "https://")):
-        print(f"build.py: --base-url should start with http:// or https://, not '{args.base_url}'", file=sys.stderr)
+        return new(root, args.title, today, {"en": args.en} if args.en else None)
+    base_url = getattr(args, "base_url", None)
+    if base_url and not base_url.startswith(("http://", "https://")):
+        print(say(_("build.py: --base-url should start with http:// or https://, not '{url}'", url=base_url)), file=sys.stderr)
         return EXIT_USAGE
+    progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    options = pipeline.Options(root=root, out=Path(getattr(args, "out", "_site")), base_url=base_url, now=today,
+                               drafts=getattr(args, "drafts", False), moment=moment, progress=progress)
 
     if args.command == "serve":
-        from . import serve  # only this command needs livereload
+        from . import serve  # only this command needs livereload and tornado
 
-        return serve.serve(options, host=args.host, port=args.port)
+        return serve.serve(options, host=args.host, port=args.port, open_browser=args.open)
 
+    started = time.perf_counter()
     result = pipeline.review(options) if args.command == "check" else pipeline.build(options)
-    report(result, style=args.format)
+    took = time.perf_counter() - started
+    if progress:
+        progress.done()
+    if getattr(args, "external", False) and result.site is not None:
+        sources = {p.output: p.source for p in result.site.pages if p.source}
+        external.check(result.external_pages, sources, result.problems)
+    style = getattr(args, "format", "text")
+    report(result, style=style, colour=style == "text" and colour_on(sys.stderr))
+    if getattr(args, "readability", False):
+        print(readability_table(result))
+    strict = getattr(args, "strict", False)
     errors, warnings = len(result.problems.errors), len(set(result.problems.warnings))
-    if errors or (args.strict and warnings):
-        counted = f"{errors} error{'s' if errors != 1 else ''}"
+    if errors or (strict and warnings):
+        counted = say(_n("{n} error", "{n} errors", errors, n=errors))
         if warnings:
-            counted += f" and {warnings} warning{'s' if warnings != 1 else ''}" + (" (--strict)" if args.strict else "")
-        print(f"{counted}; nothing was written." if args.command == "build" and errors else f"{counted}.", file=sys.stderr)
+            counted = say(_("{errors} and {warnings}", errors=counted, warnings=_n("{n} warning", "{n} warnings", warnings, n=warnings)))
+            counted += " (--strict)" if strict else ""
+        done = _("{counted}; nothing was written.", counted=counted) if args.command == "build" and errors else f"{counted}."
+        print(say(done), file=sys.stderr)
         return EXIT_CONTENT
+    if args.verbose:
+        for stage, seconds in result.timings.items():
+            print(f"  {stage}: {seconds:.2f} s", file=sys.stderr)
+    if args.quiet:
+        return EXIT_OK
     if args.command == "build":
-        print(summary(result, options.out))
+        print(summary(result, options.out, took))
     else:
-        also = f" ({warnings} warning{'s' if warnings != 1 else ''}; --strict makes them fail)" if warnings else ""
-        print(f"No errors in {len(result.outputs)} files{also}.")
+        also = say(_n(" ({n} warning; --strict makes them fail)", " ({n} warnings; --strict makes them fail)", warnings, n=warnings)) if warnings else ""
+        print(say(_("No errors in {files} files{also}.", files=len(result.outputs), also=also)))
     return EXIT_OK
 
 
-def new(root: Path, what: list[str], today) -> int:
-    from . import scaffold
+def colour_on(stream) -> bool:
+    """Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
-    if len(what) != 2 or what[0] not in scaffold.KINDS:
-        print('build.py: usage: python build.py new news "Title of the item"', file=sys.stderr)
-        return EXIT_USAGE
-    written, error = scaffold.new_news(root, what[1], today)
+
+class Progress:
+    """One line on a terminal, rewritten in place: the stage, and pages done of all.
+
+    Shown only once a build has taken a second, so a quick build prints nothing extra.
+    """
+
+    AFTER = 1.0  # seconds before the line first appears
+
+    def __init__(self, stream):
+        self.stream, self.started, self.shown, self.last = stream, time.perf_counter(), False, 0.0
+
+    def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:
+        now = time.perf_counter()
+        if now - self.started < self.AFTER or (done and now - self.last < 0.1 and done != total):
+            return
+        self.last, self.shown = now, True
+        count = f" {done} of {total} pages" if total else ""
+        self.stream.write(f"\r\x1b[K{stage}…{count}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def new(root: Path, title: str, today, titles=None) -> int:
+    written, error = scaffold.new_news(root, title, today, titles)
     if error:
-        print(f"build.py new: {error}", file=sys.stderr)
+        print(f"build.py new: {say(error)}", file=sys.stderr)
         return EXIT_CONTENT
     for path in written:
-        print(f"Wrote {path.relative_to(root).as_posix()}")
-    print("Both files say 'draft: true': write the text in each language, then remove that line to publish.")
+        print(say(_("Wrote {path}", path=path.relative_to(root).as_posix())))
+    print(say(_("Both files say 'draft: true': write the text in each language, then remove that line to publish.")))
+    if not titles:
+        print(say(_("The English file has the Swedish title until you translate it: write its title and slug in English "
+                    "(or give --en \"English title\" next time).")))
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from .messages import _
 
 
 class BadNow(ValueError):
@@ -20,7 +21,7 @@ def parse_now(text: str) -> dt.date:
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadNow(f"--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{text}'") from None
+        raise BadNow(_("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{text}'", text=text)) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.timezone.utc)
     return moment.date()
@@ -31,7 +32,7 @@ def from_epoch(text: str) -> dt.date:
         seconds = int(text.strip())
         return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
     except (ValueError, OverflowError, OSError):
-        raise BadNow(f"SOURCE_DATE_EPOCH should be whole seconds since 1970-01-01 UTC, not '{text}'") from None
+        raise BadNow(_("SOURCE_DATE_EPOCH should be whole seconds since 1970-01-01 UTC, not '{text}'", text=text)) from None
 
 
 def today(now: str | None = None, environ=os.environ) -> dt.date:
@@ -41,3 +42,26 @@ def today(now: str | None = None, environ=os.environ) -> dt.date:
     if environ.get("SOURCE_DATE_EPOCH", "").strip():
         return from_epoch(environ["SOURCE_DATE_EPOCH"])
     return dt.datetime.now(dt.timezone.utc).date()
+
+
+def moment(now: str | None = None, environ=os.environ) -> dt.datetime:
+    """The build's moment in UTC, for what starts and ends at a time of day (alerts).
+
+    Read from the same places as `today`: --now (a date alone is its midnight UTC),
+    else SOURCE_DATE_EPOCH, else the clock. Never written into the output.
+    """
+    if now is not None:
+        try:
+            value = dt.datetime.fromisoformat(now.strip())
+        except ValueError:
+            raise BadNow(_("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{now}'", now=now)) from None
+        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    if environ.get("SOURCE_DATE_EPOCH", "").strip():
+        from_epoch(environ["SOURCE_DATE_EPOCH"])  # the same message for a bad value
+        return dt.datetime.fromtimestamp(int(environ["SOURCE_DATE_EPOCH"].strip()), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight UTC of a date: the moment of a build given only its date."""
+    return dt.datetime.combine(day, dt.time(0), dt.timezone.utc)

@@ -7,7 +7,8 @@ the full text with every link made absolute (feed readers show
 it away from the site). Ids are UUIDs derived from the fixed `feed_namespace`
 in data/site.yaml and the item's translation key and language, so they stay
 the same when the base URL or a title changes. Times are the items' own dates,
-never the time of the build, so a rebuild gives the same bytes. Written with
+never the time of the build, so a rebuild gives the same bytes. The alerts a build shows
+(data/alerts.yaml, alerts.py) are entries too, first, dated by their start. Written with
 ElementTree, so the XML is well-formed whatever the text holds.
 """
 from __future__ import annotations
@@ -50,10 +51,15 @@ def absolute_html(site: Site, item: Page, page_url: str) -> str:
 
 
 def source_line(site: Site, item: Page, lang) -> str:
+    strings = site.config.strings[lang.code]
+    if item.meta.get("sources"):  # ids in data/sources.yaml, cited as on the item's page
+        cited = [_cite(site.source(sid), strings, lang) for sid in item.meta["sources"]]
+        label = strings["news.source" if len(cited) == 1 else "sources.several"]
+        return f'<p>{html.escape(label)}: {"; ".join(cited)}.</p>'
     src = item.meta.get("source")
     if not src:
         return ""
-    label = site.config.strings[lang.code]["news.source"]
+    label = strings["news.source"]
     parts = [html.escape(src["publisher"])]
     if src.get("title"):
         title = html.escape(src["title"])
@@ -63,11 +69,51 @@ def source_line(site: Site, item: Page, lang) -> str:
     return f'<p>{html.escape(label)}: {", ".join(parts)}.</p>'
 
 
+def _cite(src, strings, lang) -> str:
+    """A source as templates/partials/cite.html writes it, for a feed reader."""
+    who = html.escape(src.publisher_in(lang.code))
+    if src.kind:
+        who += f", {html.escape(strings['sources.kind.' + src.kind])}"
+    title = html.escape(src.label)
+    title = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url else f"<cite>{title}</cite>"
+    when = (f"{strings['sources.' + src.date_kind]} {html.escape(formatting.date(src.date, lang.locale))}"
+            if src.date else strings["sources.undated"])
+    return f"{who}: {title}, {html.escape(when)}"
+
+
 def _sub(parent, tag, text=None, **attrs):
     element = ET.SubElement(parent, tag, attrs)
     if text is not None:
         element.text = text
     return element
+
+
+def moment_stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def alert_entry(root, site: Site, alert, lang) -> None:
+    """An alert the build shows, as an entry: its level and text, its link (or the home page), the emergency numbers."""
+    strings = site.config.strings.get(lang.code, {})
+    base = site.config.base_url
+    level = strings.get(f"alert.{alert.level}", alert.level)
+    text = alert.text[lang.code]
+    target = alert.link[lang.code] if alert.link else "/" + lang.prefix
+    href = base + target.lstrip("/") if target.startswith("/") else target
+    entry = _sub(root, "entry")
+    _sub(entry, "id", feed_id(site, "alert", alert.id, lang.code))
+    _sub(entry, "title", f"{level}: {text}")
+    _sub(entry, "link", rel="alternate", type="text/html", hreflang=lang.code, href=href)
+    _sub(entry, "published", moment_stamp(alert.start))
+    _sub(entry, "updated", moment_stamp(alert.start))
+    _sub(entry, "category", term=f"alert-{alert.level}", label=level)
+    _sub(entry, "summary", text, type="text")
+    numbers = [("112", "112", "alert.n112"), ("11313", "113 13", "alert.n11313"), ("11414", "114 14", "alert.n11414")]
+    items = "".join(f'<li><a href="tel:{tel}">{shown}</a> {html.escape(strings.get(key, ""))}'
+                    + (f' <a href="{html.escape(strings.get("alert.krisinformation_url", ""))}">krisinformation.se</a>' if tel == "11313" else "")
+                    + "</li>" for tel, shown, key in numbers)
+    more = f'<p><a href="{html.escape(href)}">{html.escape(strings.get("alert.more", href))}</a></p>' if alert.link else ""
+    _sub(entry, "content", f"<p>{html.escape(text)}</p>{more}<ul>{items}</ul>", type="html")
 
 
 def feed(site: Site, lang, news_page: Page) -> bytes:
@@ -81,10 +127,16 @@ def feed(site: Site, lang, news_page: Page) -> bytes:
     dates = [i.meta.get("updated") or i.date for i in items]
     # A feed without entries still needs <updated>: the newest page of its language, not the clock.
     dates = dates or [p.updated for p in site.pages if p.lang == lang.code and p.updated] or [dt.date(1970, 1, 1)]
-    _sub(root, "updated", timestamp(max(dates)))
+    updated = timestamp(max(dates))
+    # The alerts the build shows come first and make the feed as new as the newest of them.
+    running = [a for a in site.alerts if not a.scheduled]
+    updated = max([updated] + [moment_stamp(a.start) for a in running])
+    _sub(root, "updated", updated)
     author = _sub(root, "author")
     unit = site.collaboration.unit_name[lang.code] if site.collaboration else lang.title
     _sub(author, "name", unit)
+    for alert in running:
+        alert_entry(root, site, alert, lang)
     for item in items:
         url = base + item.url
         entry = _sub(root, "entry")

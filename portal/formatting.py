@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -27,3 +29,21 @@ def date(value: dt.date, locale: str) -> str:
 
 def iso(value: dt.date) -> str:
     return value.isoformat()
+
+
+def sentence(text: str) -> str:
+    """The text with its first letter a capital, for where it starts a table cell or a line
+    ("inte publicerat" → "Inte publicerat"); the interface strings stay as they are used
+    mid-sentence ("Betalas av Mjölby kommun: inte publicerat")."""
+    return text[:1].upper() + text[1:]
+
+
+def og_locale(locale: str) -> str:
+    """Open Graph's form of a locale, language_TERRITORY: "sv" → "sv_SE", "en_GB" → "en_GB".
+    A locale without a territory gets the one CLDR finds likeliest for its language."""
+    parsed = Locale.parse(locale)
+    territory = parsed.territory
+    if not territory:
+        likely = get_global("likely_subtags").get(parsed.language)
+        territory = Locale.parse(likely).territory if likely else None
+    return f"{parsed.language}_{territory}" if territory else parsed.language

@@ -20,7 +20,7 @@ LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")
 @dataclass
 class LinkReport:
     broken: list = field(default_factory=list)  # (page path, target, reason)
-    external: set = field(default_factory=set)  # absolute URLs to other hosts
+    external: dict = field(default_factory=dict)  # absolute URL to another host -> the pages that link it
 
 
 class _Collector(HTMLParser):
@@ -57,7 +57,7 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
             if kind == "skip":
                 continue
             if kind == "external":
-                report.external.add(raw)
+                report.external.setdefault(raw, set()).add(path)
                 continue
             if kind == "broken":
                 report.broken.append((path, raw, resolved))
@@ -69,7 +69,8 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
             if resolved not in files:
                 report.broken.append((path, raw, "no such page or file"))
                 continue
-            if fragment and resolved in pages and fragment not in pages[resolved].ids:
+            # "#/collections/…" is a route inside a script's page (the web editor), not an id.
+            if fragment and not fragment.startswith("/") and resolved in pages and fragment not in pages[resolved].ids:
                 report.broken.append((path, raw, f"no element with id '{fragment}' on that page"))
     return report
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import yamlnodes
 from .problems import Problems
+from .messages import _
 
 MAX_FILE_BYTES = 1_000_000  # far above any real page; refuses runaway or wrong files fast
 
@@ -56,7 +57,7 @@ class Sources:
         if name in self.data:
             return self.data[name]
         if self.missing(name):
-            problems.error(f"data/{name}.yaml", None, f"is missing: {purpose}")
+            problems.error(f"data/{name}.yaml", None, _("is missing: {purpose}", purpose=purpose))
         return None
 
 
@@ -78,29 +79,29 @@ def read_text(root: Path, path: Path, problems: Problems, name: str | None = Non
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                problems.error(name, None, f"file is {size / 1_000_000:.1f} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB")
+                problems.error(name, None, _("file is {size:.1f} MB; the limit is {limit} MB", size=size / 1_000_000, limit=MAX_FILE_BYTES // 1_000_000))
                 return None
             data = f.read(size + 1)  # asking for the size, not the limit: no 1 MB buffer per file
             if len(data) > size:  # it grew since fstat: read on, to the limit at most
                 data += f.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
-        problems.error(name, None, f"cannot be read: {exc.strerror}")
+        problems.error(name, None, _("cannot be read: {strerror}", strerror=exc.strerror))
         return None
     if len(data) > MAX_FILE_BYTES:  # grew while being read
-        problems.error(name, None, f"file is over the limit of {MAX_FILE_BYTES // 1_000_000} MB")
+        problems.error(name, None, _("file is over the limit of {limit} MB", limit=MAX_FILE_BYTES // 1_000_000))
         return None
     if b"\x00" in data:
-        problems.error(name, None, "is a binary file, not text; only UTF-8 text belongs here")
+        problems.error(name, None, _("is a binary file, not text; only UTF-8 text belongs here"))
         return None
     try:
         text = data.decode("utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.error(name, line, f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")
+        problems.error(name, line, _("is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8", byte=data[exc.start]))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        problems.error(name, None, "file is empty")
+        problems.error(name, None, _("file is empty"))
         return None
     return text
 
@@ -128,13 +129,13 @@ def split_front_matter(name: str, text: str, problems: Problems):
     """(front matter node, body, line where body starts), or None with a problem."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        problems.error(name, 1, "the file should start with front matter: a line '---', the fields, and another '---'")
+        problems.error(name, 1, _("the file should start with front matter: a line '---', the fields, and another '---'"))
         return None
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
             break
     else:
-        problems.error(name, 1, "front matter is not closed: add a line '---' after the fields")
+        problems.error(name, 1, _("front matter is not closed: add a line '---' after the fields"))
         return None
     try:
         front = yamlnodes.parse("\n".join(lines[1:i]), line_offset=1)
@@ -142,7 +143,7 @@ def split_front_matter(name: str, text: str, problems: Problems):
         problems.error(name, exc.line, exc.message)
         return None
     if not isinstance(front, yamlnodes.Mapping):
-        problems.error(name, 2, "front matter should be fields written 'name: value'")
+        problems.error(name, 2, _("front matter should be fields written 'name: value'"))
         return None
     return front, "\n".join(lines[i + 1 :]), i + 2
 
@@ -198,7 +199,7 @@ def _files(root: Path, folder: Path, problems: Problems) -> list:
     return found
 
 
-LINK_OUT = "is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"
+LINK_OUT = _("is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead")
 SITE_FOLDERS = ("content", "data", "templates", "static")
 
 
@@ -238,8 +239,7 @@ def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
     match = _SCRIPT_IN_MARKUP.search(html.unescape(text))
     if match:
         line = html.unescape(text)[: match.end()].count("\n") + 1
-        problems.error(name, line, "contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a "
-                                   "javascript: address), which would run on the site's address")
+        problems.error(name, line, _("contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"))
         return True
     return False
 
@@ -253,7 +253,7 @@ def load(root: Path) -> tuple[Sources, Problems]:
     for name, path in _files(root, data_dir, problems) if data_dir.is_dir() else []:
         if path.suffix != ".yaml":
             if path.suffix == ".yml":
-                problems.error(name, None, "data files end in .yaml; rename it")
+                problems.error(name, None, _("data files end in .yaml; rename it"))
             continue
         node = read_yaml(root, path, problems)
         parts = tuple(name.removeprefix("data/").removesuffix(".yaml").split("/"))
@@ -270,16 +270,16 @@ def load(root: Path) -> tuple[Sources, Problems]:
         parts = name.split("/")[1:]
         match = CONTENT_NAME.fullmatch(parts[-1])
         if not name.endswith(".md"):
-            problems.error(name, None, "only markdown files (.md) belong in content/; put images and files in static/")
+            problems.error(name, None, _("only markdown files (.md) belong in content/; put images and files in static/"))
             continue
         if not match:
-            problems.error(name, None, "a content file is named name.LANG.md, e.g. om-samverkan.sv.md")
+            problems.error(name, None, _("a content file is named name.LANG.md, e.g. om-samverkan.sv.md"))
             continue
         if not FILE_STEM.fullmatch(match["stem"]):
-            problems.error(name, None, "a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md")
+            problems.error(name, None, _("a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md"))
             continue
         if len(parts) < 2:
-            problems.error(name, None, "put content files in a section folder: content/pages/ or content/news/")
+            problems.error(name, None, _("put content files in a section folder: content/pages/ or content/news/"))
             continue
         text = read_text(root, path, problems, name, walked=True)
         if text is None:
@@ -302,5 +302,5 @@ def load(root: Path) -> tuple[Sources, Problems]:
         sources.templates = root / "templates"
         _files(root, sources.templates, problems)  # Jinja would follow a link out
     else:
-        problems.error("templates", None, "the templates/ folder is missing")
+        problems.error("templates", None, _("the templates/ folder is missing"))
     return sources, problems

@@ -14,12 +14,13 @@ import csv
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import shape as s
 from .problems import Problems
 from .yamlnodes import Mapping
+from .messages import _
 
 LICENCE = "http://creativecommons.org/publicdomain/zero/1.0/"
 FOLDER = "data/"  # the datasets' stable place in the site, the same in every language
@@ -30,7 +31,7 @@ COLUMNS = {
         "id": "string", "as_of": "date", "label_sv": "string", "label_en": "string",
         "unit_sv": "string", "unit_en": "string", "value": "number?", "status": "status",
         "formula": "string?", "municipality": "string?", "share_of": "string?",
-        "source_id": "string", "source_publisher": "string", "source_title": "string",
+        "source_id": "string", "source_publisher": "string", "source_kind": "string?", "source_title": "string?",
         "source_date": "date?", "source_url": "string?",
     },
     "agreements": {
@@ -49,6 +50,7 @@ class Dataset:
     description: dict
     modified: dt.date
     fields: dict  # column -> {lang: description}
+    keywords: dict = field(default_factory=dict)  # lang -> tuple of keywords (dcat:keyword)
 
     def path(self, fmt: str) -> str:
         """Where a format of this dataset lives in the site: data/staffing.csv."""
@@ -60,6 +62,7 @@ class Catalogue:
     title: dict
     description: dict
     datasets: tuple  # Dataset
+    issued: dt.date | None = None  # the day the catalogue was first published
 
     @property
     def modified(self) -> dt.date:
@@ -67,16 +70,17 @@ class Catalogue:
 
 
 def build(sources, codes, problems: Problems) -> Catalogue | None:
-    found = sources.data_file("datasets", problems, "it describes the open datasets under /data/")
+    found = sources.data_file("datasets", problems, _("it describes the open datasets under /data/"))
     if found is None:
         return None
     path, node = found
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes, multiline=True)
     shape = s.Fields(
-        catalogue=s.Fields(title=text, description=text),
+        catalogue=s.Fields(title=text, description=text, issued=s.Field(s.Date(), required=False)),
         datasets=s.ListOf(
-            s.Fields(id=s.OneOf(*COLUMNS), title=text, description=text, modified=s.Date(), fields=s.Field(_FieldDocs(codes))),
+            s.Fields(id=s.OneOf(*COLUMNS), title=text, description=text, modified=s.Date(), fields=s.Field(_FieldDocs(codes)),
+                     keywords=s.Field(s.Fields(**{code: s.ListOf(s.Text(), min_items=1) for code in codes}), required=False)),
             min_items=1,
         ),
     )
@@ -88,17 +92,18 @@ def build(sources, codes, problems: Problems) -> Catalogue | None:
         columns, documented = list(COLUMNS[d["id"]]), list(d["fields"])
         for name in columns:
             if name not in documented:
-                ctx.error(d.line_of("fields"), f"dataset '{d['id']}' has the column '{name}', which 'fields' does not describe")
+                ctx.error(d.line_of("fields"), _("dataset '{id}' has the column '{name}', which 'fields' does not describe", id=d['id'], name=name))
         for name in documented:
             if name not in columns:
-                ctx.error(d["fields"].line_of(name), f"dataset '{d['id']}' has no column '{name}' (its columns: {', '.join(columns)})")
-        datasets.append(Dataset(d["id"], dict(d["title"]), dict(d["description"]), d["modified"], {k: dict(v) for k, v in d["fields"].items()}))
+                ctx.error(d["fields"].line_of(name), _("dataset '{id}' has no column '{name}' (its columns: {columns})", id=d['id'], name=name, columns=', '.join(columns)))
+        keywords = {code: tuple(words) for code, words in (d["keywords"] or {}).items()}
+        datasets.append(Dataset(d["id"], dict(d["title"]), dict(d["description"]), d["modified"], {k: dict(v) for k, v in d["fields"].items()}, keywords))
     ids = [d.id for d in datasets]
     for d in data["datasets"]:
         if ids.count(d["id"]) > 1:
-            ctx.error(d.line, f"dataset '{d['id']}' is described twice")
+            ctx.error(d.line, _("dataset '{id}' is described twice", id=d['id']))
             break
-    return Catalogue(dict(data["catalogue"]["title"]), dict(data["catalogue"]["description"]), tuple(datasets))
+    return Catalogue(dict(data["catalogue"]["title"]), dict(data["catalogue"]["description"]), tuple(datasets), data["catalogue"]["issued"])
 
 
 class _FieldDocs(s.Shape):
@@ -109,7 +114,7 @@ class _FieldDocs(s.Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(getattr(node, "line", None), f"'{name}' should map each column to its description per language")
+            ctx.error(getattr(node, "line", None), _("'{name}' should map each column to its description per language", name=name))
             return s.INVALID
         out = s.Record()
         out.line, out.lines = node.line, dict(node.lines)
@@ -134,7 +139,7 @@ def _staffing(site) -> list[dict]:
             "id": f.id, "as_of": f.as_of, "label_sv": f.label.get("sv"), "label_en": f.label.get("en"),
             "unit_sv": f.unit.get("sv"), "unit_en": f.unit.get("en"), "value": f.value, "status": status,
             "formula": formula, "municipality": f.municipality, "share_of": f.share_of,
-            "source_id": src.id, "source_publisher": src.publisher, "source_title": src.title,
+            "source_id": src.id, "source_publisher": src.publisher, "source_kind": src.kind, "source_title": src.title,
             "source_date": src.date, "source_url": src.url,
         })
     return out

@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, checks, clock, feeds, links, lists, load, model, publishing, render, search, sitemap, write
+from . import alerts, assets, checks, clock, cms, feeds, links, lists, load, model, publishing, redirects, render, search, sitemap, write
 from .problems import Problems
+from .messages import _
 
 
 @dataclass
@@ -22,6 +23,12 @@ class Options:
     base_url: str | None = None
     now: dt.date | None = None  # the build's date; None: SOURCE_DATE_EPOCH or the clock (clock.py)
     drafts: bool = False  # include drafts and items dated after now (a preview)
+    moment: dt.datetime | None = None  # the build's moment, for alerts; None: midnight UTC of `now`, else clock.moment()
+    progress: object = None  # progress(stage, done=None, total=None), called as the build goes (cli.Progress)
+
+    def stage(self, name: str) -> None:
+        if self.progress:
+            self.progress(name)
 
 
 @dataclass
@@ -31,15 +38,20 @@ class Result:
     outputs: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     external_links: list = field(default_factory=list)
+    external_pages: dict = field(default_factory=dict)  # external URL -> output paths of the pages that link it
     public_site: model.Site | None = None  # the site as published, even when previewing drafts
+    moment: dt.datetime | None = None  # the moment the build showed alerts for
+    readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
     """load → model → publish (drafts, scheduled items) → news lists, with the command line's base URL applied."""
+    options.stage("load")
     started = time.perf_counter()
     sources, problems = load.load(options.root)
     result.problems.extend(problems)
     result.timings["load"] = time.perf_counter() - started
+    options.stage("model")
     started = time.perf_counter()
     site = model.build(sources, result.problems)
     result.timings["model"] = time.perf_counter() - started
@@ -49,13 +61,17 @@ def make_site(options: Options, result: Result) -> model.Site | None:
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
     today = options.now or clock.today()
+    moment = result.moment = options.moment or (clock.start_of(options.now) if options.now else clock.moment())
+    site = dataclasses.replace(site, alerts=alerts.shown(site.alert_schedule, moment, options.drafts))
     if options.drafts:
         # A preview shows drafts and scheduled items; its feeds and sitemap still describe the
         # published site (a subset of the preview, so its URL problems are the preview's too).
-        result.public_site = lists.add(publishing.select(site, today, False), Problems())
+        public = dataclasses.replace(site, alerts=alerts.shown(site.alert_schedule, moment, False))
+        result.public_site = lists.add(publishing.select(public, today, False), Problems())
         site = lists.add(publishing.select(site, today, True), result.problems)
     else:
         site = result.public_site = lists.add(publishing.select(site, today, False), result.problems)
+    redirects.check(site, result.problems)
     return None if result.problems.errors else site
 
 
@@ -66,16 +82,22 @@ def check(options: Options, memo=None) -> Result:
     result.site = site
     if site is not None:
         started = time.perf_counter()
-        result.outputs = render.render(site, result.problems, memo)
+        result.outputs = render.render(site, result.problems, memo, progress=options.progress)
         if not result.problems.errors:
             result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
+            result.outputs += redirects.outputs(site)
+            result.outputs += cms.outputs(site, result.problems)  # the web editor at /admin/, when its bundle is installed
         result.timings["render"] = time.perf_counter() - started
+        options.stage("assets")
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
         result.outputs += assets.host_files()
         write.clashes(result.outputs, result.problems)
         result.timings["assets"] = time.perf_counter() - started
+        options.stage("links")
+        started = time.perf_counter()
         check_links(result)
+        result.timings["links"] = time.perf_counter() - started
     return result
 
 
@@ -83,7 +105,9 @@ def review(options: Options) -> Result:
     """`check`: everything a build checks, then what a reviewer would (portal/checks.py)."""
     result = check(options)
     if result.site is not None and not result.problems.errors:
-        checks.run(options.root, result.site, result.outputs, result.problems)
+        result.readability = checks.run(options.root, result.site, result.outputs, result.problems)
+        alerts.warn_ended(result.site.alert_schedule, result.moment, result.problems)
+        publishing.warn_expired_in_menus(result.site, result.problems)
     return result
 
 
@@ -95,22 +119,25 @@ def check_links(result: Result) -> None:
     sources = {p.output: p.source for p in result.site.pages}
     for page, target, reason in report.broken:
         where = sources.get(page) or f"_site/{page}"
-        result.problems.error(where, None, f"broken link to '{target}' (on /{page}): {reason}")
+        result.problems.error(where, None, _("broken link to '{target}' (on /{page}): {reason}", target=target, page=page, reason=reason))
     result.external_links = sorted(report.external)
+    result.external_pages = report.external
 
 
 def build(options: Options) -> Result:
     result = check(options)
     if result.site is None or result.problems.errors:
         return result
+    options.stage("write")
     started = time.perf_counter()
-    write.write(result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result))
+    write.write(result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result, options))
     result.timings["write"] = time.perf_counter() - started - result.timings.get("search", 0)
     return result
 
 
-def index_search(folder: Path, result: Result) -> None:
+def index_search(folder: Path, result: Result, options: Options) -> None:
     """Index the written site for search, in the temporary folder before the swap."""
+    options.stage("search")
     started = time.perf_counter()
     search.index(folder, result.problems)
     result.timings["search"] = time.perf_counter() - started

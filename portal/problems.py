@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .messages import _, say
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -22,6 +24,12 @@ class Problem:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         prefix = "warning: " if self.severity == WARNING else ""
         return f"{where}: {prefix}{self.message}"
+
+    def text(self, lang: str | None = None) -> str:
+        """`path:line: message` with the message in `lang` (default: the terminal's); path:line: never changes."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        prefix = say(_("warning: "), lang) if self.severity == WARNING else ""
+        return f"{where}: {prefix}{say(self.message, lang)}"
 
 
 @dataclass

@@ -4,6 +4,10 @@ A normal build leaves them out entirely, so nothing about them reaches
 `_site/` (no page, no list entry, no feed entry, no sitemap line). A preview
 (`serve`, `build --drafts`) keeps them, marked with their status so the
 templates can say so on the page.
+
+A news item or page past its `expires:` day is kept in every build, marked
+"expired": its page says so (noindex), and it leaves the lists, feeds, sitemap
+and search index.
 """
 from __future__ import annotations
 
@@ -12,17 +16,24 @@ import datetime as dt
 import posixpath
 
 from .model import Page, Site
+from .messages import _
 
 PUBLISHED, DRAFT, SCHEDULED = "published", "draft", "scheduled"
+# After its `expires:` day a news item or page keeps its page, so a link from elsewhere
+# still leads somewhere true, but says it is no longer current, asks search engines not
+# to index it, and leaves the lists, feeds, sitemap and search index.
+EXPIRED = "expired"
 
 
 def status(page: Page, today: dt.date) -> str:
-    if page.kind != "news":
-        return PUBLISHED
-    if page.meta.get("draft"):
-        return DRAFT
-    if page.date > today:
-        return SCHEDULED
+    if page.kind == "news":
+        if page.meta.get("draft"):
+            return DRAFT
+        if page.date > today:
+            return SCHEDULED
+    expires = page.meta.get("expires") if page.kind in ("news", "page") else None
+    if expires is not None and today > expires:
+        return EXPIRED
     return PUBLISHED
 
 
@@ -33,6 +44,8 @@ def select(site: Site, today: dt.date, include_unpublished: bool) -> Site:
         state = status(page, today)
         if state == PUBLISHED:
             pages.append(page)
+        elif state == EXPIRED:  # in every build: its page stays, marked
+            pages.append(dataclasses.replace(page, status=state))
         elif include_unpublished:
             pages.append(dataclasses.replace(page, status=state))
         else:
@@ -45,13 +58,24 @@ def missing_link(site: Site, page: Page, target: str) -> str:
     path = posixpath.normpath(posixpath.join(posixpath.dirname(page.source), target.partition("#")[0]))
     waiting = site.withheld.get(path)
     if waiting is None:
-        return f"links to '{target}', which is not a content file"
+        return _("links to '{target}', which is not a content file", target=target)
     if waiting.status == DRAFT:
-        return f"links to '{target}', which is a draft ('draft: true'): publish it first, or remove the link"
-    return (f"links to '{target}', which is dated {waiting.date.isoformat()} and not published before then: "
-            "add the link on that day, or give the item an earlier date")
+        return _("links to '{target}', which is a draft ('draft: true'): publish it first, or remove the link", target=target)
+    return _("links to '{target}', which is dated {date} and not published before then: add the link on that day, or give the item an earlier date",
+             target=target, date=waiting.date.isoformat())
 
 
 def is_public(page: Page) -> bool:
     """Pages that belong in feeds and the sitemap: published ones, and never the 404 page."""
     return page.status == PUBLISHED and page.kind != "not-found"
+
+
+def warn_expired_in_menus(site: Site, problems) -> None:
+    """`check`: a menu that leads to a page saying it is no longer current is a mistake to fix."""
+    refs = [("nav", k) for k in site.config.nav] + [("footer", k) for k in site.config.footer]
+    refs += [("contact", site.config.contact), ("feedback", site.config.feedback.split("#")[0])]
+    for where, key in refs:
+        for lang in site.config.languages:
+            page = site.page(key, lang.code)
+            if page is not None and page.status == EXPIRED:
+                problems.warn("data/site.yaml", None, _("{where} names the page '{key}', whose {code} version {source} expired after {expires}: take it out of the menu, or change its 'expires'", where=where, key=key, code=lang.code, source=page.source, expires=page.meta['expires'].isoformat()))

@@ -7,6 +7,7 @@ a typo in a template is an error naming the template and its line.
 """
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, depends, formatting, markup, opendata, publishing, templateloops
+from . import catalog, charts, contacts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
 from .model import Page, Site
 from .problems import Problems
+from .messages import _
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,9 @@ def environment(templates: Path) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
-    env.globals.update(chart_path=charts.path, chart_label=_chart_label)
-    env.filters.update(number=_number, date=_date, isodate=formatting.iso)
+    env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
+    env.globals.update(share_image=_share_image, og_locale=_og_locale, organisation_data=_organisation_data)
+    env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
     return env
 
 
@@ -70,6 +73,13 @@ def _fill(text: str, key: str, values: dict) -> str:
         return str(values[match[1]])
 
     return re.sub(r"\{(\w*)\}", value, text)
+
+
+@jinja2.pass_context
+def _organisation_data(ctx) -> Markup:
+    """The unit's schema.org JSON-LD for the page's language, safe inside <script>."""
+    data = contacts.json_ld(ctx["site"], ctx["lang"].code)
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 @jinja2.pass_context
@@ -99,6 +109,21 @@ def _page_url(ctx, key: str) -> str:
     return site.config.base_path + page.url + anchor
 
 
+# Where Decap CMS (cms.py) opens an entry: a folder collection per section, the entry
+# named by the file's name without its language (both languages open side by side).
+EDITOR_ENTRY = "admin/#/collections/{section}/entries/{entry}"
+
+
+@jinja2.pass_context
+def _edit_url(ctx, page: Page) -> str:
+    """"Edit this page": the page's entry in the web editor, or its file in the repository."""
+    config = ctx["site"].config
+    if config.edit_link == "cms":
+        _, section, name = page.source.split("/")
+        return config.base_path + EDITOR_ENTRY.format(section=section, entry=name.removesuffix(f".{page.lang}.md"))
+    return config.edit_link + page.source
+
+
 @jinja2.pass_context
 def _asset(ctx, path: str) -> str:
     return ctx["site"].config.base_path + path.lstrip("/")
@@ -109,6 +134,19 @@ def _chart_label(ctx, segment) -> str:
     """Who pays for a part of a funding split, in the page's language (the chart says the same)."""
     site, code = ctx["site"], ctx["lang"].code
     return charts.label(segment, site.collaboration, site.config.strings.get(code, {}), code)
+
+
+@jinja2.pass_context
+def _share_image(ctx, page) -> dict:
+    """The page's share picture (its section's): absolute URL, size and text alternative."""
+    site, lang = ctx["site"], ctx["lang"]
+    where, big, small = shareimages.picture(site, page, lang)
+    width, height = shareimages.SIZE
+    return {"url": site.config.base_url + where, "alt": shareimages.alt(big, small), "width": width, "height": height}
+
+
+def _og_locale(lang) -> str:
+    return formatting.og_locale(lang.locale)
 
 
 @jinja2.pass_context
@@ -143,7 +181,7 @@ def _content_html(site: Site, page: Page, problems: Problems, recorded: set | No
     try:
         fragment, removed = markup.convert(page.body)
     except markup.MarkupError as exc:
-        problems.error(page.source, page.body_line, str(exc))
+        problems.error(page.source, page.body_line, exc.args[0])
         return Markup("")
     for line, message in removed:  # `check` shows what an editor's raw HTML lost
         problems.warn(page.source, page.body_line + (line or 1) - 1, message)
@@ -185,10 +223,10 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, problems: Probl
     try:
         html = env.get_template(page.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateFailure(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}") from None
+        raise TemplateFailure(_syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message)) from None
     except RecursionError as exc:
         path, line = _template_location(exc, site.templates)
-        raise TemplateFailure(path or f"templates/{page.template}", line, "a template includes or extends itself") from None
+        raise TemplateFailure(path or f"templates/{page.template}", line, _("a template includes or extends itself")) from None
     except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
         path, line = _template_location(exc, site.templates)
         known = isinstance(exc, (jinja2.UndefinedError, StringMissing))
@@ -216,15 +254,18 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
-                found.error(_syntax_path(exc, site.templates), exc.lineno, f"template syntax error: {exc.message}")
+                found.error(_syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message))
         for name, line, message in templateloops.find_loops(env, env.list_templates()):
             found.error(f"templates/{name}", line, message)
         env.template_problems = found
     problems.extend(found)
 
 
-def render(site: Site, problems: Problems, memo=None) -> list[Output]:
-    """Every output of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change."""
+def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Output]:
+    """Every output of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change.
+
+    `progress(stage, done, total)`, if given, hears of each page rendered.
+    """
     env = environment(site.templates) if memo is None else memo.environment(site)
     render_one = render_page if memo is None else memo.render_page
     check_templates(env, site, problems)
@@ -234,18 +275,21 @@ def render(site: Site, problems: Problems, memo=None) -> list[Output]:
         memo.render_first(site)  # the pages open in a browser, when a change redoes many
     outputs = []
     failures = {}  # one template mistake breaks many pages: report it once
-    for page in site.pages:
+    for done, page in enumerate(site.pages, 1):
+        if progress:
+            progress("render", done, len(site.pages))
         try:
             outputs.append(render_one(env, site, page, problems))
         except TemplateFailure as exc:
             failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
     for (path, line, message), pages in failures.items():
-        others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
-        problems.error(path, line, f"{message} (rendering {pages[0]}{others})")
-    return outputs + site_files(site)
+        others = _(" and {count} other page(s)", count=len(pages) - 1) if len(pages) > 1 else ""
+        problems.error(path, line, _("{message} (rendering {pages}{others})", message=message, pages=pages[0], others=others))
+    return outputs + site_files(site, problems)
 
 
-def site_files(site: Site) -> list[Output]:
-    """The outputs that are not pages: static files, open data, the catalogue, charts."""
+def site_files(site: Site, problems: Problems | None = None) -> list[Output]:
+    """The outputs that are not pages: static files, open data, the catalogue, charts, share pictures."""
     outputs = [Output(url_path, copy_from=path) for url_path, path in site.static]
-    return outputs + opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
+    outputs += opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
+    return outputs + shareimages.outputs(site, problems)

@@ -13,16 +13,34 @@ import unicodedata
 from pathlib import Path
 
 from . import load
+from .messages import _, _n
 from .yamlnodes import Mapping
 
 KINDS = ("news",)
 
-# What each language's file says until the editor writes the item.
-_PLACEHOLDERS = {
-    "sv": ("Skriv en sammanfattning på en eller två meningar.", "Skriv nyheten här."),
-    "en": ("Write a summary of one or two sentences.", "Write the news item here."),
+# What each language's file says until the editor writes the item, and the comments that
+# guide the editor, in the file's own language. check (checks.placeholders) reports any of
+# these texts left in a published item.
+TEXTS = {
+    "sv": {
+        "summary": "Skriv en sammanfattning på en eller två meningar.",
+        "body": "Skriv nyheten här.",
+        "awaiting": "# Väntar på översättning: skriv titeln på svenska och sedan slug efter den.",
+        "slug": "# Sista delen av adressen ({address}): små bokstäver a-z, siffror och bindestreck.",
+        "municipalities": "# Kommunerna som nyheten gäller; ta bort dem den inte gäller.",
+        "draft": "# Ta bort nästa rad när nyheten är klar; den publiceras på sitt datum.",
+    },
+    "en": {
+        "summary": "Write a summary of one or two sentences.",
+        "body": "Write the news item here.",
+        "awaiting": "# Awaiting translation: write the title in English, then the slug from it.",
+        "slug": "# The last part of the address ({address}): lower-case letters a-z, digits and hyphens.",
+        "municipalities": "# The municipalities the item concerns; remove those it does not.",
+        "draft": "# Remove the next line when the item is ready; it is published on its date.",
+    },
 }
-_DEFAULT_PLACEHOLDERS = _PLACEHOLDERS["en"]
+_DEFAULT_TEXTS = TEXTS["en"]
+PLACEHOLDERS = tuple(sorted({t[k] for t in TEXTS.values() for k in ("summary", "body")}))
 
 
 def slugify(title: str) -> str:
@@ -37,49 +55,70 @@ def _yaml_text(value: str) -> str:
 
 
 def _site_facts(root: Path):
-    """(language codes, municipality ids) from data/, read the way the build reads them."""
+    """(language codes, news section per language, municipality ids) from data/, read the way the build reads them."""
     sources, _ = load.load(root)
-    codes, ids = [], []
+    codes, sections, ids = [], {}, []
     site = sources.data.get("site")
     if site and isinstance(site[1], Mapping) and "languages" in site[1]:
         codes = [str(lang["code"]) for lang in site[1]["languages"] if isinstance(lang, Mapping) and "code" in lang]
+        news = site[1].get("sections", {}).get("news") if isinstance(site[1].get("sections"), Mapping) else None
+        if isinstance(news, Mapping):
+            sections = {str(k): str(v) for k, v in news.items()}
     collaboration = sources.data.get("collaboration")
     if collaboration and isinstance(collaboration[1], Mapping) and "municipalities" in collaboration[1]:
         ids = [str(m["id"]) for m in collaboration[1]["municipalities"] if isinstance(m, Mapping) and "id" in m]
-    return codes, ids
+    return codes, sections, ids
 
 
-def new_news(root: Path, title: str, today: dt.date) -> tuple[list[Path], str | None]:
-    """Write the item's files; returns (files written, or an error message and nothing written)."""
+def new_news(root: Path, title: str, today: dt.date, titles: dict | None = None) -> tuple[list[Path], str | None]:
+    """Write the item's files; returns (files written, or an error message and nothing written).
+
+    `title` is in the site's first language; `titles` may give it in others (e.g.
+    {"en": "Exercise in Boxholm"}). Every file is named from the first language's
+    title, so the files pair as translations; each sets its own `slug:` from its own
+    title. A file with no title of its own gets the first language's, under a comment
+    saying it awaits translation (check refuses to publish it so).
+    """
     title = " ".join(title.split())
     slug = slugify(title)
     if not slug:
-        return [], f"the title '{title}' has no letters or digits to make a file name from"
-    codes, municipalities = _site_facts(root)
+        return [], _("the title '{title}' has no letters or digits to make a file name from", title=title)
+    codes, sections, municipalities = _site_facts(root)
     if not codes:
-        return [], "data/site.yaml does not list the site's languages; run 'python build.py check' to see why"
+        return [], _("data/site.yaml does not list the site's languages; run 'python build.py check' to see why")
+    own = {code: " ".join(text.split()) for code, text in (titles or {}).items() if code in codes[1:]}
+    for code, text in own.items():
+        if not slugify(text):
+            return [], _("the title '{title}' (--{code}) has no letters or digits to make a slug from", title=text, code=code)
     stem = f"{today.isoformat()}-{slug}"
     files = [root / "content" / "news" / f"{stem}.{code}.md" for code in codes]
     existing = [f for f in files if f.exists()]
     if existing:
         names = ", ".join(f.relative_to(root).as_posix() for f in existing)
-        verb = "exists" if len(existing) == 1 else "exist"
-        return [], f"{names} already {verb}; nothing was written (choose another title, or edit the existing file)"
+        return [], _n("{names} already exists; nothing was written (choose another title, or edit the existing file)",
+                      "{names} already exist; nothing was written (choose another title, or edit the existing file)", len(existing), names=names)
     files[0].parent.mkdir(parents=True, exist_ok=True)
-    for code, path in zip(codes, files):
-        summary, body = _PLACEHOLDERS.get(code, _DEFAULT_PLACEHOLDERS)
+    for index, (code, path) in enumerate(zip(codes, files)):
+        texts = TEXTS.get(code, _DEFAULT_TEXTS)
+        awaiting = index > 0 and code not in own
+        file_title = own.get(code, title)
+        file_slug = slugify(file_title)
+        prefix = "" if index == 0 else f"/{code}"
+        address = f"{prefix}/{sections.get(code, 'news')}/{file_slug}/"
         path.write_text(
             "---\n"
-            f"title: {_yaml_text(title)}\n"
-            f"slug: {slug}\n"
+            + (texts["awaiting"] + "\n" if awaiting else "")
+            + f"title: {_yaml_text(file_title)}\n"
+            + texts["slug"].format(address=address) + "\n"
+            + f"slug: {file_slug}\n"
             f"date: {today.isoformat()}\n"
-            f"summary: {_yaml_text(summary)}\n"
-            "# The municipalities the item concerns; remove those it does not.\n"
-            f"municipalities: [{', '.join(municipalities)}]\n"
-            "# Remove the next line when the item is ready; it is published on its date.\n"
-            "draft: true\n"
+            f"summary: {_yaml_text(texts['summary'])}\n"
+            + texts["municipalities"] + "\n"
+            + f"municipalities: [{', '.join(municipalities)}]\n"
+            + texts["draft"] + "\n"
+            + "draft: true\n"
             "---\n"
-            f"{body}\n",
+            f"{texts['body']}\n",
             encoding="utf-8",
         )
     return files, None

@@ -9,6 +9,8 @@ previous site as it was. This is the only module that knows about Pagefind.
 """
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import shutil
 import subprocess
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from . import write
 from .problems import Problems
+from .messages import _
 
 OUTPUT_SUBDIR = "pagefind"  # the search page's script loads <base>/pagefind/pagefind.js
 TIMEOUT = 300  # seconds: Pagefind takes a few for 5,000 pages; far more means it hangs
@@ -35,15 +38,16 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
     try:
         run = _run(command, stop)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        problems.error("search index", None, f"Pagefind could not run ({exc})")
+        problems.error("search index", None, _("Pagefind could not run ({exc})", exc=exc))
         return
     if run is None:  # stopped
         return
     if run.returncode != 0 or not (into / "pagefind.js").is_file():
         said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
-        hint = " (is the pinned 'pagefind[bin]' installed? run scripts/setup)" if "No module named" in run.stderr else ""
-        problems.error("search index", None, f"Pagefind failed{hint}: {' / '.join(said) or 'no output'}")
+        hint = _(" (is the pinned 'pagefind[bin]' installed? run scripts/setup)") if "No module named" in run.stderr else ""
+        problems.error("search index", None, _("Pagefind failed{hint}: {said}", hint=hint, said=' / '.join(said) or _("no output")))
         return
+    steady_filters(into)
     steady_entry(into / "pagefind-entry.json")
 
 
@@ -90,3 +94,105 @@ def steady_entry(entry: Path) -> None:
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["languages"] = dict(sorted(data["languages"].items()))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+SIGNATURE = b"pagefind_dcd"  # what Pagefind writes before the CBOR of each index file
+
+
+def steady_filters(folder: Path) -> None:
+    """Pagefind writes each filter's values, and the filters in each language's
+    metadata, in a random order (hash maps; its author says filter indexes still
+    change between builds), so the filter files, their names, the metadata file that
+    names them and the entry file differ on every build. Sort them, name each file by
+    its new bytes and rename what refers to it, so the same sources give the same
+    search index. Everything is worked out before anything is written: an index laid
+    out in a way this does not know (a newer Pagefind) is left exactly as it was."""
+    try:
+        writes, removals, entry = _steady_filters(folder)
+    except (OSError, ValueError, TypeError, IndexError, KeyError):
+        return
+    for path in removals:
+        path.unlink()
+    for path, data in writes.items():
+        path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    if entry is not None:
+        (folder / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                                    encoding="utf-8")
+
+
+def _steady_filters(folder: Path) -> tuple[dict, list, dict | None]:
+    """(files to write, with their uncompressed bytes; files to remove; the new entry)."""
+    writes, removals, renamed = {}, [], {}
+    for file in sorted((folder / "filter").glob("*.pf_filter")):
+        data = gzip.decompress(file.read_bytes())
+        if not data.startswith(SIGNATURE):
+            raise ValueError(f"{file.name} is not a Pagefind index file")
+        name, values = _cbor_load(data[len(SIGNATURE):])
+        steady = SIGNATURE + _cbor_dump([name, sorted(values, key=lambda entry: entry[0])])
+        new = f"{file.stem.split('_', 1)[0]}_{hashlib.sha256(steady).hexdigest()[:7]}"
+        removals.append(file)
+        writes[file.with_name(new + ".pf_filter")] = steady
+        renamed[file.stem] = new
+    if not renamed:
+        return {}, [], None
+    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for lang in entry["languages"].values():
+        meta = folder / f"pagefind.{lang['hash']}.pf_meta"
+        data = gzip.decompress(meta.read_bytes())
+        if not data.startswith(SIGNATURE):
+            raise ValueError(f"{meta.name} is not a Pagefind index file")
+        # [version, pages, index chunks, filters as [name, file], sorts, metadata fields]
+        fields = _cbor_load(data[len(SIGNATURE):])
+        fields[3] = sorted([name, renamed[file]] for name, file in fields[3])
+        steady = SIGNATURE + _cbor_dump(fields)
+        lang["hash"] = f"{lang['hash'].split('_', 1)[0]}_{hashlib.sha256(steady).hexdigest()[:10]}"
+        removals.append(meta)
+        writes[folder / f"pagefind.{lang['hash']}.pf_meta"] = steady
+    return writes, removals, entry
+
+
+def _cbor_load(data: bytes):
+    """The part of CBOR a filter file uses: unsigned integers, text and arrays."""
+    def item(at):
+        major, info = data[at] >> 5, data[at] & 31
+        at += 1
+        if info < 24:
+            n = info
+        elif info <= 27:
+            size = 1 << (info - 24)
+            n, at = int.from_bytes(data[at:at + size], "big"), at + size
+        else:
+            raise ValueError(f"unexpected CBOR item {data[at - 1]:#x}")
+        if major == 0:
+            return n, at
+        if major == 3:
+            return data[at:at + n].decode("utf-8"), at + n
+        if major == 4:
+            out = []
+            for _ in range(n):
+                value, at = item(at)
+                out.append(value)
+            return out, at
+        raise ValueError(f"unexpected CBOR major type {major}")
+
+    value, end = item(0)
+    if end != len(data):
+        raise ValueError("trailing bytes after the CBOR item")
+    return value
+
+
+def _cbor_dump(value) -> bytes:
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if n < 1 << (8 * size):
+                return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+        raise ValueError("number too large for CBOR")
+
+    if isinstance(value, int):
+        return head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    return head(4, len(value)) + b"".join(_cbor_dump(v) for v in value)

@@ -31,6 +31,7 @@ import signal
 import sys
 import threading
 import time
+import webbrowser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -38,7 +39,9 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, ioloop, netutil, web
 from tornado.websocket import WebSocketHandler
 
-from . import incremental, pipeline, watch
+from . import checks, cmsbackend, incremental, markup, pipeline, watch
+from .messages import _, say
+from .problems import Problems
 
 WATCHED = ("content", "data", "templates", "static")
 QUIET = 0.03  # seconds without a new save before a rebuild starts: one rebuild per burst
@@ -46,6 +49,8 @@ IDLE = 1.0  # seconds without a new save before the idle work: garbage collectio
 BACKLOG = 1024  # pending connections the kernel queues; tornado's default (128) is small for a burst
 SCRIPT = b'<script src="/livereload.js" defer></script>'
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+mimetypes.add_type("text/yaml", ".yml")  # the editor's config.yml; Decap warns on anything else
+EDITOR = "/admin/"  # the web editor (cms.py): its page's own CSP, no live reload, shown even while the build is broken
 
 # The error page's words, per language; the problems themselves are the terminal's text.
 ERROR_TEXT = {
@@ -63,6 +68,7 @@ class State:
     lock: threading.Lock
     languages: tuple = ("sv", "en")  # language codes, default first
     problems: list = dataclasses.field(default_factory=list)  # of the last rebuild; empty when it was good
+    root: Path | None = None  # the site's folder, for the web editor's local backend (cmsbackend.py)
 
 
 def resolve(out: Path, raw_path: str) -> Path | None:
@@ -104,13 +110,16 @@ class PageHandler(web.RequestHandler):
 
     def get(self, _=None):
         raw = self.request.path
+        editor = raw.startswith(EDITOR)
+        if editor:
+            self.clear_header("Content-Security-Policy")  # the editor's page carries its own (a meta tag)
         with self.state.lock:  # a rebuild never shows half-written: it holds the lock while writing
             problems = list(self.state.problems)
             target = resolve(self.state.out, raw)
             if target is not None and target.is_dir():
                 return self.redirect(raw + "/", permanent=False)
             is_page = raw.endswith("/") or raw.endswith(".html")
-            if problems and is_page:
+            if problems and is_page and not editor:  # the editor stays usable to fix the mistake
                 return self.error_page(problems, raw)
             if target is None or not target.is_file():
                 missing = self.state.out / "404.html"
@@ -122,10 +131,10 @@ class PageHandler(web.RequestHandler):
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml", "application/xml"):
             kind += "; charset=utf-8"
-        self.send(data, kind)
+        self.send(data, kind, reload=not editor)
 
-    def send(self, data: bytes, kind: str):
-        if kind.startswith("text/html"):
+    def send(self, data: bytes, kind: str, reload: bool = True):
+        if kind.startswith("text/html") and reload:  # a reload would drop what the editor is typing
             data = data.replace(b"</head>", SCRIPT + b"</head>", 1)
         self.set_header("Content-Type", kind)
         if self.request.method != "HEAD":
@@ -137,7 +146,7 @@ class PageHandler(web.RequestHandler):
         lang = language_of(problems, raw_path, self.state.languages)
         title, lead = ERROR_TEXT.get(lang, ERROR_TEXT["en"])
         # One list item each: long lines wrap on a phone, where a <pre> would run off the screen.
-        items = "".join(f"<li><code>{html.escape(str(p), quote=False)}</code></li>\n" for p in problems)
+        items = "".join(f"<li><code>{html.escape(p.text(lang), quote=False)}</code></li>\n" for p in problems)
         page = (
             f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -215,6 +224,7 @@ def reload_browsers(path: str = "*") -> None:
 
 def application(state: State) -> web.Application:
     return web.Application([
+        *([cmsbackend.route(state.root)] if state.root is not None else []),
         (r"/livereload", ReloadSocket),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/.*", PageHandler, {"state": state}),
@@ -246,10 +256,12 @@ class Rebuilds:
         self.build_stop = threading.Event()
         self.search_stop = threading.Event()
         self.search_stale = False
+        self.saved = set()  # repository paths saved since the last finished build (for `saved_warnings`)
 
     def changed(self, paths) -> None:
         if not paths:
             return
+        self.saved.update(paths)
         self.first_change = self.first_change or time.perf_counter()
         if self.timer is not None:
             self.loop.remove_timeout(self.timer)
@@ -284,15 +296,15 @@ class Rebuilds:
         try:
             problems = future.result()
         except Exception as exc:  # noqa: BLE001 - the preview goes on without a fresh index
-            print(f"build.py: internal error while indexing for search ({type(exc).__name__}: {exc})", file=sys.stderr)
+            print(say(_("build.py: internal error while indexing for search ({kind}: {exc})", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
             return
         if problems is None:
             return
         for problem in problems.sorted():
-            print(problem, file=sys.stderr)
+            print(problem.text(), file=sys.stderr)
         if not stop.is_set() and not problems.errors:
             self.search_stale = False
-            print("Search index updated.", file=sys.stderr)
+            print(say(_("Search index updated.")), file=sys.stderr)
         sys.stderr.flush()
 
     def build(self, stop: threading.Event):
@@ -314,24 +326,28 @@ class Rebuilds:
             return
         self.running, self.pending = True, False
         started, self.first_change = self.first_change, None
+        saved, self.saved = self.saved, set()
         self.build_stop = threading.Event()
         future = self.loop.run_in_executor(self.pool, self.build, self.build_stop)
-        self.loop.add_future(future, lambda f: self.done(f, started))
+        self.loop.add_future(future, lambda f: self.done(f, started, saved))
 
-    def done(self, future, started) -> None:
+    def done(self, future, started, saved=frozenset()) -> None:
         self.running = False
         try:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - the server keeps running; say what happened
-            print(f"build.py: internal error while rebuilding ({type(exc).__name__}: {exc})", file=sys.stderr)
+            print(say(_("build.py: internal error while rebuilding ({kind}: {exc})", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
         else:
             if result.cancelled:  # a newer save came: its build reports (now, or when its timer fires)
                 self.first_change = started or self.first_change
+                self.saved |= saved
                 if self.pending:
                     self.start()
                 return
             was_broken = bool(self.state.problems)  # then a good build must replace the error page
-            report(result, self.state, started)
+            options = getattr(self.builder, "options", None)  # (a test's stand-in builder has none)
+            warnings = saved_warnings(options.root, result, saved) if options is not None else []
+            report(result, self.state, started, was_broken, warnings)
             if result.problems.errors or was_broken or (result.changed and result.reload):
                 reload_browsers()
             self.search_stale = self.search_stale or result.search_stale
@@ -341,30 +357,58 @@ class Rebuilds:
             self.schedule_idle_work()
 
 
-def report(result, state: State, started: float | None) -> None:
+def saved_warnings(root: Path, result, saved) -> list:
+    """What `check` would say about the content files just saved (a missing or outdated
+    translation, the scaffold's text left in an item to publish), so an editor hears it
+    while previewing, not only from check."""
+    if result.site is None or result.problems.errors:
+        return []
+    sources = {p.source for p in result.site.pages if p.source}
+    only = {path for path in saved if path in sources}
+    # The translation of a saved original may be outdated now: look at the pages that share its key.
+    keys = {(p.key, p.kind) for p in result.site.pages if p.source in only}
+    only |= {p.source for p in result.site.pages if p.source and (p.key, p.kind) in keys}
+    if not only:
+        return []
+    found = Problems()
+    checks.translations(root, result.site, found, only)
+    checks.unfinished(root, result.site, found, only)
+    return found.sorted()
+
+
+def report(result, state: State, started: float | None, was_broken: bool = False, warnings=()) -> None:
     with state.lock:
         state.problems = result.problems.sorted() if result.problems.errors else []
         if result.site is not None:
             state.languages = tuple(lang.code for lang in result.site.config.languages)
     for problem in result.problems.sorted():
-        print(problem, file=sys.stderr)
-    took = f" in {(time.perf_counter() - started) * 1000:.0f} ms" if started else ""
+        print(problem.text(), file=sys.stderr)
+    for problem in warnings:
+        print(problem.text(), file=sys.stderr)
+    took = say(_(" in {ms:.0f} ms", ms=(time.perf_counter() - started) * 1000)) if started else ""
     if result.problems.errors:
-        print("The site was not updated; the browser shows the errors. Fix them and save again.", file=sys.stderr)
+        print(say(_("The site was not updated; the browser shows the errors. Fix them and save again.")), file=sys.stderr)
     else:
-        print(f"Rendered {len(result.rendered)} of {result.pages} pages, {len(result.changed)} files changed{took}.", file=sys.stderr)
+        if was_broken:
+            print(say(_("Fixed: the site is up to date again.")), file=sys.stderr)
+        print(say(_("Rendered {rendered} of {pages} pages, {changed} files changed{took}.",
+                    rendered=len(result.rendered), pages=result.pages, changed=len(result.changed), took=took)), file=sys.stderr)
     sys.stderr.flush()
 
 
-def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
     sockets = netutil.bind_sockets(port, address=host, backlog=BACKLOG)
     port = sockets[0].getsockname()[1]  # the real port when 0 asked for any free one
     shown = f"[{host}]" if ":" in host else host
     # Links must point at the preview, not at the public address.
     options = dataclasses.replace(options, base_url=f"http://{shown}:{port}/", drafts=True)  # previews show drafts and scheduled items
-    state = State(out=Path(options.out).resolve(), lock=threading.Lock())
+    state = State(out=Path(options.out).resolve(), lock=threading.Lock(), root=Path(options.root))
     builder = incremental.Builder(options, state.lock)
-    report(builder.build(), state, None)
+    first = builder.build()
+    if options.progress:  # the first build's progress line; rebuilds are quick and report in one line
+        options.progress.done()
+        builder.options = dataclasses.replace(options, progress=None)
+    report(first, state, None)
 
     loop = ioloop.IOLoop.current()
     server = httpserver.HTTPServer(application(state))
@@ -378,14 +422,20 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000) 
     # SIGTERM (a process manager, a test) stops the server as Ctrl+C does, so the finally
     # below runs and no Pagefind is left writing into the output folder.
     signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
-    print(f"Serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
+    print(say(_("Serving on {url} (Ctrl+C stops)", url=f"http://{shown}:{port}/")), file=sys.stderr)
+    if (state.out / "admin" / "index.html").is_file():
+        print(say(_("Web editor on {url}admin/ (it saves into content/)", url=f"http://{shown}:{port}/")), file=sys.stderr)
     sys.stderr.flush()
+    if open_browser:
+        webbrowser.open(f"http://{shown}:{port}/")
     try:
         loop.start()
     except KeyboardInterrupt:
         pass
     finally:
         watcher.close()
+        rebuilds.build_stop.set()  # a running rebuild stops at its next page...
+        markup.stop_helper()  # ...and at once if it waits for a slow conversion
         rebuilds.stop_idle_work()  # ends a running Pagefind
         rebuilds.pool.shutdown(wait=True, cancel_futures=True)
     return 0

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from .problems import Problems
 from .yamlnodes import Mapping, Scalar, Sequence
+from .messages import _
 
 INVALID = object()  # returned where a value could not be converted
 
@@ -34,13 +35,13 @@ def _line(node):
 
 def _describe(node) -> str:
     if isinstance(node, Mapping):
-        return "a mapping (key: value)"
+        return _("a mapping (key: value)")
     if isinstance(node, Sequence):
-        return "a list"
+        return _("a list")
     if node is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(node, Scalar) and node.is_null:
-        return "an empty value" if not str(node) else f"'{node}', which YAML reads as no value"
+        return _("an empty value") if not str(node) else _("'{value}', which YAML reads as no value", value=str(node))
     return f"'{node}'"
 
 
@@ -59,20 +60,20 @@ class Text(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), f"'{name}' should be text, not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be text, not {node}", name=name, node=_describe(node)))
             return INVALID
         value = str(node).strip()
         if not value:
-            ctx.error(node.line, f"'{name}' is empty")
+            ctx.error(node.line, _("'{name}' is empty", name=name))
             return INVALID
         if "\x00" in value:
-            ctx.error(node.line, f"'{name}' contains a NUL character")
+            ctx.error(node.line, _("'{name}' contains a NUL character", name=name))
             return INVALID
         if not self.multiline and "\n" in value:
-            ctx.error(node.line, f"'{name}' should be a single line")
+            ctx.error(node.line, _("'{name}' should be a single line", name=name))
             return INVALID
         if self.pattern and not self.pattern.fullmatch(value):
-            ctx.error(node.line, f"'{name}' is '{value}': {self.hint}")
+            ctx.error(node.line, _("'{name}' is '{value}': {hint}", name=name, value=value, hint=self.hint))
             return INVALID
         return value
 
@@ -81,7 +82,7 @@ class Id(Text):
     def __init__(self):
         super().__init__(
             pattern=r"[a-z0-9]+(?:[-_][a-z0-9]+)*",
-            hint="use lower-case letters a-z, digits and hyphens",
+            hint=_("use lower-case letters a-z, digits and hyphens"),
         )
 
 
@@ -91,7 +92,7 @@ class Slug(Text):
     def __init__(self):
         super().__init__(
             pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*",
-            hint="a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)",
+            hint=_("a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
         )
 
 
@@ -99,7 +100,7 @@ class Url(Text):
     def __init__(self):
         super().__init__(
             pattern=r"https?://[^\s<>\"'\\]+",
-            hint="write a full address starting with https:// or http://",
+            hint=_("write a full address starting with https:// or http://"),
         )
 
 
@@ -108,12 +109,12 @@ class Number(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), f"'{name}' should be a number, not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a number, not {node}", name=name, node=_describe(node)))
             return INVALID
         text = str(node).strip()
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            hint = " (write decimals with a point: 4.7)" if "," in text else ""
-            ctx.error(node.line, f"'{name}' should be a number, not '{text}'{hint}")
+            hint = _(" (write decimals with a point: 4.7)") if "," in text else ""
+            ctx.error(node.line, _("'{name}' should be a number, not '{text}'{hint}", name=name, text=text, hint=hint))
             return INVALID
         return Decimal(text)  # the pattern above leaves nothing Decimal could refuse
 
@@ -121,16 +122,16 @@ class Number(Shape):
 class Date(Shape):
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), f"'{name}' should be a date (YYYY-MM-DD), not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a date (YYYY-MM-DD), not {node}", name=name, node=_describe(node)))
             return INVALID
         text = str(node).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            ctx.error(node.line, f"'{name}' should be a date written YYYY-MM-DD, not '{text}'")
+            ctx.error(node.line, _("'{name}' should be a date written YYYY-MM-DD, not '{text}'", name=name, text=text))
             return INVALID
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            ctx.error(node.line, f"'{name}' is '{text}', which is not a real date")
+            ctx.error(node.line, _("'{name}' is '{text}', which is not a real date", name=name, text=text))
             return INVALID
 
 
@@ -139,7 +140,7 @@ class Bool(Shape):
         text = str(node).strip().lower() if isinstance(node, Scalar) else None
         if text in ("true", "false"):
             return text == "true"
-        ctx.error(_line(node), f"'{name}' should be true or false, not {_describe(node)}")
+        ctx.error(_line(node), _("'{name}' should be true or false, not {node}", name=name, node=_describe(node)))
         return INVALID
 
 
@@ -153,7 +154,7 @@ class OneOf(Text):
         if value is INVALID:
             return INVALID
         if value not in self.choices:
-            ctx.error(node.line, f"'{name}' is '{value}'; it should be one of: {', '.join(self.choices)}")
+            ctx.error(node.line, _("'{name}' is '{value}'; it should be one of: {choices}", name=name, value=value, choices=', '.join(self.choices)))
             return INVALID
         return value
 
@@ -165,10 +166,10 @@ class ListOf(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Sequence):
-            ctx.error(_line(node), f"'{name}' should be a list, not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a list, not {node}", name=name, node=_describe(node)))
             return INVALID
         if len(node) < self.min_items:
-            ctx.error(node.line, f"'{name}' needs at least {self.min_items} item(s)")
+            ctx.error(node.line, _("'{name}' needs at least {min_items} item(s)", name=name, min_items=self.min_items))
             return INVALID
         out = [self.item.convert(item, ctx, f"{name}[{i + 1}]") for i, item in enumerate(node)]
         return INVALID if any(v is INVALID for v in out) else out
@@ -199,7 +200,7 @@ class Fields(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(_line(node), f"'{name}' should be a mapping (key: value), not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should be a mapping (key: value), not {node}", name=name, node=_describe(node)))
             return INVALID
         out = Record()
         out.line = node.line
@@ -208,12 +209,15 @@ class Fields(Shape):
         for key in node:
             if key not in self.fields:
                 known = ", ".join(self.fields)
-                ctx.error(node.line_of(key), f"unknown key '{key}' in '{name}' (known keys: {known})")
+                ctx.error(node.line_of(key), _("unknown key '{key}' in '{name}' (known keys: {known})", key=key, name=name, known=known))
                 ok = False
         for key, spec in self.fields.items():
-            if key not in node or (isinstance(node[key], Scalar) and node[key].is_null and not spec.required):
+            # An optional key left empty counts as not given: the web editor writes `slug: ''`
+            # for a field typed in and cleared again.
+            blank = isinstance(node.get(key), Scalar) and (node[key].is_null or not str(node[key]).strip())
+            if key not in node or (blank and not spec.required):
                 if spec.required:
-                    ctx.error(node.line, f"'{name}' is missing the required key '{key}'")
+                    ctx.error(node.line, _("'{name}' is missing the required key '{key}'", name=name, key=key))
                     ok = False
                 else:
                     out[key] = spec.default
@@ -233,7 +237,7 @@ class PerLanguage(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(_line(node), f"'{name}' should give the text per language ({', '.join(self.languages)}), not {_describe(node)}")
+            ctx.error(_line(node), _("'{name}' should give the text per language ({languages}), not {node}", name=name, languages=', '.join(self.languages), node=_describe(node)))
             return INVALID
         out = Record()
         out.line = node.line
@@ -241,11 +245,11 @@ class PerLanguage(Shape):
         ok = True
         for key in node:
             if key not in self.languages:
-                ctx.error(node.line_of(key), f"'{name}' has text in '{key}', which is not a site language ({', '.join(self.languages)})")
+                ctx.error(node.line_of(key), _("'{name}' has text in '{key}', which is not a site language ({languages})", name=name, key=key, languages=', '.join(self.languages)))
                 ok = False
         for lang in self.languages:
             if lang not in node:
-                ctx.error(node.line, f"'{name}' has no text in '{lang}'")
+                ctx.error(node.line, _("'{name}' has no text in '{lang}'", name=name, lang=lang))
                 ok = False
                 continue
             value = self.text.convert(node[lang], ctx, f"{name}.{lang}")
@@ -254,5 +258,69 @@ class PerLanguage(Shape):
         return out if ok else INVALID
 
 
+class TextOrPerLanguage(Shape):
+    """A name the same in every language ("Östgöta Correspondenten") or given per language
+    ({sv: Mjölby kommun, en: Mjölby Municipality}); the first is text, the second a Record."""
+
+    def __init__(self, languages: tuple[str, ...]):
+        self.text, self.per_language = Text(), PerLanguage(languages)
+
+    def convert(self, node, ctx, name):
+        shape = self.per_language if isinstance(node, Mapping) else self.text
+        return shape.convert(node, ctx, name)
+
+
 def convert(node, shape: Shape, ctx: Ctx, name: str = "file"):
     return shape.convert(node, ctx, name)
+
+
+class DateTime(Shape):
+    """A moment: a date and a time with its time zone (2026-12-01T08:00+01:00).
+
+    The zone is required: "08:00" alone means one hour in Sweden in winter and
+    another in summer, and the build runs in UTC.
+    """
+
+    HINT = _("such as 2026-12-01T08:00+01:00 (+01:00 in Swedish winter time, +02:00 in summer time)")
+
+    def convert(self, node, ctx, name):
+        if not isinstance(node, Scalar) or node.is_null:
+            ctx.error(_line(node), _("'{name}' should be a date and time with a time zone, {HINT}, not {node}", name=name, HINT=self.HINT, node=_describe(node)))
+            return INVALID
+        text = str(node).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", text):
+            ctx.error(node.line, _("'{name}' should be a date and time with a time zone, {HINT}, not '{text}'", name=name, HINT=self.HINT, text=text))
+            return INVALID
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            ctx.error(node.line, _("'{name}' is '{text}', which is not a real date and time", name=name, text=text))
+            return INVALID
+        if value.tzinfo is None:
+            ctx.error(node.line, _("'{name}' is '{text}', with no time zone: add one, {HINT}", name=name, text=text, HINT=self.HINT))
+            return INVALID
+        return value
+
+
+class LinkTarget(Text):
+    """A link an editor writes in a data file: a full address, or a path inside the site (/nyheter/)."""
+
+    def __init__(self):
+        super().__init__(
+            pattern=r"https?://[^\s<>\"'\\]+|/(?!/)[^\s<>\"'\\]*",
+            hint="write a full address starting with https://, or a path on this site starting with / (such as /nyheter/)",
+        )
+
+
+class SitePath(Text):
+    """An address on this site as an old link wrote it, without the domain: /om-oss/gammal-sida/.
+
+    Only plain segments: no '..', no query or fragment, nothing that could name a file outside the site.
+    """
+
+    def __init__(self):
+        super().__init__(
+            pattern=r"/?(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?",
+            hint="write the old address on this site without the domain, such as /om-oss/gammal-sida/ "
+                 "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')",
+        )

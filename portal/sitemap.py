@@ -30,6 +30,11 @@ def sitemap(site: Site) -> bytes:
                 if lang.code in translations:
                     href = _escape(base + translations[lang.code].url)
                     lines.append(f'    <xhtml:link rel="alternate" hreflang="{_escape(lang.code)}" href="{href}" />')
+            # Readers whose language is none of these get the default language's page.
+            default = translations.get(site.config.default.code)
+            if default is not None:
+                href = _escape(base + default.url)
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href="{href}" />')
         lines.append("  </url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .problems import Problems
 from .render import Output
+from .messages import _
 
 MARKER = ".portal-site"  # marks a folder this tool made and may replace
 _TMP_PREFIX = ".portal-tmp-"
@@ -36,7 +37,7 @@ def clashes(outputs: list[Output], problems: Problems) -> None:
         if o.path in first:
             # Named at the editor's file (a static one) if there is one: that is what to rename.
             a, b = sorted((first[o.path], o), key=lambda x: x.copy_from is None)
-            problems.error(_origin(a), None, f"two files on one URL /{o.path}: {_origin(a)} and {_origin(b)}")
+            problems.error(_origin(a), None, _("two files on one URL /{path}: {a} and {b}", path=o.path, a=_origin(a), b=_origin(b)))
         first.setdefault(o.path, o)
 
 
@@ -46,9 +47,9 @@ def _origin(o: Output) -> str:
 
 def check_target(out: Path, problems: Problems) -> None:
     if out.exists() and not out.is_dir():
-        problems.error(str(out), None, "the output path is a file, not a folder")
+        problems.error(str(out), None, _("the output path is a file, not a folder"))
     elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        problems.error(str(out), None, "refusing to replace this folder: it is not empty and was not made by build.py")
+        problems.error(str(out), None, _("refusing to replace this folder: it is not empty and was not made by build.py"))
 
 
 def clean_leftovers(out: Path) -> None:
@@ -69,7 +70,7 @@ def write(outputs: list[Output], out: Path, problems: Problems,
     check_target(out, problems)
     for o in outputs:
         if not safe_relative(o.path):
-            problems.error(o.path, None, "would be written outside the output folder; refused")
+            problems.error(o.path, None, _("would be written outside the output folder; refused"))
     if problems.errors:
         return
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
@@ -131,11 +132,11 @@ def update(out: Path, changed: dict, removed: list, problems: Problems) -> None:
     """
     out = Path(out)
     if not (out / MARKER).exists():
-        problems.error(str(out), None, "the output folder was not made by build.py; refusing to update it")
+        problems.error(str(out), None, _("the output folder was not made by build.py; refusing to update it"))
         return
     for path in [*changed, *removed]:
         if not safe_relative(path):
-            problems.error(path, None, "would be written outside the output folder; refused")
+            problems.error(path, None, _("would be written outside the output folder; refused"))
             return
     try:
         for path, data in sorted(changed.items()):
@@ -153,4 +154,4 @@ def update(out: Path, changed: dict, removed: list, problems: Problems) -> None:
                 folder.rmdir()
                 folder = folder.parent
     except OSError as exc:
-        problems.error(str(out), None, f"could not update the output folder: {exc.strerror or exc}")
+        problems.error(str(out), None, _("could not update the output folder: {strerror}", strerror=exc.strerror or exc))

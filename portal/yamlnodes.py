@@ -13,6 +13,7 @@ error rather than last-one-wins.
 from __future__ import annotations
 
 import yaml
+from .messages import _
 
 try:  # libyaml is ~3.5x faster; the pure loader gives the same nodes.
     _Loader = yaml.CSafeLoader
@@ -76,12 +77,12 @@ def parse(text: str, line_offset: int = 0):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or exc.context or "not valid YAML"
+        problem = exc.problem or exc.context or _("not valid YAML")  # PyYAML's own words stay English
         if mark and _char_at(text, mark) == "\t":
-            problem = "a tab character; indent with spaces, not tabs"
-        raise YamlError(line, f"YAML syntax error: {problem}") from None
+            problem = _("a tab character; indent with spaces, not tabs")
+        raise YamlError(line, _("YAML syntax error: {problem}", problem=problem)) from None
     except yaml.YAMLError as exc:
-        raise YamlError(None, f"YAML syntax error: {exc}") from None
+        raise YamlError(None, _("YAML syntax error: {exc}", exc=exc)) from None
 
 
 def _char_at(text: str, mark) -> str:
@@ -101,10 +102,10 @@ def _build(events, offset: int):
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise YamlError(line, "only one YAML document is allowed here (a second '---' starts another)")
+                raise YamlError(line, _("only one YAML document is allowed here (a second '---' starts another)"))
             continue
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise YamlError(line, "YAML anchors and aliases (&name, *name) are not allowed")
+            raise YamlError(line, _("YAML anchors and aliases (&name, *name) are not allowed"))
         if isinstance(event, yaml.CollectionEndEvent):
             if isinstance(stack.pop(), Mapping):
                 pending.pop()
@@ -112,7 +113,7 @@ def _build(events, offset: int):
         if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
             continue  # stream and document ends
         if event.tag is not None:
-            raise YamlError(line, f"YAML tags such as {event.tag} are not allowed")
+            raise YamlError(line, _("YAML tags such as {tag} are not allowed", tag=event.tag))
         if isinstance(event, yaml.ScalarEvent):
             node = Scalar(event.value, line, plain=_is_plain(event))
         elif isinstance(event, yaml.SequenceStartEvent):
@@ -134,7 +135,7 @@ def _build(events, offset: int):
             pending[-1] = None
         if isinstance(node, (Sequence, Mapping)):
             if len(stack) >= MAX_DEPTH:
-                raise YamlError(line, f"YAML is nested more than {MAX_DEPTH} levels deep")
+                raise YamlError(line, _("YAML is nested more than {depth} levels deep", depth=MAX_DEPTH))
             stack.append(node)
             if isinstance(node, Mapping):
                 pending.append(None)
@@ -150,9 +151,9 @@ def _is_plain(event) -> bool:
 
 def _check_key(mapping: Mapping, key, line: int) -> None:
     if not isinstance(key, Scalar):
-        raise YamlError(line, "a key must be plain text")
+        raise YamlError(line, _("a key must be plain text"))
     if key == "<<" and key.plain:
-        raise YamlError(line, "YAML merge keys (<<) are not allowed")
+        raise YamlError(line, _("YAML merge keys (<<) are not allowed"))
     if key in mapping.lines:
-        raise YamlError(line, f"duplicate key '{key}' (first at line {mapping.lines[key]})")
+        raise YamlError(line, _("duplicate key '{key}' (first at line {line})", key=key, line=mapping.lines[key]))
     mapping.lines[str(key)] = line

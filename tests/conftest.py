@@ -19,6 +19,11 @@ def copy_portal(dest: Path) -> Path:
     return dest
 
 
+def site_pages(site: Path) -> list[Path]:
+    """The site's own pages: every HTML file but Pagefind's and the web editor's (admin/)."""
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in ("pagefind", "admin"))
+
+
 def run_build(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run build.py as an editor would, from the site's top folder."""
     return subprocess.run(

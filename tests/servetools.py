@@ -31,6 +31,13 @@ def running(server):
 @contextlib.contextmanager
 def serving(root, *args):
     """Run `build.py serve --port 0` in `root`; yield (origin, terminal lines)."""
+    with serving_process(root, *args) as (process, origin, lines):
+        yield origin, lines
+
+
+@contextlib.contextmanager
+def serving_process(root, *args):
+    """As `serving`, and yield the server's process first (to signal it); always stop it."""
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--port", "0", *args],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -43,7 +50,7 @@ def serving(root, *args):
         started = wait_for(lambda: next((m for m in map(re.compile(r"Serving on (http://\S+?)/ ").search, lines) if m), None)
                            or (process.poll() is not None and "exited"), what="the server to start")
         assert started != "exited", "".join(lines)
-        yield started.group(1), lines
+        yield process, started.group(1), lines
     finally:
         process.terminate()
         try:

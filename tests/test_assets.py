@@ -35,7 +35,8 @@ def local_references(site: Path) -> set[str]:
 def test_assets_are_published_under_the_hash_of_their_bytes(built):
     files = published_files(built)
     fingerprinted = [path for path in files if path.startswith("assets/")]
-    assert {re.sub(HASHED, "", p) for p in fingerprinted} == {"assets/site", "assets/favicon", "assets/search"}
+    assert {re.sub(HASHED, "", p) for p in fingerprinted} == {"assets/site", "assets/favicon", "assets/search", "assets/excerpt",
+                                                              "assets/highlight"}
     for path in fingerprinted:
         digest = HASHED.search(path).group(1)
         # The name changes exactly when the published bytes do: safe to cache for a year.
@@ -46,7 +47,8 @@ def test_assets_are_published_under_the_hash_of_their_bytes(built):
 def test_pages_name_the_fingerprinted_files_and_keep_their_own_addresses(built):
     files = published_files(built)
     referenced = {r for r in local_references(built) if r.startswith("assets/")}
-    assert len(referenced) == 3 and referenced <= set(files)  # the stylesheet, the icon, the search script
+    # the stylesheet, the icon, the search script, the script that marks searched words
+    assert len(referenced) == 4 and referenced <= set(files)
     page = read(built / "index.html")
     stylesheet = next(link["href"] for link in page.head_links if link.get("rel") == "stylesheet")
     assert HASHED.search(stylesheet) and stylesheet.startswith("/assets/site.")
@@ -107,7 +109,7 @@ def test_images_scripts_and_imported_stylesheets_from_anywhere_are_rewritten(por
     view = read(site / "om-samverkan/index.html")
     assert [img["src"] for img in view.images] == ["/" + karta]
     assert "Filen heter /bilder/karta.png i källan." in view.text  # words about a file are left alone
-    assert [s["src"] for s in view.scripts] == ["/" + app]
+    assert [s["src"] for s in view.scripts if "highlight" not in s["src"]] == ["/" + app]
     stylesheet = next(files[p].decode() for p in files if p.startswith("assets/site."))
     assert stylesheet.startswith(f'@import "{utskrift.removeprefix("assets/")}";')
     assert f"url(../{karta})" in files[utskrift].decode()

@@ -21,6 +21,10 @@ from portal import yamlnodes
 
 PAGE = "content/pages/om-samverkan.sv.md"
 NEWS = "content/news/2019-09-26-odeshog-ansluter.sv.md"
+# The item cites sources of data/sources.yaml by id; a source written into the front
+# matter itself (publisher, title, date, url) is still allowed, and checked.
+CITED = "sources: [mjolby-2019-09-23, corren-2019-09-26]\n"
+INLINE_SOURCE = "source:\n  publisher: Östgöta Correspondenten\n  date: 2019-09-26\n"
 STAFFING = "data/staffing.yaml"
 NEW_PAGE = "content/pages/ny.sv.md"
 
@@ -114,7 +118,7 @@ CATALOGUE = [
     ("missing required field", lambda r: replace(r, PAGE, "title: Om samverkan\n", ""),
      "content/pages/om-samverkan.sv.md:2: 'front matter' is missing the required key 'title'"),
     ("unknown front matter key", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: Om samverkan\ntitel: Om\n"),
-     "content/pages/om-samverkan.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template)"),
+     "content/pages/om-samverkan.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template, expires, aliases)"),
     ("text where a number belongs", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: fyra komma sju\n"),
      "data/staffing.yaml:{line}: 'value' should be a number, not 'fyra komma sju'"),
     ("decimal comma", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4,7\n"),
@@ -123,9 +127,9 @@ CATALOGUE = [
      "data/staffing.yaml:{line}: 'value' should be a number, not '4.7e0'"),
     ("NO where true/false belongs (YAML 1.1 reads false)", lambda r: replace(r, STAFFING, "    published: false\n", "    published: NO\n"),
      "data/staffing.yaml:{line}: 'published' should be true or false, not 'NO'"),
-    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2026-11-24", "updated: 2019-02-30"),
+    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2026-11-30", "updated: 2019-02-30"),
      "content/pages/om-samverkan.sv.md:4: 'updated' is '2019-02-30', which is not a real date"),
-    ("date with a time", lambda r: replace(r, PAGE, "updated: 2026-11-24", "updated: 2019-09-26 10:00"),
+    ("date with a time", lambda r: replace(r, PAGE, "updated: 2026-11-30", "updated: 2019-09-26 10:00"),
      "content/pages/om-samverkan.sv.md:4: 'updated' should be a date written YYYY-MM-DD, not '2019-09-26 10:00'"),
 
     # --- addresses that try to leave the site ----------------------------------------------
@@ -137,14 +141,20 @@ CATALOGUE = [
      "content/pages/ny.sv.md:3: 'slug' is 'a\\b': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
     ("slug with a NUL", lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\0b"', "updated: 2026-01-01")),
      "content/pages/ny.sv.md:3: 'slug' contains a NUL character"),
-    ("source url with ..", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: ../../etc/passwd\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is '../../etc/passwd': write a full address starting with https:// or http://"),
-    ("source url that is an absolute path", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: /etc/passwd\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is '/etc/passwd': write a full address starting with https:// or http://"),
-    ("source url with a backslash", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: 'https://example.org\\..\\x'\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is 'https://example.org\\..\\x': write a full address starting with https:// or http://"),
-    ("source url with javascript:", lambda r: replace(r, NEWS, "  date: 2019-09-26\n", "  date: 2019-09-26\n  url: javascript:alert(1)\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:11: 'url' is 'javascript:alert(1)': write a full address starting with https:// or http://"),
+    ("source url with ..", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: ../../etc/passwd\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is '../../etc/passwd': write a full address starting with https:// or http://"),
+    ("source url that is an absolute path", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: /etc/passwd\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is '/etc/passwd': write a full address starting with https:// or http://"),
+    ("source url with a backslash", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: 'https://example.org\\..\\x'\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is 'https://example.org\\..\\x': write a full address starting with https:// or http://"),
+    ("source url with javascript:", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: javascript:alert(1)\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is 'javascript:alert(1)': write a full address starting with https:// or http://"),
+    ("news item citing an unknown source", lambda r: replace(r, NEWS, CITED, "sources: [mjolby-2019-09-23, corren-2019-09-27]\n"),
+     "content/news/2019-09-26-odeshog-ansluter.sv.md:7: unknown source 'corren-2019-09-27' (data/sources.yaml has: …corren-2019-09-26…)"),
+    ("source with neither title nor url", lambda r: replace(r, "data/sources.yaml", "  url: https://www.mjolby.se/34865.html\n", ""),
+     "data/sources.yaml:…: source 'mjolby-contact-page' has neither a title nor a url: give at least one, so a reader can find it"),
+    ("source of an unknown kind", lambda r: replace(r, "data/sources.yaml", "  kind: news-article\n", "  kind: newspaper\n"),
+     "data/sources.yaml:{line}: 'kind' is 'newspaper'; it should be one of: announcement, news-article, web-page"),
     ("news folder name with ..", lambda r: replace(r, "data/site.yaml", "    sv: nyheter\n", "    sv: ../nyheter\n"),
      "data/site.yaml:{line}: 'news.sv' is '../nyheter': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
     ("file name that is not an address", lambda r: write(r, "content/pages/Om oss.sv.md", front("title: Om", "updated: 2026-01-01")),

@@ -52,15 +52,15 @@ def test_the_easy_to_read_page_needs_no_translation(portal):
 
 
 def test_a_translation_older_than_its_original_is_a_warning(portal):
-    edit(portal / "content/pages/enheten.en.md", "updated: 2026-11-24", "updated: 2026-11-01")
+    edit(portal / "content/pages/enheten.en.md", "updated: 2026-11-30", "updated: 2026-11-01")
     result = check(portal)
     assert result.returncode == 0
     assert ("content/pages/enheten.en.md:5: warning: may be outdated: it was updated 2026-11-01, but the original "
-            "content/pages/enheten.sv.md was updated 2026-11-24") in result.stderr
+            "content/pages/enheten.sv.md was updated 2026-11-30") in result.stderr
 
 
 def test_a_translation_updated_with_its_original_is_fine(portal):
-    edit(portal / "content/pages/enheten.sv.md", "updated: 2026-11-24", "updated: 2026-11-01")
+    edit(portal / "content/pages/enheten.sv.md", "updated: 2026-11-30", "updated: 2026-11-01")
     result = check(portal, "--strict")
     assert result.returncode == 0, result.stderr
 

@@ -124,7 +124,7 @@ def test_the_test_workflow_runs_the_readme_command_on_every_push_and_pull_reques
 def test_the_pages_workflow_tests_builds_for_the_public_address_and_deploys(pages_workflow):
     on = pages_workflow["on"]
     assert on["push"]["branches"] == ["main"]
-    assert len(on["schedule"]) == 1 and re.fullmatch(r"\d+ \d+ \* \* \*", on["schedule"][0]["cron"])  # nightly
+    assert len(on["schedule"]) == 1 and re.fullmatch(r"\d+ \* \* \* \*", on["schedule"][0]["cron"])  # hourly: alerts
     build_steps = pages_workflow["jobs"]["build"]["steps"]
     order = [s.get("uses", s.get("run", "")).split("@")[0].strip() for s in build_steps]
     assert order.index(".ci/run") < order.index("actions/upload-pages-artifact")

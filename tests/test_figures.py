@@ -32,8 +32,8 @@ SECOND_TOTAL = """  - id: total-posts
       en: Posts in the unit in total
     unit: {sv: heltidstjänster, en: full-time posts}
     value: 5.2
-    as_of: 2019-09-26
-    source: pressmeddelande-2019-09-26
+    as_of: 2019-09-23
+    source: corren-2019-09-26
 """
 
 
@@ -42,18 +42,18 @@ def test_a_changed_total_without_a_new_as_of_is_flagged(portal):
     result = run_build(portal)
     assert result.returncode == 1
     line = line_of(portal, STAFFING, "value: 5.2")
-    assert f"{STAFFING}:{line}: figure 'total-posts' changes from 4.7 (line 6) to 5.2 with the same as_of 2019-09-26" in result.stderr
+    assert f"{STAFFING}:{line}: figure 'total-posts' changes from 4.7 (line {line_of(portal, STAFFING, 'id: total-posts')}) to 5.2 with the same as_of 2019-09-23" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_a_new_as_of_makes_the_same_change_history(portal):
     edit(portal, STAFFING, "  - id: posts-added-by-agreement\n",
-         SECOND_TOTAL.replace("2019-09-26\n    source", "2019-09-27\n    source").replace("5.2", "4.7") + "  - id: posts-added-by-agreement\n")
+         SECOND_TOTAL.replace("2019-09-23\n    source", "2019-09-27\n    source").replace("5.2", "4.7") + "  - id: posts-added-by-agreement\n")
     sources, problems = load.load(portal)
     site = model.build(sources, problems)
     # The derived figure mixes dates now: reported, not guessed.
     assert any("would mix figures of different dates" in p.message for p in problems.errors)
-    assert [f.as_of.isoformat() for f in site.figures if f.id == "total-posts"] == ["2019-09-26", "2019-09-27"]
+    assert [f.as_of.isoformat() for f in site.figures if f.id == "total-posts"] == ["2019-09-23", "2019-09-27"]
 
 
 def test_shares_larger_than_the_total_are_an_error(portal):
@@ -61,7 +61,7 @@ def test_shares_larger_than_the_total_are_an_error(portal):
     result = run_build(portal)
     assert result.returncode == 1
     line = line_of(portal, STAFFING, "id: odeshog-posts")
-    assert f"{STAFFING}:{line}: the shares of 'total-posts' on 2019-09-26 add up to more than the total: 1.135 (odeshog-posts) + 3.6 (mjolby-posts) > 4.7" in result.stderr
+    assert f"{STAFFING}:{line}: the shares of 'total-posts' on 2019-09-23 add up to more than the total: 1.135 (odeshog-posts) + 3.6 (mjolby-posts) > 4.7" in result.stderr
 
 
 def test_a_share_of_an_unknown_municipality_is_an_error(portal):
@@ -73,7 +73,7 @@ def test_a_share_of_an_unknown_municipality_is_an_error(portal):
 
 
 def test_a_share_of_a_total_that_has_no_entry_that_day_is_an_error(portal):
-    edit(portal, STAFFING, "    share_of: total-posts\n    as_of: 2019-09-26\n", "    share_of: total-posts\n    as_of: 2019-09-20\n")
+    edit(portal, STAFFING, "    share_of: total-posts\n    as_of: 2019-09-23\n", "    share_of: total-posts\n    as_of: 2019-09-20\n")
     result = run_build(portal)
     assert result.returncode == 1
     line = line_of(portal, STAFFING, "as_of: 2019-09-20") - 1  # reported at its share_of line, just above
@@ -86,14 +86,14 @@ def test_a_share_of_a_total_that_has_no_entry_that_day_is_an_error(portal):
     ("26/9 2019", "'as_of' should be a date written YYYY-MM-DD, not '26/9 2019'"),
 ])
 def test_dates_must_be_real_dates(portal, bad, message):
-    edit(portal, STAFFING, "    as_of: 2019-09-26\n", f"    as_of: {bad}\n")
+    edit(portal, STAFFING, "    as_of: 2019-09-23\n", f"    as_of: {bad}\n")
     result = run_build(portal)
     assert result.returncode == 1
-    assert f"{STAFFING}:{line_of(REPO, STAFFING, 'as_of: 2019-09-26')}: {message}" in result.stderr
+    assert f"{STAFFING}:{line_of(REPO, STAFFING, 'as_of: 2019-09-23')}: {message}" in result.stderr
 
 
 def test_a_figure_without_provenance_fails(portal):
-    edit(portal, STAFFING, "    as_of: 2019-09-26\n    source: pressmeddelande-2019-09-26\n", "")
+    edit(portal, STAFFING, "    as_of: 2019-09-23\n    source: corren-2019-09-26\n", "")
     result = run_build(portal)
     assert result.returncode == 1
     line = line_of(portal, STAFFING, "id: total-posts")
@@ -108,12 +108,12 @@ def test_agreements_are_listed_oldest_first(portal):
     parties: [mjolby, boxholm]
     covers: {sv: Test, en: Test}
     date: 2018-01-01
-    source: pressmeddelande-2019-09-26
+    source: corren-2019-09-26
 """, encoding="utf-8")
     result = run_build(portal)
     assert result.returncode == 1
     line = line_of(portal, "data/collaboration.yaml", "date: 2018-01-01")
-    assert f"data/collaboration.yaml:{line}: agreement 'older' is dated 2018-01-01, before the agreement above it (2019-09-26)" in result.stderr
+    assert f"data/collaboration.yaml:{line}: agreement 'older' is dated 2018-01-01, before the agreement above it (2019-09-23)" in result.stderr
 
 
 def test_history_shows_the_earlier_total_as_not_published():

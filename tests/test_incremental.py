@@ -169,3 +169,40 @@ def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whol
     result = builder.build()
     assert not result.cancelled and len(result.rendered) == result.pages
     same_as_full_build(portal, builder)
+
+
+ALERT = """\
+- level: information
+  start: 2000-01-01T00:00+01:00
+  end: 2999-01-01T00:00+01:00
+  text:
+    sv: Testmeddelande.
+    en: Test message.
+"""
+
+
+def test_an_alert_redoes_every_page_when_it_comes_and_when_it_goes(portal, builder):
+    shipped = (portal / "data/alerts.yaml").read_text(encoding="utf-8")
+    (portal / "data/alerts.yaml").write_text(ALERT, encoding="utf-8")
+    result = builder.build()
+    assert len(result.rendered) == result.pages  # every page shows it
+    assert "Testmeddelande." in (portal / "_inc/kontakt/index.html").read_text(encoding="utf-8")
+    same_as_full_build(portal, builder)
+    (portal / "data/alerts.yaml").write_text(shipped, encoding="utf-8")
+    result = builder.build()
+    assert len(result.rendered) == result.pages
+    assert "Testmeddelande." not in (portal / "_inc/kontakt/index.html").read_text(encoding="utf-8")
+    same_as_full_build(portal, builder)
+
+
+def test_aliases_and_expiry_come_and_go_as_in_a_full_build(portal, builder):
+    page = portal / "content/pages/kontakt.sv.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original.replace("---\n", "---\naliases: [/gammal-kontakt/]\nexpires: 2020-01-01\n", 1), encoding="utf-8")
+    builder.build()
+    assert (portal / "_inc/gammal-kontakt/index.html").is_file() and (portal / "_inc/_redirects").is_file()
+    same_as_full_build(portal, builder)
+    page.write_text(original, encoding="utf-8")
+    builder.build()
+    assert not (portal / "_inc/gammal-kontakt/index.html").exists() and not (portal / "_inc/_redirects").exists()
+    same_as_full_build(portal, builder)

@@ -34,7 +34,7 @@ def test_links_that_escape_the_base_path_are_broken():
 
 def test_external_links_are_listed_not_fetched():
     report = links.check([page("index.html", '<a href="https://www.digg.se/x">d</a>')], "https://example.org/")
-    assert report.broken == [] and report.external == {"https://www.digg.se/x"}
+    assert report.broken == [] and set(report.external) == {"https://www.digg.se/x"}
 
 
 def test_a_broken_link_in_a_template_fails_the_build(portal):

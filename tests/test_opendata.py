@@ -68,8 +68,17 @@ def test_staffing_csv_and_json_equal_the_yaml(built):
         assert (c["municipality"] or None) == j["municipality"] == fig.get("municipality")
         assert (c["share_of"] or None) == j["share_of"] == fig.get("share_of")
         src = sources[fig["source"]]
-        assert c["source_publisher"] == j["source_publisher"] == src["publisher"]
+        # The publisher's own name: a name per language gives it in the site's first language.
+        own = src["publisher"]["sv"] if isinstance(src["publisher"], dict) else src["publisher"]
+        assert c["source_publisher"] == j["source_publisher"] == own
         assert c["source_title"] == j["source_title"] == src["title"]
+        assert c["source_kind"] == j["source_kind"] == src["kind"]
+    # Each figure names the source that gives it: the total Corren's article, Ödeshög's share Mjölby's announcement.
+    by_id = {r["id"]: r for r in read_json(built, "staffing")}
+    assert by_id["total-posts"]["source_publisher"] == "Östgöta Correspondenten (Corren)"
+    assert by_id["total-posts"]["source_date"] == "2019-09-26" and by_id["total-posts"]["source_kind"] == "news-article"
+    assert by_id["odeshog-posts"]["source_publisher"] == "Mjölby kommun"
+    assert by_id["odeshog-posts"]["source_date"] == "2019-09-23" and by_id["odeshog-posts"]["source_kind"] == "announcement"
 
 
 def test_derived_figures_are_marked_with_their_formula(built):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 PAGE_FACTS = """() => ({
   csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content || '',
   referrer: document.querySelector('meta[name="referrer"]')?.content || '',
-  inlineScripts: document.querySelectorAll('script:not([src])').length,
+  inlineScripts: document.querySelectorAll('script:not([src]):not([type="application/ld+json"])').length,  // JSON-LD is data, never run
   styleElements: document.querySelectorAll('style').length,
   styleAttributes: document.querySelectorAll('[style]').length,
   handlers: Array.from(document.querySelectorAll('*')).filter(el => Array.from(el.attributes).some(a => a.name.startsWith('on'))).length,

@@ -34,3 +34,17 @@ def test_missing_link_target_names_file_and_line(portal):
     assert result.returncode == 1
     lines = path.read_text().count("\n")
     assert f"content/pages/kontakt.sv.md:{lines}: links to 'finns-inte.sv.md', which is not a content file" in result.stderr
+
+
+def test_markdown_table_cells_carry_their_column_header_for_the_phone_layout():
+    from portal.markup import to_html
+
+    table = to_html("| Datum | Vad **hände** |\n|---|---|\n| 2019 | Avtal |\n| 2020 | A & B |\n")
+    assert '<td data-label="Datum">2019</td>' in table and '<td data-label="Vad hände">A &amp; B</td>' in table
+    assert "<th data-label" not in table  # headers stay as they were
+    # Raw HTML: a row header takes no label, colspan moves the columns on, and the label is escaped.
+    raw = to_html('<table><thead><tr><th colspan="2">A</th><th>B &amp; "C"</th></tr></thead>'
+                  '<tbody><tr><th scope="row">r</th><td>1</td><td>2</td></tr></tbody></table>')
+    assert '<th scope="row">r</th><td data-label="A">1</td><td data-label="B &amp; &quot;C&quot;">2</td>' in raw
+    # No header row: nothing to label.
+    assert "data-label" not in to_html("<table><tbody><tr><td>1</td></tr></tbody></table>")

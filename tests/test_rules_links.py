@@ -96,13 +96,22 @@ def test_a_path_is_decoded():
 @pytest.mark.parametrize("href", ["mailto:x@example.org", "tel:+4612345", "MAILTO:x@example.org"])
 def test_mail_and_phone_links_are_skipped(href):
     report = links.check([page("index.html", f'<a href="{href}">')], BASE)
-    assert report.broken == [] and report.external == set()
+    assert report.broken == [] and report.external == {}
 
 
 @pytest.mark.parametrize("href", ["https://other.org/x", "http://example.org/nope/", "//other.org/x", "https:", "javascript:alert(1)", "ftp://example.org/nope"])
 def test_other_hosts_and_schemes_are_listed_as_external(href):
     report = links.check([page("index.html", f'<a href="{href}">')], BASE)
-    assert report.broken == [] and report.external == {href}
+    assert report.broken == [] and report.external == {href: {"index.html"}}
+
+
+def test_external_links_name_every_page_that_has_them():
+    outputs = [page("index.html", '<a href="https://other.org/">o</a>'), page("a/index.html", '<a href="https://other.org/">o</a>')]
+    assert links.check(outputs, BASE).external == {"https://other.org/": {"index.html", "a/index.html"}}
+
+
+def test_a_route_after_the_hash_is_not_an_anchor():
+    assert broken('<a href="/kontakt/#/collections/news">') == []
 
 
 def test_a_full_address_on_the_sites_own_host_is_checked():
@@ -140,9 +149,9 @@ def test_a_link_written_with_an_entity_is_decoded():
 
 
 def test_other_attribute_values_are_not_anchors():
-    outputs = [page("index.html", '<a href="/t/#y">1</a> <a href="/t/#%2Ft%2Fz">2</a> <a href="/t/#w">3</a>'),
-               page("t/index.html", '<p class="y">y</p> <a href="/t/z">z</a> <a title="w">w</a>'), Output("t/z", b"z")]
-    assert [t for _, t, _ in links.check(outputs, BASE).broken] == ["/t/#y", "/t/#%2Ft%2Fz", "/t/#w"]
+    outputs = [page("index.html", '<a href="/t/#y">1</a> <a href="/t/#zz">2</a> <a href="/t/#w">3</a>'),
+               page("t/index.html", '<p class="y">y</p> <a href="zz">z</a> <a title="w">w</a>'), Output("t/zz", b"z")]
+    assert [t for _, t, _ in links.check(outputs, BASE).broken] == ["/t/#y", "/t/#zz", "/t/#w"]
 
 
 def test_every_link_after_a_skipped_external_or_broken_one_is_still_checked():

@@ -1,7 +1,10 @@
 """Search on static hosting: Pagefind's index is built with the site, one search page per language."""
 from __future__ import annotations
 
+import gzip
 import json
+import re
+import shutil
 import threading
 
 import pytest
@@ -59,10 +62,11 @@ def test_a_refresh_stopped_by_the_next_save_leaves_the_old_index_whole(portal):
 
 
 def search(page, query: str) -> list[str]:
-    """Type a query as a person would; the result links once the status announces them."""
+    """Type a query as a person would; the pages found (without the words to highlight)
+    once the status announces them."""
     page.fill("#search-input", query)
     page.wait_for_function("q => document.getElementById('search-status').textContent.includes(q)", arg=query)
-    return page.eval_on_selector_all("#search-results a", "links => links.map(a => a.href)")
+    return page.eval_on_selector_all("#search-results > li > h2 a", "links => links.map(a => a.origin + a.pathname)")
 
 
 @pytest.mark.browser
@@ -118,7 +122,7 @@ def test_search_works_by_keyboard_and_announces_results(live_site, chromium):
     assert page.url.endswith("/sok/?q=bemanning")
     # The results are links in the Tab order, and focus still leaves the page at the end.
     stops = tab_through(page)
-    assert "a /enheten/" in [stop["what"] for stop in stops]
+    assert "a /enheten/?pagefind-highlight=bemanning" in [stop["what"] for stop in stops]
     assert axe_violations(page) == []
     context.close()
 
@@ -170,4 +174,159 @@ def test_a_reader_tabbing_in_the_fallback_links_when_search_arrives_lands_in_the
     page.locator(".search-form").wait_for()  # the links are swapped for the form
     assert page.locator("#search-nojs").is_hidden()
     assert page.evaluate("document.activeElement.id") == "search-input"
+    context.close()
+
+
+def test_every_page_says_what_search_may_filter_it_by(built):
+    def filters(path):
+        return sorted(re.findall(r'data-pagefind-filter="([^"]*)"', (built / path).read_text(encoding="utf-8")))
+
+    assert filters("nyheter/odeshog-ansluter/index.html") == ["kind:news", "municipality:mjolby", "municipality:odeshog"]
+    assert filters("kommuner/boxholm/index.html") == ["kind:data", "municipality:boxholm"]
+    assert filters("en/the-unit-and-its-staffing/index.html") == [
+        "kind:data", "municipality:boxholm", "municipality:mjolby", "municipality:odeshog"]
+    assert filters("kontakt/index.html")[0] == "kind:page"
+    # The search page offers them, labelled, in its language.
+    html = (built / "en/search/index.html").read_text(encoding="utf-8")
+    assert '<label for="search-municipality">Municipality</label>' in html and '<option value="news">News</option>' in html
+
+
+def test_pagefinds_filter_index_is_sorted_so_builds_stay_byte_identical(built, tmp_path):
+    index = tmp_path / "pagefind"
+    shutil.copytree(built / "pagefind", index)
+    before = {f.relative_to(index): f.read_bytes() for f in index.rglob("*") if f.is_file()}
+    assert list(index.glob("filter/*.pf_filter")), "no filter index was written"
+    # Shuffle as Pagefind does from one run to the next: values and filters in another order.
+    for file in index.glob("filter/*.pf_filter"):
+        name, values = search_index._cbor_load(gzip.decompress(file.read_bytes())[len(search_index.SIGNATURE):])
+        file.write_bytes(gzip.compress(search_index.SIGNATURE + search_index._cbor_dump([name, values[::-1]])))
+    for meta in index.glob("*.pf_meta"):
+        fields = search_index._cbor_load(gzip.decompress(meta.read_bytes())[len(search_index.SIGNATURE):])
+        fields[3] = fields[3][::-1]
+        meta.write_bytes(gzip.compress(search_index.SIGNATURE + search_index._cbor_dump(fields)))
+    search_index.steady_filters(index)
+    search_index.steady_entry(index / "pagefind-entry.json")
+    assert {f.relative_to(index): f.read_bytes() for f in index.rglob("*") if f.is_file()} == before
+
+
+def results(page) -> list[dict]:
+    """Each result: its page, the links under it (to headings) and their texts."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('#search-results > li')).map(li => ({
+      page: li.querySelector('h2 a').pathname,
+      href: li.querySelector('h2 a').href,
+      sections: Array.from(li.querySelectorAll('.search-sections a')).map(a => ({href: a.href, text: a.textContent})),
+    }))""")
+
+
+def choose(page, label: str, option: str, query: str) -> None:
+    """Pick a filter by its label, as a person would; wait for the status to say so."""
+    page.get_by_label(label).select_option(label=option)
+    page.wait_for_function("([q, o]) => { const s = document.getElementById('search-status').textContent;"
+                           " return s.includes(q) && (s.includes(o) || !o); }", arg=[query, "" if option.startswith("Alla") else option])
+
+
+@pytest.mark.browser
+def test_filters_narrow_the_results_by_municipality_and_kind(live_site, chromium):
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(live_site.url(SV_SEARCH))
+    everything = search(page, "kommun")
+    assert live_site.url("kommuner/odeshog/") in everything and live_site.url("kommuner/boxholm/") in everything
+
+    choose(page, "Kommun", "Boxholms kommun", "kommun")
+    boxholm = [r["page"] for r in results(page)]
+    assert "/kommuner/boxholm/" in boxholm and "/kommuner/odeshog/" not in boxholm and "/kommuner/mjolby/" not in boxholm
+    assert "/enheten/" in boxholm  # pages about the joint unit concern all three
+    assert "Filter: Boxholms kommun." in page.text_content("#search-status")  # the live region says what narrows it
+    assert "municipality=boxholm" in page.url
+
+    choose(page, "Kommun", "Alla kommuner", "kommun")
+    choose(page, "Typ av sida", "Nyheter", "kommun")
+    news = [r["page"] for r in results(page)]
+    assert news and all(p.startswith("/nyheter/") for p in news), news
+    choose(page, "Typ av sida", "Siffror och data", "kommun")
+    data = [r["page"] for r in results(page)]
+    assert "/enheten/" in data and "/kommuner/odeshog/" in data and not any(p.startswith("/nyheter/") for p in data)
+
+    # A shared address brings the same filters back.
+    page.goto(live_site.url(SV_SEARCH + "?q=kommun&municipality=boxholm&kind=news"))
+    page.get_by_role("status").filter(has_text="Filter:").wait_for()
+    assert page.get_by_label("Kommun").input_value() == "boxholm" and page.get_by_label("Typ av sida").input_value() == "news"
+    assert all(r["page"].startswith("/nyheter/") for r in results(page))
+    assert seen.errors == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_results_link_to_the_headings_where_the_words_stand_and_the_page_marks_them(live_site, chromium):
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(live_site.url(SV_SEARCH))
+    search(page, "beredskap")
+    found = results(page)
+    sections = [s for r in found if r["page"] == "/om-samverkan/" for s in r["sections"]]
+    assert sections, found
+    target = sections[0]
+    assert "pagefind-highlight=beredskap" in target["href"] and "#" in target["href"]
+    assert page.get_by_role("list", name="Rubriker på sidan där orden finns").count() >= 1  # named for screen readers
+
+    page.get_by_role("link", name=target["text"]).first.click()
+    page.wait_for_selector("mark.pagefind-highlight")
+    heading = page.evaluate("() => { const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+                            " return el && [el.tagName, el.textContent.trim()]; }")
+    assert heading and heading[0] in ("H2", "H3") and heading[1] == target["text"]
+    marks = page.eval_on_selector_all("mark.pagefind-highlight", "ms => ms.map(m => m.textContent.toLowerCase())")
+    assert marks and all("beredskap" in m for m in marks)
+    # Pagefind's highlight script came from this site, and its inline <style> was not added.
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert page.evaluate("getComputedStyle(document.querySelector('mark.pagefind-highlight')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert any(url.endswith("/pagefind/pagefind-highlight.js") for url in seen.requests)
+    assert all(url.startswith(live_site.origin) for url in seen.requests)
+    assert seen.errors == []  # a CSP violation would be a console error
+    # Without the words in the address the page loads nothing more.
+    seen.requests.clear()
+    page.goto(live_site.url("om-samverkan/"))
+    assert page.locator("mark").count() == 0 and not any("pagefind" in url for url in seen.requests)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, DESKTOP], ids=["320px", "1280px"])
+def test_filters_and_sub_results_work_by_keyboard_and_pass_axe(live_site, chromium, viewport):
+    context = chromium.new_context(viewport=viewport, bypass_csp=True)  # bypass only to inject axe
+    page = context.new_page()
+    page.goto(live_site.url(SV_SEARCH))
+    box = page.get_by_label("Sök på webbplatsen")
+    box.wait_for()
+    box.focus()
+    page.keyboard.type("samarbete")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="samarbete").wait_for()
+    # Tab from the box: the button, then the two filters, then the results.
+    stops = [s["what"] for s in tab_through(page)]
+    assert stops[:3] == ["button Sök", "select search-municipality", "select search-kind"], stops
+    assert any("#" in s for s in stops if s.startswith("a ")), "no link to a heading is in the Tab order"
+    # A filter changes with the arrow keys alone, and the live region says so.
+    page.get_by_label("Kommun").focus()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("status").filter(has_text="Filter:").wait_for()
+    assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_result_excerpts_start_where_a_sentence_starts_and_show_no_footnote_markers(live_site, chromium):
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(live_site.url(SV_SEARCH))
+    assert search(page, "heltidstjänster")
+    excerpts = page.locator("#search-results > li > p").all_text_contents()
+    assert excerpts
+    for text in excerpts:
+        assert text[:1].isupper() or text[:1].isdigit(), text  # a sentence's start, not the middle of one
+        assert "[1]" not in text and not text.startswith("…"), text
+    assert seen.errors == []
     context.close()

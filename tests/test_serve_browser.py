@@ -6,7 +6,7 @@ from servetools import serving
 
 pytestmark = pytest.mark.browser
 
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in requirements-test.txt")
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in the test group of uv.lock")
 
 
 def edit(path, old, new):
@@ -36,12 +36,12 @@ def test_the_open_page_reloads_itself_after_a_save_and_after_a_broken_save(porta
             playwright.expect(heading).to_have_text("Enheten i dag", timeout=60_000)
             connected(page)
 
-            edit(portal / "content/pages/enheten.sv.md", "updated: 2026-11-24", "updated: 2026-13-01")
+            edit(portal / "content/pages/enheten.sv.md", "updated: 2026-11-30", "updated: 2026-13-01")
             playwright.expect(page.locator("h1")).to_have_text("Sidan kunde inte byggas", timeout=60_000)
             assert "content/pages/enheten.sv.md:4:" in page.locator("main li").first.inner_text()
             connected(page)
 
-            edit(portal / "content/pages/enheten.sv.md", "updated: 2026-13-01", "updated: 2026-11-24")
+            edit(portal / "content/pages/enheten.sv.md", "updated: 2026-13-01", "updated: 2026-11-30")
             playwright.expect(page.locator("main h1")).to_have_text("Enheten i dag", timeout=60_000)
             assert blocked == []  # nothing the preview adds is refused by the page's policy
         finally:

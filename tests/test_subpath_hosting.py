@@ -112,11 +112,18 @@ def add_pictures(root: Path) -> None:
     page.write_text(page.read_text() + "\n![Karta över de tre kommunerna](/bilder/karta.png)\n")
 
 
+def add_moved_page(root: Path) -> None:
+    """An old address of a page (aliases:), answered by a redirect page under the prefix."""
+    page = root / "content/pages/om-samverkan.sv.md"
+    page.write_text(page.read_text().replace("---\n", "---\naliases: [/gammalt/samverkan.html]\n", 1))
+
+
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory):
     """(base URL, output folder) of the real portal built for and served under PREFIX."""
     root = copy_portal(tmp_path_factory.mktemp("subpath") / "portal")
     add_pictures(root)
+    add_moved_page(root)
     out = root / "_site"
     with serving(out) as base:  # the port must be known before the build
         result = run_build(root, "--base-url", base)
@@ -259,6 +266,8 @@ def test_the_language_switcher_leads_to_the_page_in_the_other_language(hosted):
     base, out = hosted
     checked = 0
     for path in sorted(out.rglob("index.html")):
+        if path.relative_to(out).parts[0] == "admin":  # the web editor, not a page of the site
+            continue
         page_url = base + path.relative_to(out).as_posix().removesuffix("index.html")
         page = read(path)
         switch = [link for link in page.links if link.attrs.get("hreflang") and link.attrs.get("lang")]
@@ -296,6 +305,18 @@ def test_canonical_and_alternate_addresses_name_the_public_prefix(hosted):
     for href in absolute:
         assert href.startswith(base), href
         assert fetch(href)[0] == 200, href
+
+
+def test_an_old_address_redirects_to_the_page_under_the_prefix(hosted):
+    base, _ = hosted
+    status, content_type, body = fetch(base + "gammalt/samverkan.html")
+    assert status == 200 and "html" in content_type
+    target = re.search(rb'<meta http-equiv="refresh" content="0; url=([^"]+)">', body).group(1).decode()
+    assert target == base + "om-samverkan/"
+    assert fetch(target)[0] == 200
+    for ref in references(base + "gammalt/samverkan.html", content_type, body):
+        assert urlsplit(ref).path.startswith(PREFIX), ref
+        assert fetch(ref)[0] == 200, ref
 
 
 def test_the_crawler_finds_links_that_escape_the_prefix_or_answer_404(tmp_path):

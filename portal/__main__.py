@@ -1,0 +1,6 @@
+"""`python -m portal`: the same command line as `build.py` and `portal`."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
