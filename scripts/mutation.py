@@ -74,7 +74,7 @@ def prepare(work: Path, modules: list[str]) -> None:
 
 def statuses(work: Path, module: str) -> dict:
     """mutant name -> mutmut's status, from the .meta file mutmut writes per source file."""
-    from mutmut.stats import status_by_exit_code  # noqa: PLC0415 (only needed here)
+    from mutmut.stats import status_by_exit_code
 
     meta = work / "mutants/portal" / f"{module}.py.meta"
     if not meta.exists():
@@ -86,7 +86,7 @@ def statuses(work: Path, module: str) -> dict:
 def diff(work: Path, module: str, name: str) -> str:
     """The mutant as a diff of its function (what `mutmut show` prints, without a process per mutant)."""
     os.chdir(work)  # mutmut reads its setup.cfg and mutants/ from the current folder
-    from mutmut.mutation.diff_apply import get_diff_for_mutant  # noqa: PLC0415
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     try:
         return get_diff_for_mutant(name, path=Path("portal") / f"{module}.py")
@@ -114,7 +114,7 @@ def main() -> int:
     if not args.report_only:
         prepare(args.work, modules)
         run = subprocess.run([mutmut, "run", "--max-children", str(args.max_children)], cwd=args.work,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
         if run.returncode != 0:
             print(run.stderr[-4000:], file=sys.stderr)
             print(f"mutmut run failed (exit {run.returncode})", file=sys.stderr)

@@ -32,7 +32,7 @@ def F(fid, value="4.7", as_of="2019-09-26", **more):
 
 
 def D(did, total="total", minus="[part]"):
-    return "  - {id: %s, label: {sv: L, en: L}, unit: {sv: u, en: u}, total: %s, minus: %s}\n" % (did, total, minus)
+    return f"  - {{id: {did}, label: {{sv: L, en: L}}, unit: {{sv: u, en: u}}, total: {total}, minus: {minus}}}\n"
 
 
 def agreement(parties, date):
@@ -161,7 +161,7 @@ def test_the_same_figure_twice_is_reported():
 def test_a_new_date_makes_history_and_the_latest_is_current():
     staffing, problems = run("figures:\n" + F("total", as_of="2020-01-01", value="5") + F("total") + F("other"))
     assert problems == []
-    assert [f.value for f in staffing.figures] == [Decimal("5"), Decimal("4.7"), Decimal("4.7")]
+    assert [f.value for f in staffing.figures] == [Decimal(5), Decimal("4.7"), Decimal("4.7")]
     assert [(f.id, f.as_of.year) for f in staffing.current] == [("total", 2020), ("other", 2019)]
 
 
@@ -243,7 +243,7 @@ def test_a_split_uses_only_the_shares_of_the_totals_date():
     text = ("figures:\n" + F("total", as_of="2019-01-01") + F("a", value="1", municipality="odeshog", share_of="total", as_of="2019-01-01")
             + F("total", value="5") + F("a", value="2", municipality="odeshog", share_of="total"))
     (split,) = run(text)[0].splits
-    assert split.total.value == Decimal("5") and [s.value for s in split.segments] == [Decimal("2"), Decimal("3")]
+    assert split.total.value == Decimal(5) and [s.value for s in split.segments] == [Decimal(2), Decimal(3)]
 
 
 def test_no_shares_no_split():
@@ -276,7 +276,7 @@ def test_a_derived_figure_subtracts_at_least_one_part():
 
 def test_a_derived_figure_of_exactly_zero_is_fine():
     staffing, problems = run("figures:\n" + F("total") + F("part") + "derived:\n" + D("rest"))
-    assert problems == [] and staffing.figure("rest").value == Decimal("0")
+    assert problems == [] and staffing.figure("rest").value == Decimal(0)
 
 
 def test_a_negative_derived_figure_is_an_error():

@@ -90,7 +90,7 @@ class SpyFile:
     """A file that records how much each read asks for."""
 
     def __init__(self, path, reads):
-        self.file, self.reads = open(path, "rb"), reads
+        self.file, self.reads = open(path, "rb"), reads  # noqa: SIM115 - closed by __exit__
 
     def __enter__(self):
         return self
@@ -251,8 +251,8 @@ def test_markup_in_static_is_scanned_for_scripts_whatever_the_case_of_its_suffix
     sources, problems = load.load(root)
     assert sources.static == []
     assert [str(p) for p in problems.items] == [
-        f"static/{name}:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a "
-        "javascript: address), which would run on the site's address"]
+        (f"static/{name}:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a "
+         "javascript: address), which would run on the site's address")]
 
 
 @pytest.mark.parametrize("markup", ["<iframe src=x>", "<p onclick = 'x'>", "<a href='&#106;avascript:x'>", "<BASE href=x>",

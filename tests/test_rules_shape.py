@@ -160,7 +160,7 @@ def test_other_addresses_are_refused(url):
 
 # --- Number, Date, Bool -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [("4.7", Decimal("4.7")), ("-2", Decimal("-2")), ("1.10", Decimal("1.10"))])
+@pytest.mark.parametrize("text, value", [("4.7", Decimal("4.7")), ("-2", Decimal(-2)), ("1.10", Decimal("1.10"))])
 def test_numbers_are_exact(text, value):
     result = one(f"v: {text}\n", s.Number())
     assert result == value and isinstance(result, Decimal) and str(result) == text
@@ -437,7 +437,7 @@ def test_an_error_without_a_place_is_reported_without_a_line(monkeypatch):
 
 
 def test_a_control_character_is_refused(loader):
-    line, message = yaml_error("a: 1\nb: \x07\n")
+    _, message = yaml_error("a: 1\nb: \x07\n")
     assert message.startswith("YAML syntax error: ") and "#x0007" in message
 
 
