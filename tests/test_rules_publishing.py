@@ -1,7 +1,9 @@
 """Every rule of publishing (portal/publishing.py): which news a build publishes, one small test each."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -99,3 +101,60 @@ def test_public_pages_are_published_and_not_the_404_page():
     assert publishing.is_public(news("a"))
     assert not publishing.is_public(other("not-found"))
     assert not publishing.is_public(publishing.select(site(news("b", draft=True)), TODAY, True).pages[0])
+
+
+# --- expiry ---------------------------------------------------------------------------------------
+
+def page_(name, kind="page", **meta):
+    return Page(key=name, lang="sv", kind=kind, url=f"{name}/", title=name, template="page.html",
+                source=f"content/pages/{name}.sv.md", date=TODAY, meta=meta)
+
+
+@pytest.mark.parametrize("kind", ["page", "news"])
+def test_a_page_or_news_item_past_its_expiry_day_is_expired(kind):
+    assert publishing.status(page_("a", kind, expires=TODAY - dt.timedelta(days=1)), TODAY) == publishing.EXPIRED
+
+
+@pytest.mark.parametrize("kind", ["page", "news"])
+def test_on_its_expiry_day_it_is_still_published(kind):
+    assert publishing.status(page_("a", kind, expires=TODAY), TODAY) == publishing.PUBLISHED
+
+
+def test_other_kinds_never_expire():
+    assert publishing.status(page_("a", "news-list", expires=TODAY - dt.timedelta(days=1)), TODAY) == publishing.PUBLISHED
+
+
+def test_a_draft_or_scheduled_item_is_that_before_it_is_expired():
+    old = TODAY - dt.timedelta(days=1)
+    assert publishing.status(news("a", draft=True, expires=old), TODAY) == publishing.DRAFT
+    assert publishing.status(news("a", TODAY + dt.timedelta(days=1), expires=old), TODAY) == publishing.SCHEDULED
+
+
+def test_an_expired_page_stays_in_every_build_marked():
+    expired = page_("a", expires=TODAY - dt.timedelta(days=1))
+    for preview in (False, True):
+        result = publishing.select(site(expired), TODAY, include_unpublished=preview)
+        assert [p.status for p in result.pages] == [publishing.EXPIRED] and result.withheld == {}
+    assert not publishing.is_public(result.pages[0])
+
+
+def menu_site(*pages):
+    config = SimpleNamespace(nav=["a"], footer=["b"], contact="c", feedback="d#form",
+                             languages=[SimpleNamespace(code="sv"), SimpleNamespace(code="en")])
+    return dataclasses.replace(site(*pages), config=config)
+
+
+@pytest.mark.parametrize("where, key", [("nav", "a"), ("footer", "b"), ("contact", "c"), ("feedback", "d")])
+def test_check_warns_about_a_menu_that_leads_to_an_expired_page(where, key):
+    expired = dataclasses.replace(page_(key, expires=dt.date(2026, 1, 31)), status=publishing.EXPIRED)
+    problems = Problems()
+    publishing.warn_expired_in_menus(menu_site(expired, page_("x")), problems)
+    assert [str(p) for p in problems.items] == [
+        f"data/site.yaml: warning: {where} names the page '{key}', whose sv version content/pages/{key}.sv.md expired "
+        "after 2026-01-31: take it out of the menu, or change its 'expires'"]
+
+
+def test_check_says_nothing_about_menus_of_current_pages():
+    problems = Problems()
+    publishing.warn_expired_in_menus(menu_site(page_("a"), page_("b")), problems)
+    assert problems.items == []
