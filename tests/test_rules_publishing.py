@@ -150,8 +150,8 @@ def test_check_warns_about_a_menu_that_leads_to_an_expired_page(where, key):
     problems = Problems()
     publishing.warn_expired_in_menus(menu_site(expired, page_("x")), problems)
     assert [str(p) for p in problems.items] == [
-        f"data/site.yaml: warning: {where} names the page '{key}', whose sv version content/pages/{key}.sv.md expired "
-        "after 2026-01-31: take it out of the menu, or change its 'expires'"]
+        (f"data/site.yaml: warning: {where} names the page '{key}', whose sv version content/pages/{key}.sv.md expired "
+         "after 2026-01-31: take it out of the menu, or change its 'expires'")]
 
 
 def test_check_says_nothing_about_menus_of_current_pages():
