@@ -445,3 +445,79 @@ def test_lists_and_nested_mappings_are_built():
     node = yamlnodes.parse("a:\n  - x\n  - {b: c}\nd: e\n")
     assert node == {"a": ["x", {"b": "c"}], "d": "e"} and node["a"].line == 2 and node["a"][1].line == 3
     assert isinstance(node["a"], yamlnodes.Sequence) and isinstance(node["a"][1], yamlnodes.Mapping)
+
+
+# --- shapes added on main: blank optional keys, DateTime, TextOrPerLanguage, LinkTarget, SitePath --
+
+@pytest.mark.parametrize("text", ["v: ''\n", "v: '  '\n", 'v: ""\n'])
+def test_an_optional_key_left_blank_counts_as_not_given(text):
+    value, problems = convert(text, s.Fields(v=s.Field(s.Slug(), required=False, default="d")))
+    assert problems == [] and value["v"] == "d"
+
+
+def test_a_required_key_left_blank_is_empty():
+    assert convert("a: 1\nv: ''\n", s.Fields(a=s.Text(), v=s.Text()))[1] == ["x.yaml:2: 'v' is empty"]
+
+
+def test_a_blank_list_is_not_a_blank_value():
+    assert convert("v: []\n", s.Fields(v=s.Field(s.ListOf(s.Id(), min_items=1), required=False)))[1] == [
+        "x.yaml:1: 'v' needs at least 1 item(s)"]
+
+
+HINT = "such as 2026-12-01T08:00+01:00 (+01:00 in Swedish winter time, +02:00 in summer time)"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2026-12-01T08:00+01:00", dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC)),
+    ("2026-12-01 08:00:30+0200", dt.datetime(2026, 12, 1, 6, 0, 30, tzinfo=dt.UTC)),
+    ("2026-12-01T08:00:00.5Z", dt.datetime(2026, 12, 1, 8, 0, 0, 500000, tzinfo=dt.UTC)),
+])
+def test_a_moment_with_its_time_zone(text, value):
+    result = one(f"v: '{text}'\n", s.DateTime())
+    assert result == value and result.utcoffset() is not None
+
+
+def test_a_moment_needs_a_time_zone():
+    assert one("v: '2026-12-01T08:00'\n", s.DateTime()) == [f"x.yaml:1: 'v' is '2026-12-01T08:00', with no time zone: add one, {HINT}"]
+
+
+@pytest.mark.parametrize("text", ["2026-12-01", "08:00+01:00", "2026-12-01T8:00+01:00", "x2026-12-01T08:00Z", "2026-12-01T08:00Zx"])
+def test_a_moment_is_written_as_date_and_time(text):
+    assert one(f"a: 1\nv: '{text}'\n", s.DateTime()) == [f"x.yaml:2: 'v' should be a date and time with a time zone, {HINT}, not '{text}'"]
+
+
+def test_a_moment_must_be_real():
+    assert one("v: '2026-02-30T08:00+01:00'\n", s.DateTime()) == ["x.yaml:1: 'v' is '2026-02-30T08:00+01:00', which is not a real date and time"]
+
+
+def test_a_null_moment_is_refused(loader):
+    assert one("a: 1\nv: ~\n", s.DateTime()) == [f"x.yaml:2: 'v' should be a date and time with a time zone, {HINT}, not '~', which YAML reads as no value"]
+
+
+def test_a_name_is_text_or_given_per_language():
+    shape = s.TextOrPerLanguage(("sv", "en"))
+    assert one("v: Corren\n", shape) == "Corren"
+    assert one("v: {sv: Mjölby kommun, en: Mjölby Municipality}\n", shape) == {"sv": "Mjölby kommun", "en": "Mjölby Municipality"}
+    assert one("v: {sv: Mjölby kommun}\n", shape) == ["x.yaml:1: 'v' has no text in 'en'"]
+    assert one("v: ''\n", shape) == ["x.yaml:1: 'v' is empty"]
+
+
+@pytest.mark.parametrize("target", ["https://example.org/x", "http://a.se", "/nyheter/", "/"])
+def test_a_link_target_is_an_address_or_a_site_path(target):
+    assert one(f"v: '{target}'\n", s.LinkTarget()) == target
+
+
+@pytest.mark.parametrize("target", ["//evil.org/x", "nyheter/", "javascript:alert(1)", "/a b", '/a"b'])
+def test_other_link_targets_are_refused(target):
+    assert one(f"v: '{target}'\n", s.LinkTarget()) == [
+        f"x.yaml:1: 'v' is '{target}': write a full address starting with https://, or a path on this site starting with / (such as /nyheter/)"]
+
+
+@pytest.mark.parametrize("path", ["/om-oss/gammal-sida/", "om-oss/sida.html", "/a_b/~c", "/x"])
+def test_an_old_address_on_the_site(path):
+    assert one(f"v: '{path}'\n", s.SitePath()) == path
+
+
+@pytest.mark.parametrize("path", ["/../etc/passwd", "/a/../b", "/./a", "/a?b=1", "/a#b", "//x", "/a//b", "/.hidden/..", "/a/.."])
+def test_an_old_address_cannot_leave_the_site(path):
+    assert one(f"v: '{path}'\n", s.SitePath())[0].startswith(f"x.yaml:1: 'v' is '{path}': write the old address on this site")
