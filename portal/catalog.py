@@ -53,6 +53,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from . import formatting, opendata
+from .outputs import Output
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -277,8 +278,6 @@ def catalogue_xml(site) -> bytes:
 
 
 def outputs(site) -> list:
-    from .render import Output
-
     if site.catalogue is None or site.collaboration is None:
         return []
     return [Output(PATH, catalogue_xml(site))]

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import markup, readability as lix, scaffold
 from .model import Page, Site
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
 
 # Link text that means nothing when a screen reader lists the page's links.

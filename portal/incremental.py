@@ -24,6 +24,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 from . import assets, depends, pipeline, render, search, write
+from .outputs import Output
 from .problems import Problems
 
 
@@ -41,7 +42,7 @@ FIRST_WHEN = 200  # pages to redo from which the pages open in a browser are don
 
 @dataclass(frozen=True)
 class Entry:
-    output: render.Output
+    output: Output
     recorded: frozenset
     problems: tuple  # warnings the page's content gave when it was rendered
 

@@ -18,15 +18,9 @@ a year of the archive is one page.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
-from . import model
 from .model import Page, Site
-from .problems import Problems
-
-LIST_KINDS = ("news-list", "news-archive", "news-year", "news-municipality")
-
 
 @dataclass(frozen=True)
 class Pagination:
@@ -66,7 +60,9 @@ def _newest(items) -> object:
 
 
 def list_pages(site: Site) -> list:
-    """Every news list page of every language."""
+    """Every news list page of every language (made once per site, by sites.make)."""
+    if site.config.news is None:
+        return []
     config, settings = site.config, site.config.news
     items = {lang.code: site.news(lang.code) for lang in config.languages}
     municipalities = site.collaboration.municipalities if site.collaboration else ()
@@ -122,15 +118,3 @@ def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, ki
                           template="news_list.html", updated=_newest(chunk),
                           meta={**values, "news": chunk, "pagination": Pagination(n, urls) if page_count > 1 else None}))
     return pages
-
-
-def add(site: Site, problems: Problems) -> Site:
-    """The site with its news lists made from the items it publishes."""
-    if site.config.news is None:
-        return site
-    pages = [p for p in site.pages if p.kind not in LIST_KINDS] + list_pages(site)
-    # A news item's slug may take a list's URL ("arkiv"): say so rather than overwrite.
-    model.check_urls(pages, site.static, problems)
-    order = {lang.code: i for i, lang in enumerate(site.config.languages)}
-    pages.sort(key=lambda p: (order[p.lang], p.url))
-    return dataclasses.replace(site, pages=tuple(pages))

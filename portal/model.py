@@ -166,7 +166,7 @@ class Collaboration:
 @dataclass(frozen=True)
 class Site:
     config: Config
-    pages: tuple  # every page, in a stable order
+    pages: tuple  # every page; in sites.make's one order (language, then URL)
     collaboration: Collaboration
     figures: tuple  # Figure, every entry (history included), derived ones last
     sources: tuple
@@ -589,18 +589,11 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
     return pages
 
 
-def generated_pages(config: Config) -> list:
-    """Pages made by the build itself: the news lists and the 404 page."""
-    out = []
-    for lang in config.languages:
-        t = config.strings.get(lang.code, {})
-        out.append(Page(key="news", lang=lang.code, kind="news-list", url=f"{lang.prefix}{config.sections['news'][lang.code]}/",
-                        title=t.get("news.title", "News"), template="news_list.html"))
-    # One bilingual 404 at the root: static hosts serve /404.html for every missing URL.
+def not_found_page(config: Config) -> Page:
+    """One bilingual 404 at the root: static hosts serve /404.html for every missing URL."""
     t = config.strings.get(config.default.code, {})
-    out.append(Page(key="404", lang=config.default.code, kind="not-found", url="404.html",
-                    title=t.get("notfound.title", "404"), template="404.html"))
-    return out
+    return Page(key="404", lang=config.default.code, kind="not-found", url="404.html",
+                title=t.get("notfound.title", "404"), template="404.html")
 
 
 def check_urls(pages, static, problems: Problems):
@@ -639,6 +632,9 @@ def check_references(config: Config, pages, problems: Problems):
 
 
 def build(sources: Sources, problems: Problems) -> Site | None:
+    """The site as its sources write it: every content file's page and the 404 page, in the
+    order of the files. sites.make adds the pages the build makes, withholds what is not
+    published yet, orders the pages and checks their URLs (once, on the site it renders)."""
     config = build_config(sources, problems)
     if config is None:
         return None
@@ -648,14 +644,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
     contacts = contact_routes.build(sources, codes, known_sources, collaboration, problems)
-    from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
-
-    pages = build_pages(sources, config, collaboration, problems, known_sources) + generated_pages(config)
-    pages += datapages.pages(config, collaboration, catalogue)
-    check_urls(pages, sources.static, problems)
-    check_references(config, pages, problems)
-    order = {lang.code: i for i, lang in enumerate(config.languages)}
-    pages.sort(key=lambda p: (order[p.lang], p.url))
+    pages = build_pages(sources, config, collaboration, problems, known_sources) + [not_found_page(config)]
     return Site(
         config=config,
         pages=tuple(pages),
