@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alerts, assets, checks, clock, cms, feeds, links, load, model, publishing, redirects, render, search, sitemap, sites, write
+from . import alerts, assets, checks, clock, links, load, model, publishing, render, search, sitefiles, sites, write
 from .problems import Problems
 from .messages import _
 
@@ -66,16 +66,15 @@ def check(options: Options, memo=None) -> Result:
     result.site = site
     if site is not None:
         started = time.perf_counter()
+        if memo is not None:  # its early write of the open pages makes the site's files too (sitefiles.py)
+            memo.public = result.public_site
         result.outputs = render.render(site, result.problems, memo, progress=options.progress)
         if not result.problems.errors:
-            result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
-            result.outputs += redirects.outputs(site)
-            result.outputs += cms.outputs(site, result.problems)  # the web editor at /admin/, when its bundle is installed
+            result.outputs += sitefiles.site_files(site, result.public_site, result.problems)
         result.timings["render"] = time.perf_counter() - started
         options.stage("assets")
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
-        result.outputs += assets.host_files()
         write.clashes(result.outputs, result.problems)
         result.timings["assets"] = time.perf_counter() - started
         options.stage("links")

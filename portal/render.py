@@ -17,7 +17,7 @@ import jinja2.nodes
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, contacts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
+from . import charts, contacts, depends, formatting, markup, publishing, shareimages, templateloops
 from .model import Page, Site
 from .outputs import Output
 from .problems import Problems
@@ -296,7 +296,8 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
 
 
 def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Output]:
-    """Every output of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change.
+    """Every page of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change.
+    (The other files come from sitefiles.py.)
 
     `progress(stage, done, total)`, if given, hears of each page rendered.
     """
@@ -319,11 +320,4 @@ def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Out
     for (path, line, message), pages in failures.items():
         others = _(" and {count} other page(s)", count=len(pages) - 1) if len(pages) > 1 else ""
         problems.error(path, line, _("{message} (rendering {pages}{others})", message=message, pages=pages[0], others=others))
-    return outputs + site_files(site, problems)
-
-
-def site_files(site: Site, problems: Problems | None = None) -> list[Output]:
-    """The outputs that are not pages: static files, open data, the catalogue, charts, share pictures."""
-    outputs = [Output(url_path, copy_from=path) for url_path, path in site.static]
-    outputs += opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
-    return outputs + shareimages.outputs(site, problems)
+    return outputs
