@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Page, Site
+from .model import Kind, Page, Site
 
 @dataclass(frozen=True)
 class Pagination:
@@ -75,12 +75,12 @@ def list_pages(site: Site) -> list:
     for lang in config.languages:
         code, news = lang.code, items[lang.code]
         root = f"{lang.prefix}{config.sections['news'][code]}/"
-        out += _paged(site, news, page_count, root, code, "news", "news-list", ("news.title", "news.page_title"))
+        out += _paged(site, news, page_count, root, code, "news", Kind.NEWS_LIST, ("news.title", "news.page_title"))
         archive = f"{root}{settings.paths['archive'][code]}/"
         year_pages = []
         for year in years:
             chunk = tuple(i for i in news if i.date.year == year)
-            year_pages.append(Page(key=f"news-year-{year}", lang=code, kind="news-year", url=f"{archive}{year}/",
+            year_pages.append(Page(key=f"news-year-{year}", lang=code, kind=Kind.NEWS_YEAR, url=f"{archive}{year}/",
                                    title=_t(site, code, "news.year", year=year), template="news_list.html",
                                    updated=_newest(chunk), meta={"news": chunk, "year": year, "pagination": None}))
         municipality_pages, firsts = [], []
@@ -88,10 +88,10 @@ def list_pages(site: Site) -> list:
             place = m.place or m.name[code]
             count = _page_count(settings.page_size, (chosen[m.id] for chosen in about.values()))
             pages = _paged(site, about[code][m.id], count, f"{root}{settings.paths['municipality'][code]}/{m.id}/", code,
-                           f"news-municipality-{m.id}", "news-municipality", ("news.about", "news.about_page_title"), place=place)
+                           f"news-municipality-{m.id}", Kind.NEWS_MUNICIPALITY, ("news.about", "news.about_page_title"), place=place)
             municipality_pages += pages
             firsts.append(pages[0])
-        out.append(Page(key="news-archive", lang=code, kind="news-archive", url=archive, title=_t(site, code, "news.archive"),
+        out.append(Page(key="news-archive", lang=code, kind=Kind.NEWS_ARCHIVE, url=archive, title=_t(site, code, "news.archive"),
                         template="news_archive.html", updated=_newest(news),
                         meta={"years": tuple(year_pages), "municipalities": tuple(firsts)}))
         out += year_pages + municipality_pages
@@ -103,7 +103,7 @@ def _page_count(size: int, lists) -> int:
     return max([1] + [-(-len(chosen) // size) for chosen in lists])
 
 
-def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, kind: str, titles: tuple, **values) -> list:
+def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, kind: Kind, titles: tuple, **values) -> list:
     """A list of items as `page_count` pages: root, root/sida/2/, … under keys key, key-page-2, …
 
     `titles` are the string keys of the first page's title and the later pages' ("… – page 2 of 3").

@@ -7,6 +7,7 @@ figures computed, never typed). The result is immutable; `render` only reads it.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -71,11 +72,26 @@ class Config:
         return next(lang for lang in self.languages if lang.code == code)
 
 
+class Kind(enum.StrEnum):
+    """What a page is. A str, so templates compare `page.kind == "news"`."""
+
+    PAGE = "page"  # content/pages/
+    NEWS = "news"  # content/news/
+    NEWS_LIST = "news-list"  # the news, newest first, paginated (lists.py)
+    NEWS_ARCHIVE = "news-archive"  # the years and municipalities of the news
+    NEWS_YEAR = "news-year"  # every item of one year
+    NEWS_MUNICIPALITY = "news-municipality"  # the news about one municipality, paginated
+    MUNICIPALITY = "municipality"  # one municipality, from data/collaboration.yaml (datapages.py)
+    AGREEMENTS = "agreements"  # the agreements over time
+    DATA = "data"  # the open data page, from data/datasets.yaml
+    NOT_FOUND = "not-found"  # the bilingual 404 page
+
+
 @dataclass(frozen=True)
 class Page:
     key: str  # translation key: the same for a page in every language
     lang: str
-    kind: str  # "page", "news", "news-list", "news-archive", "news-year", "news-municipality", "not-found"
+    kind: Kind  # a str naming a kind is taken too, and must be one
     url: str  # path inside the site: "", "en/about/", "404.html"
     title: str
     template: str
@@ -87,6 +103,10 @@ class Page:
     date: dt.date | None = None
     meta: dict = field(default_factory=dict)  # the rest of the front matter
     status: str = "published"  # or "draft", "scheduled" (dated after the build's now), "expired": see publishing.py
+
+    def __post_init__(self):
+        if type(self.kind) is not Kind:
+            object.__setattr__(self, "kind", Kind(self.kind))
 
     @property
     def output(self) -> str:
@@ -218,7 +238,7 @@ class Site:
 
     def news(self, lang: str) -> list:
         # An expired item keeps its page but leaves every list (publishing.py).
-        items = [p for p in self.pages if p.kind == "news" and p.lang == lang and p.status != "expired"]
+        items = [p for p in self.pages if p.kind == Kind.NEWS and p.lang == lang and p.status != "expired"]
         return sorted(items, key=lambda p: (p.date, p.url), reverse=True)
 
 
@@ -564,7 +584,7 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
             meta["aliases"] = tuple(Scalar(str(n).strip(), n.line, n.plain) for n in f.front["aliases"])
         pages.append(
             Page(
-                key=key, lang=f.lang, kind="news" if f.section == "news" else "page", url=url,
+                key=key, lang=f.lang, kind=Kind.NEWS if f.section == "news" else Kind.PAGE, url=url,
                 title=front["title"], template=template, source=f.path, body=f.body, body_line=f.body_line,
                 description=front["description"] or front.get("summary"), updated=front["updated"] or front.get("date"),
                 date=front.get("date"), meta=meta,
@@ -592,7 +612,7 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
 def not_found_page(config: Config) -> Page:
     """One bilingual 404 at the root: static hosts serve /404.html for every missing URL."""
     t = config.strings.get(config.default.code, {})
-    return Page(key="404", lang=config.default.code, kind="not-found", url="404.html",
+    return Page(key="404", lang=config.default.code, kind=Kind.NOT_FOUND, url="404.html",
                 title=t.get("notfound.title", "404"), template="404.html")
 
 

@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .problems import Problems
 from .messages import _
+from .model import Kind
 from .outputs import Output
 
 SIZE = (1200, 630)  # what Open Graph consumers crop least (1.91:1)
@@ -105,7 +106,7 @@ def outputs(site, problems: Problems | None = None) -> list:
     palette = colours(site.static)
     wanted = {}
     for page in site.pages:
-        if page.kind == "not-found":
+        if page.kind == Kind.NOT_FOUND:
             continue
         where, big, small = picture(site, page, lang := site.config.language(page.lang))
         wanted.setdefault(where, (big, small))
