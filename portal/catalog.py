@@ -53,6 +53,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from . import formatting, opendata
+from .model import Kind
+from .outputs import Output
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -174,7 +176,7 @@ def catalogue_xml(site) -> bytes:
     iri = lambda fragment: f"{base}{PATH}#{fragment}"  # noqa: E731 - one rule for every local IRI
     collab = site.collaboration
     host = collab.municipality(collab.host)
-    data_pages = [p for p in site.pages if p.kind == "data"]
+    data_pages = [p for p in site.pages if p.kind == Kind.DATA]
     routes = site.contacts.of(host.id)
     languages = [LANGUAGES[code] for code in cat.title if code in LANGUAGES]
     used = {}  # a referenced value -> its classes, typed once at the end
@@ -277,8 +279,6 @@ def catalogue_xml(site) -> bytes:
 
 
 def outputs(site) -> list:
-    from .render import Output
-
     if site.catalogue is None or site.collaboration is None:
         return []
     return [Output(PATH, catalogue_xml(site))]

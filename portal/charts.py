@@ -14,6 +14,7 @@ import textwrap
 import xml.etree.ElementTree as ET
 
 from . import formatting
+from .outputs import Output
 
 SVG_NS = "http://www.w3.org/2000/svg"
 INK = "#1b1b1b"
@@ -126,8 +127,6 @@ def _draw(split, collaboration, strings, lang, width) -> bytes:
 
 
 def outputs(site) -> list:
-    from .render import Output
-
     out = []
     for lang in site.config.languages:
         strings = site.config.strings.get(lang.code, {})

@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from . import markup, readability as lix, scaffold
-from .model import Page, Site
+from .model import Kind, Page, Site
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
 
 # Link text that means nothing when a screen reader lists the page's links.
@@ -148,7 +148,7 @@ def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
     every = list(site.pages) + list(site.withheld.values())
     originals = {(p.key, p.kind): p for p in every if p.lang == default and p.source}
     for page in every:
-        if page.source is None or page.kind != "news" or page.meta.get("draft") or (only is not None and page.source not in only):
+        if page.source is None or page.kind != Kind.NEWS or page.meta.get("draft") or (only is not None and page.source not in only):
             continue
         summary = page.meta.get("summary") or ""
         for text in scaffold.PLACEHOLDERS:
@@ -177,7 +177,7 @@ def readability(site: Site, page: Page, data: bytes, problems: Problems):
     limits = site.config.readability
     if found is None or not limits:
         return found
-    easy = page.key == site.config.easy_read and page.kind == "page"
+    easy = page.key == site.config.easy_read and page.kind == Kind.PAGE
     limit = limits["easy_read_warn_above"] if easy else limits["warn_above"]
     if found.lix > limit:
         words = len(lix._WORD.findall(found.longest))

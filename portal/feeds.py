@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 from . import formatting, markup
 from .model import Page, Site
 from .publishing import is_public
-from .render import Output
+from .outputs import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 FILE = "atom.xml"  # beside the first page of each language's news list

@@ -7,6 +7,7 @@ figures computed, never typed). The result is immutable; `render` only reads it.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -71,11 +72,26 @@ class Config:
         return next(lang for lang in self.languages if lang.code == code)
 
 
+class Kind(enum.StrEnum):
+    """What a page is. A str, so templates compare `page.kind == "news"`."""
+
+    PAGE = "page"  # content/pages/
+    NEWS = "news"  # content/news/
+    NEWS_LIST = "news-list"  # the news, newest first, paginated (lists.py)
+    NEWS_ARCHIVE = "news-archive"  # the years and municipalities of the news
+    NEWS_YEAR = "news-year"  # every item of one year
+    NEWS_MUNICIPALITY = "news-municipality"  # the news about one municipality, paginated
+    MUNICIPALITY = "municipality"  # one municipality, from data/collaboration.yaml (datapages.py)
+    AGREEMENTS = "agreements"  # the agreements over time
+    DATA = "data"  # the open data page, from data/datasets.yaml
+    NOT_FOUND = "not-found"  # the bilingual 404 page
+
+
 @dataclass(frozen=True)
 class Page:
     key: str  # translation key: the same for a page in every language
     lang: str
-    kind: str  # "page", "news", "news-list", "news-archive", "news-year", "news-municipality", "not-found"
+    kind: Kind  # a str naming a kind is taken too, and must be one
     url: str  # path inside the site: "", "en/about/", "404.html"
     title: str
     template: str
@@ -87,6 +103,10 @@ class Page:
     date: dt.date | None = None
     meta: dict = field(default_factory=dict)  # the rest of the front matter
     status: str = "published"  # or "draft", "scheduled" (dated after the build's now), "expired": see publishing.py
+
+    def __post_init__(self):
+        if type(self.kind) is not Kind:
+            object.__setattr__(self, "kind", Kind(self.kind))
 
     @property
     def output(self) -> str:
@@ -166,7 +186,7 @@ class Collaboration:
 @dataclass(frozen=True)
 class Site:
     config: Config
-    pages: tuple  # every page, in a stable order
+    pages: tuple  # every page; in sites.make's one order (language, then URL)
     collaboration: Collaboration
     figures: tuple  # Figure, every entry (history included), derived ones last
     sources: tuple
@@ -218,7 +238,7 @@ class Site:
 
     def news(self, lang: str) -> list:
         # An expired item keeps its page but leaves every list (publishing.py).
-        items = [p for p in self.pages if p.kind == "news" and p.lang == lang and p.status != "expired"]
+        items = [p for p in self.pages if p.kind == Kind.NEWS and p.lang == lang and p.status != "expired"]
         return sorted(items, key=lambda p: (p.date, p.url), reverse=True)
 
 
@@ -564,7 +584,7 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
             meta["aliases"] = tuple(Scalar(str(n).strip(), n.line, n.plain) for n in f.front["aliases"])
         pages.append(
             Page(
-                key=key, lang=f.lang, kind="news" if f.section == "news" else "page", url=url,
+                key=key, lang=f.lang, kind=Kind.NEWS if f.section == "news" else Kind.PAGE, url=url,
                 title=front["title"], template=template, source=f.path, body=f.body, body_line=f.body_line,
                 description=front["description"] or front.get("summary"), updated=front["updated"] or front.get("date"),
                 date=front.get("date"), meta=meta,
@@ -589,18 +609,11 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
     return pages
 
 
-def generated_pages(config: Config) -> list:
-    """Pages made by the build itself: the news lists and the 404 page."""
-    out = []
-    for lang in config.languages:
-        t = config.strings.get(lang.code, {})
-        out.append(Page(key="news", lang=lang.code, kind="news-list", url=f"{lang.prefix}{config.sections['news'][lang.code]}/",
-                        title=t.get("news.title", "News"), template="news_list.html"))
-    # One bilingual 404 at the root: static hosts serve /404.html for every missing URL.
+def not_found_page(config: Config) -> Page:
+    """One bilingual 404 at the root: static hosts serve /404.html for every missing URL."""
     t = config.strings.get(config.default.code, {})
-    out.append(Page(key="404", lang=config.default.code, kind="not-found", url="404.html",
-                    title=t.get("notfound.title", "404"), template="404.html"))
-    return out
+    return Page(key="404", lang=config.default.code, kind=Kind.NOT_FOUND, url="404.html",
+                title=t.get("notfound.title", "404"), template="404.html")
 
 
 def check_urls(pages, static, problems: Problems):
@@ -639,6 +652,9 @@ def check_references(config: Config, pages, problems: Problems):
 
 
 def build(sources: Sources, problems: Problems) -> Site | None:
+    """The site as its sources write it: every content file's page and the 404 page, in the
+    order of the files. sites.make adds the pages the build makes, withholds what is not
+    published yet, orders the pages and checks their URLs (once, on the site it renders)."""
     config = build_config(sources, problems)
     if config is None:
         return None
@@ -648,14 +664,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
     contacts = contact_routes.build(sources, codes, known_sources, collaboration, problems)
-    from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
-
-    pages = build_pages(sources, config, collaboration, problems, known_sources) + generated_pages(config)
-    pages += datapages.pages(config, collaboration, catalogue)
-    check_urls(pages, sources.static, problems)
-    check_references(config, pages, problems)
-    order = {lang.code: i for i, lang in enumerate(config.languages)}
-    pages.sort(key=lambda p: (order[p.lang], p.url))
+    pages = build_pages(sources, config, collaboration, problems, known_sources) + [not_found_page(config)]
     return Site(
         config=config,
         pages=tuple(pages),

@@ -21,6 +21,7 @@ from . import shape as s
 from .problems import Problems
 from .yamlnodes import Mapping
 from .messages import _
+from .outputs import Output
 
 LICENCE = "http://creativecommons.org/publicdomain/zero/1.0/"
 FOLDER = "data/"  # the datasets' stable place in the site, the same in every language
@@ -244,8 +245,6 @@ FORMATS = {  # file suffix -> (media type, EU file-type authority code)
 
 def outputs(site) -> list:
     """The files of every dataset, as render Outputs so the writer and link checker see them."""
-    from .render import Output
-
     if site.catalogue is None:
         return []
     out = []

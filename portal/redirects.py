@@ -13,7 +13,7 @@ import html
 
 from .model import Page, Site
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
 
 FILE = "_redirects"

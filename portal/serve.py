@@ -222,9 +222,27 @@ def reload_browsers(path: str = "*") -> None:
             LiveReloadHandler.waiters.discard(waiter)
 
 
+class BackendHandler(web.RequestHandler):
+    """POST /api/v1: the web editor's local backend (cmsbackend.py answers it)."""
+
+    def initialize(self, repository: cmsbackend.Repository):
+        self.repository = repository
+
+    def set_default_headers(self):
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def post(self):
+        status, answer = cmsbackend.answer(self.repository, self.request.host, self.request.headers.get("Origin"),
+                                           self.request.headers.get("Content-Type", ""), self.request.body)
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.write(json.dumps(answer))
+
+
 def application(state: State) -> web.Application:
     return web.Application([
-        *([cmsbackend.route(state.root)] if state.root is not None else []),
+        *([(r"/api/v1", BackendHandler, {"repository": cmsbackend.Repository(state.root)})] if state.root is not None else []),
         (r"/livereload", ReloadSocket),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/.*", PageHandler, {"state": state}),

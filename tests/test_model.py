@@ -1,10 +1,13 @@
 """Model stage: pages, translations and figures from the real portal's sources."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from conftest import REPO, copy_portal
-from portal import load, model
+from portal import load, model, sites
 from portal.problems import Problems
 
 
@@ -53,3 +56,14 @@ def test_news_are_newest_first():
     site, _ = site_of(REPO)
     dates = [p.date for p in site.news("sv")]
     assert dates == sorted(dates, reverse=True) and dates
+
+
+def test_every_page_kind_is_one_of_the_enum_and_a_string_naming_none_is_refused():
+    sources, problems = load.load(REPO)
+    public, preview = sites.make(sources, problems, dt.date(2026, 11, 30), dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc))
+    assert problems.errors == [] and preview is None
+    assert {type(p.kind) for p in public.pages} == {model.Kind}
+    assert {p.kind for p in public.pages} == set(model.Kind)  # the real portal has a page of every kind
+    assert model.Page(key="k", lang="sv", kind="news", url="x/", title="t", template="t.html").kind is model.Kind.NEWS
+    with pytest.raises(ValueError):
+        model.Page(key="k", lang="sv", kind="newz", url="x/", title="t", template="t.html")
