@@ -22,6 +22,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from . import model
+from . import strings as i18n
 from .model import Page, Site
 from .problems import Problems
 
@@ -56,8 +57,7 @@ class Pagination:
 
 
 def _t(site: Site, lang: str, key: str, **values) -> str:
-    text = site.config.strings.get(lang, {}).get(key, key)
-    return text.format(**values) if values else text
+    return i18n.text(site.config, lang, key, **values)
 
 
 def _newest(items) -> object:

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 from . import alerts as site_alerts
 from . import contacts as contact_routes
 from . import figures as staffing_figures
-from . import opendata
+from . import catalog, opendata
 from . import shape as s
+from . import strings as i18n
 from .figures import Figure  # noqa: F401 - part of the model's vocabulary
 from .load import Sources
 from .problems import Problems
@@ -278,16 +279,6 @@ EDITOR_SHAPE = s.Fields(
 )
 
 
-def _strings_flat(node, prefix, ctx, out):
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            _strings_flat(value, f"{prefix}{key}.", ctx, out)
-    elif isinstance(node, Scalar) and not node.is_null and str(node).strip():
-        out[prefix[:-1]] = (str(node).strip(), node.line)
-    else:
-        ctx.error(getattr(node, "line", None), _("string '{prefix}' should be text", prefix=prefix[:-1]))
-
-
 def build_config(sources: Sources, problems: Problems) -> Config | None:
     found = sources.data_file("site", problems, _("it declares the languages, titles and navigation"))
     if found is None:
@@ -328,13 +319,15 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
             continue
         spath, snode = sources.strings[code]
         flat = {}
-        _strings_flat(snode, "", s.Ctx(spath, problems), flat)
+        i18n.flatten(snode, "", s.Ctx(spath, problems), flat)
         strings[code] = {k: v for k, (v, _) in flat.items()}
         string_lines[code] = (spath, {k: line for k, (_, line) in flat.items()})
     for code, (spath, lines) in string_lines.items():
         for other, (opath, olines) in string_lines.items():
             for key in sorted(set(olines) - set(lines)):
                 problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=opath, line=olines[key]))
+    for code, key in i18n.missing_needed(strings):
+        problems.error(string_lines[code][0], None, _("the interface string '{key}' is missing: the build itself uses it", key=key))
     for code in sources.strings:
         if code not in codes:
             path_ = sources.strings[code][0]
@@ -593,13 +586,11 @@ def generated_pages(config: Config) -> list:
     """Pages made by the build itself: the news lists and the 404 page."""
     out = []
     for lang in config.languages:
-        t = config.strings.get(lang.code, {})
         out.append(Page(key="news", lang=lang.code, kind="news-list", url=f"{lang.prefix}{config.sections['news'][lang.code]}/",
-                        title=t.get("news.title", "News"), template="news_list.html"))
+                        title=i18n.text(config, lang.code, "news.title"), template="news_list.html"))
     # One bilingual 404 at the root: static hosts serve /404.html for every missing URL.
-    t = config.strings.get(config.default.code, {})
     out.append(Page(key="404", lang=config.default.code, kind="not-found", url="404.html",
-                    title=t.get("notfound.title", "404"), template="404.html"))
+                    title=i18n.text(config, config.default.code, "notfound.title"), template="404.html"))
     return out
 
 
@@ -647,6 +638,8 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     collaboration = build_collaboration(sources, codes, known_sources, problems)
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
+    if catalogue is not None:
+        catalog.check_languages(config, problems)
     contacts = contact_routes.build(sources, codes, known_sources, collaboration, problems)
     from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
 

@@ -8,7 +8,6 @@ a typo in a template is an error naming the template and its line.
 from __future__ import annotations
 
 import json
-import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,8 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, contacts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
+from . import catalog, charts, contacts, depends, formatting, markup, opendata, publishing, shareimages, strings, templateloops
+from .strings import StringMissing
 from .model import Page, Site
 from .problems import Problems
 from .messages import _
@@ -28,10 +28,6 @@ class Output:
     path: str  # inside the output folder, forward slashes
     data: bytes | None = None
     copy_from: Path | None = None  # a static file copied as it is
-
-
-class StringMissing(Exception):
-    pass
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -46,7 +42,7 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
-    env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
+    env.globals.update(t=_t, t_in=_t_in, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
     env.globals.update(share_image=_share_image, og_locale=_og_locale, organisation_data=_organisation_data)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
@@ -57,22 +53,13 @@ def environment(templates: Path) -> jinja2.Environment:
 
 @jinja2.pass_context
 def _t(ctx, key: str, **values) -> str:
-    strings = ctx["site"].config.strings.get(ctx["lang"].code, {})
-    if key not in strings:
-        raise StringMissing(f"the interface string '{key}' is not in data/i18n/{ctx['lang'].code}.yaml")
-    return _fill(strings[key], key, values)
+    return strings.text(ctx["site"].config, ctx["lang"].code, key, **values)
 
 
-def _fill(text: str, key: str, values: dict) -> str:
-    """Put values into {name} placeholders; nothing else (str.format would let a
-    string such as '{formula.__class__}' reach into Python objects)."""
-    def value(match):
-        if match[1] not in values:
-            raise StringMissing(f"the interface string '{key}' has the placeholder {{{match[1]}}}, "
-                                f"which is not one of: {', '.join(sorted(values)) or 'none'}")
-        return str(values[match[1]])
-
-    return re.sub(r"\{(\w*)\}", value, text)
+@jinja2.pass_context
+def _t_in(ctx, lang: str, key: str, **values) -> str:
+    """A string in another language than the page's (the 404 page says it in every language)."""
+    return strings.text(ctx["site"].config, lang, key, **values)
 
 
 @jinja2.pass_context
@@ -133,7 +120,7 @@ def _asset(ctx, path: str) -> str:
 def _chart_label(ctx, segment) -> str:
     """Who pays for a part of a funding split, in the page's language (the chart says the same)."""
     site, code = ctx["site"], ctx["lang"].code
-    return charts.label(segment, site.collaboration, site.config.strings.get(code, {}), code)
+    return charts.label(segment, site.collaboration, site.config, code)
 
 
 @jinja2.pass_context
