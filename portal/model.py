@@ -323,11 +323,20 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         strings[code] = {k: v for k, (v, _) in flat.items()}
         string_lines[code] = (spath, {k: line for k, (_, line) in flat.items()})
     for code, (spath, lines) in string_lines.items():
+        elsewhere = {}  # a key this language lacks -> where the first language that has it has it
         for other, (opath, olines) in string_lines.items():
-            for key in sorted(set(olines) - set(lines)):
-                problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=opath, line=olines[key]))
+            for key in set(olines) - set(lines):
+                elsewhere.setdefault(key, (opath, olines[key]))
+        for key in sorted(elsewhere):
+            problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=elsewhere[key][0], line=elsewhere[key][1]))
     for code, key in i18n.missing_needed(strings):
         problems.error(string_lines[code][0], None, _("the interface string '{key}' is missing: the build itself uses it", key=key))
+    # The build fails on the problems above; until it stops, a missing string reads as the first
+    # language's that has it (else as its key), so the rest of the site is still checked.
+    for code in strings:
+        for key in dict.fromkeys([*(k for table in strings.values() for k in table), *i18n.NEEDED]):
+            if key not in strings[code]:
+                strings[code][key] = next((table[key] for table in strings.values() if key in table), key)
     for code in sources.strings:
         if code not in codes:
             path_ = sources.strings[code][0]
