@@ -52,15 +52,15 @@ def absolute_html(site: Site, item: Page, page_url: str) -> str:
 
 
 def source_line(site: Site, item: Page, lang) -> str:
-    strings = site.config
+    config = site.config
     if item.meta.get("sources"):  # ids in data/sources.yaml, cited as on the item's page
-        cited = [_cite(site.source(sid), strings, lang) for sid in item.meta["sources"]]
-        label = i18n.text(strings, lang.code, "news.source" if len(cited) == 1 else "sources.several")
+        cited = [_cite(site.source(sid), config, lang) for sid in item.meta["sources"]]
+        label = i18n.text(config, lang.code, "news.source" if len(cited) == 1 else "sources.several")
         return f'<p>{html.escape(label)}: {"; ".join(cited)}.</p>'
     src = item.meta.get("source")
     if not src:
         return ""
-    label = i18n.text(strings, lang.code, "news.source")
+    label = i18n.text(config, lang.code, "news.source")
     parts = [html.escape(src["publisher"])]
     if src.get("title"):
         title = html.escape(src["title"])
@@ -70,15 +70,15 @@ def source_line(site: Site, item: Page, lang) -> str:
     return f'<p>{html.escape(label)}: {", ".join(parts)}.</p>'
 
 
-def _cite(src, strings, lang) -> str:
+def _cite(src, config, lang) -> str:
     """A source as templates/partials/cite.html writes it, for a feed reader."""
     who = html.escape(src.publisher_in(lang.code))
     if src.kind:
-        who += f", {html.escape(i18n.text(strings, lang.code, 'sources.kind.' + src.kind))}"
+        who += f", {html.escape(i18n.text(config, lang.code, 'sources.kind.' + src.kind))}"
     title = html.escape(src.label)
     title = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url else f"<cite>{title}</cite>"
-    when = (f"{i18n.text(strings, lang.code, 'sources.' + src.date_kind)} {html.escape(formatting.date(src.date, lang.locale))}"
-            if src.date else i18n.text(strings, lang.code, "sources.undated"))
+    when = (f"{i18n.text(config, lang.code, 'sources.' + src.date_kind)} {html.escape(formatting.date(src.date, lang.locale))}"
+            if src.date else i18n.text(config, lang.code, "sources.undated"))
     return f"{who}: {title}, {html.escape(when)}"
 
 

@@ -54,7 +54,6 @@ mimetypes.add_type("text/yaml", ".yml")  # the editor's config.yml; Decap warns 
 EDITOR = "/admin/"  # the web editor (cms.py): its page's own CSP, no live reload, shown even while the build is broken
 
 
-
 def error_text(strings, lang: str) -> tuple[str, str]:
     """The error page's title and lead in `lang`, from data/i18n (preview.error_title, preview.error_lead);
     the problems themselves are the terminal's text. A language without them borrows another's."""
