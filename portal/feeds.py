@@ -109,10 +109,10 @@ def alert_entry(root, site: Site, alert, lang) -> None:
     _sub(entry, "category", term=f"alert-{alert.level}", label=level)
     _sub(entry, "summary", text, type="text")
     numbers = [("112", "112", "alert.n112"), ("11313", "113 13", "alert.n11313"), ("11414", "114 14", "alert.n11414")]
-    items = "".join(f'<li><a href="tel:{tel}">{shown}</a> {html.escape(strings.get(key, ""))}'
-                    + (f' <a href="{html.escape(strings.get("alert.krisinformation_url", ""))}">krisinformation.se</a>' if tel == "11313" else "")
+    items = "".join(f'<li><a href="tel:{tel}">{shown}</a> {html.escape(i18n.text(site.config, lang.code, key))}'
+                    + (f' <a href="{html.escape(i18n.text(site.config, lang.code, "alert.krisinformation_url"))}">krisinformation.se</a>' if tel == "11313" else "")
                     + "</li>" for tel, shown, key in numbers)
-    more = f'<p><a href="{html.escape(href)}">{html.escape(strings.get("alert.more", href))}</a></p>' if alert.link else ""
+    more = f'<p><a href="{html.escape(href)}">{html.escape(i18n.text(site.config, lang.code, "alert.more"))}</a></p>' if alert.link else ""
     _sub(entry, "content", f"<p>{html.escape(text)}</p>{more}<ul>{items}</ul>", type="html")
 
 
