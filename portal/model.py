@@ -333,10 +333,12 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         problems.error(string_lines[code][0], None, _("the interface string '{key}' is missing: the build itself uses it", key=key))
     # The build fails on the problems above; until it stops, a missing string reads as the first
     # language's that has it (else as its key), so the rest of the site is still checked.
-    for code in strings:
-        for key in dict.fromkeys([*(k for table in strings.values() for k in table), *i18n.NEEDED]):
-            if key not in strings[code]:
-                strings[code][key] = next((table[key] for table in strings.values() if key in table), key)
+    every_key = dict.fromkeys([*(k for table in strings.values() for k in table), *i18n.NEEDED])
+    for code in codes:  # a language whose file is missing or broken too
+        own = strings.setdefault(code, {})
+        for key in every_key:
+            if key not in own:
+                own[key] = next((table[key] for table in strings.values() if key in table), key)
     for code in sources.strings:
         if code not in codes:
             path_ = sources.strings[code][0]
