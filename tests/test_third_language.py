@@ -38,7 +38,7 @@ description: Mjölby, Boxholm und Ödeshög teilen sich eine Einheit für Sicher
 updated: 2026-11-30
 template: home.html
 ---
-Mjölby, Boxholm und Ödeshög arbeiten für die Sicherheit zusammen.
+Mjölby, Boxholm und Ödeshög arbeiten für die Sicherheit zusammen. Wer sie erreicht, steht [hier](kontakt.sv.md).
 """
 
 
@@ -102,6 +102,14 @@ def test_a_third_language_gets_its_pages_strings_open_data_catalogue_and_error_p
     assert "http://publications.europa.eu/resource/authority/language/DEU" in rdf
     assert 'xml:lang="de">CSV (UTF-8, durch Kommas getrennt, Kopfzeile)' not in rdf  # the distribution says "Title: text."
     assert re.search(r'<dcterms:description xml:lang="de">[^<]*: CSV \(UTF-8, durch Kommas getrennt, Kopfzeile\)\.</dcterms:description>', rdf)
+
+    checked = run_build(portal, "check")
+    assert "content/pages/index.de.md:7: warning: the link text 'hier' says nothing out of context" in checked.stderr, checked.stderr
+
+    new = run_build(portal, "new", "news", "Övning i Boxholm", "--now", "2026-11-20")
+    assert new.returncode == 0, new.stderr
+    german = (portal / "content/news/2026-11-20-ovning-i-boxholm.de.md").read_text(encoding="utf-8")
+    assert f'summary: "{GERMAN["new.summary"]}"' in german and "draft: true" in german
 
     title, lead = serve.error_text(strings.read(portal), "de")
     assert (title, lead) == (GERMAN["preview.error_title"], GERMAN["preview.error_lead"])
