@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import strings as i18n
 from .model import Kind, Page, Site
 
 @dataclass(frozen=True)
@@ -50,8 +51,7 @@ class Pagination:
 
 
 def _t(site: Site, lang: str, key: str, **values) -> str:
-    text = site.config.strings.get(lang, {}).get(key, key)
-    return text.format(**values) if values else text
+    return i18n.text(site.config, lang, key, **values)
 
 
 def _newest(items) -> object:

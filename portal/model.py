@@ -17,6 +17,7 @@ from . import contacts as contact_routes
 from . import figures as staffing_figures
 from . import opendata
 from . import shape as s
+from . import strings as i18n
 from .figures import Figure  # noqa: F401 - part of the model's vocabulary
 from .load import Sources
 from .problems import Problems
@@ -298,16 +299,6 @@ EDITOR_SHAPE = s.Fields(
 )
 
 
-def _strings_flat(node, prefix, ctx, out):
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            _strings_flat(value, f"{prefix}{key}.", ctx, out)
-    elif isinstance(node, Scalar) and not node.is_null and str(node).strip():
-        out[prefix[:-1]] = (str(node).strip(), node.line)
-    else:
-        ctx.error(getattr(node, "line", None), _("string '{prefix}' should be text", prefix=prefix[:-1]))
-
-
 def build_config(sources: Sources, problems: Problems) -> Config | None:
     found = sources.data_file("site", problems, _("it declares the languages, titles and navigation"))
     if found is None:
@@ -348,13 +339,26 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
             continue
         spath, snode = sources.strings[code]
         flat = {}
-        _strings_flat(snode, "", s.Ctx(spath, problems), flat)
+        i18n.flatten(snode, "", s.Ctx(spath, problems), flat)
         strings[code] = {k: v for k, (v, _) in flat.items()}
         string_lines[code] = (spath, {k: line for k, (_, line) in flat.items()})
     for code, (spath, lines) in string_lines.items():
+        elsewhere = {}  # a key this language lacks -> where the first language that has it has it
         for other, (opath, olines) in string_lines.items():
-            for key in sorted(set(olines) - set(lines)):
-                problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=opath, line=olines[key]))
+            for key in set(olines) - set(lines):
+                elsewhere.setdefault(key, (opath, olines[key]))
+        for key in sorted(elsewhere):
+            problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=elsewhere[key][0], line=elsewhere[key][1]))
+    for code, key in i18n.missing_needed(strings):
+        problems.error(string_lines[code][0], None, _("the interface string '{key}' is missing: the build itself uses it", key=key))
+    # The build fails on the problems above; until it stops, a missing string reads as the first
+    # language's that has it (else as its key), so the rest of the site is still checked.
+    every_key = dict.fromkeys([*(k for table in strings.values() for k in table), *i18n.NEEDED])
+    for code in codes:  # a language whose file is missing or broken too
+        own = strings.setdefault(code, {})
+        for key in every_key:
+            if key not in own:
+                own[key] = next((table[key] for table in strings.values() if key in table), key)
     for code in sources.strings:
         if code not in codes:
             path_ = sources.strings[code][0]
@@ -611,9 +615,8 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
 
 def not_found_page(config: Config) -> Page:
     """One bilingual 404 at the root: static hosts serve /404.html for every missing URL."""
-    t = config.strings.get(config.default.code, {})
     return Page(key="404", lang=config.default.code, kind=Kind.NOT_FOUND, url="404.html",
-                title=t.get("notfound.title", "404"), template="404.html")
+                title=i18n.text(config, config.default.code, "notfound.title"), template="404.html")
 
 
 def check_urls(pages, static, problems: Problems):

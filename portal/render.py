@@ -8,7 +8,6 @@ a typo in a template is an error naming the template and its line.
 from __future__ import annotations
 
 import json
-import re
 import traceback
 from pathlib import Path
 
@@ -17,7 +16,8 @@ import jinja2.nodes
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import charts, contacts, depends, formatting, markup, publishing, shareimages, templateloops
+from . import charts, contacts, depends, formatting, markup, publishing, shareimages, strings, templateloops
+from .strings import StringMissing
 from .model import Page, Site
 from .outputs import Output
 from .problems import Problems
@@ -46,10 +46,6 @@ class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
         return template
 
 
-class StringMissing(Exception):
-    pass
-
-
 def environment(templates: Path) -> jinja2.Environment:
     # The sandbox: a template an editor commits cannot reach Python's internals
     # (`''.__class__.__mro__`…) and so cannot run commands on the build machine.
@@ -62,7 +58,7 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
-    env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
+    env.globals.update(t=_t, t_in=_t_in, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
     env.globals.update(share_image=_share_image, og_locale=_og_locale, organisation_data=_organisation_data)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
@@ -73,22 +69,13 @@ def environment(templates: Path) -> jinja2.Environment:
 
 @jinja2.pass_context
 def _t(ctx, key: str, **values) -> str:
-    strings = ctx["site"].config.strings.get(ctx["lang"].code, {})
-    if key not in strings:
-        raise StringMissing(f"the interface string '{key}' is not in data/i18n/{ctx['lang'].code}.yaml")
-    return _fill(strings[key], key, values)
+    return strings.text(ctx["site"].config, ctx["lang"].code, key, **values)
 
 
-def _fill(text: str, key: str, values: dict) -> str:
-    """Put values into {name} placeholders; nothing else (str.format would let a
-    string such as '{formula.__class__}' reach into Python objects)."""
-    def value(match):
-        if match[1] not in values:
-            raise StringMissing(f"the interface string '{key}' has the placeholder {{{match[1]}}}, "
-                                f"which is not one of: {', '.join(sorted(values)) or 'none'}")
-        return str(values[match[1]])
-
-    return re.sub(r"\{(\w*)\}", value, text)
+@jinja2.pass_context
+def _t_in(ctx, lang: str, key: str, **values) -> str:
+    """A string in another language than the page's (the 404 page says it in every language)."""
+    return strings.text(ctx["site"].config, lang, key, **values)
 
 
 @jinja2.pass_context
@@ -149,7 +136,7 @@ def _asset(ctx, path: str) -> str:
 def _chart_label(ctx, segment) -> str:
     """Who pays for a part of a funding split, in the page's language (the chart says the same)."""
     site, code = ctx["site"], ctx["lang"].code
-    return charts.label(segment, site.collaboration, site.config.strings.get(code, {}), code)
+    return charts.label(segment, site.collaboration, site.config, code)
 
 
 @jinja2.pass_context

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from . import alerts, datapages, lists, model, publishing, redirects
+from . import alerts, catalog, datapages, lists, model, publishing, redirects
 from .load import Sources
 from .problems import Problems
 
@@ -25,6 +25,8 @@ def make(sources: Sources, problems: Problems, today: dt.date, moment: dt.dateti
     and sitemap still describe the published one. (None, None) when there are errors.
     """
     site = model.build(sources, problems)
+    if site is not None and site.catalogue is not None:
+        catalog.check_languages(site.config, problems)  # the catalogue can name each configured language
     if site is None or problems.errors:
         return None, None
     if base_url:  # the command line's, over data/site.yaml's
