@@ -36,3 +36,11 @@ def tiny_site(root: Path, **files: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def add_municipality(root: Path, mid: str, sv: str, en: str, place: str) -> None:
+    """A third (or further) partner municipality, for tests of lists per municipality."""
+    path = root / "data/collaboration.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = f"  - id: {mid}\n    name:\n      sv: {sv}\n      en: {en}\n    role: partner\n    place: {place}\n"
+    path.write_text(text.replace("\nagreements:\n", entry + "\nagreements:\n", 1), encoding="utf-8")
