@@ -42,6 +42,17 @@ def tiny(tmp_path) -> Path:
     return tiny_site(tmp_path / "tiny")
 
 
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory) -> Path:
+    """The tiny site, built once for the whole session; read it, don't change it."""
+    from tinysite import tiny_site
+
+    root = tiny_site(tmp_path_factory.mktemp("tiny_built") / "tiny")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "_site"
+
+
 @pytest.fixture
 def portal(tmp_path) -> Path:
     """A fresh copy of the real portal that a test may change."""
