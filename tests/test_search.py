@@ -5,7 +5,9 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -329,3 +331,20 @@ def test_result_excerpts_start_where_a_sentence_starts_and_show_no_footnote_mark
         assert "[1]" not in text and not text.startswith("…"), text
     assert seen.errors == []
     context.close()
+
+
+def test_an_index_cut_short_by_a_full_disk_is_a_plain_problem_not_a_crash(tmp_path, monkeypatch):
+    # What Pagefind leaves when the disk fills: its script written, its entry file empty.
+    def run_out_of_space(command, stop):
+        into = Path(command[command.index("--output-path") + 1])
+        into.mkdir(parents=True)
+        (into / "pagefind.js").write_text("// pagefind")
+        (into / "pagefind-entry.json").write_text("")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(search_index, "_run", run_out_of_space)
+    problems = Problems()
+    search_index.index(tmp_path, problems)
+    [problem] = problems.errors
+    assert problem.path == "search index"
+    assert "is incomplete" in problem.message and "is the disk full?" in problem.message
