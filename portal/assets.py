@@ -22,7 +22,7 @@ import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
 
 FINGERPRINTED = {

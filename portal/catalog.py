@@ -53,6 +53,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from . import formatting, opendata
+from . import strings as i18n
+from .messages import _
+from .model import Kind
+from .outputs import Output
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -67,7 +71,29 @@ NS = {
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EU = "http://publications.europa.eu/resource/authority/"
-LANGUAGES = {"sv": EU + "language/SWE", "en": EU + "language/ENG"}
+# The EU language vocabulary's code for an ISO 639-1 code: a table of facts, not of the
+# languages the site uses (those come from data/site.yaml). check reports a site language
+# missing here, as the catalogue could not name it.
+LANGUAGE_CODES = {
+    "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA", "et": "EST",
+    "fi": "FIN", "fr": "FRA", "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA", "lt": "LIT", "lv": "LAV",
+    "mt": "MLT", "nl": "NLD", "pl": "POL", "pt": "POR", "ro": "RON", "sk": "SLK", "sl": "SLV", "sv": "SWE",
+    "no": "NOR", "nb": "NOB", "nn": "NNO", "is": "ISL", "se": "SME", "yi": "YID",
+    "ar": "ARA", "fa": "FAS", "so": "SOM", "ti": "TIR", "tr": "TUR", "ru": "RUS", "uk": "UKR", "ku": "KUR",
+}
+
+
+def language_iri(code: str) -> str | None:
+    """The EU vocabulary's IRI of a language code of data/site.yaml ("sv" → …/language/SWE)."""
+    return EU + "language/" + LANGUAGE_CODES[code] if code in LANGUAGE_CODES else None
+
+
+def check_languages(config, problems) -> None:
+    """Each language of the site must be one the catalogue can name (dcterms:language)."""
+    for lang in config.languages:
+        if language_iri(lang.code) is None:
+            problems.error("data/site.yaml", None, _("the open data catalogue cannot name the language '{code}': add its EU vocabulary code to LANGUAGE_CODES in portal/catalog.py", code=lang.code))
+
 THEMES = EU + "data-theme"  # the scheme of dcat:theme's values: the catalogue's dcat:themeTaxonomy
 STABLE = EU + "planned-availability/STABLE"
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/LocalAuthority"
@@ -159,14 +185,14 @@ def _dataset_sources(site, dataset_id) -> list:
 
 def _provenance(site, sources, lang) -> str:
     """Where a dataset's facts come from, in one language: each source as the pages cite it."""
-    strings, locale = site.config.strings.get(lang, {}), site.config.language(lang).locale
+    config, locale = site.config, site.config.language(lang).locale
     cited = []
     for src in sources:
-        who = src.publisher_in(lang) + (f", {strings.get('sources.kind.' + src.kind, src.kind)}" if src.kind else "")
-        when = (f"{strings.get('sources.' + src.date_kind, src.date_kind)} {formatting.date(src.date, locale)}"
-                if src.date else strings.get("sources.undated", ""))
+        who = src.publisher_in(lang) + (f", {i18n.text(config, lang, 'sources.kind.' + src.kind)}" if src.kind else "")
+        when = (f"{i18n.text(config, lang, 'sources.' + src.date_kind)} {formatting.date(src.date, locale)}"
+                if src.date else i18n.text(config, lang, "sources.undated"))
         cited.append(f"{who}: {src.label}" + (f" ({src.url})" if src.url else "") + (f", {when}" if when else ""))
-    return f"{strings.get('sources.provenance', '')} {'; '.join(cited)}.".strip()
+    return f"{i18n.text(config, lang, 'sources.provenance')} {'; '.join(cited)}.".strip()
 
 
 def catalogue_xml(site) -> bytes:
@@ -174,9 +200,9 @@ def catalogue_xml(site) -> bytes:
     iri = lambda fragment: f"{base}{PATH}#{fragment}"  # noqa: E731 - one rule for every local IRI
     collab = site.collaboration
     host = collab.municipality(collab.host)
-    data_pages = [p for p in site.pages if p.kind == "data"]
+    data_pages = [p for p in site.pages if p.kind == Kind.DATA]
     routes = site.contacts.of(host.id)
-    languages = [LANGUAGES[code] for code in cat.title if code in LANGUAGES]
+    languages = [language_iri(lang.code) for lang in site.config.languages]
     used = {}  # a referenced value -> its classes, typed once at the end
 
     def ref(parent, name, value, *classes):
@@ -223,7 +249,6 @@ def catalogue_xml(site) -> bytes:
             if r.phone:
                 _ref(contact, "vcard:hasTelephone", "tel:" + r.tel)
 
-    strings = site.config.strings
     for d in cat.datasets:
         ds = _node(root, "dcat:Dataset", iri(d.id))
         _per_language(ds, "dcterms:title", d.title)
@@ -263,9 +288,8 @@ def catalogue_xml(site) -> bytes:
             _date(dist, "dcterms:modified", d.modified)
             for lang, title in d.title.items():
                 _text(dist, "dcterms:title", f"{title} ({code})", lang)
-                described = strings.get(lang, {}).get(f"opendata.{fmt}")
-                if described:
-                    _text(dist, "dcterms:description", f"{title}: {described}.", lang)
+                described = i18n.text(site.config, lang, f"opendata.{fmt}")
+                _text(dist, "dcterms:description", f"{title}: {described}.", lang)
             if fmt == "json":
                 ref(dist, "dcterms:conformsTo", base + d.path("schema.json"), "dcterms:Standard")
     if opendata.LICENCE in used:
@@ -277,8 +301,6 @@ def catalogue_xml(site) -> bytes:
 
 
 def outputs(site) -> list:
-    from .render import Output
-
     if site.catalogue is None or site.collaboration is None:
         return []
     return [Output(PATH, catalogue_xml(site))]

@@ -14,6 +14,8 @@ import textwrap
 import xml.etree.ElementTree as ET
 
 from . import formatting
+from . import strings as i18n
+from .outputs import Output
 
 SVG_NS = "http://www.w3.org/2000/svg"
 INK = "#1b1b1b"
@@ -37,15 +39,15 @@ def join_names(names: list, word_and: str) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word_and} " + names[-1]
 
 
-def label(segment, collaboration, strings: dict, lang: str) -> str:
+def label(segment, collaboration, strings, lang: str) -> str:
     """Who pays for a part, in words: one municipality, several together, or nobody known."""
     names = [collaboration.municipality(m).name[lang] for m in segment.municipalities]
     if segment.known:
         return names[0]
     if not names:
-        return strings["chart.unattributed"]
-    together = strings["chart.together"].format(names=join_names(names, strings["chart.and"]))
-    return f"{together} ({strings['chart.unknown_split']})"
+        return i18n.text(strings, lang, "chart.unattributed")
+    together = i18n.text(strings, lang, "chart.together", names=join_names(names, i18n.text(strings, lang, "chart.and")))
+    return f"{together} ({i18n.text(strings, lang, 'chart.unknown_split')})"
 
 
 def _el(parent, tag, **attrs):
@@ -68,7 +70,7 @@ def _fill(kind: str) -> str:
     return BRAND if kind == "solid" else f"url(#{kind})"
 
 
-def funding_svg(split, collaboration, strings: dict, lang) -> dict:
+def funding_svg(split, collaboration, strings, lang) -> dict:
     """{variant: SVG bytes} for one funding split, in one language."""
     return {variant: _draw(split, collaboration, strings, lang, width) for variant, width in WIDTHS.items()}
 
@@ -76,7 +78,7 @@ def funding_svg(split, collaboration, strings: dict, lang) -> dict:
 def _draw(split, collaboration, strings, lang, width) -> bytes:
     total = split.total
     num = lambda v: formatting.number(v, lang.locale)  # noqa: E731 - a local shorthand
-    title = strings["chart.title"].format(total=num(total.value))
+    title = i18n.text(strings, lang.code, "chart.title", total=num(total.value))
     font, margin = 16, 10
     wrap = max(20, int((width - 2 * margin - 40) / (font * 0.55)))
     svg = ET.Element(f"{{{SVG_NS}}}svg", {"role": "img", "aria-labelledby": "title desc", "font-family": FONT, "font-size": str(font)})
@@ -117,7 +119,7 @@ def _draw(split, collaboration, strings, lang, width) -> bytes:
             _el(svg, "text", x=margin + 38, y=y + 2, fill=INK).text = line
             y += font + 6
         y += 10
-    desc.text = " ".join([strings["chart.alt_start"].format(total=num(total.value), unit=total.unit[lang.code]), *[w + "." for w in words]])
+    desc.text = " ".join([i18n.text(strings, lang.code, "chart.alt_start", total=num(total.value), unit=total.unit[lang.code]), *[w + "." for w in words]])
     height = int(y)
     svg.set("viewBox", f"0 0 {width} {height}")
     svg.set("width", str(width))
@@ -126,14 +128,11 @@ def _draw(split, collaboration, strings, lang, width) -> bytes:
 
 
 def outputs(site) -> list:
-    from .render import Output
-
     out = []
     for lang in site.config.languages:
-        strings = site.config.strings.get(lang.code, {})
         for split in site.staffing.splits:
             if split.total.value is None:
                 continue
-            for variant, data in funding_svg(split, site.collaboration, strings, lang).items():
+            for variant, data in funding_svg(split, site.collaboration, site.config, lang).items():
                 out.append(Output(path(lang.prefix, split.total.id, variant), data))
     return out

@@ -15,13 +15,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from . import markup, readability as lix, scaffold
-from .model import Page, Site
+from . import strings as i18n
+from .model import Kind, Page, Site
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
-
-# Link text that means nothing when a screen reader lists the page's links.
-VAGUE_LINK_TEXT = {"klicka här", "här", "läs mer", "mer", "länk", "click here", "here", "read more", "more", "link"}
 
 _HASHED = re.compile(r"\.[0-9a-f]{8}(?=\.[A-Za-z0-9]+$)")  # site.3f9a1c2b.css: a content-hashed name
 
@@ -89,6 +87,7 @@ def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> li
     translations(root, site, problems)
     unfinished(root, site, problems)
     by_output = {p.output: p for p in site.pages}
+    vague = vague_link_texts(site.config)
     scores = []
     for output in outputs:
         page = by_output.get(output.path)
@@ -97,7 +96,7 @@ def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> li
         seen = read(output.data)
         images(page, seen, problems)
         headings(page, seen, problems)
-        link_texts(page, seen, problems)
+        link_texts(page, seen, problems, vague)
         found = readability(site, page, output.data, problems)
         if found is not None:
             scores.append((page.source, page.lang, found))
@@ -147,11 +146,12 @@ def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
     default = site.config.default.code
     every = list(site.pages) + list(site.withheld.values())
     originals = {(p.key, p.kind): p for p in every if p.lang == default and p.source}
+    placeholders = scaffold.placeholders(site.config, [lang.code for lang in site.config.languages])
     for page in every:
-        if page.source is None or page.kind != "news" or page.meta.get("draft") or (only is not None and page.source not in only):
+        if page.source is None or page.kind != Kind.NEWS or page.meta.get("draft") or (only is not None and page.source not in only):
             continue
         summary = page.meta.get("summary") or ""
-        for text in scaffold.PLACEHOLDERS:
+        for text in placeholders:
             if text in summary:
                 problems.error(page.source, _line_of(root, page, "summary"),
                                _("the summary is still the placeholder '{text}': write the summary, or keep 'draft: true' until it is ready", text=text))
@@ -177,7 +177,7 @@ def readability(site: Site, page: Page, data: bytes, problems: Problems):
     limits = site.config.readability
     if found is None or not limits:
         return found
-    easy = page.key == site.config.easy_read and page.kind == "page"
+    easy = page.key == site.config.easy_read and page.kind == Kind.PAGE
     limit = limits["easy_read_warn_above"] if easy else limits["warn_above"]
     if found.lix > limit:
         words = len(lix._WORD.findall(found.longest))
@@ -230,8 +230,14 @@ def headings(page: Page, seen: _Seen, problems: Problems) -> None:
         previous = level
 
 
-def link_texts(page: Page, seen: _Seen, problems: Problems) -> None:
+def vague_link_texts(config) -> set:
+    """Link texts that mean nothing when a screen reader lists the page's links, in every
+    language of the site (the interface string check.vague_link_texts)."""
+    return {word.lower() for lang in config.languages for word in i18n.words(config, lang.code, "check.vague_link_texts")}
+
+
+def link_texts(page: Page, seen: _Seen, problems: Problems, vague: set) -> None:
     for href, text in seen.links:
-        if text.lower().strip(" .:!…→»") in VAGUE_LINK_TEXT:
+        if text.lower().strip(" .:!…→»") in vague:
             path, line = _where(page, f"[{text}]") if page.body and f"[{text}]" in page.body else _where(page, text)
             problems.warn(path, line, _("the link text '{text}' says nothing out of context: name where the link goes (it points to {href})", text=text, href=href))

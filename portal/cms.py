@@ -22,13 +22,11 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
-from . import model
+from . import model, yamlnodes
 from . import shape as s
 from .messages import say
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
 
 ENGINE = Path(__file__).resolve().parents[1]  # where build.py and node_modules live, not the site's folder
@@ -204,7 +202,7 @@ def config(site: model.Site) -> dict:
 
 def config_yaml(site: model.Site) -> bytes:
     head = "# Made by build.py from the engine's shapes (portal/cms.py); edits here are overwritten.\n"
-    return (head + yaml.safe_dump(config(site), allow_unicode=True, sort_keys=False, width=120)).encode("utf-8")
+    return (head + yamlnodes.dump(config(site))).encode("utf-8")
 
 
 # --- the admin page ---------------------------------------------------------------

@@ -22,8 +22,6 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from tornado import web
-
 CONTENT = ("content/pages", "content/news")
 MEDIA = "static/media"
 LIMIT = 10 * 1024 * 1024  # bytes in one request: a page or an image, not more
@@ -156,46 +154,24 @@ class Repository:
         raise Refused(f"Unknown action {action}")
 
 
-class BackendHandler(web.RequestHandler):
-    """POST /api/v1: one action of Decap's local-backend protocol."""
-
-    def initialize(self, repository: Repository):
-        self.repository = repository
-
-    def set_default_headers(self):
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-
-    def post(self):
-        # Only the preview's own pages: a page from elsewhere sends its own Origin, and a
-        # DNS name pointed at 127.0.0.1 (rebinding) sends its own Host.
-        host = self.request.host.rsplit(":", 1)[0].strip("[]")
-        origin = self.request.headers.get("Origin")
-        if host not in ("127.0.0.1", "localhost", "::1") or (origin and urlsplit(origin).netloc != self.request.host):
-            return self.fail(403, "only the preview's own editor may use this")
-        if not self.request.headers.get("Content-Type", "").startswith("application/json"):
-            return self.fail(415, "send JSON")
-        if len(self.request.body) > LIMIT:
-            return self.fail(413, "too large")
-        try:
-            body = json.loads(self.request.body)
-            action, params = body.get("action"), body.get("params") or {}
-            if not isinstance(params, dict):
-                raise Refused("params should be an object")
-            answer = self.repository.handle(action, params)
-        except (Refused, ValueError, TypeError, KeyError, AttributeError) as exc:
-            return self.fail(422, str(exc))
-        except OSError as exc:
-            return self.fail(500, exc.strerror or str(exc))
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.write(json.dumps(answer))
-
-    def fail(self, status: int, message: str):
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.write(json.dumps({"error": message}))
-
-
-def route(root: Path):
-    """The tornado route `serve` adds for the editor's local backend."""
-    return (r"/api/v1", BackendHandler, {"repository": Repository(root)})
+def answer(repository: Repository, host: str, origin: str | None, content_type: str, body: bytes) -> tuple:
+    """(HTTP status, JSON-able answer) to a POST to /api/v1: one action of Decap's local-backend
+    protocol. serve.py's BackendHandler carries it over HTTP (it alone knows tornado)."""
+    # Only the preview's own pages: a page from elsewhere sends its own Origin, and a
+    # DNS name pointed at 127.0.0.1 (rebinding) sends its own Host.
+    if host.rsplit(":", 1)[0].strip("[]") not in ("127.0.0.1", "localhost", "::1") or (origin and urlsplit(origin).netloc != host):
+        return 403, {"error": "only the preview's own editor may use this"}
+    if not content_type.startswith("application/json"):
+        return 415, {"error": "send JSON"}
+    if len(body) > LIMIT:
+        return 413, {"error": "too large"}
+    try:
+        request = json.loads(body)
+        action, params = request.get("action"), request.get("params") or {}
+        if not isinstance(params, dict):
+            raise Refused("params should be an object")
+        return 200, repository.handle(action, params)
+    except (Refused, ValueError, TypeError, KeyError, AttributeError) as exc:
+        return 422, {"error": str(exc)}
+    except OSError as exc:
+        return 500, {"error": exc.strerror or str(exc)}

@@ -6,24 +6,27 @@ come from `sections` in data/site.yaml; their titles from the interface strings.
 """
 from __future__ import annotations
 
-from .model import Page
+from . import strings as i18n
+from .model import Kind, Page
 
 
 def pages(config, collaboration, catalogue) -> list:
     out = []
     for lang in config.languages:
-        t = config.strings.get(lang.code, {})
+        def t(key):
+            return i18n.text(config, lang.code, key)
+
         sections = {name: segments[lang.code] for name, segments in config.sections.items()}
         if collaboration is not None:
             for m in collaboration.municipalities:
-                out.append(Page(key=f"municipality-{m.id}", lang=lang.code, kind="municipality",
+                out.append(Page(key=f"municipality-{m.id}", lang=lang.code, kind=Kind.MUNICIPALITY,
                                 url=f"{lang.prefix}{sections['municipalities']}/{m.id}/", title=m.name[lang.code],
                                 template="municipality.html", meta={"municipality": m.id}))
-            out.append(Page(key="agreements", lang=lang.code, kind="agreements", url=f"{lang.prefix}{sections['agreements']}/",
-                            title=t.get("timeline.title", "Agreements"), template="agreements.html",
-                            description=t.get("timeline.description")))
+            out.append(Page(key="agreements", lang=lang.code, kind=Kind.AGREEMENTS, url=f"{lang.prefix}{sections['agreements']}/",
+                            title=t("timeline.title"), template="agreements.html",
+                            description=t("timeline.description")))
         if catalogue is not None:
-            out.append(Page(key="data", lang=lang.code, kind="data", url=f"{lang.prefix}{sections['data']}/",
-                            title=t.get("opendata.title", "Open data"), template="data.html",
-                            description=t.get("opendata.description"), updated=catalogue.modified))
+            out.append(Page(key="data", lang=lang.code, kind=Kind.DATA, url=f"{lang.prefix}{sections['data']}/",
+                            title=t("opendata.title"), template="data.html",
+                            description=t("opendata.description"), updated=catalogue.modified))
     return out

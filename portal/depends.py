@@ -19,34 +19,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import jinja2
-import jinja2.sandbox
-
 from .model import Page
 
 MISSING = ("missing",)  # what a key names when the thing is gone
-
-
-class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
-    """The sandboxed Jinja environment, noting every template a render loads into `recorded`.
-
-    Jinja loads the parent of `{% extends %}` and the target of `{% include %}`
-    and `{% import %}` through these two methods while rendering, so the chain
-    of templates a page really used is recorded, not guessed.
-    """
-
-    recorded: set | None = None  # the dependencies of the page being rendered; None: not recording
-
-    def get_template(self, name, parent=None, globals=None):
-        if self.recorded is not None and isinstance(name, str):
-            self.recorded.add(("template", self.join_path(name, parent) if parent else name))
-        return super().get_template(name, parent, globals)
-
-    def select_template(self, names, parent=None, globals=None):
-        template = super().select_template(names, parent, globals)
-        if self.recorded is not None:
-            self.recorded.add(("template", template.name))
-        return template
 
 
 class SiteView:

@@ -21,9 +21,10 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urljoin
 
 from . import formatting, markup
+from . import strings as i18n
 from .model import Page, Site
 from .publishing import is_public
-from .render import Output
+from .outputs import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 FILE = "atom.xml"  # beside the first page of each language's news list
@@ -51,15 +52,15 @@ def absolute_html(site: Site, item: Page, page_url: str) -> str:
 
 
 def source_line(site: Site, item: Page, lang) -> str:
-    strings = site.config.strings[lang.code]
+    config = site.config
     if item.meta.get("sources"):  # ids in data/sources.yaml, cited as on the item's page
-        cited = [_cite(site.source(sid), strings, lang) for sid in item.meta["sources"]]
-        label = strings["news.source" if len(cited) == 1 else "sources.several"]
+        cited = [_cite(site.source(sid), config, lang) for sid in item.meta["sources"]]
+        label = i18n.text(config, lang.code, "news.source" if len(cited) == 1 else "sources.several")
         return f'<p>{html.escape(label)}: {"; ".join(cited)}.</p>'
     src = item.meta.get("source")
     if not src:
         return ""
-    label = strings["news.source"]
+    label = i18n.text(config, lang.code, "news.source")
     parts = [html.escape(src["publisher"])]
     if src.get("title"):
         title = html.escape(src["title"])
@@ -69,15 +70,15 @@ def source_line(site: Site, item: Page, lang) -> str:
     return f'<p>{html.escape(label)}: {", ".join(parts)}.</p>'
 
 
-def _cite(src, strings, lang) -> str:
+def _cite(src, config, lang) -> str:
     """A source as templates/partials/cite.html writes it, for a feed reader."""
     who = html.escape(src.publisher_in(lang.code))
     if src.kind:
-        who += f", {html.escape(strings['sources.kind.' + src.kind])}"
+        who += f", {html.escape(i18n.text(config, lang.code, 'sources.kind.' + src.kind))}"
     title = html.escape(src.label)
     title = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url else f"<cite>{title}</cite>"
-    when = (f"{strings['sources.' + src.date_kind]} {html.escape(formatting.date(src.date, lang.locale))}"
-            if src.date else strings["sources.undated"])
+    when = (f"{i18n.text(config, lang.code, 'sources.' + src.date_kind)} {html.escape(formatting.date(src.date, lang.locale))}"
+            if src.date else i18n.text(config, lang.code, "sources.undated"))
     return f"{who}: {title}, {html.escape(when)}"
 
 
@@ -94,9 +95,8 @@ def moment_stamp(moment: dt.datetime) -> str:
 
 def alert_entry(root, site: Site, alert, lang) -> None:
     """An alert the build shows, as an entry: its level and text, its link (or the home page), the emergency numbers."""
-    strings = site.config.strings.get(lang.code, {})
     base = site.config.base_url
-    level = strings.get(f"alert.{alert.level}", alert.level)
+    level = i18n.text(site.config, lang.code, f"alert.{alert.level}")
     text = alert.text[lang.code]
     target = alert.link[lang.code] if alert.link else "/" + lang.prefix
     href = base + target.lstrip("/") if target.startswith("/") else target
@@ -109,10 +109,10 @@ def alert_entry(root, site: Site, alert, lang) -> None:
     _sub(entry, "category", term=f"alert-{alert.level}", label=level)
     _sub(entry, "summary", text, type="text")
     numbers = [("112", "112", "alert.n112"), ("11313", "113 13", "alert.n11313"), ("11414", "114 14", "alert.n11414")]
-    items = "".join(f'<li><a href="tel:{tel}">{shown}</a> {html.escape(strings.get(key, ""))}'
-                    + (f' <a href="{html.escape(strings.get("alert.krisinformation_url", ""))}">krisinformation.se</a>' if tel == "11313" else "")
+    items = "".join(f'<li><a href="tel:{tel}">{shown}</a> {html.escape(i18n.text(site.config, lang.code, key))}'
+                    + (f' <a href="{html.escape(i18n.text(site.config, lang.code, "alert.krisinformation_url"))}">krisinformation.se</a>' if tel == "11313" else "")
                     + "</li>" for tel, shown, key in numbers)
-    more = f'<p><a href="{html.escape(href)}">{html.escape(strings.get("alert.more", href))}</a></p>' if alert.link else ""
+    more = f'<p><a href="{html.escape(href)}">{html.escape(i18n.text(site.config, lang.code, "alert.more"))}</a></p>' if alert.link else ""
     _sub(entry, "content", f"<p>{html.escape(text)}</p>{more}<ul>{items}</ul>", type="html")
 
 

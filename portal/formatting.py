@@ -1,4 +1,5 @@
-"""Dates and numbers in the reader's language, by babel.
+"""Dates and numbers in the reader's language, by babel (the only module that imports it:
+the build's own message catalogues, messages.py, are loaded here too).
 
 Swedish writes 4,7 and 26 september 2019; English (en_GB) 4.7 and
 26 September 2019. Numbers keep the precision they were given with (1.135
@@ -13,6 +14,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
 
 
 def number(value: Decimal | int, locale: str) -> str:
@@ -47,3 +49,9 @@ def og_locale(locale: str) -> str:
         likely = get_global("likely_subtags").get(parsed.language)
         territory = Locale.parse(likely).territory if likely else None
     return f"{parsed.language}_{territory}" if territory else parsed.language
+
+
+def translations(folder, lang: str | None, domain: str):
+    """The gettext catalogue of `domain` in `lang` under `folder` (messages.py); None: no
+    translation (the source language), which says every message as it is written."""
+    return NullTranslations() if lang is None else Translations.load(str(folder), [lang], domain)

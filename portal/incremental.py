@@ -23,7 +23,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
-from . import assets, depends, pipeline, render, search, write
+from . import assets, depends, pipeline, render, search, sitefiles, write
+from .outputs import Output
 from .problems import Problems
 
 
@@ -41,7 +42,7 @@ FIRST_WHEN = 200  # pages to redo from which the pages open in a browser are don
 
 @dataclass(frozen=True)
 class Entry:
-    output: render.Output
+    output: Output
     recorded: frozenset
     problems: tuple  # warnings the page's content gave when it was rendered
 
@@ -61,6 +62,7 @@ class Memo:
         self.changed = None  # the keys whose value differs in the build in progress
         self.stop = None  # a threading.Event: set, the build in progress ends (Cancelled)
         self.first = None  # (output paths open in a browser, show(site, outputs)) for `render_first`
+        self.public = None  # the published site of the build in progress (pipeline.check): its feeds and sitemap
 
     def environment(self, site):
         """A Jinja environment; a new one when any template changed, so no stale compiled template survives."""
@@ -195,7 +197,7 @@ class Builder:
         """Write the pages rendered first, and files they need that are not there yet
         (a stylesheet's new name); the paths written. Problems are left for the build."""
         problems = Problems()
-        outputs = assets.fingerprint(outputs + render.site_files(site), site.config.base_url, problems)
+        outputs = assets.fingerprint(outputs + sitefiles.site_files(site, self.memo.public), site.config.base_url, problems)
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in outputs}
         write_now = {path: data for path, data in new.items()
                      if (path in viewed or path not in self.written) and self.written.get(path) != data}

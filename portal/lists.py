@@ -18,15 +18,10 @@ a year of the archive is one page.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
-from . import model
-from .model import Page, Site
-from .problems import Problems
-
-LIST_KINDS = ("news-list", "news-archive", "news-year", "news-municipality")
-
+from . import strings as i18n
+from .model import Kind, Page, Site
 
 @dataclass(frozen=True)
 class Pagination:
@@ -56,8 +51,7 @@ class Pagination:
 
 
 def _t(site: Site, lang: str, key: str, **values) -> str:
-    text = site.config.strings.get(lang, {}).get(key, key)
-    return text.format(**values) if values else text
+    return i18n.text(site.config, lang, key, **values)
 
 
 def _newest(items) -> object:
@@ -66,7 +60,9 @@ def _newest(items) -> object:
 
 
 def list_pages(site: Site) -> list:
-    """Every news list page of every language."""
+    """Every news list page of every language (made once per site, by sites.make)."""
+    if site.config.news is None:
+        return []
     config, settings = site.config, site.config.news
     items = {lang.code: site.news(lang.code) for lang in config.languages}
     municipalities = site.collaboration.municipalities if site.collaboration else ()
@@ -79,12 +75,12 @@ def list_pages(site: Site) -> list:
     for lang in config.languages:
         code, news = lang.code, items[lang.code]
         root = f"{lang.prefix}{config.sections['news'][code]}/"
-        out += _paged(site, news, page_count, root, code, "news", "news-list", ("news.title", "news.page_title"))
+        out += _paged(site, news, page_count, root, code, "news", Kind.NEWS_LIST, ("news.title", "news.page_title"))
         archive = f"{root}{settings.paths['archive'][code]}/"
         year_pages = []
         for year in years:
             chunk = tuple(i for i in news if i.date.year == year)
-            year_pages.append(Page(key=f"news-year-{year}", lang=code, kind="news-year", url=f"{archive}{year}/",
+            year_pages.append(Page(key=f"news-year-{year}", lang=code, kind=Kind.NEWS_YEAR, url=f"{archive}{year}/",
                                    title=_t(site, code, "news.year", year=year), template="news_list.html",
                                    updated=_newest(chunk), meta={"news": chunk, "year": year, "pagination": None}))
         municipality_pages, firsts = [], []
@@ -92,10 +88,10 @@ def list_pages(site: Site) -> list:
             place = m.place or m.name[code]
             count = _page_count(settings.page_size, (chosen[m.id] for chosen in about.values()))
             pages = _paged(site, about[code][m.id], count, f"{root}{settings.paths['municipality'][code]}/{m.id}/", code,
-                           f"news-municipality-{m.id}", "news-municipality", ("news.about", "news.about_page_title"), place=place)
+                           f"news-municipality-{m.id}", Kind.NEWS_MUNICIPALITY, ("news.about", "news.about_page_title"), place=place)
             municipality_pages += pages
             firsts.append(pages[0])
-        out.append(Page(key="news-archive", lang=code, kind="news-archive", url=archive, title=_t(site, code, "news.archive"),
+        out.append(Page(key="news-archive", lang=code, kind=Kind.NEWS_ARCHIVE, url=archive, title=_t(site, code, "news.archive"),
                         template="news_archive.html", updated=_newest(news),
                         meta={"years": tuple(year_pages), "municipalities": tuple(firsts)}))
         out += year_pages + municipality_pages
@@ -107,7 +103,7 @@ def _page_count(size: int, lists) -> int:
     return max([1] + [-(-len(chosen) // size) for chosen in lists])
 
 
-def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, kind: str, titles: tuple, **values) -> list:
+def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, kind: Kind, titles: tuple, **values) -> list:
     """A list of items as `page_count` pages: root, root/sida/2/, … under keys key, key-page-2, …
 
     `titles` are the string keys of the first page's title and the later pages' ("… – page 2 of 3").
@@ -122,15 +118,3 @@ def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, ki
                           template="news_list.html", updated=_newest(chunk),
                           meta={**values, "news": chunk, "pagination": Pagination(n, urls) if page_count > 1 else None}))
     return pages
-
-
-def add(site: Site, problems: Problems) -> Site:
-    """The site with its news lists made from the items it publishes."""
-    if site.config.news is None:
-        return site
-    pages = [p for p in site.pages if p.kind not in LIST_KINDS] + list_pages(site)
-    # A news item's slug may take a list's URL ("arkiv"): say so rather than overwrite.
-    model.check_urls(pages, site.static, problems)
-    order = {lang.code: i for i, lang in enumerate(site.config.languages)}
-    pages.sort(key=lambda p: (order[p.lang], p.url))
-    return dataclasses.replace(site, pages=tuple(pages))

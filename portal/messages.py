@@ -31,6 +31,8 @@ import functools
 import os
 from pathlib import Path
 
+from . import formatting
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "portal"
 LANGUAGES = ("en", "sv")
@@ -70,11 +72,7 @@ def _n(singular: str, plural: str, count: int, **values) -> Message:
 @functools.lru_cache(maxsize=None)
 def catalogue(lang: str):
     """The Babel Translations for `lang` (NullTranslations for English or an unknown language)."""
-    from babel.support import NullTranslations, Translations
-
-    if lang == SOURCE:
-        return NullTranslations()
-    return Translations.load(str(LOCALE_DIR), [lang], DOMAIN)
+    return formatting.translations(LOCALE_DIR, None if lang == SOURCE else lang, DOMAIN)
 
 
 def say(text, lang: str | None = None) -> str:

@@ -7,6 +7,7 @@ figures computed, never typed). The result is immutable; `render` only reads it.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from . import contacts as contact_routes
 from . import figures as staffing_figures
 from . import opendata
 from . import shape as s
+from . import strings as i18n
 from .figures import Figure  # noqa: F401 - part of the model's vocabulary
 from .load import Sources
 from .problems import Problems
@@ -71,11 +73,26 @@ class Config:
         return next(lang for lang in self.languages if lang.code == code)
 
 
+class Kind(enum.StrEnum):
+    """What a page is. A str, so templates compare `page.kind == "news"`."""
+
+    PAGE = "page"  # content/pages/
+    NEWS = "news"  # content/news/
+    NEWS_LIST = "news-list"  # the news, newest first, paginated (lists.py)
+    NEWS_ARCHIVE = "news-archive"  # the years and municipalities of the news
+    NEWS_YEAR = "news-year"  # every item of one year
+    NEWS_MUNICIPALITY = "news-municipality"  # the news about one municipality, paginated
+    MUNICIPALITY = "municipality"  # one municipality, from data/collaboration.yaml (datapages.py)
+    AGREEMENTS = "agreements"  # the agreements over time
+    DATA = "data"  # the open data page, from data/datasets.yaml
+    NOT_FOUND = "not-found"  # the bilingual 404 page
+
+
 @dataclass(frozen=True)
 class Page:
     key: str  # translation key: the same for a page in every language
     lang: str
-    kind: str  # "page", "news", "news-list", "news-archive", "news-year", "news-municipality", "not-found"
+    kind: Kind  # a str naming a kind is taken too, and must be one
     url: str  # path inside the site: "", "en/about/", "404.html"
     title: str
     template: str
@@ -87,6 +104,10 @@ class Page:
     date: dt.date | None = None
     meta: dict = field(default_factory=dict)  # the rest of the front matter
     status: str = "published"  # or "draft", "scheduled" (dated after the build's now), "expired": see publishing.py
+
+    def __post_init__(self):
+        if type(self.kind) is not Kind:
+            object.__setattr__(self, "kind", Kind(self.kind))
 
     @property
     def output(self) -> str:
@@ -166,7 +187,7 @@ class Collaboration:
 @dataclass(frozen=True)
 class Site:
     config: Config
-    pages: tuple  # every page, in a stable order
+    pages: tuple  # every page; in sites.make's one order (language, then URL)
     collaboration: Collaboration
     figures: tuple  # Figure, every entry (history included), derived ones last
     sources: tuple
@@ -218,7 +239,7 @@ class Site:
 
     def news(self, lang: str) -> list:
         # An expired item keeps its page but leaves every list (publishing.py).
-        items = [p for p in self.pages if p.kind == "news" and p.lang == lang and p.status != "expired"]
+        items = [p for p in self.pages if p.kind == Kind.NEWS and p.lang == lang and p.status != "expired"]
         return sorted(items, key=lambda p: (p.date, p.url), reverse=True)
 
 
@@ -278,16 +299,6 @@ EDITOR_SHAPE = s.Fields(
 )
 
 
-def _strings_flat(node, prefix, ctx, out):
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            _strings_flat(value, f"{prefix}{key}.", ctx, out)
-    elif isinstance(node, Scalar) and not node.is_null and str(node).strip():
-        out[prefix[:-1]] = (str(node).strip(), node.line)
-    else:
-        ctx.error(getattr(node, "line", None), _("string '{prefix}' should be text", prefix=prefix[:-1]))
-
-
 def build_config(sources: Sources, problems: Problems) -> Config | None:
     found = sources.data_file("site", problems, _("it declares the languages, titles and navigation"))
     if found is None:
@@ -328,13 +339,26 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
             continue
         spath, snode = sources.strings[code]
         flat = {}
-        _strings_flat(snode, "", s.Ctx(spath, problems), flat)
+        i18n.flatten(snode, "", s.Ctx(spath, problems), flat)
         strings[code] = {k: v for k, (v, _) in flat.items()}
         string_lines[code] = (spath, {k: line for k, (_, line) in flat.items()})
     for code, (spath, lines) in string_lines.items():
+        elsewhere = {}  # a key this language lacks -> where the first language that has it has it
         for other, (opath, olines) in string_lines.items():
-            for key in sorted(set(olines) - set(lines)):
-                problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=opath, line=olines[key]))
+            for key in set(olines) - set(lines):
+                elsewhere.setdefault(key, (opath, olines[key]))
+        for key in sorted(elsewhere):
+            problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=elsewhere[key][0], line=elsewhere[key][1]))
+    for code, key in i18n.missing_needed(strings):
+        problems.error(string_lines[code][0], None, _("the interface string '{key}' is missing: the build itself uses it", key=key))
+    # The build fails on the problems above; until it stops, a missing string reads as the first
+    # language's that has it (else as its key), so the rest of the site is still checked.
+    every_key = dict.fromkeys([*(k for table in strings.values() for k in table), *i18n.NEEDED])
+    for code in codes:  # a language whose file is missing or broken too
+        own = strings.setdefault(code, {})
+        for key in every_key:
+            if key not in own:
+                own[key] = next((table[key] for table in strings.values() if key in table), key)
     for code in sources.strings:
         if code not in codes:
             path_ = sources.strings[code][0]
@@ -564,7 +588,7 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
             meta["aliases"] = tuple(Scalar(str(n).strip(), n.line, n.plain) for n in f.front["aliases"])
         pages.append(
             Page(
-                key=key, lang=f.lang, kind="news" if f.section == "news" else "page", url=url,
+                key=key, lang=f.lang, kind=Kind.NEWS if f.section == "news" else Kind.PAGE, url=url,
                 title=front["title"], template=template, source=f.path, body=f.body, body_line=f.body_line,
                 description=front["description"] or front.get("summary"), updated=front["updated"] or front.get("date"),
                 date=front.get("date"), meta=meta,
@@ -589,18 +613,10 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
     return pages
 
 
-def generated_pages(config: Config) -> list:
-    """Pages made by the build itself: the news lists and the 404 page."""
-    out = []
-    for lang in config.languages:
-        t = config.strings.get(lang.code, {})
-        out.append(Page(key="news", lang=lang.code, kind="news-list", url=f"{lang.prefix}{config.sections['news'][lang.code]}/",
-                        title=t.get("news.title", "News"), template="news_list.html"))
-    # One bilingual 404 at the root: static hosts serve /404.html for every missing URL.
-    t = config.strings.get(config.default.code, {})
-    out.append(Page(key="404", lang=config.default.code, kind="not-found", url="404.html",
-                    title=t.get("notfound.title", "404"), template="404.html"))
-    return out
+def not_found_page(config: Config) -> Page:
+    """One bilingual 404 at the root: static hosts serve /404.html for every missing URL."""
+    return Page(key="404", lang=config.default.code, kind=Kind.NOT_FOUND, url="404.html",
+                title=i18n.text(config, config.default.code, "notfound.title"), template="404.html")
 
 
 def check_urls(pages, static, problems: Problems):
@@ -639,6 +655,9 @@ def check_references(config: Config, pages, problems: Problems):
 
 
 def build(sources: Sources, problems: Problems) -> Site | None:
+    """The site as its sources write it: every content file's page and the 404 page, in the
+    order of the files. sites.make adds the pages the build makes, withholds what is not
+    published yet, orders the pages and checks their URLs (once, on the site it renders)."""
     config = build_config(sources, problems)
     if config is None:
         return None
@@ -648,14 +667,7 @@ def build(sources: Sources, problems: Problems) -> Site | None:
     staffing = staffing_figures.build(sources, codes, known_sources, collaboration, problems)
     catalogue = opendata.build(sources, codes, problems)
     contacts = contact_routes.build(sources, codes, known_sources, collaboration, problems)
-    from . import datapages  # makes Pages itself, so it imports this module: a cycle at the top
-
-    pages = build_pages(sources, config, collaboration, problems, known_sources) + generated_pages(config)
-    pages += datapages.pages(config, collaboration, catalogue)
-    check_urls(pages, sources.static, problems)
-    check_references(config, pages, problems)
-    order = {lang.code: i for i, lang in enumerate(config.languages)}
-    pages.sort(key=lambda p: (order[p.lang], p.url))
+    pages = build_pages(sources, config, collaboration, problems, known_sources) + [not_found_page(config)]
     return Site(
         config=config,
         pages=tuple(pages),

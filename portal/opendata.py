@@ -21,25 +21,44 @@ from . import shape as s
 from .problems import Problems
 from .yamlnodes import Mapping
 from .messages import _
+from .outputs import Output
 
 LICENCE = "http://creativecommons.org/publicdomain/zero/1.0/"
 FOLDER = "data/"  # the datasets' stable place in the site, the same in every language
 
-# Column name -> JSON Schema type of its value ("date" is a string in date format).
+# Column name -> JSON Schema type of its value ("date" is a string in date format). A name
+# ending in "_{lang}" is one column per language of data/site.yaml, in its order: label_sv, label_en.
 COLUMNS = {
     "staffing": {
-        "id": "string", "as_of": "date", "label_sv": "string", "label_en": "string",
-        "unit_sv": "string", "unit_en": "string", "value": "number?", "status": "status",
+        "id": "string", "as_of": "date", "label_{lang}": "string",
+        "unit_{lang}": "string", "value": "number?", "status": "status",
         "formula": "string?", "municipality": "string?", "share_of": "string?",
         "source_id": "string", "source_publisher": "string", "source_kind": "string?", "source_title": "string?",
         "source_date": "date?", "source_url": "string?",
     },
     "agreements": {
-        "id": "string", "parties": "list", "covers_sv": "string", "covers_en": "string",
+        "id": "string", "parties": "list", "covers_{lang}": "string",
         "date": "date?", "date_kind": "string?", "source_id": "string",
     },
-    "municipalities": {"id": "string", "name_sv": "string", "name_en": "string", "role": "string"},
+    "municipalities": {"id": "string", "name_{lang}": "string", "role": "string"},
 }
+PER_LANGUAGE = "_{lang}"
+
+
+def columns_of(dataset_id: str, codes) -> dict:
+    """A dataset's columns for the site's languages: name -> JSON Schema type."""
+    out = {}
+    for name, kind in COLUMNS[dataset_id].items():
+        if name.endswith(PER_LANGUAGE):
+            out.update({name.removesuffix(PER_LANGUAGE) + "_" + code: kind for code in codes})
+        else:
+            out[name] = kind
+    return out
+
+
+def _per_language(name: str, texts: dict, codes) -> dict:
+    """{name_sv: texts["sv"], name_en: …} for the site's languages."""
+    return {f"{name}_{code}": texts.get(code) for code in codes}
 STATUSES = ("published", "not-published", "derived")
 
 
@@ -89,7 +108,7 @@ def build(sources, codes, problems: Problems) -> Catalogue | None:
         return None
     datasets = []
     for d in data["datasets"]:
-        columns, documented = list(COLUMNS[d["id"]]), list(d["fields"])
+        columns, documented = list(columns_of(d["id"], codes)), list(d["fields"])
         for name in columns:
             if name not in documented:
                 ctx.error(d.line_of("fields"), _("dataset '{id}' has the column '{name}', which 'fields' does not describe", id=d['id'], name=name))
@@ -126,18 +145,19 @@ class _FieldDocs(s.Shape):
 # --- rows: the site's data as plain records ------------------------------------------
 
 def rows(site, dataset_id: str) -> list[dict]:
-    return {"staffing": _staffing, "agreements": _agreements, "municipalities": _municipalities}[dataset_id](site)
+    codes = [lang.code for lang in site.config.languages]
+    return {"staffing": _staffing, "agreements": _agreements, "municipalities": _municipalities}[dataset_id](site, codes)
 
 
-def _staffing(site) -> list[dict]:
+def _staffing(site, codes) -> list[dict]:
     out = []
     for f in site.figures:
         status = "derived" if f.derived else ("not-published" if f.value is None else "published")
         formula = " - ".join([f.derived[0], *f.derived[1]]) if f.derived else None
         src = f.source
         out.append({
-            "id": f.id, "as_of": f.as_of, "label_sv": f.label.get("sv"), "label_en": f.label.get("en"),
-            "unit_sv": f.unit.get("sv"), "unit_en": f.unit.get("en"), "value": f.value, "status": status,
+            "id": f.id, "as_of": f.as_of, **_per_language("label", f.label, codes),
+            **_per_language("unit", f.unit, codes), "value": f.value, "status": status,
             "formula": formula, "municipality": f.municipality, "share_of": f.share_of,
             "source_id": src.id, "source_publisher": src.publisher, "source_kind": src.kind, "source_title": src.title,
             "source_date": src.date, "source_url": src.url,
@@ -145,10 +165,10 @@ def _staffing(site) -> list[dict]:
     return out
 
 
-def _agreements(site) -> list[dict]:
+def _agreements(site, codes) -> list[dict]:
     return [
         {
-            "id": a.id, "parties": list(a.parties), "covers_sv": a.covers.get("sv"), "covers_en": a.covers.get("en"),
+            "id": a.id, "parties": list(a.parties), **_per_language("covers", a.covers, codes),
             # What the date means is only said for a date there is.
             "date": a.date, "date_kind": a.date_kind if a.date else None, "source_id": a.source.id,
         }
@@ -156,8 +176,8 @@ def _agreements(site) -> list[dict]:
     ]
 
 
-def _municipalities(site) -> list[dict]:
-    return [{"id": m.id, "name_sv": m.name.get("sv"), "name_en": m.name.get("en"), "role": m.role}
+def _municipalities(site, codes) -> list[dict]:
+    return [{"id": m.id, **_per_language("name", m.name, codes), "role": m.role}
             for m in site.collaboration.municipalities]
 
 
@@ -180,12 +200,13 @@ def _cell(value) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def to_csv(dataset_id: str, records: list[dict]) -> str:
+def to_csv(names, records: list[dict]) -> str:
+    """The records as CSV, with the columns `names` in their order."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: CRLF, quotes only where needed
-    writer.writerow(COLUMNS[dataset_id])
+    writer.writerow(names)
     for r in records:
-        writer.writerow([_cell(r[c]) for c in COLUMNS[dataset_id]])
+        writer.writerow([_cell(r[c]) for c in names])
     return buf.getvalue()
 
 
@@ -198,8 +219,8 @@ def _json_value(value):
     return value
 
 
-def to_json(dataset_id: str, records: list[dict]) -> str:
-    items = [{c: _json_value(r[c]) for c in COLUMNS[dataset_id]} for r in records]
+def to_json(names, records: list[dict]) -> str:
+    items = [{c: _json_value(r[c]) for c in names} for r in records]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -219,8 +240,11 @@ def _property(kind: str, doc: str) -> dict:
     return {"description": doc, **prop}
 
 
-def schema(dataset: Dataset, base_url: str, lang: str = "en") -> dict:
-    columns = COLUMNS[dataset.id]
+def schema(dataset: Dataset, base_url: str, codes) -> dict:
+    # One file for every reader of the data: in English, the language of JSON Schema's own
+    # readers, when the site has it; else in the site's first language.
+    lang = "en" if "en" in codes else codes[0]
+    columns = columns_of(dataset.id, codes)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": base_url + dataset.path("schema.json"),
@@ -244,14 +268,13 @@ FORMATS = {  # file suffix -> (media type, EU file-type authority code)
 
 def outputs(site) -> list:
     """The files of every dataset, as render Outputs so the writer and link checker see them."""
-    from .render import Output
-
     if site.catalogue is None:
         return []
+    codes = [lang.code for lang in site.config.languages]
     out = []
     for d in site.catalogue.datasets:
-        records = rows(site, d.id)
-        out.append(Output(d.path("csv"), to_csv(d.id, records).encode("utf-8")))
-        out.append(Output(d.path("json"), to_json(d.id, records).encode("utf-8")))
-        out.append(Output(d.path("schema.json"), (json.dumps(schema(d, site.config.base_url), ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
+        records, names = rows(site, d.id), list(columns_of(d.id, codes))
+        out.append(Output(d.path("csv"), to_csv(names, records).encode("utf-8")))
+        out.append(Output(d.path("json"), to_json(names, records).encode("utf-8")))
+        out.append(Output(d.path("schema.json"), (json.dumps(schema(d, site.config.base_url, codes), ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
     return out

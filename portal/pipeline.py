@@ -5,13 +5,12 @@ written unless every stage before `write` succeeded.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alerts, assets, checks, clock, cms, feeds, links, lists, load, model, publishing, redirects, render, search, sitemap, write
+from . import alerts, assets, checks, clock, links, load, model, publishing, render, search, sitefiles, sites, write
 from .problems import Problems
 from .messages import _
 
@@ -45,7 +44,7 @@ class Result:
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
-    """load → model → publish (drafts, scheduled items) → news lists, with the command line's base URL applied."""
+    """load → model (sites.make: published, drafts, news lists, checked); the site to render."""
     options.stage("load")
     started = time.perf_counter()
     sources, problems = load.load(options.root)
@@ -53,26 +52,11 @@ def make_site(options: Options, result: Result) -> model.Site | None:
     result.timings["load"] = time.perf_counter() - started
     options.stage("model")
     started = time.perf_counter()
-    site = model.build(sources, result.problems)
-    result.timings["model"] = time.perf_counter() - started
-    if site is None or result.problems.errors:
-        return None
-    if options.base_url:
-        base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-        site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
     today = options.now or clock.today()
-    moment = result.moment = options.moment or (clock.start_of(options.now) if options.now else clock.moment())
-    site = dataclasses.replace(site, alerts=alerts.shown(site.alert_schedule, moment, options.drafts))
-    if options.drafts:
-        # A preview shows drafts and scheduled items; its feeds and sitemap still describe the
-        # published site (a subset of the preview, so its URL problems are the preview's too).
-        public = dataclasses.replace(site, alerts=alerts.shown(site.alert_schedule, moment, False))
-        result.public_site = lists.add(publishing.select(public, today, False), Problems())
-        site = lists.add(publishing.select(site, today, True), result.problems)
-    else:
-        site = result.public_site = lists.add(publishing.select(site, today, False), result.problems)
-    redirects.check(site, result.problems)
-    return None if result.problems.errors else site
+    result.moment = options.moment or (clock.start_of(options.now) if options.now else clock.moment())
+    result.public_site, preview = sites.make(sources, result.problems, today, result.moment, options.drafts, options.base_url)
+    result.timings["model"] = time.perf_counter() - started
+    return preview or result.public_site
 
 
 def check(options: Options, memo=None) -> Result:
@@ -82,16 +66,15 @@ def check(options: Options, memo=None) -> Result:
     result.site = site
     if site is not None:
         started = time.perf_counter()
+        if memo is not None:  # its early write of the open pages makes the site's files too (sitefiles.py)
+            memo.public = result.public_site
         result.outputs = render.render(site, result.problems, memo, progress=options.progress)
         if not result.problems.errors:
-            result.outputs += feeds.outputs(result.public_site) + sitemap.outputs(result.public_site)
-            result.outputs += redirects.outputs(site)
-            result.outputs += cms.outputs(site, result.problems)  # the web editor at /admin/, when its bundle is installed
+            result.outputs += sitefiles.site_files(site, result.public_site, result.problems)
         result.timings["render"] = time.perf_counter() - started
         options.stage("assets")
         started = time.perf_counter()
         result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
-        result.outputs += assets.host_files()
         write.clashes(result.outputs, result.problems)
         result.timings["assets"] = time.perf_counter() - started
         options.stage("links")

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import posixpath
 
-from .model import Page, Site
+from .model import Kind, Page, Site
 from .messages import _
 
 PUBLISHED, DRAFT, SCHEDULED = "published", "draft", "scheduled"
@@ -26,12 +26,12 @@ EXPIRED = "expired"
 
 
 def status(page: Page, today: dt.date) -> str:
-    if page.kind == "news":
+    if page.kind == Kind.NEWS:
         if page.meta.get("draft"):
             return DRAFT
         if page.date > today:
             return SCHEDULED
-    expires = page.meta.get("expires") if page.kind in ("news", "page") else None
+    expires = page.meta.get("expires") if page.kind in (Kind.NEWS, Kind.PAGE) else None
     if expires is not None and today > expires:
         return EXPIRED
     return PUBLISHED
@@ -67,7 +67,7 @@ def missing_link(site: Site, page: Page, target: str) -> str:
 
 def is_public(page: Page) -> bool:
     """Pages that belong in feeds and the sitemap: published ones, and never the 404 page."""
-    return page.status == PUBLISHED and page.kind != "not-found"
+    return page.status == PUBLISHED and page.kind != Kind.NOT_FOUND
 
 
 def warn_expired_in_menus(site: Site, problems) -> None:

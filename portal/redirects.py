@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import html
 
+from . import strings as i18n
 from .model import Page, Site
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
 
 FILE = "_redirects"
@@ -91,9 +92,8 @@ def redirect_page(site: Site, page: Page) -> bytes:
     """A page that sends the reader on at once, and says where, in the page's language."""
     config = site.config
     lang = config.language(page.lang)
-    strings = config.strings.get(page.lang, {})
-    title = strings.get("redirect.title", "This page has moved")
-    text = strings.get("redirect.text", "The page is now at a new address:")
+    title = i18n.text(config, page.lang, "redirect.title")
+    text = i18n.text(config, page.lang, "redirect.text")
     target = config.base_url + page.url
     e = html.escape
     return f"""<!DOCTYPE html>

@@ -8,36 +8,48 @@ a typo in a template is an error naming the template and its line.
 from __future__ import annotations
 
 import json
-import re
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.nodes
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import catalog, charts, contacts, depends, formatting, markup, opendata, publishing, shareimages, templateloops
+from . import charts, contacts, depends, formatting, markup, publishing, shareimages, strings, templateloops
+from .strings import StringMissing
 from .model import Page, Site
+from .outputs import Output
 from .problems import Problems
 from .messages import _
 
 
-@dataclass(frozen=True)
-class Output:
-    path: str  # inside the output folder, forward slashes
-    data: bytes | None = None
-    copy_from: Path | None = None  # a static file copied as it is
+class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
+    """The sandboxed Jinja environment, noting every template a render loads into `recorded`.
 
+    Jinja loads the parent of `{% extends %}` and the target of `{% include %}`
+    and `{% import %}` through these two methods while rendering, so the chain
+    of templates a page really used is recorded, not guessed (depends.py).
+    """
 
-class StringMissing(Exception):
-    pass
+    recorded: set | None = None  # the dependencies of the page being rendered; None: not recording
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.recorded is not None and isinstance(name, str):
+            self.recorded.add(("template", self.join_path(name, parent) if parent else name))
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):
+        template = super().select_template(names, parent, globals)
+        if self.recorded is not None:
+            self.recorded.add(("template", template.name))
+        return template
 
 
 def environment(templates: Path) -> jinja2.Environment:
     # The sandbox: a template an editor commits cannot reach Python's internals
     # (`''.__class__.__mro__`…) and so cannot run commands on the build machine.
-    env = depends.RecordingEnvironment(
+    env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader(str(templates.resolve())),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
@@ -46,7 +58,7 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
-    env.globals.update(t=_t, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
+    env.globals.update(t=_t, t_in=_t_in, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
     env.globals.update(share_image=_share_image, og_locale=_og_locale, organisation_data=_organisation_data)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
@@ -57,22 +69,13 @@ def environment(templates: Path) -> jinja2.Environment:
 
 @jinja2.pass_context
 def _t(ctx, key: str, **values) -> str:
-    strings = ctx["site"].config.strings.get(ctx["lang"].code, {})
-    if key not in strings:
-        raise StringMissing(f"the interface string '{key}' is not in data/i18n/{ctx['lang'].code}.yaml")
-    return _fill(strings[key], key, values)
+    return strings.text(ctx["site"].config, ctx["lang"].code, key, **values)
 
 
-def _fill(text: str, key: str, values: dict) -> str:
-    """Put values into {name} placeholders; nothing else (str.format would let a
-    string such as '{formula.__class__}' reach into Python objects)."""
-    def value(match):
-        if match[1] not in values:
-            raise StringMissing(f"the interface string '{key}' has the placeholder {{{match[1]}}}, "
-                                f"which is not one of: {', '.join(sorted(values)) or 'none'}")
-        return str(values[match[1]])
-
-    return re.sub(r"\{(\w*)\}", value, text)
+@jinja2.pass_context
+def _t_in(ctx, lang: str, key: str, **values) -> str:
+    """A string in another language than the page's (the 404 page says it in every language)."""
+    return strings.text(ctx["site"].config, lang, key, **values)
 
 
 @jinja2.pass_context
@@ -133,7 +136,7 @@ def _asset(ctx, path: str) -> str:
 def _chart_label(ctx, segment) -> str:
     """Who pays for a part of a funding split, in the page's language (the chart says the same)."""
     site, code = ctx["site"], ctx["lang"].code
-    return charts.label(segment, site.collaboration, site.config.strings.get(code, {}), code)
+    return charts.label(segment, site.collaboration, site.config, code)
 
 
 @jinja2.pass_context
@@ -241,6 +244,24 @@ def _syntax_path(exc: jinja2.TemplateSyntaxError, templates: Path) -> str:
     return f"templates/{exc.name}"
 
 
+_REFERENCES = (jinja2.nodes.Include, jinja2.nodes.Extends, jinja2.nodes.Import, jinja2.nodes.FromImport)
+
+
+def _references(env: jinja2.Environment, names) -> dict:
+    """Template name -> [(line, other template name)] for every literal include/extends/import
+    in it, for templateloops; [] for a template that does not parse (reported elsewhere)."""
+    graph = {}
+    for name in names:
+        try:
+            tree = env.parse(env.loader.get_source(env, name)[0], name)
+        except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound):
+            graph[name] = []
+            continue
+        graph[name] = [(node.lineno, node.template.value) for node in tree.find_all(_REFERENCES)
+                       if isinstance(node.template, jinja2.nodes.Const) and isinstance(node.template.value, str)]
+    return graph
+
+
 def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> None:
     """Compile every template once, so a syntax error in any of them is found.
 
@@ -255,14 +276,15 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
                 found.error(_syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message))
-        for name, line, message in templateloops.find_loops(env, env.list_templates()):
+        for name, line, message in templateloops.find_loops(_references(env, env.list_templates())):
             found.error(f"templates/{name}", line, message)
         env.template_problems = found
     problems.extend(found)
 
 
 def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Output]:
-    """Every output of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change.
+    """Every page of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change.
+    (The other files come from sitefiles.py.)
 
     `progress(stage, done, total)`, if given, hears of each page rendered.
     """
@@ -285,11 +307,4 @@ def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Out
     for (path, line, message), pages in failures.items():
         others = _(" and {count} other page(s)", count=len(pages) - 1) if len(pages) > 1 else ""
         problems.error(path, line, _("{message} (rendering {pages}{others})", message=message, pages=pages[0], others=others))
-    return outputs + site_files(site, problems)
-
-
-def site_files(site: Site, problems: Problems | None = None) -> list[Output]:
-    """The outputs that are not pages: static files, open data, the catalogue, charts, share pictures."""
-    outputs = [Output(url_path, copy_from=path) for url_path, path in site.static]
-    outputs += opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
-    return outputs + shareimages.outputs(site, problems)
+    return outputs

@@ -13,34 +13,22 @@ import unicodedata
 from pathlib import Path
 
 from . import load
+from . import strings as i18n
 from .messages import _, _n
 from .yamlnodes import Mapping
 
 KINDS = ("news",)
 
 # What each language's file says until the editor writes the item, and the comments that
-# guide the editor, in the file's own language. check (checks.placeholders) reports any of
-# these texts left in a published item.
-TEXTS = {
-    "sv": {
-        "summary": "Skriv en sammanfattning på en eller två meningar.",
-        "body": "Skriv nyheten här.",
-        "awaiting": "# Väntar på översättning: skriv titeln på svenska och sedan slug efter den.",
-        "slug": "# Sista delen av adressen ({address}): små bokstäver a-z, siffror och bindestreck.",
-        "municipalities": "# Kommunerna som nyheten gäller; ta bort dem den inte gäller.",
-        "draft": "# Ta bort nästa rad när nyheten är klar; den publiceras på sitt datum.",
-    },
-    "en": {
-        "summary": "Write a summary of one or two sentences.",
-        "body": "Write the news item here.",
-        "awaiting": "# Awaiting translation: write the title in English, then the slug from it.",
-        "slug": "# The last part of the address ({address}): lower-case letters a-z, digits and hyphens.",
-        "municipalities": "# The municipalities the item concerns; remove those it does not.",
-        "draft": "# Remove the next line when the item is ready; it is published on its date.",
-    },
-}
-_DEFAULT_TEXTS = TEXTS["en"]
-PLACEHOLDERS = tuple(sorted({t[k] for t in TEXTS.values() for k in ("summary", "body")}))
+# guide the editor, in the file's own language: the interface strings new.* (data/i18n).
+# check (checks.unfinished) reports the summary or body texts left in a published item.
+TEXT_KEYS = ("summary", "body", "awaiting", "slug", "municipalities", "draft")
+PLACEHOLDER_KEYS = ("new.summary", "new.body")
+
+
+def placeholders(strings, codes) -> tuple:
+    """The placeholder texts `new` writes, in every language of `codes`."""
+    return tuple(sorted({i18n.text(strings, code, key) for code in codes for key in PLACEHOLDER_KEYS}))
 
 
 def slugify(title: str) -> str:
@@ -97,9 +85,16 @@ def new_news(root: Path, title: str, today: dt.date, titles: dict | None = None)
         names = ", ".join(f.relative_to(root).as_posix() for f in existing)
         return [], _n("{names} already exists; nothing was written (choose another title, or edit the existing file)",
                       "{names} already exist; nothing was written (choose another title, or edit the existing file)", len(existing), names=names)
+    strings = i18n.read(root)
+    try:
+        every = {code: {key: i18n.text(strings, code, "new." + key) for key in TEXT_KEYS if key != "slug"} for code in codes}
+        for code in codes:
+            i18n.text(strings, code, "new.slug", address="")
+    except i18n.StringMissing as exc:
+        return [], exc.message
     files[0].parent.mkdir(parents=True, exist_ok=True)
     for index, (code, path) in enumerate(zip(codes, files)):
-        texts = TEXTS.get(code, _DEFAULT_TEXTS)
+        texts = every[code]
         awaiting = index > 0 and code not in own
         file_title = own.get(code, title)
         file_slug = slugify(file_title)
@@ -109,7 +104,7 @@ def new_news(root: Path, title: str, today: dt.date, titles: dict | None = None)
             "---\n"
             + (texts["awaiting"] + "\n" if awaiting else "")
             + f"title: {_yaml_text(file_title)}\n"
-            + texts["slug"].format(address=address) + "\n"
+            + i18n.text(strings, code, "new.slug", address=address) + "\n"
             + f"slug: {file_slug}\n"
             f"date: {today.isoformat()}\n"
             f"summary: {_yaml_text(texts['summary'])}\n"

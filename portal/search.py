@@ -47,8 +47,12 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
         hint = _(" (is the pinned 'pagefind[bin]' installed? run scripts/setup)") if "No module named" in run.stderr else ""
         problems.error("search index", None, _("Pagefind failed{hint}: {said}", hint=hint, said=' / '.join(said) or _("no output")))
         return
-    steady_filters(into)
-    steady_entry(into / "pagefind-entry.json")
+    try:
+        steady_filters(into)
+        steady_entry(into / "pagefind-entry.json")
+    except (OSError, ValueError) as exc:  # a full disk leaves Pagefind's files cut short or empty
+        problems.error("search index", None, _("the search index Pagefind wrote in {folder} is incomplete ({exc}); "
+                                               "is the disk full?", folder=into, exc=exc))
 
 
 def _run(command: list, stop: threading.Event | None) -> subprocess.CompletedProcess | None:

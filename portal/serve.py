@@ -40,6 +40,7 @@ from tornado import httpserver, ioloop, netutil, web
 from tornado.websocket import WebSocketHandler
 
 from . import checks, cmsbackend, incremental, markup, pipeline, watch
+from . import strings as i18n
 from .messages import _, say
 from .problems import Problems
 
@@ -52,13 +53,18 @@ CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'se
 mimetypes.add_type("text/yaml", ".yml")  # the editor's config.yml; Decap warns on anything else
 EDITOR = "/admin/"  # the web editor (cms.py): its page's own CSP, no live reload, shown even while the build is broken
 
-# The error page's words, per language; the problems themselves are the terminal's text.
-ERROR_TEXT = {
-    "sv": ("Sidan kunde inte byggas",
-           "Förhandsvisningen visar felen nedan, samma text som i terminalen. Rätta filen och spara: sidan laddas om av sig själv."),
-    "en": ("The page could not be built",
-           "The preview shows the problems below, the same text as in the terminal. Fix the file and save: the page reloads by itself."),
-}
+
+def error_text(strings, lang: str) -> tuple[str, str]:
+    """The error page's title and lead in `lang`, from data/i18n (preview.error_title, preview.error_lead);
+    the problems themselves are the terminal's text. A language without them borrows another's."""
+    table = getattr(strings, "strings", strings)
+    for code in dict.fromkeys([lang, *table]):
+        try:
+            return i18n.text(table, code, "preview.error_title"), i18n.text(table, code, "preview.error_lead")
+        except i18n.StringMissing:
+            continue
+    # data/i18n gives neither (its files do not parse): the build's own words, which always exist.
+    return say(_("The page could not be built"), lang), say(_("The preview shows the problems below, the same text as in the terminal."), lang)
 
 
 @dataclasses.dataclass
@@ -66,7 +72,8 @@ class State:
     """What the handlers read and the rebuild thread updates (under `lock`)."""
     out: Path
     lock: threading.Lock
-    languages: tuple = ("sv", "en")  # language codes, default first
+    languages: tuple = ()  # language codes, default first, of the last build that read them
+    strings: dict = dataclasses.field(default_factory=dict)  # the interface strings of that build (data/i18n)
     problems: list = dataclasses.field(default_factory=list)  # of the last rebuild; empty when it was good
     root: Path | None = None  # the site's folder, for the web editor's local backend (cmsbackend.py)
 
@@ -143,8 +150,9 @@ class PageHandler(web.RequestHandler):
             self.set_header("Content-Length", str(len(data)))
 
     def error_page(self, problems, raw_path: str):
-        lang = language_of(problems, raw_path, self.state.languages)
-        title, lead = ERROR_TEXT.get(lang, ERROR_TEXT["en"])
+        strings = self.state.strings or (i18n.read(self.state.root) if self.state.root else {})
+        lang = language_of(problems, raw_path, self.state.languages or tuple(strings) or ("en",))
+        title, lead = error_text(strings, lang)
         # One list item each: long lines wrap on a phone, where a <pre> would run off the screen.
         items = "".join(f"<li><code>{html.escape(p.text(lang), quote=False)}</code></li>\n" for p in problems)
         page = (
@@ -222,9 +230,27 @@ def reload_browsers(path: str = "*") -> None:
             LiveReloadHandler.waiters.discard(waiter)
 
 
+class BackendHandler(web.RequestHandler):
+    """POST /api/v1: the web editor's local backend (cmsbackend.py answers it)."""
+
+    def initialize(self, repository: cmsbackend.Repository):
+        self.repository = repository
+
+    def set_default_headers(self):
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def post(self):
+        status, answer = cmsbackend.answer(self.repository, self.request.host, self.request.headers.get("Origin"),
+                                           self.request.headers.get("Content-Type", ""), self.request.body)
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.write(json.dumps(answer))
+
+
 def application(state: State) -> web.Application:
     return web.Application([
-        *([cmsbackend.route(state.root)] if state.root is not None else []),
+        *([(r"/api/v1", BackendHandler, {"repository": cmsbackend.Repository(state.root)})] if state.root is not None else []),
         (r"/livereload", ReloadSocket),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/.*", PageHandler, {"state": state}),
@@ -381,6 +407,7 @@ def report(result, state: State, started: float | None, was_broken: bool = False
         state.problems = result.problems.sorted() if result.problems.errors else []
         if result.site is not None:
             state.languages = tuple(lang.code for lang in result.site.config.languages)
+            state.strings = result.site.config.strings
     for problem in result.problems.sorted():
         print(problem.text(), file=sys.stderr)
     for problem in warnings:

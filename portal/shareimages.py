@@ -22,8 +22,12 @@ import io
 import re
 from pathlib import Path
 
+from PIL import Image, ImageDraw, ImageFont
+
 from .problems import Problems
 from .messages import _
+from .model import Kind
+from .outputs import Output
 
 SIZE = (1200, 630)  # what Open Graph consumers crop least (1.91:1)
 MARGIN = 80
@@ -93,8 +97,6 @@ def font_files() -> tuple | None:
 
 
 def outputs(site, problems: Problems | None = None) -> list:
-    from .render import Output
-
     fonts = font_files()
     if fonts is None:
         if problems is not None:
@@ -104,7 +106,7 @@ def outputs(site, problems: Problems | None = None) -> list:
     palette = colours(site.static)
     wanted = {}
     for page in site.pages:
-        if page.kind == "not-found":
+        if page.kind == Kind.NOT_FOUND:
             continue
         where, big, small = picture(site, page, lang := site.config.language(page.lang))
         wanted.setdefault(where, (big, small))
@@ -122,8 +124,6 @@ def draw(big: str, small: str, palette: tuple, fonts: tuple) -> bytes:
 
     Drawn as one byte per pixel, a blend from brand (0) to paper (254), with 255 for the
     band, and written with a palette: a third of the bytes and the time of RGB."""
-    from PIL import Image, ImageDraw, ImageFont
-
     colour = {name: _rgb(value) for name, value in palette}
     width, height = SIZE
     image = Image.new("L", SIZE, 0)

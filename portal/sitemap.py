@@ -7,7 +7,7 @@ import html
 
 from .model import Site
 from .publishing import is_public
-from .render import Output
+from .outputs import Output
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -6,32 +6,13 @@ syntax trees first names the exact `{% include %}` line that closes the ring.
 """
 from __future__ import annotations
 
-import jinja2
-from jinja2 import nodes
 
-_REFERENCES = (nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)
+def find_loops(graph: dict) -> list:
+    """[(template name, line, message)], one per ring of templates that reach themselves.
 
-
-def references(env: jinja2.Environment, name: str) -> list:
-    """[(line, other template name)] for every literal include/extends/import in `name`."""
-    source, _, _ = env.loader.get_source(env, name)
-    tree = env.parse(source, name)
-    found = []
-    for node in tree.find_all(_REFERENCES):
-        target = node.template
-        if isinstance(target, nodes.Const) and isinstance(target.value, str):
-            found.append((node.lineno, target.value))
-    return found
-
-
-def find_loops(env: jinja2.Environment, names) -> list:
-    """[(template name, line, message)], one per ring of templates that reach themselves."""
-    graph = {}
-    for name in names:
-        try:
-            graph[name] = references(env, name)
-        except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound):
-            graph[name] = []  # reported elsewhere
+    `graph`: template name -> [(line, other template name)] of its literal
+    includes, extends and imports (render.py reads them with Jinja's parser).
+    """
     loops = []
     reported = set()
     for start in sorted(graph):

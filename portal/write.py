@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from .problems import Problems
-from .render import Output
+from .outputs import Output
 from .messages import _
 
 MARKER = ".portal-site"  # marks a folder this tool made and may replace

@@ -157,3 +157,8 @@ def _check_key(mapping: Mapping, key, line: int) -> None:
     if key in mapping.lines:
         raise YamlError(line, _("duplicate key '{key}' (first at line {line})", key=key, line=mapping.lines[key]))
     mapping.lines[str(key)] = line
+
+
+def dump(data) -> str:
+    """Plain data as YAML text, keys in their order (the web editor's config.yml, cms.py)."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)

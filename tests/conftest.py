@@ -1,4 +1,5 @@
-"""Fixtures: the real portal copied to a temporary folder, and a way to run build.py."""
+"""Fixtures: a tiny site made for the engine's tests, the real portal copied to a temporary
+folder for the tests about its content, and a way to run build.py."""
 from __future__ import annotations
 
 import shutil
@@ -31,6 +32,25 @@ def run_build(root: Path, *args: str, timeout: float = 120) -> subprocess.Comple
         cwd=root, capture_output=True, text=True, timeout=timeout,
         env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"},
     )
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """A fresh tiny site (tests/tinysite.py) that a test may change: for tests of the engine's rules."""
+    from tinysite import tiny_site
+
+    return tiny_site(tmp_path / "tiny")
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory) -> Path:
+    """The tiny site, built once for the whole session; read it, don't change it."""
+    from tinysite import tiny_site
+
+    root = tiny_site(tmp_path_factory.mktemp("tiny_built") / "tiny")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "_site"
 
 
 @pytest.fixture

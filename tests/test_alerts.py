@@ -26,8 +26,8 @@ ACTIVE = """\
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def write_alerts(portal, text: str) -> None:
-    (portal / "data/alerts.yaml").write_text(text, encoding="utf-8")
+def write_alerts(root, text: str) -> None:
+    (root / "data/alerts.yaml").write_text(text, encoding="utf-8")
 
 
 def alert_regions(page_path):
@@ -40,11 +40,11 @@ def test_the_shipped_alerts_file_shows_nothing(built):
     assert "alert-level" not in (built / "en/index.html").read_text(encoding="utf-8")
 
 
-def test_an_active_alert_is_a_labelled_region_above_the_heading_on_every_page_with_the_emergency_numbers(portal):
-    write_alerts(portal, ACTIVE)
-    result = run_build(portal)
+def test_an_active_alert_is_a_labelled_region_above_the_heading_on_every_page_with_the_emergency_numbers(tiny):
+    write_alerts(tiny, ACTIVE)
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr
-    site = portal / "_site"
+    site = tiny / "_site"
     pages = site_pages(site)
     assert len(pages) > 20
     for page in pages:
@@ -67,23 +67,23 @@ def test_an_active_alert_is_a_labelled_region_above_the_heading_on_every_page_wi
     assert "114 14 for the police when it is not an emergency." in english.text
 
 
-def test_an_alert_is_gone_before_its_start_and_after_its_end(portal):
-    write_alerts(portal, ACTIVE)
+def test_an_alert_is_gone_before_its_start_and_after_its_end(tiny):
+    write_alerts(tiny, ACTIVE)
     for now in ("2026-11-18T06:59:59Z", "2026-11-19T17:00:00Z", "2026-12-24"):
-        result = run_build(portal, "--now", now, "--out", "out")
+        result = run_build(tiny, "--now", now, "--out", "out")
         assert result.returncode == 0, result.stderr
-        assert alert_regions(portal / "out/index.html") == 0, now
-        assert "Koka vattnet" not in (portal / "out/nyheter/atom.xml").read_text(encoding="utf-8")
-    assert run_build(portal, "--now", "2026-11-18T07:00:00Z", "--out", "out").returncode == 0
-    assert alert_regions(portal / "out/index.html") == 1
+        assert alert_regions(tiny / "out/index.html") == 0, now
+        assert "Koka vattnet" not in (tiny / "out/nyheter/atom.xml").read_text(encoding="utf-8")
+    assert run_build(tiny, "--now", "2026-11-18T07:00:00Z", "--out", "out").returncode == 0
+    assert alert_regions(tiny / "out/index.html") == 1
 
 
-def test_an_alert_is_an_entry_in_its_languages_atom_feed(portal):
-    write_alerts(portal, ACTIVE)
-    assert run_build(portal).returncode == 0
+def test_an_alert_is_an_entry_in_its_languages_atom_feed(tiny):
+    write_alerts(tiny, ACTIVE)
+    assert run_build(tiny).returncode == 0
     for path, title, link in (("nyheter/atom.xml", "Varning: Koka vattnet", "http://127.0.0.1:8000/nyheter/"),
                               ("en/news/atom.xml", "Warning: Boil the water", "https://www.mjolby.se/")):
-        feed = ET.parse(portal / "_site" / path).getroot()
+        feed = ET.parse(tiny / "_site" / path).getroot()
         entry = feed.find(f"{ATOM}entry")  # the alert comes first
         assert entry.find(f"{ATOM}title").text.startswith(title)
         assert entry.find(f"{ATOM}id").text.startswith("urn:uuid:")
@@ -95,23 +95,23 @@ def test_an_alert_is_an_entry_in_its_languages_atom_feed(portal):
         assert "<script>" not in ET.tostring(entry, encoding="unicode")  # escaped once more inside the XML
 
 
-def test_a_preview_shows_an_alert_still_to_come_marked_as_such(portal):
-    write_alerts(portal, ACTIVE.replace("2026-11-18T08:00", "2026-11-20T08:00").replace("2026-11-19T18", "2026-11-21T18"))
-    assert run_build(portal, "--out", "public").returncode == 0
-    assert alert_regions(portal / "public/index.html") == 0
-    assert run_build(portal, "--drafts", "--out", "preview").returncode == 0
-    home = read(portal / "preview/index.html")
+def test_a_preview_shows_an_alert_still_to_come_marked_as_such(tiny):
+    write_alerts(tiny, ACTIVE.replace("2026-11-18T08:00", "2026-11-20T08:00").replace("2026-11-19T18", "2026-11-21T18"))
+    assert run_build(tiny, "--out", "public").returncode == 0
+    assert alert_regions(tiny / "public/index.html") == 0
+    assert run_build(tiny, "--drafts", "--out", "preview").returncode == 0
+    home = read(tiny / "preview/index.html")
     assert "Förhandsvisning: meddelandet visas från 20 november 2026 08:00 till 21 november 2026 18:00." in home.text
-    assert "Koka vattnet" not in (portal / "preview/nyheter/atom.xml").read_text(encoding="utf-8")
+    assert "Koka vattnet" not in (tiny / "preview/nyheter/atom.xml").read_text(encoding="utf-8")
 
 
-def test_check_warns_about_an_alert_that_has_ended_and_is_still_in_the_file(portal):
-    write_alerts(portal, ACTIVE.replace("2026-11-19T18:00+01:00", "2026-11-18T09:00+01:00"))
-    result = run_build(portal, "check")
+def test_check_warns_about_an_alert_that_has_ended_and_is_still_in_the_file(tiny):
+    write_alerts(tiny, ACTIVE.replace("2026-11-19T18:00+01:00", "2026-11-18T09:00+01:00"))
+    result = run_build(tiny, "check")
     assert result.returncode == 0, result.stderr
     assert ("data/alerts.yaml:1: warning: this alert ended 2026-11-18T09:00:00+01:00 and is no longer shown; "
             "remove it from the file") in result.stderr
-    assert run_build(portal, "check", "--strict").returncode == 1
+    assert run_build(tiny, "check", "--strict").returncode == 1
 
 
 @pytest.mark.parametrize("change, line, message", [
@@ -126,41 +126,41 @@ def test_check_warns_about_an_alert_that_has_ended_and_is_still_in_the_file(port
     (("level: warning", "level: danger"), 1, "'level' is 'danger'; it should be one of: information, warning"),
     (("    sv: /nyheter/", "    sv: nyheter"), 8, "'link.sv' is 'nyheter': write a full address starting with https://"),
 ])
-def test_an_invalid_alert_is_an_error_at_its_line(portal, change, line, message):
-    write_alerts(portal, ACTIVE.replace(*change))
-    result = run_build(portal)
+def test_an_invalid_alert_is_an_error_at_its_line(tiny, change, line, message):
+    write_alerts(tiny, ACTIVE.replace(*change))
+    result = run_build(tiny)
     assert result.returncode == 1
     assert f"data/alerts.yaml:{line}: {message}" in result.stderr
     assert "nothing was written" in result.stderr
 
 
-def test_an_internal_alert_link_that_leads_nowhere_is_a_broken_link(portal):
-    write_alerts(portal, ACTIVE.replace("sv: /nyheter/", "sv: /finns-inte/"))
-    result = run_build(portal)
+def test_an_internal_alert_link_that_leads_nowhere_is_a_broken_link(tiny):
+    write_alerts(tiny, ACTIVE.replace("sv: /nyheter/", "sv: /finns-inte/"))
+    result = run_build(tiny)
     assert result.returncode == 1
     assert "broken link to '/finns-inte/'" in result.stderr
 
 
-def test_alerts_follow_a_sub_path_base_url(portal):
-    write_alerts(portal, ACTIVE)
-    result = run_build(portal, "--base-url", "https://example.org/trygghet/")
+def test_alerts_follow_a_sub_path_base_url(tiny):
+    write_alerts(tiny, ACTIVE)
+    result = run_build(tiny, "--base-url", "https://example.org/trygghet/")
     assert result.returncode == 0, result.stderr
-    assert read(portal / "_site/index.html").link_to("Mer information om meddelandet").href == "/trygghet/nyheter/"
+    assert read(tiny / "_site/index.html").link_to("Mer information om meddelandet").href == "/trygghet/nyheter/"
 
 
-def test_the_same_alert_twice_is_an_error_at_the_second(portal):
-    write_alerts(portal, ACTIVE + ACTIVE)
-    result = run_build(portal)
+def test_the_same_alert_twice_is_an_error_at_the_second(tiny):
+    write_alerts(tiny, ACTIVE + ACTIVE)
+    result = run_build(tiny)
     assert result.returncode == 1
     assert "data/alerts.yaml:10: this alert is the same as the one at line 1 (same start and text); remove one" in result.stderr
 
 
-def test_two_alerts_may_start_at_the_same_moment(portal):
-    write_alerts(portal, ACTIVE + ACTIVE.replace("level: warning", "level: information").replace("Koka", "Spara"))
-    result = run_build(portal)
+def test_two_alerts_may_start_at_the_same_moment(tiny):
+    write_alerts(tiny, ACTIVE + ACTIVE.replace("level: warning", "level: information").replace("Koka", "Spara"))
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr
-    html = (portal / "_site/index.html").read_text(encoding="utf-8")
-    assert alert_regions(portal / "_site/index.html") == 2
+    html = (tiny / "_site/index.html").read_text(encoding="utf-8")
+    assert alert_regions(tiny / "_site/index.html") == 2
     assert html.index("alert-warning") < html.index("alert-information")  # the warning first
 
 
@@ -177,18 +177,18 @@ def test_the_build_moment_comes_from_now_or_source_date_epoch():
         clock.moment("snart")
 
 
-def test_pages_with_alerts_an_expired_notice_and_redirect_pages_are_valid_html(portal):
+def test_pages_with_alerts_an_expired_notice_and_redirect_pages_are_valid_html(tiny):
     import shutil
     import subprocess
 
     from conftest import REPO
 
-    write_alerts(portal, ACTIVE + ACTIVE.replace("level: warning", "level: information").replace("Koka", "Spara"))
-    page = portal / "content/pages/kontakt.sv.md"
+    write_alerts(tiny, ACTIVE + ACTIVE.replace("level: warning", "level: information").replace("Koka", "Spara"))
+    page = tiny / "content/pages/kontakt.sv.md"
     page.write_text(page.read_text(encoding="utf-8").replace(
         "---\n", "---\nexpires: 2026-11-01\naliases: [/gammal-kontakt/, /k.html]\n", 1), encoding="utf-8")
-    assert run_build(portal, "--drafts").returncode == 0
-    site = portal / "_site"
+    assert run_build(tiny, "--drafts").returncode == 0
+    site = tiny / "_site"
     assert (site / "k.html").is_file() and "expired-note" in (site / "kontakt/index.html").read_text(encoding="utf-8")
     vnu = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
     run = subprocess.run([shutil.which("java"), "-jar", str(vnu), "--errors-only", "--skip-non-html", str(site)],

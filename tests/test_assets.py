@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import copy_portal, run_build
+from conftest import run_build
+from tinysite import tiny_site
 from htmlview import read
 from portal import assets
 
@@ -32,8 +33,8 @@ def local_references(site: Path) -> set[str]:
     return found
 
 
-def test_assets_are_published_under_the_hash_of_their_bytes(built):
-    files = published_files(built)
+def test_assets_are_published_under_the_hash_of_their_bytes(tiny_built):
+    files = published_files(tiny_built)
     fingerprinted = [path for path in files if path.startswith("assets/")]
     assert {re.sub(HASHED, "", p) for p in fingerprinted} == {"assets/site", "assets/favicon", "assets/search", "assets/excerpt",
                                                               "assets/highlight"}
@@ -44,37 +45,37 @@ def test_assets_are_published_under_the_hash_of_their_bytes(built):
     assert "assets/site.css" not in files and "assets/favicon.svg" not in files
 
 
-def test_pages_name_the_fingerprinted_files_and_keep_their_own_addresses(built):
-    files = published_files(built)
-    referenced = {r for r in local_references(built) if r.startswith("assets/")}
+def test_pages_name_the_fingerprinted_files_and_keep_their_own_addresses(tiny_built):
+    files = published_files(tiny_built)
+    referenced = {r for r in local_references(tiny_built) if r.startswith("assets/")}
     # the stylesheet, the icon, the search script, the script that marks searched words
     assert len(referenced) == 4 and referenced <= set(files)
-    page = read(built / "index.html")
+    page = read(tiny_built / "index.html")
     stylesheet = next(link["href"] for link in page.head_links if link.get("rel") == "stylesheet")
     assert HASHED.search(stylesheet) and stylesheet.startswith("/assets/site.")
     # HTML is never fingerprinted; the host files GitHub Pages looks for are there.
-    assert {"index.html", "en/index.html", "om-samverkan/index.html", "404.html", ".nojekyll"} <= set(files)
+    assert {"index.html", "en/index.html", "om/index.html", "404.html", ".nojekyll"} <= set(files)
     assert not any(HASHED.search(p) for p in files if p.endswith(".html"))
 
 
-def test_the_same_sources_give_the_same_names_and_bytes_anywhere(built, tmp_path):
-    other = copy_portal(tmp_path / "somewhere" / "else")
+def test_the_same_sources_give_the_same_names_and_bytes_anywhere(tiny_built, tmp_path):
+    other = tiny_site(tmp_path / "somewhere" / "else")
     result = run_build(other)
     assert result.returncode == 0, result.stderr
-    first, second = published_files(built), published_files(other / "_site")
+    first, second = published_files(tiny_built), published_files(other / "_site")
     assert sorted(first) == sorted(second)
     assert first == second
 
 
-def test_a_changed_image_renames_itself_and_the_stylesheet_that_uses_it(portal):
-    (portal / "static/assets/dots.png").write_bytes(PNG)
-    css = portal / "static/assets/site.css"
+def test_a_changed_image_renames_itself_and_the_stylesheet_that_uses_it(tiny):
+    (tiny / "static/assets/dots.png").write_bytes(PNG)
+    css = tiny / "static/assets/site.css"
     css.write_text(css.read_text() + "\n.site-header { background-image: url('dots.png'); }\n")
-    assert run_build(portal).returncode == 0
-    before = published_files(portal / "_site")
-    (portal / "static/assets/dots.png").write_bytes(PNG[:-20] + bytes([PNG[-20] ^ 1]) + PNG[-19:])
-    assert run_build(portal).returncode == 0
-    after = published_files(portal / "_site")
+    assert run_build(tiny).returncode == 0
+    before = published_files(tiny / "_site")
+    (tiny / "static/assets/dots.png").write_bytes(PNG[:-20] + bytes([PNG[-20] ^ 1]) + PNG[-19:])
+    assert run_build(tiny).returncode == 0
+    after = published_files(tiny / "_site")
 
     def named(files, stem):
         return next(p for p in files if p.startswith(f"assets/{stem}."))
@@ -87,26 +88,26 @@ def test_a_changed_image_renames_itself_and_the_stylesheet_that_uses_it(portal):
     assert "dots.png" not in stylesheet
 
 
-def test_images_scripts_and_imported_stylesheets_from_anywhere_are_rewritten(portal):
-    (portal / "static/bilder").mkdir()
-    (portal / "static/bilder/karta.png").write_bytes(PNG)
-    (portal / "static/assets/utskrift.css").write_text("main { background: url(../bilder/karta.png) no-repeat; }\n")
-    (portal / "static/assets/app.js").write_text("document.documentElement.classList.add('js');\n")
-    css = portal / "static/assets/site.css"
+def test_images_scripts_and_imported_stylesheets_from_anywhere_are_rewritten(tiny):
+    (tiny / "static/bilder").mkdir()
+    (tiny / "static/bilder/karta.png").write_bytes(PNG)
+    (tiny / "static/assets/utskrift.css").write_text("main { background: url(../bilder/karta.png) no-repeat; }\n")
+    (tiny / "static/assets/app.js").write_text("document.documentElement.classList.add('js');\n")
+    css = tiny / "static/assets/site.css"
     css.write_text('@import "utskrift.css";\n' + css.read_text())
-    base = portal / "templates/base.html"
+    base = tiny / "templates/base.html"
     base.write_text(base.read_text().replace("{% block head %}", "<script src=\"{{ asset('assets/app.js') }}\" defer></script>\n{% block head %}"))
-    page = portal / "content/pages/om-samverkan.sv.md"
+    page = tiny / "content/pages/om.sv.md"
     page.write_text(page.read_text() + "\n![Karta över kommunerna](/bilder/karta.png)\n\nFilen heter `/bilder/karta.png` i källan.\n")
 
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr  # the link checker agrees: nothing points at an old name
-    site = portal / "_site"
+    site = tiny / "_site"
     files = published_files(site)
     karta = next(p for p in files if p.startswith("bilder/karta."))
     utskrift = next(p for p in files if p.startswith("assets/utskrift."))
     app = next(p for p in files if p.startswith("assets/app."))
-    view = read(site / "om-samverkan/index.html")
+    view = read(site / "om/index.html")
     assert [img["src"] for img in view.images] == ["/" + karta]
     assert "Filen heter /bilder/karta.png i källan." in view.text  # words about a file are left alone
     assert [s["src"] for s in view.scripts if "highlight" not in s["src"]] == ["/" + app]
@@ -115,30 +116,30 @@ def test_images_scripts_and_imported_stylesheets_from_anywhere_are_rewritten(por
     assert f"url(../{karta})" in files[utskrift].decode()
 
 
-def test_an_html_file_from_static_gets_its_references_rewritten_too(portal):
-    (portal / "static/kampanj.html").write_text(
+def test_an_html_file_from_static_gets_its_references_rewritten_too(tiny):
+    (tiny / "static/kampanj.html").write_text(
         '<!DOCTYPE html><html lang="sv"><title>Kampanj</title><link rel="stylesheet" href="assets/site.css"><p>Hej</p></html>')
-    assert run_build(portal).returncode == 0
-    site = portal / "_site"
+    assert run_build(tiny).returncode == 0
+    site = tiny / "_site"
     stylesheet = next(link["href"] for link in read(site / "kampanj.html").head_links)
     assert HASHED.search(stylesheet) and (site / stylesheet).is_file()
 
 
-def test_names_browsers_ask_for_by_heart_are_kept(portal):
-    (portal / "static/favicon.ico").write_bytes(b"\x00\x00\x01\x00")
-    assert run_build(portal).returncode == 0
-    assert (portal / "_site/favicon.ico").read_bytes() == b"\x00\x00\x01\x00"
+def test_names_browsers_ask_for_by_heart_are_kept(tiny):
+    (tiny / "static/favicon.ico").write_bytes(b"\x00\x00\x01\x00")
+    assert run_build(tiny).returncode == 0
+    assert (tiny / "_site/favicon.ico").read_bytes() == b"\x00\x00\x01\x00"
 
 
-def test_stylesheets_that_import_each_other_are_an_error(portal):
-    (portal / "static/assets/a.css").write_text('@import "b.css";\n')
-    (portal / "static/assets/b.css").write_text('@import url("a.css");\n')
-    shutil.rmtree(portal / "_site", ignore_errors=True)
-    result = run_build(portal)
+def test_stylesheets_that_import_each_other_are_an_error(tiny):
+    (tiny / "static/assets/a.css").write_text('@import "b.css";\n')
+    (tiny / "static/assets/b.css").write_text('@import url("a.css");\n')
+    shutil.rmtree(tiny / "_site", ignore_errors=True)
+    result = run_build(tiny)
     assert result.returncode == 1
     assert "static/assets/a.css: stylesheets import each other in a circle: assets/a.css → assets/b.css → assets/a.css" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (portal / "_site").exists()
+    assert not (tiny / "_site").exists()
 
 
 # --- the rewriting itself, on small inputs ----------------------------------------------

@@ -2,7 +2,7 @@
 the exact line the build prints for it, exit 1, no traceback, and the site that
 was already built left exactly as it was.
 
-Each row is (name, how to break a copy of the real portal, the exact error line).
+Each row is (name, how to break a copy of the tiny site (tests/tinysite.py), the exact error line).
 A few inputs that look wrong but are fine (a BOM, CRLF line ends, YAML 1.1's
 `NO` and `1.10`) are at the end: they build, and the page shows what was written.
 """
@@ -16,14 +16,15 @@ import tracemalloc
 
 import pytest
 
-from conftest import copy_portal, run_build
+from conftest import run_build
+from tinysite import tiny_site
 from portal import yamlnodes
 
-PAGE = "content/pages/om-samverkan.sv.md"
-NEWS = "content/news/2019-09-26-odeshog-ansluter.sv.md"
+PAGE = "content/pages/enheten.sv.md"
+NEWS = "content/news/2020-01-10-enheten-vaxer.sv.md"
 # The item cites sources of data/sources.yaml by id; a source written into the front
 # matter itself (publisher, title, date, url) is still allowed, and checked.
-CITED = "sources: [mjolby-2019-09-23, corren-2019-09-26]\n"
+CITED = "sources: [mjolby-news]\n"
 INLINE_SOURCE = "source:\n  publisher: Östgöta Correspondenten\n  date: 2019-09-26\n"
 STAFFING = "data/staffing.yaml"
 NEW_PAGE = "content/pages/ny.sv.md"
@@ -81,29 +82,29 @@ CATALOGUE = [
      "content/pages/stor.sv.md: file is 50.0 MB; the limit is 1 MB"),
     ("binary file named .md", lambda r: write(r, "content/pages/bild.sv.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
      "content/pages/bild.sv.md: is a binary file, not text; only UTF-8 text belongs here"),
-    ("non-UTF-8 file", lambda r: write(r, PAGE, "---\ntitle: Om samverkan\nupdated: 2026-01-01\n---\nMj\xf6lby\n".encode("latin-1")),
-     "content/pages/om-samverkan.sv.md:5: is not UTF-8 text (byte 0xf6); save it as UTF-8"),
+    ("non-UTF-8 file", lambda r: write(r, PAGE, "---\ntitle: Bemanningen\nupdated: 2026-01-01\n---\nMj\xf6lby\n".encode("latin-1")),
+     "content/pages/enheten.sv.md:5: is not UTF-8 text (byte 0xf6); save it as UTF-8"),
     ("empty file", lambda r: write(r, PAGE, ""),
-     "content/pages/om-samverkan.sv.md: file is empty"),
+     "content/pages/enheten.sv.md: file is empty"),
     ("image in content/", lambda r: write(r, "content/pages/karta.png", b"PNG"),
      "content/pages/karta.png: only markdown files (.md) belong in content/; put images and files in static/"),
     (".yml instead of .yaml", lambda r: write(r, "data/extra.yml", "a: 1\n"),
      "data/extra.yml: data files end in .yaml; rename it"),
 
     # --- YAML that is malformed, hostile or surprising ----------------------------------------
-    ("YAML syntax error", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: [4.7\n"),
+    ("YAML syntax error", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: [4.7\n"),
      "data/staffing.yaml:{next}: YAML syntax error: did not find expected ',' or ']'"),
     ("alias bomb (billion laughs)", lambda r: write(r, STAFFING, ALIAS_BOMB),
      "data/staffing.yaml:1: YAML anchors and aliases (&name, *name) are not allowed"),
-    ("alias to a single value", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: &t Om samverkan\ndescription: *t\n"),
-     "content/pages/om-samverkan.sv.md:2: YAML anchors and aliases (&name, *name) are not allowed"),
-    ("YAML tag that would run code", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: !!python/object/apply:os.system [ls]\n"),
-     "content/pages/om-samverkan.sv.md:2: YAML tags such as tag:yaml.org,2002:python/object/apply:os.system are not allowed"),
-    ("tab for indentation", lambda r: replace(r, STAFFING, "    value: 4.7\n", "\tvalue: 4.7\n"),
+    ("alias to a single value", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: &t Om samverkan\ndescription: *t\n"),
+     "content/pages/enheten.sv.md:2: YAML anchors and aliases (&name, *name) are not allowed"),
+    ("YAML tag that would run code", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: !!python/object/apply:os.system [ls]\n"),
+     "content/pages/enheten.sv.md:2: YAML tags such as tag:yaml.org,2002:python/object/apply:os.system are not allowed"),
+    ("tab for indentation", lambda r: replace(r, STAFFING, "    value: 5\n", "\tvalue: 4.7\n"),
      "data/staffing.yaml:{line}: YAML syntax error: a tab character; indent with spaces, not tabs"),
-    ("duplicate key in front matter", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: Om samverkan\ntitle: Samverkan\n"),
-     "content/pages/om-samverkan.sv.md:3: duplicate key 'title' (first at line 2)"),
-    ("duplicate key in data", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4.7\n    value: 5\n"),
+    ("duplicate key in front matter", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: Bemanningen\ntitle: Samverkan\n"),
+     "content/pages/enheten.sv.md:3: duplicate key 'title' (first at line 2)"),
+    ("duplicate key in data", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4.7\n    value: 5\n"),
      "data/staffing.yaml:{next}: duplicate key 'value' (first at line {line})"),
     ("nesting 10,000 levels deep", lambda r: write(r, "data/djup.yaml", "a: " + "[" * 10_000 + "]" * 10_000 + "\n"),
      "data/djup.yaml:1: YAML is nested more than 20 levels deep"),
@@ -115,22 +116,22 @@ CATALOGUE = [
      "content/pages/ny.sv.md:1: front matter is not closed: add a line '---' after the fields"),
 
     # --- values of the wrong shape ------------------------------------------------------------
-    ("missing required field", lambda r: replace(r, PAGE, "title: Om samverkan\n", ""),
-     "content/pages/om-samverkan.sv.md:2: 'front matter' is missing the required key 'title'"),
-    ("unknown front matter key", lambda r: replace(r, PAGE, "title: Om samverkan\n", "title: Om samverkan\ntitel: Om\n"),
-     "content/pages/om-samverkan.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template, expires, aliases)"),
-    ("text where a number belongs", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: fyra komma sju\n"),
+    ("missing required field", lambda r: replace(r, PAGE, "title: Bemanningen\n", ""),
+     "content/pages/enheten.sv.md:2: 'front matter' is missing the required key 'title'"),
+    ("unknown front matter key", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: Bemanningen\ntitel: Om\n"),
+     "content/pages/enheten.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template, expires, aliases)"),
+    ("text where a number belongs", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: fyra komma sju\n"),
      "data/staffing.yaml:{line}: 'value' should be a number, not 'fyra komma sju'"),
-    ("decimal comma", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4,7\n"),
+    ("decimal comma", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4,7\n"),
      "data/staffing.yaml:{line}: 'value' should be a number, not '4,7' (write decimals with a point: 4.7)"),
-    ("a float YAML 1.1 would round", lambda r: replace(r, STAFFING, "    value: 4.7\n", "    value: 4.7e0\n"),
+    ("a float YAML 1.1 would round", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4.7e0\n"),
      "data/staffing.yaml:{line}: 'value' should be a number, not '4.7e0'"),
     ("NO where true/false belongs (YAML 1.1 reads false)", lambda r: replace(r, STAFFING, "    published: false\n", "    published: NO\n"),
      "data/staffing.yaml:{line}: 'published' should be true or false, not 'NO'"),
-    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2026-11-30", "updated: 2019-02-30"),
-     "content/pages/om-samverkan.sv.md:4: 'updated' is '2019-02-30', which is not a real date"),
-    ("date with a time", lambda r: replace(r, PAGE, "updated: 2026-11-30", "updated: 2019-09-26 10:00"),
-     "content/pages/om-samverkan.sv.md:4: 'updated' should be a date written YYYY-MM-DD, not '2019-09-26 10:00'"),
+    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2020-02-01", "updated: 2019-02-30"),
+     "content/pages/enheten.sv.md:4: 'updated' is '2019-02-30', which is not a real date"),
+    ("date with a time", lambda r: replace(r, PAGE, "updated: 2020-02-01", "updated: 2019-09-26 10:00"),
+     "content/pages/enheten.sv.md:4: 'updated' should be a date written YYYY-MM-DD, not '2019-09-26 10:00'"),
 
     # --- addresses that try to leave the site ----------------------------------------------
     ("slug with ..", lambda r: write(r, NEW_PAGE, front("title: Ny", "slug: ../../etc", "updated: 2026-01-01")),
@@ -142,25 +143,25 @@ CATALOGUE = [
     ("slug with a NUL", lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\0b"', "updated: 2026-01-01")),
      "content/pages/ny.sv.md:3: 'slug' contains a NUL character"),
     ("source url with ..", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: ../../etc/passwd\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is '../../etc/passwd': write a full address starting with https:// or http://"),
+     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is '../../etc/passwd': write a full address starting with https:// or http://"),
     ("source url that is an absolute path", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: /etc/passwd\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is '/etc/passwd': write a full address starting with https:// or http://"),
+     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is '/etc/passwd': write a full address starting with https:// or http://"),
     ("source url with a backslash", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: 'https://example.org\\..\\x'\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is 'https://example.org\\..\\x': write a full address starting with https:// or http://"),
+     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is 'https://example.org\\..\\x': write a full address starting with https:// or http://"),
     ("source url with javascript:", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: javascript:alert(1)\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:10: 'url' is 'javascript:alert(1)': write a full address starting with https:// or http://"),
-    ("news item citing an unknown source", lambda r: replace(r, NEWS, CITED, "sources: [mjolby-2019-09-23, corren-2019-09-27]\n"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:7: unknown source 'corren-2019-09-27' (data/sources.yaml has: …corren-2019-09-26…)"),
-    ("source with neither title nor url", lambda r: replace(r, "data/sources.yaml", "  url: https://www.mjolby.se/34865.html\n", ""),
-     "data/sources.yaml:…: source 'mjolby-contact-page' has neither a title nor a url: give at least one, so a reader can find it"),
-    ("source of an unknown kind", lambda r: replace(r, "data/sources.yaml", "  kind: news-article\n", "  kind: newspaper\n"),
+     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is 'javascript:alert(1)': write a full address starting with https:// or http://"),
+    ("news item citing an unknown source", lambda r: replace(r, NEWS, CITED, "sources: [mjolby-news, corren-2019-09-27]\n"),
+     "content/news/2020-01-10-enheten-vaxer.sv.md:7: unknown source 'corren-2019-09-27' (data/sources.yaml has: mjolby-contact, mjolby-news)"),
+    ("source with neither title nor url", lambda r: replace(r, "data/sources.yaml", "  url: https://mjolby.example/kontakt\n", ""),
+     "data/sources.yaml:7: source 'mjolby-contact' has neither a title nor a url: give at least one, so a reader can find it"),
+    ("source of an unknown kind", lambda r: replace(r, "data/sources.yaml", "  kind: announcement\n", "  kind: newspaper\n"),
      "data/sources.yaml:{line}: 'kind' is 'newspaper'; it should be one of: announcement, news-article, web-page"),
-    ("news folder name with ..", lambda r: replace(r, "data/site.yaml", "    sv: nyheter\n", "    sv: ../nyheter\n"),
+    ("news folder name with ..", lambda r: replace(r, "data/site.yaml", "  news: {sv: nyheter, ", "  news: {sv: ../nyheter, "),
      "data/site.yaml:{line}: 'news.sv' is '../nyheter': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
     ("file name that is not an address", lambda r: write(r, "content/pages/Om oss.sv.md", front("title: Om", "updated: 2026-01-01")),
      "content/pages/Om oss.sv.md: a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md"),
-    ("template name with ..", lambda r: replace(r, PAGE, "template: collaboration.html", "template: ../base.html"),
-     "content/pages/om-samverkan.sv.md:5: 'template' is '../base.html': the name of a template in templates/, e.g. staffing.html"),
+    ("template name with ..", lambda r: replace(r, PAGE, "template: staffing.html", "template: ../base.html"),
+     "content/pages/enheten.sv.md:5: 'template' is '../base.html': the name of a template in templates/, e.g. staffing.html"),
     ("symlink in content/ pointing outside", lambda r: link(r, "content/pages/passwd.sv.md", "/etc/passwd"),
      "content/pages/passwd.sv.md: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
     ("symlink in static/ into .git", lambda r: link(r, "static/config", "../.git/config"),
@@ -183,27 +184,27 @@ CATALOGUE = [
     ("a static file on the URL of a file the build makes", lambda r: write(r, "static/robots.txt", "User-agent: *\n"),
      "static/robots.txt: two files on one URL /robots.txt: static/robots.txt and the build's own /robots.txt"),
     ("a static file where a folder of pages is", lambda r: write(r, "static/en", "fil\n"),
-     "static/en: is a file at /en, where content/news/2019-09-26-odeshog-ansluter.en.md needs a folder"),
+     "static/en: is a file at /en, where content/news/2020-01-10-enheten-vaxer.en.md needs a folder"),
     ("a second version in one language", lambda r: write(r, "content/pages/kopia.sv.md", front("title: Kopia", "translation_key: kontakt", "slug: kopia", "updated: 2026-01-01")),
      "content/pages/kopia.sv.md: is a second 'sv' version of 'kontakt' (the first is content/pages/kontakt.sv.md)"),
-    ("translation pair disagreeing on translation_key", lambda r: replace(r, "content/pages/kontakt.en.md", "title: Contact us\n", "title: Contact us\ntranslation_key: kontakta\n"),
+    ("translation pair disagreeing on translation_key", lambda r: replace(r, "content/pages/kontakt.en.md", "title: Contact\n", "title: Contact\ntranslation_key: kontakta\n"),
      "content/pages/kontakt.sv.md: its translation_key 'kontakt' disagrees with content/pages/kontakt.en.md ('kontakta'); files with one name are translations of each other"),
 
     # --- languages, references -------------------------------------------------------------------
-    ("unknown language suffix", lambda r: write(r, "content/pages/om-samverkan.de.md", front("title: Über", "updated: 2026-01-01")),
-     "content/pages/om-samverkan.de.md: unknown language 'de' in the file name; the site's languages are sv, en (data/site.yaml)"),
+    ("unknown language suffix", lambda r: write(r, "content/pages/enheten.de.md", front("title: Über", "updated: 2026-01-01")),
+     "content/pages/enheten.de.md: unknown language 'de' in the file name; the site's languages are sv, en (data/site.yaml)"),
     ("missing interface string", lambda r: replace(r, "data/i18n/en.yaml", "  feedback: Give feedback\n", ""),
      "data/i18n/en.yaml: the interface string 'footer.feedback' is missing (it is in data/i18n/sv.yaml:…)"),
     ("unknown placeholder in an interface string", lambda r: replace(r, "data/i18n/en.yaml", "{formula}", "{formula.__class__}{formel}"),
      "templates/…: the interface string 'figures.derived_note' has the placeholder {formel}, which is not one of: formula (rendering …)"),
-    ("unknown municipality in news", lambda r: replace(r, NEWS, "[odeshog, mjolby]", "[odeshog, linkoping]"),
-     "content/news/2019-09-26-odeshog-ansluter.sv.md:6: unknown municipality 'linkoping' (known: mjolby, boxholm, odeshog)"),
-    ("link to a page that does not exist", lambda r: replace(r, PAGE, "## Varför kommunerna samarbetar\n", "## Varför kommunerna samarbetar\n\n[Saknas](saknas.sv.md)\n"),
-     "content/pages/om-samverkan.sv.md:11: links to 'saknas.sv.md', which is not a content file"),
+    ("unknown municipality in news", lambda r: replace(r, NEWS, "[odeshog]", "[odeshog, linkoping]"),
+     "content/news/2020-01-10-enheten-vaxer.sv.md:6: unknown municipality 'linkoping' (known: mjolby, odeshog)"),
+    ("link to a page that does not exist", lambda r: replace(r, PAGE, "Tabellen visar enhetens tjänster.\n", "Tabellen visar enhetens tjänster.\n\n[Saknas](saknas.sv.md)\n"),
+     "content/pages/enheten.sv.md:9: links to 'saknas.sv.md', which is not a content file"),
 
     # --- templates -------------------------------------------------------------------------------
-    ("missing template", lambda r: replace(r, PAGE, "template: collaboration.html", "template: samverkan.html"),
-     "content/pages/om-samverkan.sv.md:5: template 'samverkan.html' does not exist in templates/"),
+    ("missing template", lambda r: replace(r, PAGE, "template: staffing.html", "template: samverkan.html"),
+     "content/pages/enheten.sv.md:5: template 'samverkan.html' does not exist in templates/"),
     ("template syntax error", lambda r: replace(r, "templates/page.html", "{% block body %}", "{% block body %"),
      "templates/page.html:5: template syntax error: expected token 'end of statement block', got '%'"),
     ("undefined template variable", lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.titel }}</h1>"),
@@ -237,8 +238,8 @@ def snapshot(folder):
 
 @pytest.fixture(scope="module")
 def built_portal(tmp_path_factory):
-    """The real portal with its _site built once; each case works on a copy."""
-    root = copy_portal(tmp_path_factory.mktemp("catalogue") / "portal")
+    """The tiny site with its _site built once; each case works on a copy."""
+    root = tiny_site(tmp_path_factory.mktemp("catalogue") / "portal")
     assert run_build(root).returncode == 0
     return root
 
@@ -284,35 +285,35 @@ def test_the_alias_bomb_is_refused_with_little_memory():
     assert peak < 100_000  # bytes; expanded, the bomb would need gigabytes
 
 
-def test_all_errors_of_a_run_are_reported_together(portal):
-    replace(portal, PAGE, "title: Om samverkan\n", "")
-    line = replace(portal, STAFFING, "    value: 4.7\n", "    value: fyra\n")
-    result = run_build(portal)
+def test_all_errors_of_a_run_are_reported_together(tiny):
+    replace(tiny, PAGE, "title: Bemanningen\n", "")
+    line = replace(tiny, STAFFING, "    value: 5\n", "    value: fyra\n")
+    result = run_build(tiny)
     assert result.returncode == 1
-    assert "om-samverkan.sv.md:2:" in result.stderr and f"data/staffing.yaml:{line}:" in result.stderr
+    assert "enheten.sv.md:2:" in result.stderr and f"data/staffing.yaml:{line}:" in result.stderr
 
 
-def test_check_reports_the_same_errors_and_writes_nothing(portal):
-    replace(portal, PAGE, "title: Om samverkan\n", "")
-    result = run_build(portal, "check")
+def test_check_reports_the_same_errors_and_writes_nothing(tiny):
+    replace(tiny, PAGE, "title: Bemanningen\n", "")
+    result = run_build(tiny, "check")
     assert result.returncode == 1
-    assert "content/pages/om-samverkan.sv.md:2: 'front matter' is missing the required key 'title'" in result.stderr.splitlines()
-    assert not (portal / "_site").exists()
+    assert "content/pages/enheten.sv.md:2: 'front matter' is missing the required key 'title'" in result.stderr.splitlines()
+    assert not (tiny / "_site").exists()
 
 
 # --- inputs that look odd but are fine ----------------------------------------------------------
 
-def test_bom_crlf_and_yaml_1_1_lookalikes_are_accepted_as_written(portal):
-    page = (portal / PAGE).read_text(encoding="utf-8")
-    page = page.replace("title: Om samverkan\n", "title: NO\n")
-    (portal / PAGE).write_bytes(b"\xef\xbb\xbf" + page.replace("\n", "\r\n").encode("utf-8"))
-    replace(portal, STAFFING, "    value: 4.7\n", "    value: 4.70\n")
-    replace(portal, STAFFING, "    value: 1.135\n", "    value: 1.10\n")
+def test_bom_crlf_and_yaml_1_1_lookalikes_are_accepted_as_written(tiny):
+    page = (tiny / PAGE).read_text(encoding="utf-8")
+    page = page.replace("title: Bemanningen\n", "title: NO\n")
+    (tiny / PAGE).write_bytes(b"\xef\xbb\xbf" + page.replace("\n", "\r\n").encode("utf-8"))
+    replace(tiny, STAFFING, "    value: 5\n", "    value: 4.70\n")
+    replace(tiny, STAFFING, "    value: 2\n", "    value: 1.10\n")
 
-    result = run_build(portal)
+    result = run_build(tiny)
 
     assert result.returncode == 0, result.stderr
-    html = (portal / "_site/om-samverkan/index.html").read_text(encoding="utf-8")
+    html = (tiny / "_site/enheten/index.html").read_text(encoding="utf-8")
     assert "<h1>NO</h1>" in html  # not False, not "no"
-    staffing = (portal / "_site/en/the-unit-and-its-staffing/index.html").read_text(encoding="utf-8")
+    staffing = (tiny / "_site/en/staffing/index.html").read_text(encoding="utf-8")
     assert "1.10" in staffing and "3.60" in staffing  # exact: 4.70 − 1.10, not 3.6000000000000005

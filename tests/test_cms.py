@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_portal, run_build
+from conftest import REPO, run_build
+from tinysite import add_municipality, tiny_site
 from portal import cms, cmsbackend, load, model, render
 from portal import shape as s
 from portal.problems import Problems
@@ -52,13 +53,14 @@ def test_each_front_matter_key_is_an_editor_field_with_its_kind_and_requiredness
             assert fields[name]["pattern"][0] == f"^(?:{spec.shape.pattern.pattern})$"
 
 
-def test_the_municipalities_to_choose_from_are_those_of_data_collaboration_yaml():
-    site = real_site()
+def test_the_municipalities_to_choose_from_are_those_of_data_collaboration_yaml(tiny):
+    add_municipality(tiny, "boxholm", "Boxholms kommun", "Boxholm Municipality", "Boxholm")
+    site = real_site(tiny)
     news = fields_of(next(c for c in cms.config(site)["collections"] if c["name"] == "news"))
     choice = news["municipalities"]
     assert choice["widget"] == "select" and choice["multiple"] and choice["min"] == 1
     assert [o["value"] for o in choice["options"]] == [m.id for m in site.collaboration.municipalities]
-    assert [o["label"] for o in choice["options"]] == ["Mjölby kommun", "Boxholms kommun", "Ödeshögs kommun"]
+    assert [o["label"] for o in choice["options"]] == ["Mjölby kommun", "Ödeshögs kommun", "Boxholms kommun"]
 
 
 def test_files_per_language_as_the_build_reads_them():
@@ -86,10 +88,10 @@ def test_fields_inside_the_optional_source_are_optional_in_the_editor():
     assert all(f["required"] is False for f in source["fields"])  # else Decap refuses an item without a source
 
 
-def test_editorial_workflow_and_the_git_host_from_data_site_yaml(portal):
-    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+def test_editorial_workflow_and_the_git_host_from_data_site_yaml(tiny):
+    with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
         f.write("\neditor:\n  backend: gitlab\n  repo: kommun/trygghet\n  app_id: abc123\n")
-    config = cms.config(real_site(portal))
+    config = cms.config(real_site(tiny))
     assert config["publish_mode"] == "editorial_workflow"
     assert config["backend"] == {"name": "gitlab", "repo": "kommun/trygghet", "branch": "main", "auth_type": "pkce", "app_id": "abc123"}
 
@@ -104,32 +106,32 @@ def test_the_local_backend_is_offered_only_on_a_loopback_address():
 # --- the built /admin/ ---------------------------------------------------------------------
 
 @needs_bundle
-def test_the_built_config_yml_agrees_with_the_shapes(built):
+def test_the_built_config_yml_agrees_with_the_shapes(tiny_built):
     """The file an editor's browser reads, not only the function: if they ever disagree, this fails."""
-    written = yaml.safe_load((built / "admin/config.yml").read_text(encoding="utf-8"))
+    written = yaml.safe_load((tiny_built / "admin/config.yml").read_text(encoding="utf-8"))
     for section in ("news", "pages"):
         collection = next(c for c in written["collections"] if c["name"] == section)
         assert list(fields_of(collection)) == [*model._page_shape(section).fields, "body"]
-    assert written == cms.config(real_site())
+    assert written == cms.config(real_site(tiny_built.parent))
 
 
 @needs_bundle
-def test_the_editor_is_served_from_the_sites_own_origin_with_its_own_csp(built):
-    page = (built / "admin/index.html").read_text(encoding="utf-8")
+def test_the_editor_is_served_from_the_sites_own_origin_with_its_own_csp(tiny_built):
+    page = (tiny_built / "admin/index.html").read_text(encoding="utf-8")
     scripts = re.findall(r'<script src="([^"]+)"', page)
     assert scripts == [f"decap-cms-{cms.bundle_version()}/decap-cms.js", "admin.js"]
-    assert all((built / "admin" / src).is_file() for src in scripts)
+    assert all((tiny_built / "admin" / src).is_file() for src in scripts)
     assert "://" not in "".join(scripts)  # never a CDN
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)[1]
     assert "script-src 'self' 'unsafe-eval'" in csp and "style-src 'self' 'unsafe-inline'" in csp
     # The chunks the bundle loads keep their names (no content hash), beside it.
-    assert (built / f"admin/decap-cms-{cms.bundle_version()}/LICENSE").is_file()
-    assert len(list((built / f"admin/decap-cms-{cms.bundle_version()}").glob("*.decap-cms.js"))) > 10
+    assert (tiny_built / f"admin/decap-cms-{cms.bundle_version()}/LICENSE").is_file()
+    assert len(list((tiny_built / f"admin/decap-cms-{cms.bundle_version()}").glob("*.decap-cms.js"))) > 10
 
 
 @needs_bundle
-def test_the_public_pages_keep_their_strict_csp(built):
-    public = [p for p in built.rglob("*.html") if "admin" not in p.relative_to(built).parts]
+def test_the_public_pages_keep_their_strict_csp(tiny_built):
+    public = [p for p in tiny_built.rglob("*.html") if "admin" not in p.relative_to(tiny_built).parts]
     assert len(public) > 30
     for path in public:
         text = path.read_text(encoding="utf-8")
@@ -139,11 +141,11 @@ def test_the_public_pages_keep_their_strict_csp(built):
 
 
 @needs_bundle
-def test_the_preview_pane_uses_the_sites_stylesheet(built):
-    page = (built / "admin/index.html").read_text(encoding="utf-8")
+def test_the_preview_pane_uses_the_sites_stylesheet(tiny_built):
+    page = (tiny_built / "admin/index.html").read_text(encoding="utf-8")
     stylesheet = re.search(r'data-stylesheet="/assets/(site\.[0-9a-f]{8}\.css)"', page)[1]
-    assert (built / "assets" / stylesheet).is_file()
-    assert "registerPreviewStyle" in (built / "admin/admin.js").read_text(encoding="utf-8")
+    assert (tiny_built / "assets" / stylesheet).is_file()
+    assert "registerPreviewStyle" in (tiny_built / "admin/admin.js").read_text(encoding="utf-8")
 
 
 def test_without_the_bundle_the_build_makes_no_admin_and_says_so(tmp_path, monkeypatch, capsys):
@@ -161,43 +163,43 @@ def test_without_the_bundle_the_build_makes_no_admin_and_says_so(tmp_path, monke
 
 # --- "Edit this page" ------------------------------------------------------------------------
 
-def test_no_edit_link_unless_configured(built):
-    assert not [p for p in built.rglob("*.html") if 'class="edit-link"' in p.read_text(encoding="utf-8")]
+def test_no_edit_link_unless_configured(tiny_built):
+    assert not [p for p in tiny_built.rglob("*.html") if 'class="edit-link"' in p.read_text(encoding="utf-8")]
 
 
 @needs_bundle
-def test_edit_link_to_the_web_editor_on_every_content_page(portal):
-    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+def test_edit_link_to_the_web_editor_on_every_content_page(tiny):
+    with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
         f.write("\nedit_link: cms\n")
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr
-    site = portal / "_site"
+    site = tiny / "_site"
     found = {}
     for path in site.rglob("*.html"):
         link = re.search(r'<p class="edit-link"><a href="([^"]+)">([^<]+)</a>', path.read_text(encoding="utf-8"))
         if link:
             found[path.relative_to(site).as_posix()] = link.groups()
     assert found["index.html"] == ("/admin/#/collections/pages/entries/index", "Redigera den här sidan")
-    assert found["en/news/odeshog-joins-the-collaboration/index.html"] == (
-        "/admin/#/collections/news/entries/2019-09-26-odeshog-ansluter", "Edit this page")
-    sources = sorted(p.relative_to(portal).as_posix() for p in (portal / "content").rglob("*.md"))
+    assert found["en/news/the-unit-grows/index.html"] == (
+        "/admin/#/collections/news/entries/2020-01-10-enheten-vaxer", "Edit this page")
+    sources = sorted(p.relative_to(tiny).as_posix() for p in (tiny / "content").rglob("*.md"))
     assert len(found) == len(sources)  # every content page, and no page made from data
     assert render.EDITOR_ENTRY.startswith(cms.FOLDER)
 
 
-def test_edit_link_to_the_file_in_the_repository(portal):
-    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+def test_edit_link_to_the_file_in_the_repository(tiny):
+    with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
         f.write("\nedit_link: https://github.com/kommun/trygghet/edit/main/\n")
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr
-    page = (portal / "_site/om-samverkan/index.html").read_text(encoding="utf-8")
-    assert '<a href="https://github.com/kommun/trygghet/edit/main/content/pages/om-samverkan.sv.md">' in page
+    page = (tiny / "_site/om/index.html").read_text(encoding="utf-8")
+    assert '<a href="https://github.com/kommun/trygghet/edit/main/content/pages/om.sv.md">' in page
 
 
-def test_a_wrong_edit_link_is_an_error_at_its_line(portal):
-    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+def test_a_wrong_edit_link_is_an_error_at_its_line(tiny):
+    with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
         f.write("\nedit_link: github\n")
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 1
     assert "data/site.yaml" in result.stderr and "'edit_link' is 'github'" in result.stderr
 
@@ -206,14 +208,14 @@ def test_a_wrong_edit_link_is_an_error_at_its_line(portal):
 
 @pytest.fixture
 def repository(tmp_path):
-    root = copy_portal(tmp_path / "site")
+    root = tiny_site(tmp_path / "site")
     return cmsbackend.Repository(root)
 
 
 def test_local_backend_reads_and_writes_the_content_files(repository):
     entries = repository.handle("entriesByFolder", {"folder": "content/news", "extension": "md", "depth": 1})
-    assert [e["file"]["path"] for e in entries] == ["content/news/2019-09-26-odeshog-ansluter.en.md",
-                                                    "content/news/2019-09-26-odeshog-ansluter.sv.md"]
+    assert [e["file"]["path"] for e in entries] == ["content/news/2020-01-10-enheten-vaxer.en.md",
+                                                    "content/news/2020-01-10-enheten-vaxer.sv.md"]
     files = [{"path": f"content/news/2026-11-02-ovning.{lang}.md", "raw": f"---\ntitle: {lang}\n---\n", "slug": "x"} for lang in ("sv", "en")]
     repository.handle("persistEntry", {"dataFiles": files, "assets": [], "options": {}})
     assert (repository.root / "content/news/2026-11-02-ovning.sv.md").read_text() == "---\ntitle: sv\n---\n"
@@ -242,12 +244,12 @@ def test_local_backend_does_not_follow_a_link_out_of_the_site(repository, tmp_pa
 # --- the editor in the preview server ----------------------------------------------------------
 
 @needs_bundle
-def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_while_the_build_is_broken(portal):
+def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_while_the_build_is_broken(tiny):
     import urllib.request
 
     from servetools import fetch, serving, wait_for
 
-    with serving(portal) as (origin, lines):
+    with serving(tiny) as (origin, lines):
         assert any(f"Web editor on {origin}/admin/" in line for line in lines)
         with urllib.request.urlopen(origin + "/admin/", timeout=30) as response:
             assert response.headers.get("Content-Security-Policy") is None  # the page's own meta tag rules
@@ -255,27 +257,27 @@ def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_whil
         assert "livereload" not in page and "Content-Security-Policy" in page
         with urllib.request.urlopen(origin + "/", timeout=30) as response:
             assert "default-src 'self'" in response.headers["Content-Security-Policy"]
-        news = portal / "content/news/2019-09-26-odeshog-ansluter.sv.md"
-        news.write_text(news.read_text(encoding="utf-8").replace("date: 2019-09-26", "date: 2019-09-31"), encoding="utf-8")
+        news = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
+        news.write_text(news.read_text(encoding="utf-8").replace("date: 2020-01-10", "date: 2020-02-30"), encoding="utf-8")
         wait_for(lambda: fetch(origin + "/")[0] == 500, what="the error page")
         status, page = fetch(origin + "/admin/")
         assert status == 200 and "decap-cms" in page  # the editor stays, to fix the mistake in
 
 
-def test_an_optional_field_the_editor_left_empty_counts_as_not_given(portal):
-    news = portal / "content/news/2019-09-26-odeshog-ansluter.sv.md"
+def test_an_optional_field_the_editor_left_empty_counts_as_not_given(tiny):
+    news = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
     news.write_text(news.read_text(encoding="utf-8").replace("---\n", "---\ntranslation_key: ''\ndescription: \"\"\n", 1), encoding="utf-8")
-    page = portal / "content/pages/kontakt.sv.md"
+    page = tiny / "content/pages/kontakt.sv.md"
     page.write_text(re.sub(r"(?m)^title: .*$", "title: ''", page.read_text(encoding="utf-8"), count=1), encoding="utf-8")
-    result = run_build(portal)
-    assert "2019-09-26-odeshog-ansluter.sv.md" not in result.stderr  # the empty optional keys are fine
+    result = run_build(tiny)
+    assert "2020-01-10-enheten-vaxer.sv.md" not in result.stderr  # the empty optional keys are fine
     assert "content/pages/kontakt.sv.md:2: 'title' is empty" in result.stderr  # a required one is not
 
 
-def test_github_signs_in_through_the_hosts_own_relay_which_the_editors_csp_allows(portal):
-    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+def test_github_signs_in_through_the_hosts_own_relay_which_the_editors_csp_allows(tiny):
+    with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
         f.write("\neditor:\n  backend: github\n  repo: kommun/trygghet\n  auth_url: https://auth.kommun.se/decap/auth\n")
-    site = real_site(portal)
+    site = real_site(tiny)
     assert cms.config(site)["backend"] == {"name": "github", "repo": "kommun/trygghet", "branch": "main",
                                            "base_url": "https://auth.kommun.se", "auth_endpoint": "decap/auth"}
     assert cms.connect_sources(site) == "https://api.github.com https://auth.kommun.se"
@@ -290,10 +292,10 @@ def test_local_backend_writes_no_file_for_a_language_left_empty(repository):
 
 
 @pytest.mark.parametrize("editor, missing", [("backend: github\n  repo: a/b", "auth_url"), ("backend: gitlab\n  repo: a/b", "app_id")])
-def test_a_git_host_without_what_it_needs_to_sign_in_is_an_error(portal, editor, missing):
-    with (portal / "data/site.yaml").open("a", encoding="utf-8") as f:
+def test_a_git_host_without_what_it_needs_to_sign_in_is_an_error(tiny, editor, missing):
+    with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
         f.write(f"\neditor:\n  {editor}\n")
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 1 and f"add '{missing}'" in result.stderr
 
 

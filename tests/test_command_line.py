@@ -38,17 +38,17 @@ def test_version_is_printed(tmp_path, command):
     assert result.stdout.strip().endswith(__version__)
 
 
-def test_quiet_prints_nothing_but_problems_and_verbose_prints_every_stage(portal):
-    quiet = run_build(portal, "-q")
+def test_quiet_prints_nothing_but_problems_and_verbose_prints_every_stage(tiny):
+    quiet = run_build(tiny, "-q")
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
-    verbose = run_build(portal, "check", "-v")
+    verbose = run_build(tiny, "check", "-v")
     assert verbose.returncode == 0
     stages = [line.split(":")[0].strip() for line in verbose.stderr.splitlines()]
     assert stages == ["load", "model", "render", "assets", "links"]
 
 
-def test_the_reported_time_covers_every_stage_including_the_link_check(portal, monkeypatch):
-    monkeypatch.chdir(portal)
+def test_the_reported_time_covers_every_stage_including_the_link_check(tiny, monkeypatch):
+    monkeypatch.chdir(tiny)
     out = io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", io.StringIO())
@@ -98,22 +98,22 @@ def run_on_terminal(root, *args, env_extra=None):
     return process.wait(timeout=120), shown.decode("utf-8")
 
 
-def break_a_value(portal):
-    staffing = portal / "data/staffing.yaml"
+def break_a_value(root):
+    staffing = root / "data/staffing.yaml"
     text = staffing.read_text(encoding="utf-8")
-    assert "value: 4.7" in text
-    staffing.write_text(text.replace("value: 4.7", "value: 4,7", 1), encoding="utf-8")
+    assert "value: 5\n" in text
+    staffing.write_text(text.replace("value: 5\n", "value: 5,2\n", 1), encoding="utf-8")
 
 
-def test_problems_are_coloured_on_a_terminal_and_plain_elsewhere_or_with_no_color(portal):
-    break_a_value(portal)
-    code, shown = run_on_terminal(portal, "check")
+def test_problems_are_coloured_on_a_terminal_and_plain_elsewhere_or_with_no_color(tiny):
+    break_a_value(tiny)
+    code, shown = run_on_terminal(tiny, "check")
     assert code == 1
-    assert "\x1b[1mdata/staffing.yaml:11:\x1b[0m \x1b[31m'value' should be a number" in shown
+    assert "\x1b[1mdata/staffing.yaml:7:\x1b[0m \x1b[31m'value' should be a number" in shown
 
-    code, shown = run_on_terminal(portal, "check", env_extra={"NO_COLOR": "1"})
+    code, shown = run_on_terminal(tiny, "check", env_extra={"NO_COLOR": "1"})
     assert code == 1 and "\x1b[" not in shown
-    assert "data/staffing.yaml:11: 'value' should be a number, not '4,7'" in shown
+    assert "data/staffing.yaml:7: 'value' should be a number, not '5,2'" in shown
 
-    piped = run_build(portal, "check")
+    piped = run_build(tiny, "check")
     assert piped.returncode == 1 and "\x1b[" not in piped.stderr

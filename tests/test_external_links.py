@@ -49,17 +49,17 @@ def other_site():
     server.server_close()
 
 
-def test_check_external_reports_a_dead_link_at_its_source(portal, other_site, monkeypatch, capfd):
-    page = portal / "content/pages/kontakt.sv.md"
+def test_check_external_reports_a_dead_link_at_its_source(tiny, other_site, monkeypatch, capfd):
+    page = tiny / "content/pages/kontakt.sv.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\n[Fungerar]({other_site}/ok) och [borta]({other_site}/borta) "
                     f"och [bara GET]({other_site}/no-head).\n", encoding="utf-8")
-    quiet = run_build(portal, "check")
+    quiet = run_build(tiny, "check")
     assert quiet.returncode == 0, quiet.stderr
     assert _Handler.asked == []  # never in the default check
     # No network in tests: the site's real links to other sites are answered here, as if they work.
     real = external.probe
     monkeypatch.setattr(external, "probe", lambda url, timeout: real(url, timeout) if url.startswith(other_site) else None)
-    monkeypatch.chdir(portal)
+    monkeypatch.chdir(tiny)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     assert cli.main(["check", "--external", "--strict"]) == 1
     err = capfd.readouterr().err

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_portal
+from tinysite import tiny_site
 from portal import load, markup, model, pipeline, yamlnodes
 from portal import shape as s
 from portal.problems import Problems
@@ -165,7 +165,7 @@ def test_markdown_gives_safe_html_or_a_problem(text):
     assert all(line is None or 1 <= line <= text.count("\n") + 1 for line, _ in removed)
 
 
-# --- the whole build on a copy of the portal, one file fuzzed -------------------------------------
+# --- the whole build on a copy of the tiny site, one file fuzzed -------------------------------------
 
 TARGETS = ["content/pages/fuzz.sv.md", "content/news/2019-09-27-fuzz.sv.md", "data/staffing.yaml",
            "data/i18n/en.yaml", "content/pages/kontakt.en.md"]
@@ -173,7 +173,7 @@ TARGETS = ["content/pages/fuzz.sv.md", "content/news/2019-09-27-fuzz.sv.md", "da
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
-    return copy_portal(tmp_path_factory.mktemp("fuzz") / "portal")
+    return tiny_site(tmp_path_factory.mktemp("fuzz") / "portal")
 
 
 def files_under(folder: Path) -> set:

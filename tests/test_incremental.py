@@ -9,7 +9,7 @@ import pytest
 from portal import incremental, pipeline
 
 BASE = "http://127.0.0.1:8000/"
-NEWS_SV = "content/news/2019-09-26-odeshog-ansluter.sv.md"
+NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"
 
 
 def options(root: Path, out: str) -> pipeline.Options:
@@ -37,8 +37,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def builder(portal):
-    b = incremental.Builder(options(portal, "_inc"))
+def builder(tiny):
+    b = incremental.Builder(options(tiny, "_inc"))
     first = b.build()
     assert not first.problems.errors, first.problems.sorted()
     assert len(first.rendered) == first.pages  # the first build renders everything
@@ -49,126 +49,126 @@ def pages_of(result) -> set:
     return set(result.rendered)
 
 
-def test_nothing_changed_renders_nothing_and_writes_nothing(portal, builder):
+def test_nothing_changed_renders_nothing_and_writes_nothing(tiny, builder):
     result = builder.build()
     assert result.rendered == [] and result.changed == set()
 
 
-def test_editing_a_news_item_redoes_it_its_lists_and_its_feed_only(portal, builder):
-    edit(portal / NEWS_SV, "Avtalet stärker", "Avtalet förstärker")
+def test_editing_a_news_item_redoes_it_its_lists_and_its_feed_only(tiny, builder):
+    edit(tiny / NEWS_SV, "har ett avtal", "har skrivit ett avtal")
     result = builder.build()
     rendered = pages_of(result)
-    assert "nyheter/odeshog-ansluter/index.html" in rendered
-    assert {"nyheter/index.html", "nyheter/arkiv/2019/index.html", "nyheter/kommun/odeshog/index.html"} <= rendered
-    assert not rendered & {"kontakt/index.html", "om-samverkan/index.html", "en/index.html", "enheten/index.html"}
+    assert "nyheter/enheten-vaxer/index.html" in rendered
+    assert {"nyheter/index.html", "nyheter/arkiv/2020/index.html", "nyheter/kommun/odeshog/index.html"} <= rendered
+    assert not rendered & {"kontakt/index.html", "om/index.html", "en/index.html", "enheten/index.html"}
     assert not any(p.startswith("en/") for p in rendered)  # the English pages show nothing that changed
     assert "nyheter/atom.xml" in result.changed
-    same_as_full_build(portal, builder)
+    same_as_full_build(tiny, builder)
 
 
-def test_a_new_address_for_a_news_item_redoes_its_translation_and_removes_the_old_page(portal, builder):
-    edit(portal / NEWS_SV, "slug: odeshog-ansluter", "slug: odeshog-ar-med")
+def test_a_new_address_for_a_news_item_redoes_its_translation_and_removes_the_old_page(tiny, builder):
+    edit(tiny / NEWS_SV, "slug: enheten-vaxer", "slug: enheten-ar-storre")
     result = builder.build()
     rendered = pages_of(result)
-    assert "nyheter/odeshog-ar-med/index.html" in rendered
-    assert "en/news/odeshog-joins-the-collaboration/index.html" in rendered  # its language link changed
-    assert "nyheter/odeshog-ansluter/index.html" in result.changed
-    assert not (portal / "_inc/nyheter/odeshog-ansluter").exists()
-    same_as_full_build(portal, builder)
+    assert "nyheter/enheten-ar-storre/index.html" in rendered
+    assert "en/news/the-unit-grows/index.html" in rendered  # its language link changed
+    assert "nyheter/enheten-vaxer/index.html" in result.changed
+    assert not (tiny / "_inc/nyheter/enheten-vaxer").exists()
+    same_as_full_build(tiny, builder)
 
 
-def test_editing_a_template_redoes_only_the_pages_that_use_it(portal, builder):
-    edit(portal / "templates/news_item.html", "<h1>", '<h1 class="news-title">')
-    assert pages_of(builder.build()) == {"nyheter/odeshog-ansluter/index.html", "en/news/odeshog-joins-the-collaboration/index.html"}
-    same_as_full_build(portal, builder)
+def test_editing_a_template_redoes_only_the_pages_that_use_it(tiny, builder):
+    edit(tiny / "templates/news_item.html", "<h1>", '<h1 class="news-title">')
+    assert pages_of(builder.build()) == {"nyheter/enheten-vaxer/index.html", "en/news/the-unit-grows/index.html"}
+    same_as_full_build(tiny, builder)
 
 
-def test_editing_an_included_template_redoes_every_page_that_includes_it(portal, builder):
-    edit(portal / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
+def test_editing_an_included_template_redoes_every_page_that_includes_it(tiny, builder):
+    edit(tiny / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
     result = builder.build()
     html_pages = {p for p in result.changed if p.endswith(".html")}
     assert pages_of(result) == html_pages and len(html_pages) == result.pages
-    same_as_full_build(portal, builder)
+    same_as_full_build(tiny, builder)
 
 
-def test_editing_data_redoes_only_the_pages_that_read_it(portal, builder):
-    edit(portal / "data/staffing.yaml", "value: 4.7", "value: 4.8")
+def test_editing_data_redoes_only_the_pages_that_read_it(tiny, builder):
+    edit(tiny / "data/staffing.yaml", "value: 5\n", "value: 6\n")
     rendered = pages_of(builder.build())
-    assert {"enheten/index.html", "en/the-unit-and-its-staffing/index.html", "index.html"} <= rendered
-    assert not rendered & {"kontakt/index.html", "nyheter/odeshog-ansluter/index.html", "tillganglighet/index.html"}
-    same_as_full_build(portal, builder)
+    assert {"enheten/index.html", "en/staffing/index.html", "index.html"} <= rendered
+    assert not rendered & {"kontakt/index.html", "nyheter/enheten-vaxer/index.html", "om/index.html"}
+    same_as_full_build(tiny, builder)
 
 
-def test_renaming_a_page_redoes_the_pages_that_show_its_title(portal, builder):
-    edit(portal / "content/pages/kontakt.sv.md", "title: Kontakt", "title: Kontakta oss")
+def test_renaming_a_page_redoes_the_pages_that_show_its_title(tiny, builder):
+    edit(tiny / "content/pages/kontakt.sv.md", "title: Kontakt", "title: Kontakta oss")
     rendered = pages_of(builder.build())
     assert "kontakt/index.html" in rendered and "index.html" in rendered  # the footer of every Swedish page names it
     assert "en/contact/index.html" not in rendered  # the English pages name the English page
-    same_as_full_build(portal, builder)
+    same_as_full_build(tiny, builder)
 
 
-def test_adding_and_removing_a_news_item(portal, builder):
-    new = portal / "content/news/2019-10-01-prov.sv.md"
-    new.write_text("---\ntitle: Ett prov\ndate: 2019-10-01\nsummary: En kort text.\nmunicipalities: [boxholm]\n---\nText.\n",
+def test_adding_and_removing_a_news_item(tiny, builder):
+    new = tiny / "content/news/2020-02-01-prov.sv.md"
+    new.write_text("---\ntitle: Ett prov\ndate: 2020-02-01\nsummary: En kort text.\nmunicipalities: [mjolby]\n---\nText.\n",
                    encoding="utf-8")
     result = builder.build()
     assert not result.problems.errors, result.problems.sorted()
-    assert {"nyheter/2019-10-01-prov/index.html", "nyheter/index.html", "index.html"} <= pages_of(result)
-    same_as_full_build(portal, builder)
+    assert {"nyheter/2020-02-01-prov/index.html", "nyheter/index.html", "index.html"} <= pages_of(result)
+    same_as_full_build(tiny, builder)
     new.unlink()
     result = builder.build()
-    assert "nyheter/2019-10-01-prov/index.html" in result.changed
-    same_as_full_build(portal, builder)
+    assert "nyheter/2020-02-01-prov/index.html" in result.changed
+    same_as_full_build(tiny, builder)
 
 
-def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(portal, builder):
-    before = files(portal / "_inc")
-    edit(portal / NEWS_SV, "date: 2019-09-26", "date: 2019-09-31")
+def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(tiny, builder):
+    before = files(tiny / "_inc")
+    edit(tiny / NEWS_SV, "date: 2020-01-10", "date: 2020-02-30")
     broken = builder.build()
-    assert [str(p) for p in broken.problems.errors] == [f"{NEWS_SV}:4: 'date' is '2019-09-31', which is not a real date"]
-    assert files(portal / "_inc") == before
-    edit(portal / NEWS_SV, "date: 2019-09-31", "date: 2019-09-26")
+    assert [str(p) for p in broken.problems.errors] == [f"{NEWS_SV}:4: 'date' is '2020-02-30', which is not a real date"]
+    assert files(tiny / "_inc") == before
+    edit(tiny / NEWS_SV, "date: 2020-02-30", "date: 2020-01-10")
     fixed = builder.build()
     assert not fixed.problems.errors and fixed.changed == set()
-    same_as_full_build(portal, builder)
+    same_as_full_build(tiny, builder)
 
 
-def test_a_change_to_many_pages_writes_the_open_page_first_then_the_rest(portal, builder, monkeypatch):
-    monkeypatch.setattr(incremental, "FIRST_WHEN", 10)  # the portal has 40 pages; a real site 200 and more
-    edit(portal / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
+def test_a_change_to_many_pages_writes_the_open_page_first_then_the_rest(tiny, builder, monkeypatch):
+    monkeypatch.setattr(incremental, "FIRST_WHEN", 10)  # the tiny site has 30 pages; a real site 200 and more
+    edit(tiny / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
     seen = {}
 
     def shown():  # what a browser would load when told to reload, while the rest still renders
-        seen.update({name: (portal / "_inc" / name).read_text(encoding="utf-8")
-                     for name in ("kontakt/index.html", "om-samverkan/index.html")})
+        seen.update({name: (tiny / "_inc" / name).read_text(encoding="utf-8")
+                     for name in ("kontakt/index.html", "om/index.html")})
 
     result = builder.build(viewed={"kontakt/index.html"}, shown=shown)
     assert result.early == {"kontakt/index.html"}
     assert 'data-edited="yes"' in seen["kontakt/index.html"]
-    assert 'data-edited="yes"' not in seen["om-samverkan/index.html"]  # not yet
+    assert 'data-edited="yes"' not in seen["om/index.html"]  # not yet
     assert "kontakt/index.html" not in result.changed  # written already, and the same
-    assert "om-samverkan/index.html" in result.changed
+    assert "om/index.html" in result.changed
     assert result.rendered.count("kontakt/index.html") == 1  # rendered once, not twice
-    same_as_full_build(portal, builder)
+    same_as_full_build(tiny, builder)
 
 
-def test_a_change_to_a_few_pages_is_not_split(portal, builder):
-    edit(portal / NEWS_SV, "Avtalet stärker", "Avtalet förstärker")
-    result = builder.build(viewed={"nyheter/odeshog-ansluter/index.html"}, shown=lambda: pytest.fail("split"))
-    assert result.early == set() and "nyheter/odeshog-ansluter/index.html" in result.changed
+def test_a_change_to_a_few_pages_is_not_split(tiny, builder):
+    edit(tiny / NEWS_SV, "har ett avtal", "har skrivit ett avtal")
+    result = builder.build(viewed={"nyheter/enheten-vaxer/index.html"}, shown=lambda: pytest.fail("split"))
+    assert result.early == set() and "nyheter/enheten-vaxer/index.html" in result.changed
 
 
-def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whole(portal, builder):
-    before = files(portal / "_inc")
-    edit(portal / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
+def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whole(tiny, builder):
+    before = files(tiny / "_inc")
+    edit(tiny / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
     stop = threading.Event()
     stop.set()  # serve sets it when a save comes while pages render
     result = builder.build(stop)
     assert result.cancelled and not result.changed
-    assert files(portal / "_inc") == before
+    assert files(tiny / "_inc") == before
     result = builder.build()
     assert not result.cancelled and len(result.rendered) == result.pages
-    same_as_full_build(portal, builder)
+    same_as_full_build(tiny, builder)
 
 
 ALERT = """\
@@ -181,28 +181,28 @@ ALERT = """\
 """
 
 
-def test_an_alert_redoes_every_page_when_it_comes_and_when_it_goes(portal, builder):
-    shipped = (portal / "data/alerts.yaml").read_text(encoding="utf-8")
-    (portal / "data/alerts.yaml").write_text(ALERT, encoding="utf-8")
+def test_an_alert_redoes_every_page_when_it_comes_and_when_it_goes(tiny, builder):
+    shipped = (tiny / "data/alerts.yaml").read_text(encoding="utf-8")
+    (tiny / "data/alerts.yaml").write_text(ALERT, encoding="utf-8")
     result = builder.build()
     assert len(result.rendered) == result.pages  # every page shows it
-    assert "Testmeddelande." in (portal / "_inc/kontakt/index.html").read_text(encoding="utf-8")
-    same_as_full_build(portal, builder)
-    (portal / "data/alerts.yaml").write_text(shipped, encoding="utf-8")
+    assert "Testmeddelande." in (tiny / "_inc/kontakt/index.html").read_text(encoding="utf-8")
+    same_as_full_build(tiny, builder)
+    (tiny / "data/alerts.yaml").write_text(shipped, encoding="utf-8")
     result = builder.build()
     assert len(result.rendered) == result.pages
-    assert "Testmeddelande." not in (portal / "_inc/kontakt/index.html").read_text(encoding="utf-8")
-    same_as_full_build(portal, builder)
+    assert "Testmeddelande." not in (tiny / "_inc/kontakt/index.html").read_text(encoding="utf-8")
+    same_as_full_build(tiny, builder)
 
 
-def test_aliases_and_expiry_come_and_go_as_in_a_full_build(portal, builder):
-    page = portal / "content/pages/kontakt.sv.md"
+def test_aliases_and_expiry_come_and_go_as_in_a_full_build(tiny, builder):
+    page = tiny / "content/pages/kontakt.sv.md"
     original = page.read_text(encoding="utf-8")
     page.write_text(original.replace("---\n", "---\naliases: [/gammal-kontakt/]\nexpires: 2020-01-01\n", 1), encoding="utf-8")
     builder.build()
-    assert (portal / "_inc/gammal-kontakt/index.html").is_file() and (portal / "_inc/_redirects").is_file()
-    same_as_full_build(portal, builder)
+    assert (tiny / "_inc/gammal-kontakt/index.html").is_file() and (tiny / "_inc/_redirects").is_file()
+    same_as_full_build(tiny, builder)
     page.write_text(original, encoding="utf-8")
     builder.build()
-    assert not (portal / "_inc/gammal-kontakt/index.html").exists() and not (portal / "_inc/_redirects").exists()
-    same_as_full_build(portal, builder)
+    assert not (tiny / "_inc/gammal-kontakt/index.html").exists() and not (tiny / "_inc/_redirects").exists()
+    same_as_full_build(tiny, builder)

@@ -33,16 +33,16 @@ def leftovers(root):
     return sorted(p.name for p in root.iterdir() if p.name.startswith(".portal-tmp-"))
 
 
-def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(portal, tmp_path):
-    assert run_build(portal).returncode == 0
-    old = snapshot(portal / "_site")
+def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(tiny, tmp_path):
+    assert run_build(tiny).returncode == 0
+    old = snapshot(tiny / "_site")
     # The next build changes every page (the site title is in each one's header).
-    site_yaml = portal / "data/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("    title: Trygghet och säkerhet", "    title: Tryggare", 1),
+    site_yaml = tiny / "data/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("    title: Testsajten", "    title: Tryggare", 1),
                          encoding="utf-8")
     # The site that build makes, built whole into another folder; and how long a build takes.
     began = time.monotonic()
-    assert run_build(portal, "--out", str(tmp_path / "reference")).returncode == 0
+    assert run_build(tiny, "--out", str(tmp_path / "reference")).returncode == 0
     duration = time.monotonic() - began
     new = snapshot(tmp_path / "reference")
     assert new != old
@@ -52,28 +52,28 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(po
     left_behind = set()
     previous = old
     for kill in range(KILLS):
-        build = start_build(portal)
+        build = start_build(tiny)
         if kill % 2:
             # While it writes: the short stretch that matters, hard to hit by chance.
-            _wait_for_writing(portal, build, deadline=time.monotonic() + 10 * duration)
+            _wait_for_writing(tiny, build, deadline=time.monotonic() + 10 * duration)
             time.sleep(rng.uniform(0, 0.01))
         else:
             time.sleep(rng.uniform(0.1, 1.0) * duration)  # anywhere from start-up to the end
         build.send_signal(signal.SIGKILL)
         build.wait()
-        now = snapshot(portal / "_site")
+        now = snapshot(tiny / "_site")
         # The site before the kill, or (the kill came after the swap) the new one whole; never a mix.
         assert now in (previous, new), "the output is a mix of two sites"
         outcomes.append("old" if now == old else "new")
-        left_behind.update(leftovers(portal))
+        left_behind.update(leftovers(tiny))
         previous = now
     assert "old" in outcomes, f"no kill landed before the swap (a build takes {duration:.2f} s)"
     assert left_behind, "no kill landed while the build was writing"
 
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr
-    assert snapshot(portal / "_site") == new
-    assert leftovers(portal) == []
+    assert snapshot(tiny / "_site") == new
+    assert leftovers(tiny) == []
 
 
 def _wait_for_writing(root, build, deadline):

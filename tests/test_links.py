@@ -37,10 +37,10 @@ def test_external_links_are_listed_not_fetched():
     assert report.broken == [] and set(report.external) == {"https://www.digg.se/x"}
 
 
-def test_a_broken_link_in_a_template_fails_the_build(portal):
-    path = portal / "templates/page.html"
+def test_a_broken_link_in_a_template_fails_the_build(tiny):
+    path = tiny / "templates/page.html"
     path.write_text(path.read_text().replace("<h1>", '<a href="{{ url(\'finns-inte/\') }}">x</a><h1>'))
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 1
     assert "broken link to '/finns-inte/' (on /enheten/index.html): no such page or file" in result.stderr
 

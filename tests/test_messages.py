@@ -91,23 +91,23 @@ def _run(root, *args, lang="C.UTF-8"):
                           env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": lang})
 
 
-def test_check_speaks_swedish_under_a_swedish_lang_or_with_lang_sv(portal):
-    news = portal / "content/news/2019-09-26-odeshog-ansluter.sv.md"
-    news.write_text(news.read_text(encoding="utf-8").replace("date: 2019-09-26", "date: 2026-02-30", 1), encoding="utf-8")
-    where = "content/news/2019-09-26-odeshog-ansluter.sv.md:4: "
-    swedish = _run(portal, "check", lang="sv_SE.UTF-8")
+def test_check_speaks_swedish_under_a_swedish_lang_or_with_lang_sv(tiny):
+    news = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
+    news.write_text(news.read_text(encoding="utf-8").replace("date: 2020-01-10", "date: 2026-02-30", 1), encoding="utf-8")
+    where = "content/news/2020-01-10-enheten-vaxer.sv.md:4: "
+    swedish = _run(tiny, "check", lang="sv_SE.UTF-8")
     assert swedish.returncode == 1
     assert swedish.stderr.splitlines() == [where + "'date' är '2026-02-30', som inte är ett verkligt datum", "1 fel."]
-    assert _run(portal, "check", "--lang", "sv").stderr == swedish.stderr
-    english = _run(portal, "check", "--lang", "en", lang="sv_SE.UTF-8")
+    assert _run(tiny, "check", "--lang", "sv").stderr == swedish.stderr
+    english = _run(tiny, "check", "--lang", "en", lang="sv_SE.UTF-8")
     assert english.stderr.splitlines() == [where + "'date' is '2026-02-30', which is not a real date", "1 error."]
 
 
-def test_build_summary_and_new_in_swedish(portal):
-    result = _run(portal, "new", "news", "Övning", lang="sv_SE.UTF-8")
+def test_build_summary_and_new_in_swedish(tiny):
+    result = _run(tiny, "new", "news", "Övning", lang="sv_SE.UTF-8")
     assert result.returncode == 0
     assert "Skrev content/news/2026-11-18-ovning.sv.md" in result.stdout
-    result = _run(portal, "check", "--lang", "sv")
+    result = _run(tiny, "check", "--lang", "sv")
     assert result.returncode == 0 and result.stdout.startswith("Inga fel i ")
 
 

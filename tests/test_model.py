@@ -1,11 +1,14 @@
-"""Model stage: pages, translations and figures from the real portal's sources."""
+"""Model stage: pages, translations and figures from the tiny site's sources."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from conftest import REPO, copy_portal
-from portal import load, model
+import pytest
+
+from conftest import REPO
+from newsitems import write_pair
+from portal import load, model, sites
 from portal.problems import Problems
 
 
@@ -15,16 +18,16 @@ def site_of(root):
     return site, problems
 
 
-def test_translations_pair_by_file_name_and_slug_gives_english_urls():
-    site, problems = site_of(REPO)
+def test_translations_pair_by_file_name_and_slug_gives_english_urls(tiny):
+    site, problems = site_of(tiny)
     assert problems.errors == []
-    sv = site.page("om-samverkan", "sv")
-    assert sv.url == "om-samverkan/"
-    assert site.translations(sv)["en"].url == "en/about-the-collaboration/"
+    sv = site.page("om", "sv")
+    assert sv.url == "om/"
+    assert site.translations(sv)["en"].url == "en/about/"
 
 
-def test_translation_key_pairs_files_with_different_names(tmp_path):
-    root = copy_portal(tmp_path / "p")
+def test_translation_key_pairs_files_with_different_names(tiny):
+    root = tiny
     src = root / "content/pages/kontakt.en.md"
     src.rename(root / "content/pages/contact.en.md")
     text = (root / "content/pages/contact.en.md").read_text()
@@ -34,23 +37,41 @@ def test_translation_key_pairs_files_with_different_names(tmp_path):
     assert site.translations(site.page("kontakt", "sv"))["en"].url == "en/contact/"
 
 
-def test_derived_figure_is_computed_not_typed():
-    site, _ = site_of(REPO)
+def test_derived_figure_is_computed_not_typed(tiny):
+    site, _ = site_of(tiny)
     derived = site.figure("posts-not-paid-by-odeshog")
-    assert derived.value == Decimal("3.565")
+    assert derived.value == Decimal("3")  # 5 in total, 2 of them Ödeshög's
     assert derived.derived == ("total-posts", ("odeshog-posts",))
     assert site.figure("mjolby-posts").value is None
 
 
-def test_parts_larger_than_the_total_are_an_error(tmp_path):
-    root = copy_portal(tmp_path / "p")
-    path = root / "data/staffing.yaml"
-    path.write_text(path.read_text().replace("value: 1.135", "value: 5.0"))
-    _, problems = site_of(root)
+def test_parts_larger_than_the_total_are_an_error(tiny):
+    path = tiny / "data/staffing.yaml"
+    path.write_text(path.read_text().replace("value: 2\n", "value: 5.5\n"))
+    _, problems = site_of(tiny)
     assert any("comes out negative" in p.message for p in problems.errors)
 
 
-def test_news_are_newest_first():
+def test_news_are_newest_first(tiny):
+    write_pair(tiny, "2020-03-01-senare", "2020-03-01")
+    write_pair(tiny, "2019-12-01-tidigare", "2019-12-01")
+    site, _ = site_of(tiny)
+    dates = [p.date for p in site.news("sv")]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 3
+
+
+def test_every_page_kind_is_one_of_the_enum_and_a_string_naming_none_is_refused():
+    sources, problems = load.load(REPO)
+    public, preview = sites.make(sources, problems, dt.date(2026, 11, 30), dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc))
+    assert problems.errors == [] and preview is None
+    assert {type(p.kind) for p in public.pages} == {model.Kind}
+    assert {p.kind for p in public.pages} == set(model.Kind)  # the real portal has a page of every kind
+    assert model.Page(key="k", lang="sv", kind="news", url="x/", title="t", template="t.html").kind is model.Kind.NEWS
+    with pytest.raises(ValueError):
+        model.Page(key="k", lang="sv", kind="newz", url="x/", title="t", template="t.html")
+
+
+def test_news_are_newest_first_and_one_dates_items_by_url():
     """Several items, given oldest first and mixed: newest first, one date's items by URL, one language."""
     def news(url, date, lang="sv"):
         return model.Page(key=url, lang=lang, kind="news", url=url, title=url, template="news.html", date=date)

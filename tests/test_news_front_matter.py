@@ -23,16 +23,16 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_news_front_matter_mistakes(portal, name):
+def test_news_front_matter_mistakes(tiny, name):
     extra, swap, expected = CASES[name]
-    path = write_item(portal, "2026-01-01-x", "sv", "X", "2026-01-01", extra=extra or "")
+    path = write_item(tiny, "2026-01-01-x", "sv", "X", "2026-01-01", extra=extra or "")
     if swap:
         path.write_text(path.read_text(encoding="utf-8").replace(*swap), encoding="utf-8")
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 1
     assert expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
-    assert not (portal / "_site").exists()
+    assert not (tiny / "_site").exists()
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -40,20 +40,20 @@ def test_news_front_matter_mistakes(portal, name):
     ("page_size: 10", "page_size: 2.5", "'page_size' should be a whole number of at least 1, not 2.5"),
     ("feed_size: 20", "feed_size: 0", "'feed_size' should be a whole number of at least 1, not 0"),
     ("feed_size: 20", "feed_size: tjugo", "'feed_size' should be a number, not 'tjugo'"),
-    ("feed_namespace: f1568603-7289-4e11-8e43-16ac9ae01d75", "feed_namespace: trygghet", "'feed_namespace' is 'trygghet': a UUID"),
+    ("feed_namespace: 0b7c1c1e-3f5a-4d2b-9a51-6f2d8e4c7a10", "feed_namespace: trygghet", "'feed_namespace' is 'trygghet': a UUID"),
 ])
-def test_news_settings_mistakes(portal, old, new, expected):
-    path = portal / "data/site.yaml"
+def test_news_settings_mistakes(tiny, old, new, expected):
+    path = tiny / "data/site.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, 1) if text.strip() == old)
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 1
     assert f"data/site.yaml:{line}: {expected}" in result.stderr, result.stderr
 
 
-def test_a_slug_that_takes_a_lists_address_is_refused(portal):
-    write_item(portal, "2026-01-01-arkiv", "sv", "Arkiv", "2026-01-01", slug="arkiv")
-    result = run_build(portal)
+def test_a_slug_that_takes_a_lists_address_is_refused(tiny):
+    write_item(tiny, "2026-01-01-arkiv", "sv", "Arkiv", "2026-01-01", slug="arkiv")
+    result = run_build(tiny)
     assert result.returncode == 1
     assert "two pages on one URL /nyheter/arkiv/" in result.stderr

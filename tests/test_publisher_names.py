@@ -13,7 +13,7 @@ from htmlview import read
 
 
 def name_publishers(root, publisher):
-    """Give every source of the copied portal the publisher `publisher` (text or per language)."""
+    """Give every source of the site the publisher `publisher` (text or per language)."""
     path = root / "data/sources.yaml"
     sources = yaml.safe_load(path.read_text(encoding="utf-8"))
     for source in sources:
@@ -22,7 +22,7 @@ def name_publishers(root, publisher):
 
 
 class NoAliases(yaml.SafeDumper):
-    """Writes a value given to many sources out each time: the portal refuses YAML aliases."""
+    """Writes a value given to many sources out each time: the engine refuses YAML aliases."""
 
     def ignore_aliases(self, data):
         return True
@@ -33,16 +33,16 @@ def sources_list(page_html: str) -> str:
     return page_html[start:page_html.index("</ol>", start)]
 
 
-def test_english_pages_name_the_publisher_in_english(portal):
-    name_publishers(portal, {"sv": "Ödeshögs kommun", "en": "Ödeshög Municipality"})
-    result = run_build(portal)
+def test_english_pages_name_the_publisher_in_english(tiny):
+    name_publishers(tiny, {"sv": "Ödeshögs kommun", "en": "Ödeshög Municipality"})
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr
-    site = portal / "_site"
-    en = (site / "en/the-unit-and-its-staffing/index.html").read_text(encoding="utf-8")
+    site = tiny / "_site"
+    en = (site / "en/staffing/index.html").read_text(encoding="utf-8")
     cited = sources_list(en)
     assert '<span class="publisher" title="Ödeshögs kommun">Ödeshög Municipality</span>,' in cited
     # On the English page the Swedish name is only the citation's title, never its text.
-    assert "Ödeshögs kommun" not in read(site / "en/the-unit-and-its-staffing/index.html").text
+    assert "Ödeshögs kommun" not in read(site / "en/staffing/index.html").text
     assert "Ödeshög Municipality" in read(site / "en/index.html").text  # the key figures' sources
     sv = (site / "enheten/index.html").read_text(encoding="utf-8")
     assert "Ödeshögs kommun, " in sources_list(sv) and 'class="publisher"' not in sources_list(sv)
@@ -51,15 +51,15 @@ def test_english_pages_name_the_publisher_in_english(portal):
     assert {row["source_publisher"] for row in rows} == {"Ödeshögs kommun"}
 
 
-def test_a_publisher_with_one_name_keeps_it_in_every_language(portal):
-    name_publishers(portal, "Östgöta Correspondenten")
-    assert run_build(portal).returncode == 0
-    en = (portal / "_site/en/the-unit-and-its-staffing/index.html").read_text(encoding="utf-8")
+def test_a_publisher_with_one_name_keeps_it_in_every_language(tiny):
+    name_publishers(tiny, "Östgöta Correspondenten")
+    assert run_build(tiny).returncode == 0
+    en = (tiny / "_site/en/staffing/index.html").read_text(encoding="utf-8")
     assert "Östgöta Correspondenten, " in sources_list(en) and 'class="publisher"' not in sources_list(en)
 
 
-def test_a_publisher_named_per_language_needs_every_language(portal):
-    name_publishers(portal, {"sv": "Mjölby kommun"})
-    result = run_build(portal)
+def test_a_publisher_named_per_language_needs_every_language(tiny):
+    name_publishers(tiny, {"sv": "Mjölby kommun"})
+    result = run_build(tiny)
     assert result.returncode == 1
     assert "data/sources.yaml" in result.stderr and "'publisher' has no text in 'en'" in result.stderr

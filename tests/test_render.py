@@ -5,32 +5,37 @@ from conftest import run_build
 from htmlview import read
 
 
-def test_values_from_yaml_are_escaped(portal):
-    path = portal / "data/site.yaml"
-    path.write_text(path.read_text().replace("title: Trygghet och säkerhet i Mjölby, Boxholm och Ödeshög",
+def test_values_from_yaml_are_escaped(tiny):
+    path = tiny / "data/site.yaml"
+    path.write_text(path.read_text().replace("title: Testsajten",
                                              'title: "Trygghet <script>alert(1)</script>"'))
-    assert run_build(portal).returncode == 0
-    html = (portal / "_site/index.html").read_text()
+    assert run_build(tiny).returncode == 0
+    html = (tiny / "_site/index.html").read_text()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
-def test_raw_html_in_markdown_is_sanitized(portal):
-    path = portal / "content/pages/kontakt.sv.md"
+def test_raw_html_in_markdown_is_sanitized(tiny):
+    path = tiny / "content/pages/kontakt.sv.md"
     path.write_text(path.read_text() + '\n<script>alert(1)</script>\n<a href="javascript:alert(1)" onclick="x()">klick</a>\n')
-    assert run_build(portal).returncode == 0
-    html = (portal / "_site/kontakt/index.html").read_text()
+    assert run_build(tiny).returncode == 0
+    html = (tiny / "_site/kontakt/index.html").read_text()
     assert "alert(1)" not in html.replace("&lt;", "") and "onclick" not in html and "javascript:" not in html
 
 
-def test_dates_and_numbers_follow_the_language(built):
-    assert "26 september 2019" in read(built / "nyheter/odeshog-ansluter/index.html").text
-    assert "26 September 2019" in read(built / "en/news/odeshog-joins-the-collaboration/index.html").text
+def test_dates_and_numbers_follow_the_language(tiny):
+    path = tiny / "data/staffing.yaml"
+    path.write_text(path.read_text().replace("value: 5\n", "value: 4.75\n"))
+    assert run_build(tiny).returncode == 0
+    built = tiny / "_site"
+    assert "10 januari 2020" in read(built / "nyheter/enheten-vaxer/index.html").text
+    assert "10 January 2020" in read(built / "en/news/the-unit-grows/index.html").text
+    assert "4,75" in read(built / "enheten/index.html").text and "4.75" in read(built / "en/staffing/index.html").text
 
 
-def test_missing_link_target_names_file_and_line(portal):
-    path = portal / "content/pages/kontakt.sv.md"
+def test_missing_link_target_names_file_and_line(tiny):
+    path = tiny / "content/pages/kontakt.sv.md"
     path.write_text(path.read_text() + "\nSe [sidan](finns-inte.sv.md).\n")
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 1
     lines = path.read_text().count("\n")
     assert f"content/pages/kontakt.sv.md:{lines}: links to 'finns-inte.sv.md', which is not a content file" in result.stderr

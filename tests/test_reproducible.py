@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from conftest import REPO, copy_portal
+from tinysite import tiny_site
 
 EPOCH = 1795000000  # 2026-11-18 11:06 UTC
 
@@ -70,7 +71,7 @@ def test_the_output_names_no_local_path_host_or_build_time(tmp_path):
 
 
 def test_alerts_moved_and_expired_pages_build_byte_identical_at_two_moments_in_their_window(tmp_path):
-    roots = [copy_portal(tmp_path / "a"), copy_portal(tmp_path / "b")]
+    roots = [tiny_site(tmp_path / "a"), tiny_site(tmp_path / "b")]
     for root in roots:
         (root / "data/alerts.yaml").write_text(
             "- level: warning\n  start: 2026-11-18T01:00+01:00\n  end: 2026-11-20T00:00+01:00\n"

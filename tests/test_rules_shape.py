@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from portal import load, model, yamlnodes
+from portal import load, model, strings, yamlnodes
 from portal import shape as s
 from portal.problems import Problems
 
@@ -75,7 +75,7 @@ def test_a_null_or_empty_title_in_a_data_file_is_an_error_at_its_line(tmp_path, 
 @pytest.mark.parametrize("value", ["~", "null", "", "'  '"])
 def test_a_null_or_empty_interface_string_is_an_error_at_its_line(loader, value):
     problems, out = Problems(), {}
-    model._strings_flat(yamlnodes.parse(f"nav:\n  home: Hem\n  news: {value}\n"), "", s.Ctx("data/i18n/sv.yaml", problems), out)
+    strings.flatten(yamlnodes.parse(f"nav:\n  home: Hem\n  news: {value}\n"), "", s.Ctx("data/i18n/sv.yaml", problems), out)
     assert out == {"nav.home": ("Hem", 2)}
     assert [str(p) for p in problems.items] == ["data/i18n/sv.yaml:3: string 'nav.news' should be text"]
 

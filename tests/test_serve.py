@@ -16,7 +16,7 @@ from tornado import httpserver, ioloop, netutil, websocket
 
 from portal import serve
 
-TITLE_SV = "title: Enheten och bemanningen"
+TITLE_SV = "title: Bemanningen"  # the tiny site's content/pages/enheten.sv.md
 
 
 def edit(path, old, new):
@@ -25,53 +25,53 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_saved_change_is_served_with_the_reload_script_that_never_reaches_the_output(portal):
-    with serving(portal) as (origin, terminal):
+def test_a_saved_change_is_served_with_the_reload_script_that_never_reaches_the_output(tiny):
+    with serving(tiny) as (origin, terminal):
         status, page = fetch(origin + "/enheten/")
-        assert status == 200 and "Enheten och bemanningen" in page
+        assert status == 200 and "<h1>Bemanningen</h1>" in page
         assert '<script src="/livereload.js" defer></script></head>' in page
-        edit(portal / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten i dag")
+        edit(tiny / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten i dag")
         wait_for(lambda: "<h1>Enheten i dag</h1>" in fetch(origin + "/enheten/")[1], "the new title")
-        on_disk = (portal / "_site/enheten/index.html").read_text(encoding="utf-8")
+        on_disk = (tiny / "_site/enheten/index.html").read_text(encoding="utf-8")
         assert "<h1>Enheten i dag</h1>" in on_disk
         # The only script on disk is the page's own (it marks searched words), not the reload script.
         assert "livereload" not in on_disk and re.findall(r"<script[^>]*>", on_disk) == [
-            f'<script type="module" src="/assets/{next((portal / "_site/assets").glob("highlight.*.js")).name}">']
+            f'<script type="module" src="/assets/{next((tiny / "_site/assets").glob("highlight.*.js")).name}">']
         assert fetch(origin + "/livereload.js")[0] == 200
 
 
-def test_a_broken_save_shows_the_terminals_error_in_the_browser_then_a_good_save_recovers(portal):
-    with serving(portal) as (origin, terminal):
-        before = (portal / "_site/en/index.html").read_bytes()
-        edit(portal / "data/staffing.yaml", "value: 4.7", "value: 4,7")
-        message = "data/staffing.yaml:11: 'value' should be a number, not '4,7' (write decimals with a point: 4.7)"
+def test_a_broken_save_shows_the_terminals_error_in_the_browser_then_a_good_save_recovers(tiny):
+    with serving(tiny) as (origin, terminal):
+        before = (tiny / "_site/en/index.html").read_bytes()
+        edit(tiny / "data/staffing.yaml", "value: 5\n", "value: 5,2\n")
+        message = "data/staffing.yaml:7: 'value' should be a number, not '5,2' (write decimals with a point: 4.7)"
         status, page = wait_for(lambda: (r := fetch(origin + "/en/"))[0] == 500 and r, "the error page")
         assert message in page
         assert '<html lang="en">' in page and "The page could not be built" in page
         assert any(message in line for line in terminal)  # the same text as the terminal
         status, page = fetch(origin + "/")
         assert status == 500 and '<html lang="sv">' in page and "Sidan kunde inte byggas" in page
-        stylesheet = next((portal / "_site/assets").glob("site.*.css")).name
+        stylesheet = next((tiny / "_site/assets").glob("site.*.css")).name
         assert fetch(origin + "/assets/" + stylesheet)[0] == 200  # the last good site's files still serve
         assert f'<link rel="stylesheet" href="/assets/{stylesheet}">' in page  # it looks like the site
-        assert (portal / "_site/en/index.html").read_bytes() == before  # nothing half-built
+        assert (tiny / "_site/en/index.html").read_bytes() == before  # nothing half-built
 
-        edit(portal / "data/staffing.yaml", "value: 4,7", "value: 4.7")
+        edit(tiny / "data/staffing.yaml", "value: 5,2\n", "value: 5.5\n")
         status, page = wait_for(lambda: (r := fetch(origin + "/en/"))[0] == 200 and r, "recovery")
-        assert "could not be built" not in page and "4.7" in page
+        assert "could not be built" not in page and "5.5" in page
 
 
-def test_the_error_page_speaks_the_language_of_the_broken_page(portal):
-    with serving(portal) as (origin, _):
-        edit(portal / "content/pages/enheten.en.md", "updated: 2026-11-30", "updated: 2026-02-30")
+def test_the_error_page_speaks_the_language_of_the_broken_page(tiny):
+    with serving(tiny) as (origin, _):
+        edit(tiny / "content/pages/enheten.en.md", "updated: 2020-02-01", "updated: 2026-02-30")
         status, page = wait_for(lambda: (r := fetch(origin + "/"))[0] == 500 and r, "the error page")
         assert '<html lang="en">' in page  # asked for a Swedish page, but the English file is broken
         assert "content/pages/enheten.en.md:5: " in page
 
 
-def test_a_browser_tab_is_told_to_reload_after_each_save_however_quick(portal):
+def test_a_browser_tab_is_told_to_reload_after_each_save_however_quick(tiny):
     """livereload's protocol over the websocket; livereload's own server would drop saves within 3 s."""
-    with serving(portal) as (origin, _):
+    with serving(tiny) as (origin, _):
         async def talk():
             ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
             await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
@@ -80,7 +80,7 @@ def test_a_browser_tab_is_told_to_reload_after_each_save_however_quick(portal):
             await asyncio.sleep(0.2)
             reloads = []
             for n in range(3):
-                edit(portal / "content/pages/enheten.sv.md", "title: Enheten" + (f" {n - 1}" if n else ""), f"title: Enheten {n}")
+                edit(tiny / "content/pages/enheten.sv.md", f"title: Enheten {n - 1}" if n else TITLE_SV, f"title: Enheten {n}")
                 reloads.append(json.loads(await asyncio.wait_for(ws.read_message(), 60)))
             ws.close()
             return reloads
@@ -89,9 +89,9 @@ def test_a_browser_tab_is_told_to_reload_after_each_save_however_quick(portal):
         assert [r["command"] for r in reloads] == ["reload"] * 3
 
 
-def test_a_stylesheet_change_is_served_under_its_new_name(portal):
-    with serving(portal) as (origin, _):
-        css = portal / "static/assets/site.css"
+def test_a_stylesheet_change_is_served_under_its_new_name(tiny):
+    with serving(tiny) as (origin, _):
+        css = tiny / "static/assets/site.css"
         css.write_text(css.read_text() + "\n.changed-in-the-test { color: inherit }\n")
 
         def served_stylesheet():
@@ -106,16 +106,16 @@ def indexed_text(site) -> str:
     return "\n".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in sorted(site.glob("pagefind/fragment/*")))
 
 
-def test_the_search_index_follows_a_save_after_the_page_has_reloaded(portal):
-    with serving(portal) as (origin, terminal):
-        assert "Sökordsprov" not in indexed_text(portal / "_site")
-        edit(portal / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten och Sökordsprov")
+def test_the_search_index_follows_a_save_after_the_page_has_reloaded(tiny):
+    with serving(tiny) as (origin, terminal):
+        assert "Sökordsprov" not in indexed_text(tiny / "_site")
+        edit(tiny / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten och Sökordsprov")
         wait_for(lambda: any(line.startswith("Search index updated.") for line in terminal), "the search index")
         rebuilt = next(i for i, line in enumerate(terminal) if line.startswith("Rendered"))
         indexed = next(i for i, line in enumerate(terminal) if line.startswith("Search index updated."))
         assert rebuilt < indexed  # the page first, the index afterwards
-        assert "Enheten och Sökordsprov" in indexed_text(portal / "_site")
-        assert not (portal / "_site/.pagefind-new").exists()
+        assert "Enheten och Sökordsprov" in indexed_text(tiny / "_site")
+        assert not (tiny / "_site/.pagefind-new").exists()
 
 
 def pagefind_processes_in(root) -> list:
@@ -131,22 +131,22 @@ def pagefind_processes_in(root) -> list:
     return found
 
 
-def test_stopping_the_server_while_it_indexes_leaves_no_pagefind_behind(portal):
+def test_stopping_the_server_while_it_indexes_leaves_no_pagefind_behind(tiny):
     for n in range(150):  # enough pages that Pagefind runs long enough to be caught running
-        write_pair(portal, f"2020-01-01-n{n}", "2020-01-01")
-    with serving(portal) as (origin, terminal):
-        edit(portal / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten i dag")
+        write_pair(tiny, f"2020-01-01-n{n}", "2020-01-01")
+    with serving(tiny) as (origin, terminal):
+        edit(tiny / "content/pages/enheten.sv.md", TITLE_SV, "title: Enheten i dag")
         wait_for(lambda: any(line.startswith("Rendered") for line in terminal), "the rebuild")
         # The idle work starts IDLE seconds after the rebuild: stop the server while Pagefind runs.
-        wait_for(lambda: pagefind_processes_in(portal), "Pagefind to start")
+        wait_for(lambda: pagefind_processes_in(tiny), "Pagefind to start")
     # serving() sent SIGTERM and waited for the server to exit. A Pagefind left running
     # would go on to write its index into a folder nobody removes.
-    wait_for(lambda: pagefind_processes_in(portal) == [], "no Pagefind")
-    assert not (portal / "_site/.pagefind-new").exists()
+    wait_for(lambda: pagefind_processes_in(tiny) == [], "no Pagefind")
+    assert not (tiny / "_site/.pagefind-new").exists()
     assert "Search index updated.\n" not in terminal
 
 
-def test_the_pages_open_in_browsers_are_known_from_livereloads_info(portal):
+def test_the_pages_open_in_browsers_are_known_from_livereloads_info(tiny):
     async def session(origin):
         sockets = []
         for url in ("/kontakt/", "/", "/en/news/?x=1#top"):
@@ -159,7 +159,7 @@ def test_the_pages_open_in_browsers_are_known_from_livereloads_info(portal):
 
     # In-process, to read what the server holds.
     loop = ioloop.IOLoop()
-    state = serve.State(out=portal, lock=threading.Lock())
+    state = serve.State(out=tiny, lock=threading.Lock())
     [sock] = netutil.bind_sockets(0, "127.0.0.1")
     server = httpserver.HTTPServer(serve.application(state))
     server.add_sockets([sock])

@@ -49,8 +49,8 @@ def listening_addresses(port):
     return found
 
 
-def test_serve_listens_on_loopback_only_unless_told(portal):
-    with serving(portal) as (origin, _):
+def test_serve_listens_on_loopback_only_unless_told(tiny):
+    with serving(tiny) as (origin, _):
         port = urlsplit(origin).port
         assert origin.startswith("http://127.0.0.1:")
         assert listening_addresses(port) == {"127.0.0.1"}
@@ -74,8 +74,8 @@ def test_a_link_out_of_the_output_folder_is_not_followed(tmp_path):
     assert resolve(out, "/secret.txt") is None
 
 
-def test_the_running_server_answers_traversal_with_404_and_leaks_nothing(portal):
-    with serving(portal) as (origin, _):
+def test_the_running_server_answers_traversal_with_404_and_leaks_nothing(tiny):
+    with serving(tiny) as (origin, _):
         for path in TRAVERSALS:
             status, body = raw_get(origin, path)
             assert status == 404, path
@@ -83,8 +83,8 @@ def test_the_running_server_answers_traversal_with_404_and_leaks_nothing(portal)
         assert raw_get(origin, "/robots.txt")[0] == 200
 
 
-def test_a_thousand_concurrent_requests_all_succeed(portal):
-    with serving(portal) as (origin, _):
+def test_a_thousand_concurrent_requests_all_succeed(tiny):
+    with serving(tiny) as (origin, _):
         address = urlsplit(origin)
         paths = ["/", "/en/", "/enheten/", "/robots.txt", "/nyheter/", "/finns-inte/", "/../etc/passwd"]
         expected = {"/finns-inte/": 404, "/../etc/passwd": 404}

@@ -21,38 +21,38 @@ def entries(site) -> dict:
     return out
 
 
-def test_sitemap_lists_every_public_page_and_nothing_else(built):
-    pages = {BASE + p.relative_to(built).as_posix().removesuffix("index.html") for p in built.rglob("*.html")}
+def test_sitemap_lists_every_public_page_and_nothing_else(tiny_built):
+    pages = {BASE + p.relative_to(tiny_built).as_posix().removesuffix("index.html") for p in tiny_built.rglob("*.html")}
     pages.discard(BASE + "404.html")
     pages.discard(BASE + "admin/")  # the web editor: noindex, not a page of the site
-    assert set(entries(built)) == pages
+    assert set(entries(tiny_built)) == pages
 
 
-def test_sitemap_gives_translations_and_lastmod(built):
-    listed = entries(built)
-    lastmod, alternates = listed[BASE + "nyheter/odeshog-ansluter/"]
-    assert lastmod == "2026-11-30"  # updated when its sources were corrected
-    assert alternates == {"sv": BASE + "nyheter/odeshog-ansluter/", "en": BASE + "en/news/odeshog-joins-the-collaboration/",
-                          "x-default": BASE + "nyheter/odeshog-ansluter/"}
-    lastmod, alternates = listed[BASE + "en/about-the-collaboration/"]
-    assert lastmod == "2026-11-30"
-    assert alternates["sv"] == BASE + "om-samverkan/"
+def test_sitemap_gives_translations_and_lastmod(tiny_built):
+    listed = entries(tiny_built)
+    lastmod, alternates = listed[BASE + "nyheter/enheten-vaxer/"]
+    assert lastmod == "2020-01-12"  # the tiny site's item: dated 2020-01-10, updated 2020-01-12
+    assert alternates == {"sv": BASE + "nyheter/enheten-vaxer/", "en": BASE + "en/news/the-unit-grows/",
+                          "x-default": BASE + "nyheter/enheten-vaxer/"}
+    lastmod, alternates = listed[BASE + "en/about/"]
+    assert lastmod == "2020-02-01"
+    assert alternates["sv"] == BASE + "om/"
     assert listed[BASE + "en/news/"][1] == {"sv": BASE + "nyheter/", "en": BASE + "en/news/", "x-default": BASE + "nyheter/"}
     assert listed[BASE + "lattlast/"][1] == {}  # Swedish only: no alternates
 
 
-def test_robots_points_to_the_sitemap_under_the_base_url(portal):
-    assert run_build(portal, "--base-url", "https://example.org/trygghet/").returncode == 0
-    robots = (portal / "_site/robots.txt").read_text()
+def test_robots_points_to_the_sitemap_under_the_base_url(tiny):
+    assert run_build(tiny, "--base-url", "https://example.org/trygghet/").returncode == 0
+    robots = (tiny / "_site/robots.txt").read_text()
     assert "User-agent: *" in robots
     assert "Sitemap: https://example.org/trygghet/sitemap.xml" in robots.splitlines()
-    assert "https://example.org/trygghet/en/" in entries(portal / "_site")
+    assert "https://example.org/trygghet/en/" in entries(tiny / "_site")
 
 
-def test_drafts_and_scheduled_items_are_never_listed(portal):
-    write_pair(portal, "2026-11-01-utkast", "2026-11-01", draft=True)
-    write_pair(portal, "2027-01-01-senare", "2027-01-01")
+def test_drafts_and_scheduled_items_are_never_listed(tiny):
+    write_pair(tiny, "2026-11-01-utkast", "2026-11-01", draft=True)
+    write_pair(tiny, "2027-01-01-senare", "2027-01-01")
     for args in ([], ["--drafts"]):
-        assert run_build(portal, *args).returncode == 0
-        text = (portal / "_site/sitemap.xml").read_text()
+        assert run_build(tiny, *args).returncode == 0
+        text = (tiny / "_site/sitemap.xml").read_text()
         assert "utkast" not in text and "senare" not in text and "arkiv/2027" not in text

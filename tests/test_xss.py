@@ -225,15 +225,15 @@ def test_payloads_in_every_field_reach_no_reader_as_code(portal):
     assert {".html", ".xml", ".csv", ".json"} <= texts
 
 
-def test_check_warns_where_the_sanitizer_removed_raw_html(portal):
-    page = portal / "content/pages/kontakt.sv.md"
+def test_check_warns_where_the_sanitizer_removed_raw_html(tiny):
+    page = tiny / "content/pages/kontakt.sv.md"
     text = page.read_text(encoding="utf-8")
     lines_before = text.count("\n")
     page.write_text(text + "\n<script>alert(1)</script>\n<p onclick=\"x()\">hej</p>\n[a](javascript:alert(1))\n"
                     "<iframe src=\"https://example.org/\"></iframe>\n<style>p{}</style>\n<form><input></form>\n"
                     "Text <a href=\"javascript:x()\" onclick=\"y()\">a</a>\n",
                     encoding="utf-8")
-    result = run_build(portal, "check")
+    result = run_build(tiny, "check")
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
     n = lines_before + 2
     assert result.returncode == 0, result.stderr
@@ -248,8 +248,8 @@ def test_check_warns_where_the_sanitizer_removed_raw_html(portal):
     assert any(w.startswith(f"content/pages/kontakt.sv.md:{n + 6}: warning: the javascript: address") for w in warnings)
 
 
-def test_what_editors_need_survives_the_sanitizer(portal):
-    page = portal / "content/pages/kontakt.sv.md"
+def test_what_editors_need_survives_the_sanitizer(tiny):
+    page = tiny / "content/pages/kontakt.sv.md"
     page.write_text(page.read_text(encoding="utf-8") + """
 ## Egen rubrik {#egen-rubrik}
 
@@ -263,10 +263,10 @@ def test_what_editors_need_survives_the_sanitizer(portal):
 print("<hej>")
 ```
 """, encoding="utf-8")
-    result = run_build(portal, "check")
+    result = run_build(tiny, "check")
     assert result.returncode == 0 and ": warning: " not in result.stderr, result.stderr
-    assert run_build(portal).returncode == 0
-    html = (portal / "_site/kontakt/index.html").read_text(encoding="utf-8")
+    assert run_build(tiny).returncode == 0
+    html = (tiny / "_site/kontakt/index.html").read_text(encoding="utf-8")
     assert '<h2 id="egen-rubrik">Egen rubrik</h2>' in html
     assert "<table>" in html and "<th>Kommun</th>" in html and '<td data-label="Tjänster">1,135</td>' in html
     assert '<p lang="en">In English</p>' in html
