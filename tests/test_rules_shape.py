@@ -523,3 +523,8 @@ def test_an_old_address_cannot_leave_the_site(path):
     assert one(f"v: '{path}'\n", s.SitePath()) == [
         f"x.yaml:1: 'v' is '{path}': write the old address on this site without the domain, such as /om-oss/gammal-sida/ "
         "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')"]
+
+
+def test_dump_keeps_the_order_and_the_letters_and_wraps_late():
+    long = "ord " * 25  # 100 characters: past YAML's usual 80, within the 120 asked for
+    assert yamlnodes.dump({"b": "ö", "a": [1], "c": long.strip()}) == f"b: ö\na:\n- 1\nc: {long.strip()}\n"
