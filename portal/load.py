@@ -106,9 +106,9 @@ def read_text(root: Path, path: Path, problems: Problems, name: str | None = Non
     return text
 
 
-def _inside(root: Path, path: Path) -> bool:
+def _inside(folder: Path, path: Path) -> bool:
     try:
-        path.relative_to(root.resolve())
+        path.relative_to(folder)
         return True
     except ValueError:
         return False
@@ -212,7 +212,10 @@ def _links_out(root: Path, path: Path) -> bool:
     if not path.is_symlink():
         return False
     target = path.resolve()
-    return not any(_inside(root / folder, target) for folder in SITE_FOLDERS)
+    # The folders as they stand in the repository, not where they lead: a static/ that
+    # is itself a link out must not make everything it leads to count as inside.
+    real_root = root.resolve()
+    return not any(_inside(real_root / folder, target) for folder in SITE_FOLDERS)
 
 
 _MARKUP_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml", ".xsl", ".xslt"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .problems import Problems
 from .yamlnodes import Mapping, Scalar, Sequence
@@ -29,8 +29,8 @@ class Ctx:
         self.problems.error(self.path, line, message)
 
 
-def _line(node, fallback=None):
-    return getattr(node, "line", fallback)
+def _line(node):
+    return getattr(node, "line", None)
 
 
 def _describe(node) -> str:
@@ -40,6 +40,8 @@ def _describe(node) -> str:
         return _("a list")
     if node is None:
         return _("nothing")
+    if isinstance(node, Scalar) and node.is_null:
+        return _("an empty value") if not str(node) else _("'{value}', which YAML reads as no value", value=str(node))
     return f"'{node}'"
 
 
@@ -114,11 +116,7 @@ class Number(Shape):
             hint = _(" (write decimals with a point: 4.7)") if "," in text else ""
             ctx.error(node.line, _("'{name}' should be a number, not '{text}'{hint}", name=name, text=text, hint=hint))
             return INVALID
-        try:
-            return Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern rules this out
-            ctx.error(node.line, _("'{name}' should be a number, not '{text}'", name=name, text=text))
-            return INVALID
+        return Decimal(text)  # the pattern above leaves nothing Decimal could refuse
 
 
 class Date(Shape):

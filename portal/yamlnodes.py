@@ -115,7 +115,7 @@ def _build(events, offset: int):
         if event.tag is not None:
             raise YamlError(line, _("YAML tags such as {tag} are not allowed", tag=event.tag))
         if isinstance(event, yaml.ScalarEvent):
-            node = Scalar(event.value, line, plain=event.style is None)
+            node = Scalar(event.value, line, plain=_is_plain(event))
         elif isinstance(event, yaml.SequenceStartEvent):
             node = Sequence()
             node.line = line
@@ -140,6 +140,13 @@ def _build(events, offset: int):
             if isinstance(node, Mapping):
                 pending.append(None)
     return root
+
+
+def _is_plain(event) -> bool:
+    """True for an unquoted, non-block scalar. The pure loader gives such a scalar the
+    style None, libyaml's CSafeLoader the style '': both mean plain (a quoted one has
+    ' or ", a block one | or >)."""
+    return event.style in (None, "")
 
 
 def _check_key(mapping: Mapping, key, line: int) -> None:

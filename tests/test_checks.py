@@ -45,7 +45,9 @@ def test_a_page_without_translation_is_a_warning_that_strict_turns_into_a_failur
 
 def test_the_easy_to_read_page_needs_no_translation(tiny):
     assert not (tiny / "content/pages/lattlast.en.md").exists()
-    assert "lattlast" not in check(tiny, "--strict").stderr
+    result = check(tiny, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "lattlast" not in result.stderr
 
 
 def test_a_translation_older_than_its_original_is_a_warning(tiny):

@@ -154,3 +154,20 @@ def test_gitlab_tests_every_change_and_publishes_pages_from_the_default_branch()
     command = shlex.split(pages["script"][-1])
     assert command[command.index("--base-url") + 1] == "$CI_PAGES_URL"
     assert command[command.index("--out") + 1] == "public" and pages["artifacts"]["paths"] == ["public"]
+
+
+def test_the_mutation_workflow_runs_weekly_or_on_demand_never_on_a_push():
+    workflow = load(WORKFLOWS / "mutation.yml")
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    assert len(workflow["on"]["schedule"]) == 1
+    assert workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"} and job["timeout-minutes"] <= 60
+    for step in steps(workflow):
+        if "uses" in step:
+            assert PINNED.match(step["uses"]), step["uses"]
+    for checkout in uses(workflow, "actions/checkout"):
+        assert checkout["with"]["persist-credentials"] is False
+    assert shlex.split(runs(workflow))[0] == "scripts/mutation"
+    (upload,) = uses(workflow, "actions/upload-artifact")
+    assert upload["with"]["path"] == "mutation-report/" and upload["if"] == "${{ !cancelled() }}"

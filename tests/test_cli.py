@@ -49,9 +49,12 @@ def test_the_same_input_gives_byte_identical_output(tiny):
     def digest(folder):
         return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(folder.rglob("*")) if p.is_file()}
-    run_build(tiny, "--out", "one")
-    run_build(tiny, "--out", "two")
-    assert digest(tiny / "one") == digest(tiny / "two")
+    first = run_build(tiny, "--out", "one")
+    second = run_build(tiny, "--out", "two")
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    one, two = digest(tiny / "one"), digest(tiny / "two")
+    assert "index.html" in one and "en/index.html" in one  # a whole site, not two empty folders
+    assert one == two
 
 
 def test_refuses_to_replace_a_folder_it_did_not_make(tiny):

@@ -93,6 +93,7 @@ def test_shares_larger_than_the_total_are_an_error(tiny):
 def test_a_share_of_an_unknown_municipality_is_an_error(tiny):
     write_staffing(tiny, TOTAL, ODESHOG, MJOLBY.replace("municipality: mjolby", "municipality: linkoping"))
     result = run_build(tiny)
+    assert result.returncode == 1
     line = line_of(tiny, STAFFING, "municipality: linkoping")
     assert line == 20
     assert f"{STAFFING}:{line}: unknown municipality 'linkoping' (known: mjolby, odeshog)" in result.stderr
@@ -101,6 +102,7 @@ def test_a_share_of_an_unknown_municipality_is_an_error(tiny):
 def test_a_share_of_a_total_that_has_no_entry_that_day_is_an_error(tiny):
     write_staffing(tiny, TOTAL, ODESHOG, MJOLBY.replace("2020-01-10", "2020-01-07"))
     result = run_build(tiny)
+    assert result.returncode == 1
     assert "is a share of 'total-posts' on 2020-01-07, but 'total-posts' has no entry for that date" in result.stderr
 
 
@@ -133,6 +135,7 @@ def test_agreements_are_listed_oldest_first(tiny):
     source: mjolby-news
 """, encoding="utf-8")
     result = run_build(tiny)
+    assert result.returncode == 1
     line = line_of(tiny, "data/collaboration.yaml", "date: 2018-01-01")
     assert f"data/collaboration.yaml:{line}: agreement 'older' is dated 2018-01-01, before the agreement above it (2020-01-10)" in result.stderr
 

@@ -29,7 +29,14 @@ def test_binary_file_with_md_name_is_refused(tmp_path):
 def test_file_over_the_size_limit_is_refused_by_size(tmp_path):
     make(tmp_path, "content/pages/a.sv.md", b"---\ntitle: A\n---\n" + b"x" * (load.MAX_FILE_BYTES + 1))
     _, problems = load.load(tmp_path)
-    assert any("the limit is 1 MB" in p.message for p in problems.errors)
+    assert "content/pages/a.sv.md: file is 1.0 MB; the limit is 1 MB" in [str(p) for p in problems.errors]
+
+
+def test_file_of_exactly_the_size_limit_is_read(tmp_path):
+    head = b"---\ntitle: A\n---\n"
+    make(tmp_path, "content/pages/a.sv.md", head + b"x" * (load.MAX_FILE_BYTES - len(head)))
+    sources, problems = load.load(tmp_path)
+    assert [p for p in problems.errors if "content" in p.path] == [] and len(sources.content[0].body) == load.MAX_FILE_BYTES - len(head)
 
 
 def test_front_matter_lines_count_from_the_file(tmp_path):

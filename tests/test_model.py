@@ -69,3 +69,16 @@ def test_every_page_kind_is_one_of_the_enum_and_a_string_naming_none_is_refused(
     assert model.Page(key="k", lang="sv", kind="news", url="x/", title="t", template="t.html").kind is model.Kind.NEWS
     with pytest.raises(ValueError):
         model.Page(key="k", lang="sv", kind="newz", url="x/", title="t", template="t.html")
+
+
+def test_news_are_newest_first_and_one_dates_items_by_url():
+    """Several items, given oldest first and mixed: newest first, one date's items by URL, one language."""
+    def news(url, date, lang="sv"):
+        return model.Page(key=url, lang=lang, kind="news", url=url, title=url, template="news.html", date=date)
+
+    pages = (news("b/", dt.date(2019, 1, 1)), news("c/", dt.date(2020, 6, 1)), news("en/x/", dt.date(2021, 1, 1), "en"),
+             news("a/", dt.date(2020, 6, 1)), news("d/", dt.date(2019, 12, 31)),
+             model.Page(key="p", lang="sv", kind="page", url="p/", title="p", template="page.html"))
+    site = model.Site(config=None, pages=pages, collaboration=None, figures=(), sources=(), static=(), templates=None)
+    assert [p.url for p in site.news("sv")] == ["c/", "a/", "d/", "b/"]
+    assert [p.url for p in site.news("en")] == ["en/x/"]
