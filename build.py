@@ -3,6 +3,7 @@
 
 A thin entry point; the engine is the `portal` package beside this file.
 """
+
 import sys
 
 from portal.cli import main

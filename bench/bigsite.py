@@ -5,6 +5,7 @@ static files and content to DEST and adds news items (a Swedish and an English
 file each) until the site has about that many pages. The text is filler made
 for the benchmark, never published.
 """
+
 from __future__ import annotations
 
 import argparse

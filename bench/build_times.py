@@ -27,6 +27,7 @@ figure is the median of the rounds (--rounds, default 3). Every table carries
 the machine, the date and the load average, since a busy machine makes every
 figure slower.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,14 +53,21 @@ def edit(site: Path, scenario: str, items: list, round_no: int) -> None:
     if scenario == "news edited":
         item = items[len(items) // 2]
         path = site / "content" / "news" / f"{item.stem}.sv.md"
-        path.write_text(path.read_text(encoding="utf-8") + f"\nEtt nytt stycke, tillagt i omgång {round_no}.\n",
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + f"\nEtt nytt stycke, tillagt i omgång {round_no}.\n", encoding="utf-8"
+        )
     elif scenario == "data edited":
-        _replace(site / "data" / "staffing.yaml", "sv: Tjänster på enheten totalt",
-                 f"sv: Tjänster på enheten totalt (omgång {round_no})")
+        _replace(
+            site / "data" / "staffing.yaml",
+            "sv: Tjänster på enheten totalt",
+            f"sv: Tjänster på enheten totalt (omgång {round_no})",
+        )
     elif scenario == "template edited":
-        _replace(site / "templates" / "partials" / "footer.html", '<footer class="site-footer">',
-                 f'<footer class="site-footer" data-bench="{round_no}">')
+        _replace(
+            site / "templates" / "partials" / "footer.html",
+            '<footer class="site-footer">',
+            f'<footer class="site-footer" data-bench="{round_no}">',
+        )
 
 
 # Where each edit must show after its build: (output file, text). A build that
@@ -124,17 +132,27 @@ def table(count: int, results: dict, rounds: int, stamp: str) -> str:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 2)[2],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--items", type=int, nargs="+", default=[1000, 5000, 10000],
-                   help="sizes N: news items, each a Swedish and an English file (default: 1000 5000 10000)")
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--items",
+        type=int,
+        nargs="+",
+        default=[1000, 5000, 10000],
+        help="sizes N: news items, each a Swedish and an English file (default: 1000 5000 10000)",
+    )
     p.add_argument("--rounds", type=int, default=3, help="rounds per size; the median is shown (default 3)")
     p.add_argument("--python", default=sys.executable, help="the Python that runs build.py (default: this one)")
-    p.add_argument("--keep", type=Path, help="make the sites in this folder and keep them (default: a temporary folder)")
+    p.add_argument(
+        "--keep", type=Path, help="make the sites in this folder and keep them (default: a temporary folder)"
+    )
     p.add_argument("--seed", default="portal-bench", help="corpus seed (default: portal-bench)")
     args = p.parse_args(argv)
 
-    stamp = f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {measure.machine()}; {measure.load_note()}."
+    stamp = f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {measure.machine()}; {measure.load_note()}."
     print(f"# Portal build times\n\n{stamp}\n")
     work = args.keep or Path(tempfile.mkdtemp(prefix="portal-bench-"))
     try:
@@ -153,12 +171,16 @@ def main(argv=None) -> None:
                     results[scenario].append(build(site, args.python))
                     expected = shown(scenario, items, round_no)
                     if expected and expected[1] not in (site / "_site" / expected[0]).read_text(encoding="utf-8"):
-                        raise SystemExit(f"build_times.py: after '{scenario}', _site/{expected[0]} does not show the edit")
+                        raise SystemExit(
+                            f"build_times.py: after '{scenario}', _site/{expected[0]} does not show the edit"
+                        )
                     row = results[scenario][-1]
                     print(f"  N={count} round {round_no} {scenario}: {row['wall']:.2f} s", file=sys.stderr)
                 shutil.rmtree(site)
-            stamp_now = (f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {measure.machine()}; "
-                         f"{measure.load_note().replace('at the start', 'at the end')}.")
+            stamp_now = (
+                f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {measure.machine()}; "
+                f"{measure.load_note().replace('at the start', 'at the end')}."
+            )
             print(table(count, results, args.rounds, stamp_now) + "\n", flush=True)
     finally:
         if not args.keep:

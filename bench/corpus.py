@@ -22,6 +22,7 @@ The text is made for measuring and never published.
 peers.py reads the same items through `items()` to write them in Pelican's,
 MkDocs' and Hugo's formats.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,50 +45,194 @@ MUNICIPALITIES = ("mjolby", "boxholm", "odeshog")
 # --- Swedish: its own words and sentence shapes ------------------------------------------
 
 SV = dict(
-    ort=["Mjölby", "Mantorp", "Skänninge", "Väderstad", "Boxholm", "Strålsätter", "Malexander",
-         "Ödeshög", "Rök", "Hästholmen", "Sya", "Hogstad", "Spångsholm", "Järnevi"],
-    aktor=["trygghets- och säkerhetsenheten", "räddningstjänsten", "lokalpolisområdet", "kommunstyrelsen",
-           "socialförvaltningen", "det kommunala bostadsbolaget", "krisledningsnämnden", "barn- och utbildningsförvaltningen",
-           "föreningslivet", "länsstyrelsen i Östergötland", "Civilförsvarsförbundet", "bygg- och miljökontoret",
-           "tekniska kontoret", "hemtjänsten", "Region Östergötland"],
-    amne=["krisberedskapen", "det brottsförebyggande arbetet", "brandskyddet i flerbostadshus", "informationssäkerheten",
-          "trygghetsvandringarna", "reservkraften på äldreboendena", "nödvattenplanen", "samverkan med näringslivet",
-          "skalskyddet på kommunens fastigheter", "belysningen i gångtunnlarna", "utbildningen i psykologiskt försvar",
-          "kontinuitetsplaneringen", "kriskommunikationen", "risk- och sårbarhetsanalysen", "värmestugorna",
-          "de trygghetspunkter som öppnas vid strömavbrott", "grannsamverkan", "arbetet mot klotter och skadegörelse",
-          "föräldravandringarna", "säkerhetsskyddet"],
-    verb=["förstärker", "ser över", "utvecklar", "följer upp", "prioriterar", "kartlägger", "utvärderar",
-          "planerar om", "samordnar", "dokumenterar", "breddar", "moderniserar"],
-    tid=["Under hösten", "I början av året", "Sedan förra sommaren", "Efter den senaste övningen", "Inför vintern",
-         "Under våren", "I samband med budgetarbetet", "Vid årsskiftet", "Redan i mars", "Efter sommarlovet",
-         "Under de kommande två åren", "Till att börja med"],
-    adj=["tydligare", "bättre förankrad", "snabbare", "mer samordnad", "långsiktigare", "enklare att förstå",
-         "billigare", "mer robust", "lättare att följa upp"],
-    grupp=["äldre som bor ensamma", "föräldrar", "fastighetsägare", "företagare", "ungdomar", "föreningar",
-           "skolpersonal", "hemtjänstens medarbetare", "lantbrukare", "nyinflyttade", "pendlare", "handlare i centrum"],
-    roll=["enhetens säkerhetsstrateg", "beredskapssamordnaren", "en av kommunens säkerhetssamordnare",
-          "chefen för räddningstjänsten", "kommunpolisen", "förvaltningschefen", "ordföranden i krisledningsnämnden",
-          "en av de trygghetsvärdar som arbetar kvällstid"],
-    plats=["centrum", "resecentrum", "skolgårdarna", "bostadsområdena", "idrottsplatsen", "parkerna",
-           "gång- och cykelvägarna", "biblioteket"],
-    aktivitet=["trygghetsvandringar", "övningar", "informationsmöten", "utbildningsdagar", "workshoppar",
-               "besök på skolor"],
-    manad=["januari", "februari", "mars", "april", "maj", "juni", "augusti", "september", "oktober", "november",
-           "december"],
+    ort=[
+        "Mjölby",
+        "Mantorp",
+        "Skänninge",
+        "Väderstad",
+        "Boxholm",
+        "Strålsätter",
+        "Malexander",
+        "Ödeshög",
+        "Rök",
+        "Hästholmen",
+        "Sya",
+        "Hogstad",
+        "Spångsholm",
+        "Järnevi",
+    ],
+    aktor=[
+        "trygghets- och säkerhetsenheten",
+        "räddningstjänsten",
+        "lokalpolisområdet",
+        "kommunstyrelsen",
+        "socialförvaltningen",
+        "det kommunala bostadsbolaget",
+        "krisledningsnämnden",
+        "barn- och utbildningsförvaltningen",
+        "föreningslivet",
+        "länsstyrelsen i Östergötland",
+        "Civilförsvarsförbundet",
+        "bygg- och miljökontoret",
+        "tekniska kontoret",
+        "hemtjänsten",
+        "Region Östergötland",
+    ],
+    amne=[
+        "krisberedskapen",
+        "det brottsförebyggande arbetet",
+        "brandskyddet i flerbostadshus",
+        "informationssäkerheten",
+        "trygghetsvandringarna",
+        "reservkraften på äldreboendena",
+        "nödvattenplanen",
+        "samverkan med näringslivet",
+        "skalskyddet på kommunens fastigheter",
+        "belysningen i gångtunnlarna",
+        "utbildningen i psykologiskt försvar",
+        "kontinuitetsplaneringen",
+        "kriskommunikationen",
+        "risk- och sårbarhetsanalysen",
+        "värmestugorna",
+        "de trygghetspunkter som öppnas vid strömavbrott",
+        "grannsamverkan",
+        "arbetet mot klotter och skadegörelse",
+        "föräldravandringarna",
+        "säkerhetsskyddet",
+    ],
+    verb=[
+        "förstärker",
+        "ser över",
+        "utvecklar",
+        "följer upp",
+        "prioriterar",
+        "kartlägger",
+        "utvärderar",
+        "planerar om",
+        "samordnar",
+        "dokumenterar",
+        "breddar",
+        "moderniserar",
+    ],
+    tid=[
+        "Under hösten",
+        "I början av året",
+        "Sedan förra sommaren",
+        "Efter den senaste övningen",
+        "Inför vintern",
+        "Under våren",
+        "I samband med budgetarbetet",
+        "Vid årsskiftet",
+        "Redan i mars",
+        "Efter sommarlovet",
+        "Under de kommande två åren",
+        "Till att börja med",
+    ],
+    adj=[
+        "tydligare",
+        "bättre förankrad",
+        "snabbare",
+        "mer samordnad",
+        "långsiktigare",
+        "enklare att förstå",
+        "billigare",
+        "mer robust",
+        "lättare att följa upp",
+    ],
+    grupp=[
+        "äldre som bor ensamma",
+        "föräldrar",
+        "fastighetsägare",
+        "företagare",
+        "ungdomar",
+        "föreningar",
+        "skolpersonal",
+        "hemtjänstens medarbetare",
+        "lantbrukare",
+        "nyinflyttade",
+        "pendlare",
+        "handlare i centrum",
+    ],
+    roll=[
+        "enhetens säkerhetsstrateg",
+        "beredskapssamordnaren",
+        "en av kommunens säkerhetssamordnare",
+        "chefen för räddningstjänsten",
+        "kommunpolisen",
+        "förvaltningschefen",
+        "ordföranden i krisledningsnämnden",
+        "en av de trygghetsvärdar som arbetar kvällstid",
+    ],
+    plats=[
+        "centrum",
+        "resecentrum",
+        "skolgårdarna",
+        "bostadsområdena",
+        "idrottsplatsen",
+        "parkerna",
+        "gång- och cykelvägarna",
+        "biblioteket",
+    ],
+    aktivitet=[
+        "trygghetsvandringar",
+        "övningar",
+        "informationsmöten",
+        "utbildningsdagar",
+        "workshoppar",
+        "besök på skolor",
+    ],
+    manad=[
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
     sasong=["hösten", "våren", "nästa sommar", "vintern", "slutet av året"],
-    rubrik=["Bakgrund", "Vad händer nu?", "Så går det till", "Det här gäller för dig som bor i {ort}",
-            "Siffror från förra året", "Nästa steg", "Frågor och svar", "Så kan du bidra", "Därför behövs det",
-            "Tidplan", "Vem gör vad?", "Kostnader och finansiering"],
-    punkt=["kontrollera brandvarnaren en gång i månaden", "ha vatten, mat och värme hemma för minst en vecka",
-           "lyssna på Sveriges Radio P4 vid störningar", "anmäl skadegörelse till polisen",
-           "gå med i grannsamverkan i ditt område", "se över belysningen vid entrén",
-           "spara viktiga telefonnummer på papper", "prata med barnen om vad som händer vid en kris",
-           "håll dörren till trapphuset stängd", "tänk på att tända levande ljus på säkert avstånd",
-           "ha kontanter hemma om kortbetalningar slutar fungera", "kolla hur grannen mår när det är kallt ute"],
-    steg=["Ring 112 om det är akut och någon är i fara.", "Ring 114 14 när du vill tipsa polisen och det inte är akut.",
-          "Kontakta kommunens växel och be att få prata med enheten.", "Beskriv var och när det hände så noga du kan.",
-          "Fotografera skadan om det går att göra utan risk.", "Spara kvittot om du behöver byta lås eller ruta.",
-          "Berätta för din hyresvärd om det gäller ett flerbostadshus.", "Följ kommunens webbplats för uppdateringar."],
+    rubrik=[
+        "Bakgrund",
+        "Vad händer nu?",
+        "Så går det till",
+        "Det här gäller för dig som bor i {ort}",
+        "Siffror från förra året",
+        "Nästa steg",
+        "Frågor och svar",
+        "Så kan du bidra",
+        "Därför behövs det",
+        "Tidplan",
+        "Vem gör vad?",
+        "Kostnader och finansiering",
+    ],
+    punkt=[
+        "kontrollera brandvarnaren en gång i månaden",
+        "ha vatten, mat och värme hemma för minst en vecka",
+        "lyssna på Sveriges Radio P4 vid störningar",
+        "anmäl skadegörelse till polisen",
+        "gå med i grannsamverkan i ditt område",
+        "se över belysningen vid entrén",
+        "spara viktiga telefonnummer på papper",
+        "prata med barnen om vad som händer vid en kris",
+        "håll dörren till trapphuset stängd",
+        "tänk på att tända levande ljus på säkert avstånd",
+        "ha kontanter hemma om kortbetalningar slutar fungera",
+        "kolla hur grannen mår när det är kallt ute",
+    ],
+    steg=[
+        "Ring 112 om det är akut och någon är i fara.",
+        "Ring 114 14 när du vill tipsa polisen och det inte är akut.",
+        "Kontakta kommunens växel och be att få prata med enheten.",
+        "Beskriv var och när det hände så noga du kan.",
+        "Fotografera skadan om det går att göra utan risk.",
+        "Spara kvittot om du behöver byta lås eller ruta.",
+        "Berätta för din hyresvärd om det gäller ett flerbostadshus.",
+        "Följ kommunens webbplats för uppdateringar.",
+    ],
 )
 
 SV_SENTENCES = [
@@ -142,8 +287,11 @@ SV_TABLES = [
     ("| Kommun | {aktivitet_cap} | Deltagare |\n|---|---:|---:|", "| {Ort} | {tal} | {tal2} |"),
     ("| Månad | Ärenden | Varav akuta |\n|---|---:|---:|", "| {Manad} | {tal} | {tal3} |"),
 ]
-SV_TABLE_INTRO = ["Tabellen visar hur det har sett ut hittills.", "Så här fördelar sig siffrorna:",
-                  "Siffrorna nedan är preliminära."]
+SV_TABLE_INTRO = [
+    "Tabellen visar hur det har sett ut hittills.",
+    "Så här fördelar sig siffrorna:",
+    "Siffrorna nedan är preliminära.",
+]
 SV_LIST_INTRO = ["Det här kan du själv göra:", "Några råd från enheten:", "Tänk särskilt på att"]
 SV_STEPS_INTRO = ["Om något har hänt gör du så här:", "Så anmäler du:", "Gör i den här ordningen:"]
 SV_EXTRA = "Det här är ett tillägg som bara finns i mätningen."
@@ -153,42 +301,125 @@ SV_EXTRA = "Det här är ett tillägg som bara finns i mätningen."
 
 EN = dict(
     place=["Mjölby", "Boxholm", "Ödeshög", "Mantorp", "Skänninge", "Väderstad", "Malexander", "Hästholmen"],
-    body=["the safety and security unit", "the fire and rescue service", "the local police", "the municipal executive board",
-          "the social services department", "the housing company", "the crisis management board", "the education department",
-          "the sports federation", "the county administrative board", "the Swedish Civil Defence League",
-          "the planning department", "the regional health authority"],
-    topic=["emergency preparedness", "crime prevention", "fire safety in blocks of flats", "information security",
-           "the night-time safety walk programme", "back-up power for care homes", "the emergency water plan",
-           "cooperation with local businesses", "street lighting on cycle paths", "training in psychological defence",
-           "business continuity planning", "crisis communication", "the risk and vulnerability assessment",
-           "the network of warming centres", "neighbourhood watch", "the fight against graffiti and vandalism",
-           "the safety of school routes", "protective security"],
-    verb_pp=["stepped up", "reviewed", "rethought", "expanded", "reorganised", "simplified", "tested", "mapped out",
-             "costed", "documented"],
+    body=[
+        "the safety and security unit",
+        "the fire and rescue service",
+        "the local police",
+        "the municipal executive board",
+        "the social services department",
+        "the housing company",
+        "the crisis management board",
+        "the education department",
+        "the sports federation",
+        "the county administrative board",
+        "the Swedish Civil Defence League",
+        "the planning department",
+        "the regional health authority",
+    ],
+    topic=[
+        "emergency preparedness",
+        "crime prevention",
+        "fire safety in blocks of flats",
+        "information security",
+        "the night-time safety walk programme",
+        "back-up power for care homes",
+        "the emergency water plan",
+        "cooperation with local businesses",
+        "street lighting on cycle paths",
+        "training in psychological defence",
+        "business continuity planning",
+        "crisis communication",
+        "the risk and vulnerability assessment",
+        "the network of warming centres",
+        "neighbourhood watch",
+        "the fight against graffiti and vandalism",
+        "the safety of school routes",
+        "protective security",
+    ],
+    verb_pp=[
+        "stepped up",
+        "reviewed",
+        "rethought",
+        "expanded",
+        "reorganised",
+        "simplified",
+        "tested",
+        "mapped out",
+        "costed",
+        "documented",
+    ],
     verb_inf=["try out", "roll out", "fund", "evaluate", "publish", "rehearse", "share"],
-    event=["last winter's power cut", "a national exercise", "the storm in October", "a series of burglaries",
-           "feedback from residents", "the annual review", "a report from the county", "the new national guidance"],
-    group=["older people living alone", "parents", "landlords", "small business owners", "teenagers",
-           "clubs and associations", "teachers", "home-care staff", "farmers", "newcomers to the area", "commuters"],
-    role=["the unit's security strategist", "the preparedness coordinator", "the head of the fire and rescue service",
-          "the community police officer", "a department head", "the chair of the crisis management board",
-          "one of the evening safety wardens"],
+    event=[
+        "last winter's power cut",
+        "a national exercise",
+        "the storm in October",
+        "a series of burglaries",
+        "feedback from residents",
+        "the annual review",
+        "a report from the county",
+        "the new national guidance",
+    ],
+    group=[
+        "older people living alone",
+        "parents",
+        "landlords",
+        "small business owners",
+        "teenagers",
+        "clubs and associations",
+        "teachers",
+        "home-care staff",
+        "farmers",
+        "newcomers to the area",
+        "commuters",
+    ],
+    role=[
+        "the unit's security strategist",
+        "the preparedness coordinator",
+        "the head of the fire and rescue service",
+        "the community police officer",
+        "a department head",
+        "the chair of the crisis management board",
+        "one of the evening safety wardens",
+    ],
     adj=["clearer", "quicker", "more joined-up", "cheaper to run", "easier to check", "more resilient", "fairer"],
     state=["in good shape", "behind schedule", "well understood", "under-used", "better than expected"],
     month=["January", "February", "March", "April", "May", "June", "September", "October", "November", "December"],
     year=["2015", "2017", "2019", "2021", "2023"],
     events=["safety walks", "drills", "open evenings", "training days", "school visits", "residents' meetings"],
-    heading=["Why it matters", "What happens next", "In numbers", "Who is involved", "How to take part",
-             "Key dates", "What residents can do", "Background", "The cost", "Lessons learned", "A closer look"],
-    bullet=["sign up for the municipality's text alerts", "check on older neighbours during a cold spell",
-            "keep a torch, a battery radio and spare batteries at home", "report broken street lights online",
-            "store drinking water for at least a week", "agree with your family where to meet if phones are down",
-            "lock bicycles and sheds, even in daytime", "keep some cash in case card payments fail",
-            "learn where your nearest warming centre is", "tell the landlord about a broken door lock"],
-    step=["Make sure everyone is safe; if anyone is in danger, call 112.", "Write down what happened, where and when.",
-          "Take photos if you can do so safely.", "Call the police on 114 14 to report a crime that is over.",
-          "Tell the municipality, which passes the report to the unit.", "Keep receipts for any repairs.",
-          "Ask the unit for a follow-up call if you feel unsafe."],
+    heading=[
+        "Why it matters",
+        "What happens next",
+        "In numbers",
+        "Who is involved",
+        "How to take part",
+        "Key dates",
+        "What residents can do",
+        "Background",
+        "The cost",
+        "Lessons learned",
+        "A closer look",
+    ],
+    bullet=[
+        "sign up for the municipality's text alerts",
+        "check on older neighbours during a cold spell",
+        "keep a torch, a battery radio and spare batteries at home",
+        "report broken street lights online",
+        "store drinking water for at least a week",
+        "agree with your family where to meet if phones are down",
+        "lock bicycles and sheds, even in daytime",
+        "keep some cash in case card payments fail",
+        "learn where your nearest warming centre is",
+        "tell the landlord about a broken door lock",
+    ],
+    step=[
+        "Make sure everyone is safe; if anyone is in danger, call 112.",
+        "Write down what happened, where and when.",
+        "Take photos if you can do so safely.",
+        "Call the police on 114 14 to report a crime that is over.",
+        "Tell the municipality, which passes the report to the unit.",
+        "Keep receipts for any repairs.",
+        "Ask the unit for a follow-up call if you feel unsafe.",
+    ],
 )
 
 EN_SENTENCES = [
@@ -238,7 +469,10 @@ EN_LINK = [
 ]
 EN_EARLIER = "This follows our earlier item, [{title}]({stem}.en.md)."
 EN_TABLES = [
-    ("| Quarter | Reports | Dealt with | Still open |\n|---|---:|---:|---:|", "| {Quarter} | {num} | {num2} | {num3} |"),
+    (
+        "| Quarter | Reports | Dealt with | Still open |\n|---|---:|---:|---:|",
+        "| {Quarter} | {num} | {num2} | {num3} |",
+    ),
     ("| Measure | Status | Due |\n|---|---|---|", "| {Topic} | {State} | {Month} |"),
 ]
 EN_TABLE_INTRO = ["The figures so far:", "The table below sums up the year.", "Here is where things stand."]
@@ -283,8 +517,12 @@ class Item:
         lines.append(f"summary: {_q(text.summary)}")
         lines.append(f"municipalities: [{', '.join(self.municipalities)}]")
         if self.source:
-            lines += ["source:", f"  publisher: {_q(self.source['publisher'][lang])}",
-                      f"  title: {_q(self.source['title'][lang])}", f"  date: {self.source['date'].isoformat()}"]
+            lines += [
+                "source:",
+                f"  publisher: {_q(self.source['publisher'][lang])}",
+                f"  title: {_q(self.source['title'][lang])}",
+                f"  date: {self.source['date'].isoformat()}",
+            ]
         lines.append("---")
         return "\n".join(lines) + "\n"
 
@@ -375,8 +613,16 @@ def _text(rng: random.Random, lang: str, earlier: tuple | None) -> Text:
     link_sentence = rng.choice(links)
     if earlier:
         link_sentence += " " + earlier_t.format(title=earlier[lang], stem=earlier["stem"])
-    fixed = [rng.choice(list_intro), bullet_list, rng.choice(steps_intro), step_list,
-             rng.choice(table_intro), table, link_sentence, *[h.format(ort="X") for h in heads]]
+    fixed = [
+        rng.choice(list_intro),
+        bullet_list,
+        rng.choice(steps_intro),
+        step_list,
+        rng.choice(table_intro),
+        table,
+        link_sentence,
+        *[h.format(ort="X") for h in heads],
+    ]
     used = sum(count_words(part) for part in fixed)
 
     # Prose up to a word count drawn for this text; a sentence is never more than ~30 words,
@@ -421,11 +667,18 @@ def items(count: int, seed: str = "portal-bench") -> list:
         municipalities = tuple(m for m in MUNICIPALITIES if rng.random() < 0.5) or (rng.choice(MUNICIPALITIES),)
         source = None
         if rng.random() < 0.3:
-            publisher = rng.choice([("Mjölby kommun", "Mjölby Municipality"), ("Boxholms kommun", "Boxholm Municipality"),
-                                    ("Ödeshögs kommun", "Ödeshög Municipality")])
-            source = {"publisher": dict(zip(("sv", "en"), publisher)),
-                      "title": {"sv": "Pressmeddelande", "en": "Press release (in Swedish)"},
-                      "date": date}
+            publisher = rng.choice(
+                [
+                    ("Mjölby kommun", "Mjölby Municipality"),
+                    ("Boxholms kommun", "Boxholm Municipality"),
+                    ("Ödeshögs kommun", "Ödeshög Municipality"),
+                ]
+            )
+            source = {
+                "publisher": dict(zip(("sv", "en"), publisher)),
+                "title": {"sv": "Pressmeddelande", "en": "Press release (in Swedish)"},
+                "date": date,
+            }
         updated = date + dt.timedelta(days=rng.randint(1, 30)) if rng.random() < 0.15 else None
         sv = _text(random.Random(f"{seed}/{n}/sv"), "sv", earlier)
         en = _text(random.Random(f"{seed}/{n}/en"), "en", earlier)
@@ -454,16 +707,19 @@ def stats(corpus: list) -> str:
     rows = []
     for lang in ("sv", "en"):
         counts = [getattr(i, lang).words for i in corpus]
-        rows.append(f"{lang}: {len(counts)} texts, words min {min(counts)}, median {statistics.median(counts):.0f}, "
-                    f"max {max(counts)}")
+        rows.append(
+            f"{lang}: {len(counts)} texts, words min {min(counts)}, median {statistics.median(counts):.0f}, "
+            f"max {max(counts)}"
+        )
     same = sum(1 for i in corpus if i.sv.body == i.en.body)
     rows.append(f"identical sv/en bodies: {same}")
     return "\n".join(rows)
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                epilog="Same --items and --seed: byte-identical files.")
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="Same --items and --seed: byte-identical files."
+    )
     p.add_argument("dest", type=Path, nargs="?", help="folder to write the site to (made if missing)")
     p.add_argument("--items", type=int, default=1000, help="news items to generate, each in sv and en (default 1000)")
     p.add_argument("--seed", default="portal-bench", help="seed of the text (default: portal-bench)")

@@ -13,6 +13,7 @@ are split between two worker processes (multiprocessing, fork).
 peers.py runs it beside the portal and the other generators as the "floor" row:
 what it costs in this language to turn these files into pages at all.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,9 @@ def _render_one(args: tuple) -> int:
     stem, lang, _ = name.rsplit(".", 2)
     target = Path(out) / Path(path).parent.name / lang / stem / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_template.render(lang=lang, title=meta["title"], date=meta.get("date", ""), body=html),
-                      encoding="utf-8")
+    target.write_text(
+        _template.render(lang=lang, title=meta["title"], date=meta.get("date", ""), body=html), encoding="utf-8"
+    )
     return 1
 
 
@@ -66,8 +68,11 @@ def build(site: Path, out: Path, processes: int = 1) -> int:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 1)[1],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("site", type=Path, help="a folder with content/ in the portal's format")
     p.add_argument("out", type=Path, help="where to write the pages")
     p.add_argument("--processes", type=int, default=1, choices=[1, 2], help="worker processes (default 1)")

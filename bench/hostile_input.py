@@ -4,6 +4,7 @@
 peak memory Python allocated while refusing it (tracemalloc). The figures in
 the "Safety" section of docs/architecture.md come from this script.
 """
+
 from __future__ import annotations
 
 import sys
@@ -45,7 +46,9 @@ def main():
         measure("YAML nested 10,000 levels", lambda: yamlnodes.parse("a: " + "[" * 10_000 + "]" * 10_000))
         measure("50 MB file", lambda: load.read_text(root, big, Problems()) or "refused")
         measure("markdown: 40,000 '[' (bounded)", lambda: markup.convert("[" * 40_000))
-        measure("markdown: lists nested 300 deep", lambda: markup.convert("".join("    " * i + "- x\n" for i in range(300))))
+        measure(
+            "markdown: lists nested 300 deep", lambda: markup.convert("".join("    " * i + "- x\n" for i in range(300)))
+        )
         page = (Path(__file__).resolve().parents[1] / "content/pages/om-samverkan.sv.md").read_text(encoding="utf-8")
         measure("markdown: a real page repeated to 1 MB", lambda: len(markup.convert((page * 400)[:1_000_000])[0]))
 

@@ -23,6 +23,7 @@ cross-check the largest single process is also given, from the kernel:
 `os.wait4`'s ru_maxrss for the child, which covers it and the descendants it
 waited for (the RSS of one process at its peak, not a sum).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,7 +59,7 @@ def _ppid(pid: int) -> int | None:
             stat = f.read()
     except OSError:
         return None
-    return int(stat[stat.rindex(b")") + 2:].split(None, 2)[1])
+    return int(stat[stat.rindex(b")") + 2 :].split(None, 2)[1])
 
 
 def _memory(pid: int) -> int:
@@ -130,8 +131,13 @@ class _Sampler(threading.Thread):
             self.done.wait(self.interval)
 
 
-def run(command: list, cwd: Path | str | None = None, env: dict | None = None, tag: str | None = None,
-        interval: float = 0.02) -> Run:
+def run(
+    command: list,
+    cwd: Path | str | None = None,
+    env: dict | None = None,
+    tag: str | None = None,
+    interval: float = 0.02,
+) -> Run:
     """Run `command` to its end and measure it (its output is kept, not shown)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -147,8 +153,18 @@ def run(command: list, cwd: Path | str | None = None, env: dict | None = None, t
         err.seek(0)
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     tagged_seconds = (sampler.tagged_last - sampler.tagged_first) if sampler.tagged_first else 0.0
-    return Run(command, process.returncode, wall, sampler.peak, sampler.peak_untagged, sampler.peak_tagged,
-               tagged_seconds, usage.ru_maxrss * 1024, stdout, stderr)
+    return Run(
+        command,
+        process.returncode,
+        wall,
+        sampler.peak,
+        sampler.peak_untagged,
+        sampler.peak_tagged,
+        tagged_seconds,
+        usage.ru_maxrss * 1024,
+        stdout,
+        stderr,
+    )
 
 
 def machine() -> str:
@@ -167,9 +183,11 @@ def machine() -> str:
         memory = f", {kb / 1024 / 1024:.1f} GiB RAM"
     except (OSError, IndexError, ValueError):
         pass
-    return (f"{os.cpu_count()} CPUs ({model or platform.processor() or 'unknown CPU'}){memory}; "
-            f"{platform.system()} {platform.release()} {platform.machine()}; "
-            f"Python {platform.python_version()}; host {platform.node()}")
+    return (
+        f"{os.cpu_count()} CPUs ({model or platform.processor() or 'unknown CPU'}){memory}; "
+        f"{platform.system()} {platform.release()} {platform.machine()}; "
+        f"Python {platform.python_version()}; host {platform.node()}"
+    )
 
 
 def load_note() -> str:
@@ -191,5 +209,7 @@ if __name__ == "__main__":
         print("Usage for a quick look: python bench/measure.py COMMAND [ARGS...]")
         sys.exit(0)
     r = run(sys.argv[1:])
-    print(f"exit {r.returncode}; wall {r.wall:.3f} s; peak memory, all processes (PSS) {mb(r.peak_memory)} MB; "
-          f"largest single process {mb(r.max_single_rss)} MB")
+    print(
+        f"exit {r.returncode}; wall {r.wall:.3f} s; peak memory, all processes (PSS) {mb(r.peak_memory)} MB; "
+        f"largest single process {mb(r.max_single_rss)} MB"
+    )

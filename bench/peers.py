@@ -39,6 +39,7 @@ Pages: the HTML files each tool wrote (the portal also writes its lists,
 municipality, data and agreement pages; the others their own index, tag and
 pagination pages).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,6 +68,7 @@ TOOLS = ["portal", "floor-1", "floor-2", "pelican", "mkdocs", "hugo"]
 
 # --- the text, once, in a neutral form -----------------------------------------------------
 
+
 def documents(site: Path) -> list:
     """(section, stem, lang, front matter dict, body) of every content file of a portal site."""
     out = []
@@ -78,6 +80,7 @@ def documents(site: Path) -> list:
 
 
 # --- each tool's format ----------------------------------------------------------------------
+
 
 def write_floor(docs: list, root: Path) -> None:
     for section, stem, lang, front, body in docs:
@@ -118,8 +121,11 @@ def write_pelican(docs: list, root: Path) -> None:
     # Pelican pairs translations by slug: both languages take the Swedish one.
     sv_slug = {(section, stem): front.get("slug") or stem for section, stem, lang, front, _ in docs if lang == "sv"}
     for section, stem, lang, front, body in docs:
-        meta = {"Title": front["title"], "Slug": sv_slug.get((section, stem)) or front.get("slug") or stem,
-                "Lang": lang}
+        meta = {
+            "Title": front["title"],
+            "Slug": sv_slug.get((section, stem)) or front.get("slug") or stem,
+            "Lang": lang,
+        }
         if lang != "sv" and (section, stem, "sv") in have:
             meta["Translation"] = "true"
         if front.get("date") or front.get("updated"):
@@ -229,6 +235,7 @@ def write_hugo(docs: list, root: Path) -> None:
 
 # --- running them ----------------------------------------------------------------------------
 
+
 def peers_venv(path: Path) -> Path:
     if not (path / "bin" / "python").exists():
         raise SystemExit(f"peers.py: no peers venv at {path}; run bench/setup first")
@@ -244,18 +251,43 @@ def commands(tool: str, work: Path, venv: Path, python: str) -> tuple:
     """(command, folder it runs in, output folder, tag for measure.run)."""
     out = work / f"out-{tool}"
     if tool == "portal":
-        return [python, str(REPO / "build.py"), "build", "--out", str(out), "--now", NOW], work / "portal", out, "pagefind"
+        return (
+            [python, str(REPO / "build.py"), "build", "--out", str(out), "--now", NOW],
+            work / "portal",
+            out,
+            "pagefind",
+        )
     if tool.startswith("floor-"):
-        return ([python, str(HERE / "floor.py"), str(work / "floor"), str(out), "--processes", tool[-1]],
-                work / "floor", out, None)
+        return (
+            [python, str(HERE / "floor.py"), str(work / "floor"), str(out), "--processes", tool[-1]],
+            work / "floor",
+            out,
+            None,
+        )
     if tool == "pelican":
-        return ([str(venv / "bin" / "pelican"), "content", "-o", str(out), "-s", "pelicanconf.py", "-q"],
-                work / "pelican", out, None)
+        return (
+            [str(venv / "bin" / "pelican"), "content", "-o", str(out), "-s", "pelicanconf.py", "-q"],
+            work / "pelican",
+            out,
+            None,
+        )
     if tool == "mkdocs":
         return [str(venv / "bin" / "mkdocs"), "build", "-q", "-d", str(out)], work / "mkdocs", out, None
     if tool == "hugo":
-        return ([hugo_binary(venv), "--quiet", "--destination", str(out), "--cacheDir", str(work / "hugo-cache"),
-                 "--noBuildLock"], work / "hugo", out, None)
+        return (
+            [
+                hugo_binary(venv),
+                "--quiet",
+                "--destination",
+                str(out),
+                "--cacheDir",
+                str(work / "hugo-cache"),
+                "--noBuildLock",
+            ],
+            work / "hugo",
+            out,
+            None,
+        )
     raise ValueError(tool)
 
 
@@ -267,13 +299,20 @@ def versions(venv: Path, python: str) -> dict:
             return "?"
 
     commit = ask(["git", "-C", str(REPO), "describe", "--always", "--dirty"])  # -dirty: uncommitted changes
-    libs = ask([python, "-c", "import markdown, yaml, jinja2, platform; "
-                "print(f'Python {platform.python_version()}, Markdown {markdown.__version__}, "
-                "PyYAML {yaml.__version__}, Jinja2 {jinja2.__version__}')"])
+    libs = ask(
+        [
+            python,
+            "-c",
+            "import markdown, yaml, jinja2, platform; "
+            "print(f'Python {platform.python_version()}, Markdown {markdown.__version__}, "
+            "PyYAML {yaml.__version__}, Jinja2 {jinja2.__version__}')",
+        ]
+    )
     hugo = re.search(r"v[\d.]+", ask([hugo_binary(venv), "version"]))
     return {
         "portal": f"commit {commit}",
-        "floor-1": libs, "floor-2": libs,
+        "floor-1": libs,
+        "floor-2": libs,
         "pelican": "Pelican " + ask([str(venv / "bin" / "pelican"), "--version"]),
         "mkdocs": ask([str(venv / "bin" / "mkdocs"), "--version"]).split(" from ")[0],
         "hugo": "Hugo " + (hugo.group(0) if hugo else "?"),
@@ -305,7 +344,7 @@ def one_size(count: int, rounds: int, tools: list, venv: Path, python: str, work
     write_hugo(docs, work / "hugo")
     runs = {tool: [] for tool in tools}
     for r in range(rounds):
-        order = tools[r % len(tools):] + tools[:r % len(tools)]
+        order = tools[r % len(tools) :] + tools[: r % len(tools)]
         for tool in order:
             command, cwd, out, tag = commands(tool, work, venv, python)
             shutil.rmtree(out, ignore_errors=True)
@@ -314,9 +353,15 @@ def one_size(count: int, rounds: int, tools: list, venv: Path, python: str, work
             if result.returncode != 0:
                 raise SystemExit(f"peers.py: {tool} failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
             search = re.search(r"search index: ([\d.]+) s", result.stdout)
-            runs[tool].append({"wall": result.wall, "rss": result.peak_memory, "pages": count_pages(out),
-                               "search_s": float(search.group(1)) if search else result.tagged_seconds,
-                               "rss_untagged": result.peak_memory_untagged})
+            runs[tool].append(
+                {
+                    "wall": result.wall,
+                    "rss": result.peak_memory,
+                    "pages": count_pages(out),
+                    "search_s": float(search.group(1)) if search else result.tagged_seconds,
+                    "rss_untagged": result.peak_memory_untagged,
+                }
+            )
             print(f"  N={count} round {r + 1} {tool}: {result.wall:.2f} s", file=sys.stderr)
     return runs
 
@@ -327,8 +372,15 @@ def table(count: int, runs: dict, rounds: int, names: dict, stamp: str) -> str:
     for tool, samples in runs.items():
         rows.append((tool, names[tool], samples, lambda s: s["wall"], lambda s: s["rss"]))
         if tool == "portal":
-            rows.append(("portal w/o Pagefind", names[tool], samples,
-                         lambda s: s["wall"] - s["search_s"], lambda s: s["rss_untagged"]))
+            rows.append(
+                (
+                    "portal w/o Pagefind",
+                    names[tool],
+                    samples,
+                    lambda s: s["wall"] - s["search_s"],
+                    lambda s: s["rss_untagged"],
+                )
+            )
     lines = [
         f"### N = {count:,} news items ({2 * count:,} files plus the portal's own pages)",
         "",
@@ -343,30 +395,44 @@ def table(count: int, runs: dict, rounds: int, names: dict, stamp: str) -> str:
         rss = statistics.median(rss_of(s) for s in samples)
         if portal:
             t = statistics.median(wall_of(s) / p["wall"] for s, p in zip(samples, portal))
-            speed = statistics.median((s["pages"] / wall_of(s)) / (p["pages"] / p["wall"]) for s, p in zip(samples, portal))
+            speed = statistics.median(
+                (s["pages"] / wall_of(s)) / (p["pages"] / p["wall"]) for s, p in zip(samples, portal)
+            )
             m = statistics.median(rss_of(s) / p["rss"] for s, p in zip(samples, portal))
             ratios = f"{t:.2f} | {speed:.2f} | {m:.2f}"
         else:
             ratios = "– | – | –"
-        lines.append(f"| {tool} | {version} | {pages:,.0f} | {wall:.2f} | {pages / wall:,.0f} | {measure.mb(rss)} | {ratios} |")
+        lines.append(
+            f"| {tool} | {version} | {pages:,.0f} | {wall:.2f} | {pages / wall:,.0f} | {measure.mb(rss)} | {ratios} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 2)[2],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--items", type=int, nargs="+", default=[1000, 5000, 10000],
-                   help="sizes N: news items, each in Swedish and English (default: 1000 5000 10000)")
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--items",
+        type=int,
+        nargs="+",
+        default=[1000, 5000, 10000],
+        help="sizes N: news items, each in Swedish and English (default: 1000 5000 10000)",
+    )
     p.add_argument("--rounds", type=int, default=3, help="rounds; the median is shown (default 3)")
     p.add_argument("--tools", nargs="+", default=TOOLS, choices=TOOLS, help="tools to run (default: all)")
     p.add_argument("--peers-venv", type=Path, default=HERE / ".venv-peers", help="made by bench/setup")
-    p.add_argument("--python", default=sys.executable, help="the Python for the portal and the floor (default: this one)")
+    p.add_argument(
+        "--python", default=sys.executable, help="the Python for the portal and the floor (default: this one)"
+    )
     p.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     p.add_argument("--seed", default="portal-bench", help="corpus seed (default: portal-bench)")
     args = p.parse_args(argv)
     venv = peers_venv(args.peers_venv.resolve())
     names = versions(venv, args.python)
-    stamp = f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {measure.machine()}; {measure.load_note()}."
+    stamp = f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {measure.machine()}; {measure.load_note()}."
     print(f"# The portal and its peers\n\n{stamp}\n")
     for count in args.items:
         work = (args.keep / f"peers-{count}") if args.keep else Path(tempfile.mkdtemp(prefix="portal-peers-"))
@@ -374,8 +440,10 @@ def main(argv=None) -> None:
             shutil.rmtree(work, ignore_errors=True)
         try:
             runs = one_size(count, args.rounds, args.tools, venv, args.python, work, args.seed)
-            stamp_now = (f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {measure.machine()}; "
-                         f"{measure.load_note().replace('at the start', 'at the end')}.")
+            stamp_now = (
+                f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {measure.machine()}; "
+                f"{measure.load_note().replace('at the start', 'at the end')}."
+            )
             print(table(count, runs, args.rounds, names, stamp_now) + "\n", flush=True)
         finally:
             if not args.keep:

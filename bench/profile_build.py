@@ -12,6 +12,7 @@ for many small calls, so read the shares, not the seconds. Pagefind runs as a
 child process: here it shows only as the time spent waiting for it. The raw
 profile (--save) opens with `python -m pstats FILE` or snakeviz.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,12 @@ def group(filename: str, name: str) -> str:
     if filename == "~":  # C code: <method 'poll' of 'select.poll' objects>, <built-in method nh3.nh3.clean>
         found = re.match(r"<method '\w+' of '([\w.]+)' objects>", name) or re.match(r"<built-in method ([\w.]+)", name)
         owner = found.group(1).split(".")[0] if found else "?"
-        return {"select": "waiting for a child process (Pagefind)", "builtins": "built-ins (isinstance, len, …)",
-                "re": "re (C)", "str": "str methods"}.get(owner, f"{owner} (C)")
+        return {
+            "select": "waiting for a child process (Pagefind)",
+            "builtins": "built-ins (isinstance, len, …)",
+            "re": "re (C)",
+            "str": "str methods",
+        }.get(owner, f"{owner} (C)")
     path = Path(filename)
     if "portal" in path.parts and path.parent.name == "portal":
         return f"portal.{path.stem}"
@@ -72,8 +77,11 @@ def summarise(stats: pstats.Stats, top: int) -> str:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__.split("\n\n", 2)[2],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--items", type=int, default=1000, help="news items in the generated site (default 1000)")
     p.add_argument("--top", type=int, default=15, help="rows per table (default 15)")
     p.add_argument("--save", type=Path, help="also write the raw cProfile data here")
@@ -93,8 +101,10 @@ def main(argv=None) -> None:
             profiler.dump_stats(args.save)
         pages = sum(1 for o in result.outputs if o.path.endswith(".html"))
         print(f"# Profile of one build: {args.items:,} items, {pages:,} pages\n")
-        print(f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {measure.machine()}; "
-              f"{measure.load_note()}. cProfile on: shares matter, not seconds.\n")
+        print(
+            f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {measure.machine()}; "
+            f"{measure.load_note()}. cProfile on: shares matter, not seconds.\n"
+        )
         print("| stage (the build's own timings) | seconds |\n|---|---:|")
         for stage, seconds in result.timings.items():
             print(f"| {stage} | {seconds:.2f} |")

@@ -10,6 +10,7 @@ the time from the save until the reload message has arrived and a fresh GET
 of the page returns the new text: what a browser does before it paints. The
 browser's own paint (a few milliseconds for these pages) is not included.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,13 @@ import bigsite  # noqa: E402
 
 
 def start(root: Path):
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", "0"], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--port", "0"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
     while not any("Serving on" in line for line in lines):
@@ -55,7 +61,9 @@ def edited(kind: str, original: str, marker: str) -> str:
 
 async def measure(origin: str, item: Path, url: str, samples: int, pause: float, kind: str) -> list[float]:
     ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
-    await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await ws.write_message(
+        json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+    )
     await ws.read_message()
     await ws.write_message(json.dumps({"command": "info", "url": origin + url}))
     await asyncio.sleep(0.5)
@@ -81,13 +89,23 @@ async def measure(origin: str, item: Path, url: str, samples: int, pause: float,
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--pages", type=int, default=0, help="generate a site of about this many pages (default: the portal)")
+    p.add_argument(
+        "--pages", type=int, default=0, help="generate a site of about this many pages (default: the portal)"
+    )
     p.add_argument("--samples", type=int, default=20)
-    p.add_argument("--edit", choices=["news", "template"], default="news",
-                   help="what each save changes: a news item's text (default), or the footer template every page uses")
-    p.add_argument("--pause", type=float, default=0.3,
-                   help="seconds between saves (default 0.3); over 1 s, each save lands while serve does its idle "
-                        "work (garbage collection, then the search index) and has to stop it first")
+    p.add_argument(
+        "--edit",
+        choices=["news", "template"],
+        default="news",
+        help="what each save changes: a news item's text (default), or the footer template every page uses",
+    )
+    p.add_argument(
+        "--pause",
+        type=float,
+        default=0.3,
+        help="seconds between saves (default 0.3); over 1 s, each save lands while serve does its idle "
+        "work (garbage collection, then the search index) and has to stop it first",
+    )
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="reload-bench-") as tmp:
         root = Path(tmp) / "site"
@@ -111,11 +129,19 @@ def main() -> None:
             process.wait()
         pages = next((m.group(1) for m in map(re.compile(r"of (\d+) pages").search, lines) if m), "?")
         ms = sorted(t * 1000 for t in times)
-        print(f"site: {'generated, ' + str(args.pages) + ' pages asked' if args.pages else 'the portal'}; {pages} pages built; "
-              f"first build and start: {first:.1f} s; each save edits {item.relative_to(root)}, {args.pause} s apart")
-        print(f"save → page updated, {len(ms)} saves: median {statistics.median(ms):.0f} ms, "
-              f"90th percentile {ms[int(len(ms) * 0.9) - 1]:.0f} ms, best {ms[0]:.0f} ms, worst {ms[-1]:.0f} ms")
-        print("rebuild lines from the server:", *[line.strip() for line in lines if line.startswith("Rendered")][-3:], sep="\n  ")
+        print(
+            f"site: {'generated, ' + str(args.pages) + ' pages asked' if args.pages else 'the portal'}; {pages} pages built; "
+            f"first build and start: {first:.1f} s; each save edits {item.relative_to(root)}, {args.pause} s apart"
+        )
+        print(
+            f"save → page updated, {len(ms)} saves: median {statistics.median(ms):.0f} ms, "
+            f"90th percentile {ms[int(len(ms) * 0.9) - 1]:.0f} ms, best {ms[0]:.0f} ms, worst {ms[-1]:.0f} ms"
+        )
+        print(
+            "rebuild lines from the server:",
+            *[line.strip() for line in lines if line.startswith("Rendered")][-3:],
+            sep="\n  ",
+        )
 
 
 if __name__ == "__main__":

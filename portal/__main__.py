@@ -1,4 +1,5 @@
 """`python -m portal`: the same command line as `build.py` and `portal`."""
+
 import sys
 
 from .cli import main

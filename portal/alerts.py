@@ -12,6 +12,7 @@ Every page shows the shown alerts above its main heading, in a labelled region
 an entry in its language's Atom feed (feeds.py). `check` warns about an alert
 that has ended and is still in the file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,8 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from . import shape as s
-from .problems import Problems
 from .messages import _
+from .problems import Problems
 
 FILE = "data/alerts.yaml"
 LEVELS = ("information", "warning")
@@ -41,21 +42,25 @@ class Alert:
         """What names the alert in its Atom entry id: its start in UTC and its text. A corrected
         text is a new entry, so feed readers show the correction rather than keep the old words."""
         text = "\n".join(f"{code}:{self.text[code]}" for code in sorted(self.text))
-        return "alert-" + utc(self.start).strftime("%Y%m%dT%H%M%SZ") + "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+        return (
+            "alert-" + utc(self.start).strftime("%Y%m%dT%H%M%SZ") + "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+        )
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone.utc)
+    return moment.astimezone(dt.UTC)
 
 
 def _shape(codes):
-    return s.ListOf(s.Fields(
-        level=s.OneOf(*LEVELS),
-        text=s.PerLanguage(codes, multiline=True),
-        link=s.Field(s.PerLanguage(codes, text=s.LinkTarget()), required=False),
-        start=s.DateTime(),
-        end=s.DateTime(),
-    ))
+    return s.ListOf(
+        s.Fields(
+            level=s.OneOf(*LEVELS),
+            text=s.PerLanguage(codes, multiline=True),
+            link=s.Field(s.PerLanguage(codes, text=s.LinkTarget()), required=False),
+            start=s.DateTime(),
+            end=s.DateTime(),
+        )
+    )
 
 
 def build(sources, codes, problems: Problems) -> tuple:
@@ -72,12 +77,31 @@ def build(sources, codes, problems: Problems) -> tuple:
     out, seen = [], {}
     for item in items:
         if item["end"] <= item["start"]:
-            ctx.error(item.line_of("end"), _("the alert ends ({end}) before it starts ({start}); the end comes after the start", end=item['end'].isoformat(), start=item['start'].isoformat()))
+            ctx.error(
+                item.line_of("end"),
+                _(
+                    "the alert ends ({end}) before it starts ({start}); the end comes after the start",
+                    end=item["end"].isoformat(),
+                    start=item["start"].isoformat(),
+                ),
+            )
             continue
-        alert = Alert(item["level"], dict(item["text"]), dict(item["link"]) if item["link"] else None,
-                      item["start"], item["end"], item.line)
+        alert = Alert(
+            item["level"],
+            dict(item["text"]),
+            dict(item["link"]) if item["link"] else None,
+            item["start"],
+            item["end"],
+            item.line,
+        )
         if alert.id in seen:
-            ctx.error(item.line, _("this alert is the same as the one at line {seen} (same start and text); remove one", seen=seen[alert.id]))
+            ctx.error(
+                item.line,
+                _(
+                    "this alert is the same as the one at line {seen} (same start and text); remove one",
+                    seen=seen[alert.id],
+                ),
+            )
             continue
         seen[alert.id] = item.line
         out.append(alert)
@@ -100,4 +124,8 @@ def warn_ended(schedule: tuple, moment: dt.datetime, problems: Problems) -> None
     """`check`: an alert that has ended is no longer shown; its lines can go."""
     for alert in schedule:
         if alert.end <= moment:
-            problems.warn(FILE, alert.line, _("this alert ended {end} and is no longer shown; remove it from the file", end=alert.end.isoformat()))
+            problems.warn(
+                FILE,
+                alert.line,
+                _("this alert ended {end} and is no longer shown; remove it from the file", end=alert.end.isoformat()),
+            )

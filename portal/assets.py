@@ -12,6 +12,7 @@ published bytes only (a stylesheet's after its own references are rewritten,
 so a changed image also renames the stylesheet that uses it): the same sources
 give the same names on every machine.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,14 +22,24 @@ import posixpath
 import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from .problems import Problems
-from .outputs import Output
 from .messages import _
+from .outputs import Output
+from .problems import Problems
 
 FINGERPRINTED = {
-    ".css", ".js", ".mjs",
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico",
-    ".woff", ".woff2",
+    ".css",
+    ".js",
+    ".mjs",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".svg",
+    ".ico",
+    ".woff",
+    ".woff2",
 }
 # Browsers and other sites ask for these by name, so they keep it.
 KEEP_NAME = re.compile(r"favicon\.ico|apple-touch-icon[\w.-]*\.png")
@@ -85,8 +96,10 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
         if path in replaced:
             return
         if path in settling:
-            cycle = " → ".join(settling[settling.index(path):] + [path])
-            problems.error(_source(by_path[path]), None, _("stylesheets import each other in a circle: {cycle}", cycle=cycle))
+            cycle = " → ".join(settling[settling.index(path) :] + [path])
+            problems.error(
+                _source(by_path[path]), None, _("stylesheets import each other in a circle: {cycle}", cycle=cycle)
+            )
             replaced[path] = by_path[path]
             return
         settling.append(path)
@@ -116,7 +129,7 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
             data = _html_data(o.data, here, base, frozen)
             result.append(o if data is o.data else Output(o.path, data))
         elif o.path.endswith(".html"):  # an HTML file from static/
-            result.append(_rewritten(o, lambda text: rewrite_html(text, here, base, renames)))
+            result.append(_rewritten(o, lambda text, here=here: rewrite_html(text, here, base, renames)))
         elif o.path.endswith(_XML_SUFFIXES):
             result.append(_rewritten(o, lambda text: rewrite_absolute(text, base_url, renames)))
         else:
@@ -133,6 +146,7 @@ def host_files() -> list[Output]:
 
 # --- resolving and rewriting one URL --------------------------------------------
 
+
 def site_path(raw: str, here: str, base) -> str | None:
     """The output path a URL points at (from a file in the folder `here`), or None if it leaves the site."""
     parts = urlsplit(raw.strip())
@@ -145,7 +159,7 @@ def site_path(raw: str, here: str, base) -> str | None:
     absolute = posixpath.normpath(path if path.startswith("/") else posixpath.join(here.rstrip("/") + "/", path))
     if not absolute.startswith(base.path):
         return None
-    return absolute[len(base.path):]
+    return absolute[len(base.path) :]
 
 
 def _rewrite_url(raw: str, here: str, base, renames: dict) -> str:
@@ -191,7 +205,7 @@ def _rewrite_html(text: str, here: str, base, renames: tuple) -> str:
         if tag is None or not any(name in tag for name in names):
             return match.group(0)
         new_tag = _ATTRIBUTE.sub(lambda m: _rewrite_attribute(m, here, base, renames), tag)
-        return new_tag + match.group(0)[len(tag):]
+        return new_tag + match.group(0)[len(tag) :]
 
     return _HTML_TOKEN.sub(fix, text)
 
@@ -213,6 +227,7 @@ def _rewrite_attribute(match: re.Match, here: str, base, renames: dict) -> str:
 
 
 # --- CSS and XML -----------------------------------------------------------------
+
 
 def _css_references(text: str):
     for match in _CSS_REFERENCE.finditer(text):
@@ -238,11 +253,12 @@ def rewrite_absolute(text: str, base_url: str, renames: dict) -> str:
     for old, new in renames.items():
         for written in dict.fromkeys((old, quote(old))):  # as a template wrote it, or percent-encoded
             pattern = re.escape(base_url + written) + r"(?![\w.~%/-])"
-            text = re.sub(pattern, lambda _: base_url + quote(new), text)
+            text = re.sub(pattern, lambda _match, new=new: base_url + quote(new), text)
     return text
 
 
 # --- helpers ---------------------------------------------------------------------
+
 
 def _bytes(o: Output) -> bytes:
     return o.data if o.data is not None else o.copy_from.read_bytes()

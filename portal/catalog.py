@@ -48,6 +48,7 @@ recommended property is filled from facts the site has:
   description in every language.
 What no source gives (an end date, a place's geometry) stays out.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -75,11 +76,44 @@ EU = "http://publications.europa.eu/resource/authority/"
 # languages the site uses (those come from data/site.yaml). check reports a site language
 # missing here, as the catalogue could not name it.
 LANGUAGE_CODES = {
-    "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA", "et": "EST",
-    "fi": "FIN", "fr": "FRA", "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA", "lt": "LIT", "lv": "LAV",
-    "mt": "MLT", "nl": "NLD", "pl": "POL", "pt": "POR", "ro": "RON", "sk": "SLK", "sl": "SLV", "sv": "SWE",
-    "no": "NOR", "nb": "NOB", "nn": "NNO", "is": "ISL", "se": "SME", "yi": "YID",
-    "ar": "ARA", "fa": "FAS", "so": "SOM", "ti": "TIR", "tr": "TUR", "ru": "RUS", "uk": "UKR", "ku": "KUR",
+    "bg": "BUL",
+    "cs": "CES",
+    "da": "DAN",
+    "de": "DEU",
+    "el": "ELL",
+    "en": "ENG",
+    "es": "SPA",
+    "et": "EST",
+    "fi": "FIN",
+    "fr": "FRA",
+    "ga": "GLE",
+    "hr": "HRV",
+    "hu": "HUN",
+    "it": "ITA",
+    "lt": "LIT",
+    "lv": "LAV",
+    "mt": "MLT",
+    "nl": "NLD",
+    "pl": "POL",
+    "pt": "POR",
+    "ro": "RON",
+    "sk": "SLK",
+    "sl": "SLV",
+    "sv": "SWE",
+    "no": "NOR",
+    "nb": "NOB",
+    "nn": "NNO",
+    "is": "ISL",
+    "se": "SME",
+    "yi": "YID",
+    "ar": "ARA",
+    "fa": "FAS",
+    "so": "SOM",
+    "ti": "TIR",
+    "tr": "TUR",
+    "ru": "RUS",
+    "uk": "UKR",
+    "ku": "KUR",
 }
 
 
@@ -92,7 +126,15 @@ def check_languages(config, problems) -> None:
     """Each language of the site must be one the catalogue can name (dcterms:language)."""
     for lang in config.languages:
         if language_iri(lang.code) is None:
-            problems.error("data/site.yaml", None, _("the open data catalogue cannot name the language '{code}': add its EU vocabulary code to LANGUAGE_CODES in portal/catalog.py", code=lang.code))
+            problems.error(
+                "data/site.yaml",
+                None,
+                _(
+                    "the open data catalogue cannot name the language '{code}': add its EU vocabulary code to LANGUAGE_CODES in portal/catalog.py",
+                    code=lang.code,
+                ),
+            )
+
 
 THEMES = EU + "data-theme"  # the scheme of dcat:theme's values: the catalogue's dcat:themeTaxonomy
 STABLE = EU + "planned-availability/STABLE"
@@ -102,7 +144,10 @@ PUBLIC_DOMAIN = "http://purl.org/adms/licencetype/PublicDomain"  # the kind of l
 # labelled (skos:prefLabel) and the theme scheme titled: copied from the EU and ADMS
 # vocabularies, in the languages they give.
 LABELS = {
-    EU + "data-theme/GOVE": ("skos:prefLabel", {"sv": "Regeringen och den offentliga sektorn", "en": "Government and public sector"}),
+    EU + "data-theme/GOVE": (
+        "skos:prefLabel",
+        {"sv": "Regeringen och den offentliga sektorn", "en": "Government and public sector"},
+    ),
     STABLE: ("skos:prefLabel", {"en": "stable"}),
     PUBLISHER_TYPE: ("skos:prefLabel", {"en": "Local Authority"}),
     PUBLIC_DOMAIN: ("skos:prefLabel", {"en": "Public domain"}),
@@ -189,8 +234,11 @@ def _provenance(site, sources, lang) -> str:
     cited = []
     for src in sources:
         who = src.publisher_in(lang) + (f", {i18n.text(config, lang, 'sources.kind.' + src.kind)}" if src.kind else "")
-        when = (f"{i18n.text(config, lang, 'sources.' + src.date_kind)} {formatting.date(src.date, locale)}"
-                if src.date else i18n.text(config, lang, "sources.undated"))
+        when = (
+            f"{i18n.text(config, lang, 'sources.' + src.date_kind)} {formatting.date(src.date, locale)}"
+            if src.date
+            else i18n.text(config, lang, "sources.undated")
+        )
         cited.append(f"{who}: {src.label}" + (f" ({src.url})" if src.url else "") + (f", {when}" if when else ""))
     return f"{i18n.text(config, lang, 'sources.provenance')} {'; '.join(cited)}.".strip()
 
@@ -297,7 +345,9 @@ def catalogue_xml(site) -> bytes:
     for value, classes in used.items():
         _typed(root, value, *sorted(classes))
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    )
 
 
 def outputs(site) -> list:

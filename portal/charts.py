@@ -8,6 +8,7 @@ for a share of one municipality. Every chart comes in two widths: the narrow
 one is picked by <picture> on small screens and at high zoom, where the wide
 one's text would shrink. The page shows the same numbers in a <table>.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -46,12 +47,16 @@ def label(segment, collaboration, strings, lang: str) -> str:
         return names[0]
     if not names:
         return i18n.text(strings, lang, "chart.unattributed")
-    together = i18n.text(strings, lang, "chart.together", names=join_names(names, i18n.text(strings, lang, "chart.and")))
+    together = i18n.text(
+        strings, lang, "chart.together", names=join_names(names, i18n.text(strings, lang, "chart.and"))
+    )
     return f"{together} ({i18n.text(strings, lang, 'chart.unknown_split')})"
 
 
 def _el(parent, tag, **attrs):
-    return ET.SubElement(parent, f"{{{SVG_NS}}}{tag}", {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()})
+    return ET.SubElement(
+        parent, f"{{{SVG_NS}}}{tag}", {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()}
+    )
 
 
 def _patterns(defs):
@@ -61,7 +66,9 @@ def _patterns(defs):
     grid = _el(defs, "pattern", id="grid", width=10, height=10, patternUnits="userSpaceOnUse")
     _el(grid, "rect", width=10, height=10, fill=PAPER)
     _el(grid, "path", d="M0 5H10M5 0V10", stroke=BRAND, stroke_width=2)
-    hatch = _el(defs, "pattern", id="hatch", width=10, height=10, patternUnits="userSpaceOnUse", patternTransform="rotate(45)")
+    hatch = _el(
+        defs, "pattern", id="hatch", width=10, height=10, patternUnits="userSpaceOnUse", patternTransform="rotate(45)"
+    )
     _el(hatch, "rect", width=10, height=10, fill=PAPER)
     _el(hatch, "path", d="M0 0V10", stroke=INK, stroke_width=3)
 
@@ -81,7 +88,10 @@ def _draw(split, collaboration, strings, lang, width) -> bytes:
     title = i18n.text(strings, lang.code, "chart.title", total=num(total.value))
     font, margin = 16, 10
     wrap = max(20, int((width - 2 * margin - 40) / (font * 0.55)))
-    svg = ET.Element(f"{{{SVG_NS}}}svg", {"role": "img", "aria-labelledby": "title desc", "font-family": FONT, "font-size": str(font)})
+    svg = ET.Element(
+        f"{{{SVG_NS}}}svg",
+        {"role": "img", "aria-labelledby": "title desc", "font-family": FONT, "font-size": str(font)},
+    )
     _el(svg, "title", id="title").text = title
     desc = _el(svg, "desc", id="desc")
     defs = _el(svg, "defs")
@@ -99,32 +109,79 @@ def _draw(split, collaboration, strings, lang, width) -> bytes:
         w = float(seg.value / total.value) * bar_w
         text = f"{label(seg, collaboration, strings, lang.code)}: {num(seg.value)} {total.unit[lang.code]}"
         words.append(text)
-        _el(svg, "rect", x=f"{x:.1f}", y=bar_y, width=f"{w:.1f}", height=bar_h, fill=_fill(kind), stroke=INK,
-            stroke_width=2, **({} if seg.known else {"stroke_dasharray": "6 4"}), class_=f"segment {kind}")
+        _el(
+            svg,
+            "rect",
+            x=f"{x:.1f}",
+            y=bar_y,
+            width=f"{w:.1f}",
+            height=bar_h,
+            fill=_fill(kind),
+            stroke=INK,
+            stroke_width=2,
+            **({} if seg.known else {"stroke_dasharray": "6 4"}),
+            class_=f"segment {kind}",
+        )
         # The value above its part; "?" inside the part whose split is not published.
-        _el(svg, "text", x=f"{x + w / 2:.1f}", y=bar_y - 8, fill=INK, text_anchor="middle", font_weight="bold",
-            class_="value").text = num(seg.value)
+        _el(
+            svg,
+            "text",
+            x=f"{x + w / 2:.1f}",
+            y=bar_y - 8,
+            fill=INK,
+            text_anchor="middle",
+            font_weight="bold",
+            class_="value",
+        ).text = num(seg.value)
         if not seg.known:
-            _el(svg, "circle", cx=f"{x + w / 2:.1f}", cy=bar_y + bar_h / 2, r=15, fill=PAPER, stroke=INK, stroke_width=2)
-            _el(svg, "text", x=f"{x + w / 2:.1f}", y=bar_y + bar_h / 2 + 6, fill=INK, text_anchor="middle", font_weight="bold", font_size=font + 2).text = "?"
+            _el(
+                svg, "circle", cx=f"{x + w / 2:.1f}", cy=bar_y + bar_h / 2, r=15, fill=PAPER, stroke=INK, stroke_width=2
+            )
+            _el(
+                svg,
+                "text",
+                x=f"{x + w / 2:.1f}",
+                y=bar_y + bar_h / 2 + 6,
+                fill=INK,
+                text_anchor="middle",
+                font_weight="bold",
+                font_size=font + 2,
+            ).text = "?"
         x += w
     # The legend: a swatch with the part's own pattern, then who pays and how much, in words.
     y = bar_y + bar_h + 28
     kinds = iter(KNOWN_FILLS)
     for seg, text in zip(split.segments, words):
         kind = next(kinds, "dots") if seg.known else "hatch"
-        _el(svg, "rect", x=margin, y=y - font + 2, width=28, height=20, fill=_fill(kind), stroke=INK, stroke_width=2,
-            **({} if seg.known else {"stroke_dasharray": "4 3"}))
+        _el(
+            svg,
+            "rect",
+            x=margin,
+            y=y - font + 2,
+            width=28,
+            height=20,
+            fill=_fill(kind),
+            stroke=INK,
+            stroke_width=2,
+            **({} if seg.known else {"stroke_dasharray": "4 3"}),
+        )
         for line in textwrap.wrap(text, wrap):
             _el(svg, "text", x=margin + 38, y=y + 2, fill=INK).text = line
             y += font + 6
         y += 10
-    desc.text = " ".join([i18n.text(strings, lang.code, "chart.alt_start", total=num(total.value), unit=total.unit[lang.code]), *[w + "." for w in words]])
+    desc.text = " ".join(
+        [
+            i18n.text(strings, lang.code, "chart.alt_start", total=num(total.value), unit=total.unit[lang.code]),
+            *[w + "." for w in words],
+        ]
+    )
     height = int(y)
     svg.set("viewBox", f"0 0 {width} {height}")
     svg.set("width", str(width))
     svg.set("height", str(height))
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(svg, encoding="utf-8", xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(svg, encoding="utf-8", xml_declaration=False) + b"\n"
+    )
 
 
 def outputs(site) -> list:

@@ -7,6 +7,7 @@ translation or with an outdated one, images without alt text, headings that
 skip a level, and links whose text says nothing out of context. Each problem
 points at the markdown file and line that caused it when it can.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,13 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import markup, readability as lix, scaffold
+from . import markup, scaffold
+from . import readability as lix
 from . import strings as i18n
-from .model import Kind, Page, Site
-from .problems import Problems
-from .outputs import Output
 from .messages import _
+from .model import Kind, Page, Site
+from .outputs import Output
+from .problems import Problems
 
 _HASHED = re.compile(r"\.[0-9a-f]{8}(?=\.[A-Za-z0-9]+$)")  # site.3f9a1c2b.css: a content-hashed name
 
@@ -111,6 +113,7 @@ def _where(page: Page, needle: str | None) -> tuple[str, int | None]:
 
 # --- the rules ---------------------------------------------------------------------
 
+
 def translations(root: Path, site: Site, problems: Problems, only=None) -> None:
     """A page with no version in another language, or a version older than its original.
 
@@ -125,15 +128,37 @@ def translations(root: Path, site: Site, problems: Problems, only=None) -> None:
                 continue  # the easy-to-read page is Swedish by design
             for lang in site.config.languages[1:]:
                 if lang.code not in versions:
-                    problems.warn(page.source, None, _("has no translation into '{code}' (add {page})", code=lang.code, page=_translation_name(page, lang.code)))
+                    problems.warn(
+                        page.source,
+                        None,
+                        _(
+                            "has no translation into '{code}' (add {page})",
+                            code=lang.code,
+                            page=_translation_name(page, lang.code),
+                        ),
+                    )
             continue
         original = versions.get(default.code)
         if original is None:
-            problems.warn(page.source, None, _("is a translation of nothing: there is no '{code}' page with the key '{key}'", code=default.code, key=page.key))
+            problems.warn(
+                page.source,
+                None,
+                _(
+                    "is a translation of nothing: there is no '{code}' page with the key '{key}'",
+                    code=default.code,
+                    key=page.key,
+                ),
+            )
         elif original.updated and page.updated and page.updated < original.updated:
             problems.warn(
-                page.source, _line_of(root, page, "updated") or _line_of(root, page, "date"),
-                _("may be outdated: it was updated {updated}, but the original {source} was updated {updated2}; bring the translation up to date and change its 'updated' date", updated=page.updated.isoformat(), source=original.source, updated2=original.updated.isoformat()),
+                page.source,
+                _line_of(root, page, "updated") or _line_of(root, page, "date"),
+                _(
+                    "may be outdated: it was updated {updated}, but the original {source} was updated {updated2}; bring the translation up to date and change its 'updated' date",
+                    updated=page.updated.isoformat(),
+                    source=original.source,
+                    updated2=original.updated.isoformat(),
+                ),
             )
 
 
@@ -148,25 +173,60 @@ def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
     originals = {(p.key, p.kind): p for p in every if p.lang == default and p.source}
     placeholders = scaffold.placeholders(site.config, [lang.code for lang in site.config.languages])
     for page in every:
-        if page.source is None or page.kind != Kind.NEWS or page.meta.get("draft") or (only is not None and page.source not in only):
+        if (
+            page.source is None
+            or page.kind != Kind.NEWS
+            or page.meta.get("draft")
+            or (only is not None and page.source not in only)
+        ):
             continue
         summary = page.meta.get("summary") or ""
         for text in placeholders:
             if text in summary:
-                problems.error(page.source, _line_of(root, page, "summary"),
-                               _("the summary is still the placeholder '{text}': write the summary, or keep 'draft: true' until it is ready", text=text))
+                problems.error(
+                    page.source,
+                    _line_of(root, page, "summary"),
+                    _(
+                        "the summary is still the placeholder '{text}': write the summary, or keep 'draft: true' until it is ready",
+                        text=text,
+                    ),
+                )
             if text in (page.body or ""):
                 path, line = _where(page, text)
-                problems.error(path, line, _("the text is still the placeholder '{text}': write the item, or keep 'draft: true' until it is ready", text=text))
+                problems.error(
+                    path,
+                    line,
+                    _(
+                        "the text is still the placeholder '{text}': write the item, or keep 'draft: true' until it is ready",
+                        text=text,
+                    ),
+                )
         original = originals.get((page.key, page.kind))
         if page.lang == default or original is None:
             continue
         if " ".join(page.title.split()).casefold() == " ".join(original.title.split()).casefold():
-            problems.error(page.source, _line_of(root, page, "title"),
-                           _("the title is the same as in {source} ('{title}'): translate it, or keep 'draft: true' until the translation is ready", source=original.source, title=page.title))
-        elif page.url.rstrip("/").rsplit("/", 1)[-1] == scaffold.slugify(original.title) != scaffold.slugify(page.title):
-            problems.warn(page.source, _line_of(root, page, "slug"),
-                          _("the address /{url} is made from the title in {source}: write the slug from this file's title (slug: {slug})", url=page.url, source=original.source, slug=scaffold.slugify(page.title)))
+            problems.error(
+                page.source,
+                _line_of(root, page, "title"),
+                _(
+                    "the title is the same as in {source} ('{title}'): translate it, or keep 'draft: true' until the translation is ready",
+                    source=original.source,
+                    title=page.title,
+                ),
+            )
+        elif (
+            page.url.rstrip("/").rsplit("/", 1)[-1] == scaffold.slugify(original.title) != scaffold.slugify(page.title)
+        ):
+            problems.warn(
+                page.source,
+                _line_of(root, page, "slug"),
+                _(
+                    "the address /{url} is made from the title in {source}: write the slug from this file's title (slug: {slug})",
+                    url=page.url,
+                    source=original.source,
+                    slug=scaffold.slugify(page.title),
+                ),
+            )
 
 
 def readability(site: Site, page: Page, data: bytes, problems: Problems):
@@ -184,7 +244,18 @@ def readability(site: Site, page: Page, data: bytes, problems: Problems):
         shown = found.longest if len(found.longest) <= 160 else found.longest[:157] + "…"
         path, line = _where(page, " ".join(found.longest.split()[:4]))
         setting = "easy_read_warn_above" if easy else "warn_above"
-        problems.warn(path, line, _("LIX {rounded} is above {limit} ({setting} in data/site.yaml): the text is hard to read; shorten the sentences and the long words. The longest sentence has {words} words: '{shown}'", rounded=found.rounded, limit=_number(limit), setting=setting, words=words, shown=shown))
+        problems.warn(
+            path,
+            line,
+            _(
+                "LIX {rounded} is above {limit} ({setting} in data/site.yaml): the text is hard to read; shorten the sentences and the long words. The longest sentence has {words} words: '{shown}'",
+                rounded=found.rounded,
+                limit=_number(limit),
+                setting=setting,
+                words=words,
+                shown=shown,
+            ),
+        )
     return found
 
 
@@ -217,7 +288,14 @@ def images(page: Page, seen: _Seen, problems: Problems) -> None:
         if not (alt or "").strip():  # markdown's ![](x.png) gives alt="": the editor wrote none
             src = _HASHED.sub("", src)  # the name the editor wrote, not the published one (assets.py)
             path, line = _where(page, src)
-            problems.error(path, line, _("the image '{src}' has no alt text: describe what it shows between the brackets, ![like this]({src})", src=src))
+            problems.error(
+                path,
+                line,
+                _(
+                    "the image '{src}' has no alt text: describe what it shows between the brackets, ![like this]({src})",
+                    src=src,
+                ),
+            )
 
 
 def headings(page: Page, seen: _Seen, problems: Problems) -> None:
@@ -226,18 +304,37 @@ def headings(page: Page, seen: _Seen, problems: Problems) -> None:
         if level > previous + 1:
             path, line = _where(page, text)
             before = f"h{previous}" if previous else _("the start of the page")
-            problems.warn(path, line, _("the heading '{text}' is h{level} right after {before}: it skips a level (in markdown, use one more # than the heading above)", text=text, level=level, before=before))
+            problems.warn(
+                path,
+                line,
+                _(
+                    "the heading '{text}' is h{level} right after {before}: it skips a level (in markdown, use one more # than the heading above)",
+                    text=text,
+                    level=level,
+                    before=before,
+                ),
+            )
         previous = level
 
 
 def vague_link_texts(config) -> set:
     """Link texts that mean nothing when a screen reader lists the page's links, in every
     language of the site (the interface string check.vague_link_texts)."""
-    return {word.lower() for lang in config.languages for word in i18n.words(config, lang.code, "check.vague_link_texts")}
+    return {
+        word.lower() for lang in config.languages for word in i18n.words(config, lang.code, "check.vague_link_texts")
+    }
 
 
 def link_texts(page: Page, seen: _Seen, problems: Problems, vague: set) -> None:
     for href, text in seen.links:
         if text.lower().strip(" .:!…→»") in vague:
             path, line = _where(page, f"[{text}]") if page.body and f"[{text}]" in page.body else _where(page, text)
-            problems.warn(path, line, _("the link text '{text}' says nothing out of context: name where the link goes (it points to {href})", text=text, href=href))
+            problems.warn(
+                path,
+                line,
+                _(
+                    "the link text '{text}' says nothing out of context: name where the link goes (it points to {href})",
+                    text=text,
+                    href=href,
+                ),
+            )

@@ -3,6 +3,7 @@
 Exit 0: done. Exit 1: the content or data is wrong (every problem printed as
 `path:line: message` on stderr). Exit 2: the command line itself is wrong.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,58 +24,97 @@ COMMANDS = ("build", "serve", "check", "new")
 def parser() -> argparse.ArgumentParser:
     """The command line: `build.py [COMMAND] [options]`; no command means build."""
     talk = argparse.ArgumentParser(add_help=False)  # -q/-v, accepted before or after the command
-    talk.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
-                      help="print only problems, no summary or progress")
-    talk.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                      help="also print how long each stage took")
-    talk.add_argument("--lang", choices=list(messages.LANGUAGES), default=argparse.SUPPRESS,
-                      help="the language of the messages: sv or en (default: from LC_ALL, LC_MESSAGES or LANG; else en)")
+    talk.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print only problems, no summary or progress",
+    )
+    talk.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="also print how long each stage took"
+    )
+    talk.add_argument(
+        "--lang",
+        choices=list(messages.LANGUAGES),
+        default=argparse.SUPPRESS,
+        help="the language of the messages: sv or en (default: from LC_ALL, LC_MESSAGES or LANG; else en)",
+    )
     when = argparse.ArgumentParser(add_help=False)
-    when.add_argument("--now", help="the build's date, YYYY-MM-DD or an ISO date and time "
-                                    "(default: SOURCE_DATE_EPOCH, else today)")
+    when.add_argument(
+        "--now", help="the build's date, YYYY-MM-DD or an ISO date and time (default: SOURCE_DATE_EPOCH, else today)"
+    )
     site = argparse.ArgumentParser(add_help=False)
-    site.add_argument("--base-url", help="public address of the site, e.g. https://example.org/trygghet/ "
-                                         "(default: base_url in data/site.yaml)")
-    site.add_argument("--drafts", action="store_true",
-                      help="also build drafts and items dated after now, marked as such")
+    site.add_argument(
+        "--base-url",
+        help="public address of the site, e.g. https://example.org/trygghet/ (default: base_url in data/site.yaml)",
+    )
+    site.add_argument(
+        "--drafts", action="store_true", help="also build drafts and items dated after now, marked as such"
+    )
 
     p = argparse.ArgumentParser(
-        prog="build.py" if sys.argv[0].endswith("build.py") else "portal", parents=[talk],
-        description="Build the safety and security portal of Mjölby, Boxholm and Ödeshög. "
-                    "Without a command: build.",
+        prog="build.py" if sys.argv[0].endswith("build.py") else "portal",
+        parents=[talk],
+        description="Build the safety and security portal of Mjölby, Boxholm and Ödeshög. Without a command: build.",
         epilog="Exit codes: 0 done; 1 the content or data is wrong (each problem as path:line: message); "
-               "2 the command line is wrong. Set NO_COLOR to turn colour off.",
+        "2 the command line is wrong. Set NO_COLOR to turn colour off.",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    build = commands.add_parser("build", parents=[talk, when, site], help="write the site (the default)",
-                                description="Build the site into a folder; the previous one stays if anything is wrong.")
+    build = commands.add_parser(
+        "build",
+        parents=[talk, when, site],
+        help="write the site (the default)",
+        description="Build the site into a folder; the previous one stays if anything is wrong.",
+    )
     build.add_argument("--out", default="_site", help="output folder (default: _site)")
 
-    serve = commands.add_parser("serve", parents=[talk, when], help="preview with live reload",
-                                description="Build, serve on this machine and rebuild after every save. "
-                                            "Drafts and scheduled items are shown, marked as such.")
+    serve = commands.add_parser(
+        "serve",
+        parents=[talk, when],
+        help="preview with live reload",
+        description="Build, serve on this machine and rebuild after every save. "
+        "Drafts and scheduled items are shown, marked as such.",
+    )
     serve.add_argument("--out", default="_site", help="output folder (default: _site)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free port)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
 
-    check = commands.add_parser("check", parents=[talk, when, site], help="validate everything, write nothing",
-                                description="Everything a build checks, and what a reviewer would: translations, "
-                                            "headings, link text, alt text.")
+    check = commands.add_parser(
+        "check",
+        parents=[talk, when, site],
+        help="validate everything, write nothing",
+        description="Everything a build checks, and what a reviewer would: translations, "
+        "headings, link text, alt text.",
+    )
     check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    check.add_argument("--format", choices=["text", "github"], default="text",
-                       help="text (default): path:line: message; github: GitHub Actions annotations")
-    check.add_argument("--external", action="store_true",
-                       help="also ask every link to another site whether it still works (needs the network; bounded in time)")
+    check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="text (default): path:line: message; github: GitHub Actions annotations",
+    )
+    check.add_argument(
+        "--external",
+        action="store_true",
+        help="also ask every link to another site whether it still works (needs the network; bounded in time)",
+    )
     check.add_argument("--readability", action="store_true", help="also list every page's LIX readability score")
 
-    new = commands.add_parser("new", parents=[talk, when], help="start a news item in every language",
-                              description='Start a news item: build.py new news "Title of the item".')
+    new = commands.add_parser(
+        "new",
+        parents=[talk, when],
+        help="start a news item in every language",
+        description='Start a news item: build.py new news "Title of the item".',
+    )
     new.add_argument("kind", choices=scaffold.KINDS, help="what to start (news)")
     new.add_argument("title", help="the title, in the site's first language")
-    new.add_argument("--en", metavar="TITLE", help="the item's English title (default: the English file awaits translation)")
+    new.add_argument(
+        "--en", metavar="TITLE", help="the item's English title (default: the English file awaits translation)"
+    )
     return p
 
 
@@ -97,7 +137,7 @@ def report(result: pipeline.Result, stream=None, style: str = "text", colour: bo
         elif colour:  # the same words; the place in bold, the kind of problem coloured
             hue = "33" if problem.severity == "warning" else "31"
             where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
-            message = problem.text()[len(where) + 2:]
+            message = problem.text()[len(where) + 2 :]
             print(f"\x1b[1m{where}:\x1b[0m \x1b[{hue}m{message}\x1b[0m", file=stream)
         else:
             print(problem.text(), file=stream)
@@ -105,6 +145,7 @@ def report(result: pipeline.Result, stream=None, style: str = "text", colour: bo
 
 def github_annotation(problem) -> str:
     """`::error file=…,line=…::message`, escaped as GitHub Actions' workflow commands want."""
+
     def escape(text, properties=False):
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if properties else text
@@ -117,9 +158,21 @@ def github_annotation(problem) -> str:
 def summary(result: pipeline.Result, out: Path, took: float) -> str:
     # The web editor's page (admin/) is a tool, not a page of the site.
     pages = [o for o in result.outputs if o.path.endswith(".html") and not o.path.startswith("admin/")]
-    search = say(_(" (search index: {seconds:.2f} s)", seconds=result.timings["search"])) if "search" in result.timings else ""
-    return say(_("Built {pages} pages and {files} other files into {out}/ in {seconds:.2f} s{search}",
-                 pages=len(pages), files=len(result.outputs) - len(pages), out=out, seconds=took, search=search))
+    search = (
+        say(_(" (search index: {seconds:.2f} s)", seconds=result.timings["search"]))
+        if "search" in result.timings
+        else ""
+    )
+    return say(
+        _(
+            "Built {pages} pages and {files} other files into {out}/ in {seconds:.2f} s{search}",
+            pages=len(pages),
+            files=len(result.outputs) - len(pages),
+            out=out,
+            seconds=took,
+            search=search,
+        )
+    )
 
 
 def readability_table(result: pipeline.Result) -> str:
@@ -138,8 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - editors get a sentence, not a traceback
         if os.environ.get("PORTAL_DEBUG"):
             raise
-        print(say(_("build.py: internal error ({kind}: {exc}). This is a fault in the portal's code, not in your content; "
-                    "please report it. Set PORTAL_DEBUG=1 to see the details.", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
+        print(
+            say(
+                _(
+                    "build.py: internal error ({kind}: {exc}). This is a fault in the portal's code, not in your content; "
+                    "please report it. Set PORTAL_DEBUG=1 to see the details.",
+                    kind=type(exc).__name__,
+                    exc=exc,
+                )
+            ),
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
 
 
@@ -160,11 +222,21 @@ def run(argv: list[str]) -> int:
         return new(root, args.title, today, {"en": args.en} if args.en else None)
     base_url = getattr(args, "base_url", None)
     if base_url and not base_url.startswith(("http://", "https://")):
-        print(say(_("build.py: --base-url should start with http:// or https://, not '{url}'", url=base_url)), file=sys.stderr)
+        print(
+            say(_("build.py: --base-url should start with http:// or https://, not '{url}'", url=base_url)),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
-    options = pipeline.Options(root=root, out=Path(getattr(args, "out", "_site")), base_url=base_url, now=today,
-                               drafts=getattr(args, "drafts", False), moment=moment, progress=progress)
+    options = pipeline.Options(
+        root=root,
+        out=Path(getattr(args, "out", "_site")),
+        base_url=base_url,
+        now=today,
+        drafts=getattr(args, "drafts", False),
+        moment=moment,
+        progress=progress,
+    )
 
     if args.command == "serve":
         from . import serve  # only this command needs livereload and tornado
@@ -188,9 +260,19 @@ def run(argv: list[str]) -> int:
     if errors or (strict and warnings):
         counted = say(_n("{n} error", "{n} errors", errors, n=errors))
         if warnings:
-            counted = say(_("{errors} and {warnings}", errors=counted, warnings=_n("{n} warning", "{n} warnings", warnings, n=warnings)))
+            counted = say(
+                _(
+                    "{errors} and {warnings}",
+                    errors=counted,
+                    warnings=_n("{n} warning", "{n} warnings", warnings, n=warnings),
+                )
+            )
             counted += " (--strict)" if strict else ""
-        done = _("{counted}; nothing was written.", counted=counted) if args.command == "build" and errors else f"{counted}."
+        done = (
+            _("{counted}; nothing was written.", counted=counted)
+            if args.command == "build" and errors
+            else f"{counted}."
+        )
         print(say(done), file=sys.stderr)
         return EXIT_CONTENT
     if args.verbose:
@@ -201,7 +283,18 @@ def run(argv: list[str]) -> int:
     if args.command == "build":
         print(summary(result, options.out, took))
     else:
-        also = say(_n(" ({n} warning; --strict makes them fail)", " ({n} warnings; --strict makes them fail)", warnings, n=warnings)) if warnings else ""
+        also = (
+            say(
+                _n(
+                    " ({n} warning; --strict makes them fail)",
+                    " ({n} warnings; --strict makes them fail)",
+                    warnings,
+                    n=warnings,
+                )
+            )
+            if warnings
+            else ""
+        )
         print(say(_("No errors in {files} files{also}.", files=len(result.outputs), also=also)))
     return EXIT_OK
 
@@ -246,6 +339,12 @@ def new(root: Path, title: str, today, titles=None) -> int:
         print(say(_("Wrote {path}", path=path.relative_to(root).as_posix())))
     print(say(_("Both files say 'draft: true': write the text in each language, then remove that line to publish.")))
     if not titles:
-        print(say(_("The English file has the Swedish title until you translate it: write its title and slug in English "
-                    "(or give --en \"English title\" next time).")))
+        print(
+            say(
+                _(
+                    "The English file has the Swedish title until you translate it: write its title and slug in English "
+                    '(or give --en "English title" next time).'
+                )
+            )
+        )
     return EXIT_OK

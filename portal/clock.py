@@ -5,10 +5,12 @@ reproducible-builds variable SOURCE_DATE_EPOCH fix it, so tests and rebuilds
 give the same site; without them the real clock decides. Only the date in UTC
 matters (items are dated by day) and it is never written into the output.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import os
+
 from .messages import _
 
 
@@ -21,18 +23,22 @@ def parse_now(text: str) -> dt.date:
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadNow(_("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{text}'", text=text)) from None
+        raise BadNow(
+            _("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{text}'", text=text)
+        ) from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc)
+        moment = moment.astimezone(dt.UTC)
     return moment.date()
 
 
 def from_epoch(text: str) -> dt.date:
     try:
         seconds = int(text.strip())
-        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
     except (ValueError, OverflowError, OSError):
-        raise BadNow(_("SOURCE_DATE_EPOCH should be whole seconds since 1970-01-01 UTC, not '{text}'", text=text)) from None
+        raise BadNow(
+            _("SOURCE_DATE_EPOCH should be whole seconds since 1970-01-01 UTC, not '{text}'", text=text)
+        ) from None
 
 
 def today(now: str | None = None, environ=os.environ) -> dt.date:
@@ -41,7 +47,7 @@ def today(now: str | None = None, environ=os.environ) -> dt.date:
         return parse_now(now)
     if environ.get("SOURCE_DATE_EPOCH", "").strip():
         return from_epoch(environ["SOURCE_DATE_EPOCH"])
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def moment(now: str | None = None, environ=os.environ) -> dt.datetime:
@@ -54,14 +60,16 @@ def moment(now: str | None = None, environ=os.environ) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(now.strip())
         except ValueError:
-            raise BadNow(_("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{now}'", now=now)) from None
-        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+            raise BadNow(
+                _("--now should be a date (YYYY-MM-DD) or an ISO date and time, not '{now}'", now=now)
+            ) from None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     if environ.get("SOURCE_DATE_EPOCH", "").strip():
         from_epoch(environ["SOURCE_DATE_EPOCH"])  # the same message for a bad value
-        return dt.datetime.fromtimestamp(int(environ["SOURCE_DATE_EPOCH"].strip()), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(environ["SOURCE_DATE_EPOCH"].strip()), dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 def start_of(day: dt.date) -> dt.datetime:
     """Midnight UTC of a date: the moment of a build given only its date."""
-    return dt.datetime.combine(day, dt.time(0), dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(0), dt.UTC)

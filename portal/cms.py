@@ -14,6 +14,7 @@ content hash (assets.py); the version is in the folder's name instead.
 Without node_modules (someone who never ran `npm ci`) there is no bundle: the
 build makes no /admin/ and says so on stderr once, and everything else is as usual.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -24,10 +25,9 @@ from urllib.parse import urlsplit
 
 from . import model, yamlnodes
 from . import shape as s
-from .messages import say
-from .problems import Problems
+from .messages import _, say
 from .outputs import Output
-from .messages import _
+from .problems import Problems
 
 ENGINE = Path(__file__).resolve().parents[1]  # where build.py and node_modules live, not the site's folder
 DIST = ENGINE / "node_modules" / "decap-cms" / "dist"
@@ -38,9 +38,11 @@ API = "api/v1"  # the local backend's address under the preview's origin (serve.
 # The editor's own page: it runs React and emotion (inline <style>), compiles its config's
 # schema with ajv (new Function: 'unsafe-eval'), talks to the Git host's
 # API and shows avatars from it. Only this page gets this policy.
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob: https://avatars.githubusercontent.com https://secure.gravatar.com https://gitlab.com; "
-       "connect-src 'self' {connect}; frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https://avatars.githubusercontent.com https://secure.gravatar.com https://gitlab.com; "
+    "connect-src 'self' {connect}; frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 
 # What the editor calls each front-matter key, in Swedish (the editor's interface is Swedish);
 # a key missing here is shown by its own name, never hidden.
@@ -48,7 +50,10 @@ EDITOR_LOCALE = "sv"  # the editor's own interface, and the language of LABELS a
 
 LABELS = {
     "title": ("Rubrik", None),
-    "slug": ("Adress (slug)", "Valfri. Sista delen av sidans adress i det här språket, t.ex. odeshog-joins. Små bokstäver a–z, siffror och bindestreck."),
+    "slug": (
+        "Adress (slug)",
+        "Valfri. Sista delen av sidans adress i det här språket, t.ex. odeshog-joins. Små bokstäver a–z, siffror och bindestreck.",
+    ),
     "translation_key": ("Översättningsnyckel", "Valfri. Behövs bara när filerna på olika språk har olika namn."),
     "description": ("Beskrivning för sökmotorer", "Valfri. En mening."),
     "date": ("Datum", "Nyheten publiceras detta datum (ett senare datum väntar)."),
@@ -81,6 +86,7 @@ def bundle_version() -> str | None:
 
 # --- shapes to Decap fields ----------------------------------------------------------
 
+
 def field(name: str, spec: s.Field, choices: dict, optional_parent: bool = False) -> dict:
     """One Decap field from one declared front-matter key.
 
@@ -106,14 +112,23 @@ def widget(shape: s.Shape, name: str, choices: dict, optional: bool = False) -> 
     if isinstance(shape, s.OneOf):
         return {"widget": "select", "options": list(shape.choices)}
     if isinstance(shape, s.Date):
-        return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False, "picker_utc": True}
+        return {
+            "widget": "datetime",
+            "format": "YYYY-MM-DD",
+            "date_format": "YYYY-MM-DD",
+            "time_format": False,
+            "picker_utc": True,
+        }
     if isinstance(shape, s.Bool):
         return {"widget": "boolean"}
     if isinstance(shape, s.Number):
         return {"widget": "number", "value_type": "float"}
     if isinstance(shape, s.Fields):
-        return {"widget": "object", "collapsed": True,
-                "fields": [field(key, spec, choices, optional) for key, spec in shape.fields.items()]}
+        return {
+            "widget": "object",
+            "collapsed": True,
+            "fields": [field(key, spec, choices, optional) for key, spec in shape.fields.items()],
+        }
     if isinstance(shape, s.ListOf):
         return {"widget": "list", "field": {"name": "item", "label": name, **widget(shape.item, name, choices)}}
     if isinstance(shape, s.Text):
@@ -144,10 +159,18 @@ def collection(section: str, site: model.Site) -> dict:
     for f in fields:
         f["i18n"] = "duplicate" if f["name"] in SHARED else True
     return {
-        "name": section, "label": label, "label_singular": singular,
-        "folder": f"content/{section}", "extension": "md", "format": "frontmatter",
-        "create": True, "slug": slug, "identifier_field": "title", "summary": "{{title}}",
-        "i18n": True, "fields": fields,
+        "name": section,
+        "label": label,
+        "label_singular": singular,
+        "folder": f"content/{section}",
+        "extension": "md",
+        "format": "frontmatter",
+        "create": True,
+        "slug": slug,
+        "identifier_field": "title",
+        "summary": "{{title}}",
+        "i18n": True,
+        "fields": fields,
         **({"sortable_fields": ["date", "title"]} if section == "news" else {}),
     }
 
@@ -172,8 +195,13 @@ def backend(site: model.Site) -> dict:
     if editor["backend"] == "gitlab":
         out.update({"auth_type": "pkce", "app_id": editor.get("app_id")})
         if editor.get("host"):
-            out.update({"api_root": editor["host"].rstrip("/") + "/api/v4", "base_url": editor["host"].rstrip("/"),
-                        "auth_endpoint": "oauth/authorize"})
+            out.update(
+                {
+                    "api_root": editor["host"].rstrip("/") + "/api/v4",
+                    "base_url": editor["host"].rstrip("/"),
+                    "auth_endpoint": "oauth/authorize",
+                }
+            )
     elif editor.get("auth_url"):  # GitHub: the OAuth relay the host runs (GitHub needs a client secret)
         parts = urlsplit(editor["auth_url"])
         out.update({"base_url": f"{parts.scheme}://{parts.netloc}", "auth_endpoint": parts.path.lstrip("/") or "auth"})
@@ -206,6 +234,7 @@ def config_yaml(site: model.Site) -> bytes:
 
 
 # --- the admin page ---------------------------------------------------------------
+
 
 def connect_sources(site: model.Site) -> str:
     editor = site.config.editor or {}
@@ -284,30 +313,56 @@ def check(site: model.Site, problems: Problems) -> None:
     """What the Git host needs to sign in; without it Decap would fail, or ask Netlify."""
     editor = site.config.editor or {}
     if editor.get("backend") == "gitlab" and not editor.get("app_id"):
-        problems.error("data/site.yaml", None, _("editor: GitLab signs in with an OAuth application's id: add 'app_id' (docs/web-editor.md)"))
+        problems.error(
+            "data/site.yaml",
+            None,
+            _("editor: GitLab signs in with an OAuth application's id: add 'app_id' (docs/web-editor.md)"),
+        )
     if editor.get("backend") == "github" and not editor.get("auth_url"):
-        problems.error("data/site.yaml", None, _("editor: GitHub signs in through an OAuth relay the host runs: add 'auth_url' (without it Decap would use Netlify's; docs/web-editor.md)"))
+        problems.error(
+            "data/site.yaml",
+            None,
+            _(
+                "editor: GitHub signs in through an OAuth relay the host runs: add 'auth_url' (without it Decap would use Netlify's; docs/web-editor.md)"
+            ),
+        )
 
 
 def outputs(site: model.Site, problems: Problems) -> list[Output]:
     check(site, problems)
     version = bundle_version()
     if version is None and site.config.edit_link == "cms":
-        problems.error("data/site.yaml", None, _("edit_link: cms links every page to the web editor, which is not built here: its pinned Decap CMS is not in node_modules (run 'npm ci --ignore-scripts' once), or set edit_link to the repository's edit address"))
+        problems.error(
+            "data/site.yaml",
+            None,
+            _(
+                "edit_link: cms links every page to the web editor, which is not built here: its pinned Decap CMS is not in node_modules (run 'npm ci --ignore-scripts' once), or set edit_link to the repository's edit address"
+            ),
+        )
         return []
     if version is None:
         if DIST not in _noted:  # once per process: serve rebuilds often
             _noted.add(DIST)
-            print("build.py: no web editor at /admin/: the pinned Decap CMS is not in node_modules "
-                  "(run 'npm ci --ignore-scripts' once to add it). Everything else is built.", file=sys.stderr)
+            print(
+                "build.py: no web editor at /admin/: the pinned Decap CMS is not in node_modules "
+                "(run 'npm ci --ignore-scripts' once to add it). Everything else is built.",
+                file=sys.stderr,
+            )
         return []
-    files = [Output(FOLDER + "index.html", page(site, version)),
-             Output(FOLDER + "config.yml", config_yaml(site)),
-             Output(FOLDER + "admin.js", ADMIN_JS.encode("utf-8"))]
+    files = [
+        Output(FOLDER + "index.html", page(site, version)),
+        Output(FOLDER + "config.yml", config_yaml(site)),
+        Output(FOLDER + "admin.js", ADMIN_JS.encode("utf-8")),
+    ]
     bundle = f"{FOLDER}decap-cms-{version}/"
     for path in sorted(DIST.iterdir()):
         name = path.name
-        if name == "decap-cms.js" or name.endswith(".decap-cms.js") or name.endswith(".wasm") or name == "decap-cms.js.LICENSE.txt":
+        if (
+            name == "decap-cms.js"
+            or name.endswith(".decap-cms.js")
+            or name.endswith(".wasm")
+            or name == "decap-cms.js.LICENSE.txt"
+        ):
             files.append(Output(bundle + name, copy_from=path))
     files.append(Output(bundle + "LICENSE", licence_note(version)))
     return files
@@ -316,7 +371,9 @@ def outputs(site: model.Site, problems: Problems) -> list[Output]:
 def licence_note(version: str) -> bytes:
     """The npm package has no licence file; its package.json names the licence."""
     package = json.loads(PACKAGE.read_text(encoding="utf-8"))
-    return (f"Decap CMS {version} (npm package decap-cms), licence: {package.get('license', 'see package.json')}.\n"
-            "Copyright Netlify, Inc. and the Decap CMS contributors: https://github.com/decaporg/decap-cms\n"
-            "The licences of the libraries bundled in decap-cms.js are in decap-cms.js.LICENSE.txt beside this file.\n"
-            "Copied here by build.py (portal/cms.py) from node_modules/decap-cms/dist, unchanged.\n").encode("utf-8")
+    return (
+        f"Decap CMS {version} (npm package decap-cms), licence: {package.get('license', 'see package.json')}.\n"
+        "Copyright Netlify, Inc. and the Decap CMS contributors: https://github.com/decaporg/decap-cms\n"
+        "The licences of the libraries bundled in decap-cms.js are in decap-cms.js.LICENSE.txt beside this file.\n"
+        "Copied here by build.py (portal/cms.py) from node_modules/decap-cms/dist, unchanged.\n"
+    ).encode()

@@ -12,6 +12,7 @@ folder (`static/media`), only `.md` files there (any file in the media folder),
 never through a link or `..`; and it answers only requests from the preview's
 own pages (a page of another site open in the same browser cannot post here).
 """
+
 from __future__ import annotations
 
 import base64
@@ -78,7 +79,11 @@ class Repository:
         base = self.folder(folder)
         if not base.is_dir():
             return []
-        names = sorted(e.name for e in os.scandir(base) if e.is_file(follow_symlinks=False) and e.name.endswith("." + extension.lstrip(".")))
+        names = sorted(
+            e.name
+            for e in os.scandir(base)
+            if e.is_file(follow_symlinks=False) and e.name.endswith("." + extension.lstrip("."))
+        )
         return [self.entry(f"{folder}/{name}") for name in names]
 
     def write(self, raw: str, data: bytes) -> None:
@@ -97,8 +102,13 @@ class Repository:
     def media_file(self, raw: str) -> dict:
         path = self.resolve(raw)
         data = path.read_bytes()
-        return {"id": hashlib.sha256(data).hexdigest(), "content": base64.b64encode(data).decode("ascii"),
-                "encoding": "base64", "path": raw, "name": path.name}
+        return {
+            "id": hashlib.sha256(data).hexdigest(),
+            "content": base64.b64encode(data).decode("ascii"),
+            "encoding": "base64",
+            "path": raw,
+            "name": path.name,
+        }
 
     def handle(self, action: str, params: dict):
         if action == "info":
@@ -133,8 +143,11 @@ class Repository:
             base = self.folder(params.get("mediaFolder"))
             if not base.is_dir():
                 return []
-            return [self.media_file(f"{MEDIA}/{e.name}") for e in sorted(os.scandir(base), key=lambda e: e.name)
-                    if e.is_file(follow_symlinks=False)]
+            return [
+                self.media_file(f"{MEDIA}/{e.name}")
+                for e in sorted(os.scandir(base), key=lambda e: e.name)
+                if e.is_file(follow_symlinks=False)
+            ]
         if action == "getMediaFile":
             return self.media_file(params.get("path"))
         if action == "persistMedia":
@@ -159,7 +172,9 @@ def answer(repository: Repository, host: str, origin: str | None, content_type: 
     protocol. serve.py's BackendHandler carries it over HTTP (it alone knows tornado)."""
     # Only the preview's own pages: a page from elsewhere sends its own Origin, and a
     # DNS name pointed at 127.0.0.1 (rebinding) sends its own Host.
-    if host.rsplit(":", 1)[0].strip("[]") not in ("127.0.0.1", "localhost", "::1") or (origin and urlsplit(origin).netloc != host):
+    if host.rsplit(":", 1)[0].strip("[]") not in ("127.0.0.1", "localhost", "::1") or (
+        origin and urlsplit(origin).netloc != host
+    ):
         return 403, {"error": "only the preview's own editor may use this"}
     if not content_type.startswith("application/json"):
         return 415, {"error": "send JSON"}

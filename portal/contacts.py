@@ -9,14 +9,15 @@ named official's contact details go stale and are personal data.
 
 The file is optional, so a small site without it still builds; the portal has it.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 from . import shape as s
-from .problems import Problems
 from .messages import _
+from .problems import Problems
 
 PHONE = r"0\d{1,3}-\d{2,3}(?: \d{2,3})*"  # a Swedish number as written: 0142-859 95
 SHORT = r"\d{3}(?: \d{2})*"  # a national short number: 112, 113 13, 114 14
@@ -79,20 +80,34 @@ def build(sources, codes, known_sources, collaboration, problems: Problems) -> C
     ctx = s.Ctx(path, problems)
     text = s.PerLanguage(codes)
     shape = s.Fields(
-        municipalities=s.ListOf(s.Fields(
-            municipality=s.Id(),
-            name=text,
-            phone=s.Field(s.Text(pattern=PHONE, hint="write a Swedish number as the source does, e.g. 0142-859 95"), required=False),
-            email=s.Field(s.Text(pattern=EMAIL, hint="write an e-mail address such as kommun@odeshog.se"), required=False),
-            postal=s.Field(s.ListOf(s.Text(), min_items=1), required=False),
-            source=s.Id(),
-        ), min_items=1),
-        national=s.Field(s.ListOf(s.Fields(
-            number=s.Text(pattern=SHORT, hint="a national short number such as 112 or 114 14"),
-            use=text,
-            runs=text,
-            url=s.Field(s.Url(), required=False),
-        )), required=False, default=[]),
+        municipalities=s.ListOf(
+            s.Fields(
+                municipality=s.Id(),
+                name=text,
+                phone=s.Field(
+                    s.Text(pattern=PHONE, hint="write a Swedish number as the source does, e.g. 0142-859 95"),
+                    required=False,
+                ),
+                email=s.Field(
+                    s.Text(pattern=EMAIL, hint="write an e-mail address such as kommun@odeshog.se"), required=False
+                ),
+                postal=s.Field(s.ListOf(s.Text(), min_items=1), required=False),
+                source=s.Id(),
+            ),
+            min_items=1,
+        ),
+        national=s.Field(
+            s.ListOf(
+                s.Fields(
+                    number=s.Text(pattern=SHORT, hint="a national short number such as 112 or 114 14"),
+                    use=text,
+                    runs=text,
+                    url=s.Field(s.Url(), required=False),
+                )
+            ),
+            required=False,
+            default=[],
+        ),
     )
     data = shape.convert(node, ctx, "contacts")
     if data is s.INVALID:
@@ -101,15 +116,43 @@ def build(sources, codes, known_sources, collaboration, problems: Problems) -> C
     routes = []
     for r in data["municipalities"]:
         if ids is not None and r["municipality"] not in ids:
-            ctx.error(r.line_of("municipality"), _("unknown municipality '{municipality}' (known: {ids})", municipality=r['municipality'], ids=', '.join(ids)))
+            ctx.error(
+                r.line_of("municipality"),
+                _(
+                    "unknown municipality '{municipality}' (known: {ids})",
+                    municipality=r["municipality"],
+                    ids=", ".join(ids),
+                ),
+            )
         if not (r["phone"] or r["email"] or r["postal"]):
-            ctx.error(r.line, _("the route of '{municipality}' gives no phone, email or postal address", municipality=r['municipality']))
+            ctx.error(
+                r.line,
+                _(
+                    "the route of '{municipality}' gives no phone, email or postal address",
+                    municipality=r["municipality"],
+                ),
+            )
         if r["email"] and "." in r["email"].split("@")[0]:
-            ctx.error(r.line_of("email"), _("'{email}' looks like a person's own address; publish the municipality's functional address instead", email=r['email']))
+            ctx.error(
+                r.line_of("email"),
+                _(
+                    "'{email}' looks like a person's own address; publish the municipality's functional address instead",
+                    email=r["email"],
+                ),
+            )
         source = known_sources.get(r["source"])
         if source is None:
-            ctx.error(r.line_of("source"), _("unknown source '{source}' (data/sources.yaml has: {known_sources})", source=r['source'], known_sources=', '.join(sorted(known_sources)) or 'none'))
-        routes.append(Route(r["municipality"], dict(r["name"]), source, r["phone"], r["email"], tuple(r["postal"] or ())))
+            ctx.error(
+                r.line_of("source"),
+                _(
+                    "unknown source '{source}' (data/sources.yaml has: {known_sources})",
+                    source=r["source"],
+                    known_sources=", ".join(sorted(known_sources)) or "none",
+                ),
+            )
+        routes.append(
+            Route(r["municipality"], dict(r["name"]), source, r["phone"], r["email"], tuple(r["postal"] or ()))
+        )
     national = tuple(National(n["number"], dict(n["use"]), dict(n["runs"]), n["url"]) for n in data["national"])
     return Contacts(tuple(routes), national)
 

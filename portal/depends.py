@@ -14,6 +14,7 @@ build re-renders a page exactly when one of its keys has a different value in
 the new site than in the old one. Nothing is guessed from file kinds: a page
 that never read the staffing data is not redone when it changes.
 """
+
 from __future__ import annotations
 
 import hashlib

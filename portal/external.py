@@ -8,6 +8,7 @@ left when the deadline comes is reported as not checked. A failing link is a
 warning at the page's source file (`--strict` makes it fail), since a site
 that is down today may be back tomorrow.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -16,8 +17,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-from .problems import Problems
 from .messages import _
+from .problems import Problems
 
 TIMEOUT = 10.0  # seconds for one address
 WORKERS = 8  # addresses asked at the same time
@@ -46,8 +47,14 @@ def probe(url: str, timeout: float) -> str | None:
     return last
 
 
-def check(links: dict, sources: dict, problems: Problems, timeout: float = TIMEOUT, workers: int = WORKERS,
-          deadline: float = DEADLINE) -> int:
+def check(
+    links: dict,
+    sources: dict,
+    problems: Problems,
+    timeout: float = TIMEOUT,
+    workers: int = WORKERS,
+    deadline: float = DEADLINE,
+) -> int:
     """Ask every http(s) address in `links` (URL -> output paths linking it); warnings at each page's source
     (`sources`: output path -> source file). Returns how many addresses were asked."""
     urls = sorted(u for u in links if urlsplit(u).scheme in ("http", "https"))
@@ -67,5 +74,14 @@ def check(links: dict, sources: dict, problems: Problems, timeout: float = TIMEO
             continue
         for page in sorted(links[url]):
             where = sources.get(page) or f"_site/{page}"
-            problems.warn(where, None, _("the link to '{url}' (on /{page}) does not work: {reason}", url=url, page=page.removesuffix('index.html'), reason=reason))
+            problems.warn(
+                where,
+                None,
+                _(
+                    "the link to '{url}' (on /{page}) does not work: {reason}",
+                    url=url,
+                    page=page.removesuffix("index.html"),
+                    reason=reason,
+                ),
+            )
     return len(urls)

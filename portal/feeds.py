@@ -11,6 +11,7 @@ never the time of the build, so a rebuild gives the same bytes. The alerts a bui
 (data/alerts.yaml, alerts.py) are entries too, first, dated by their start. Written with
 ElementTree, so the XML is well-formed whatever the text holds.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,8 @@ from urllib.parse import urljoin
 from . import formatting, markup
 from . import strings as i18n
 from .model import Page, Site
-from .publishing import is_public
 from .outputs import Output
+from .publishing import is_public
 
 ATOM = "http://www.w3.org/2005/Atom"
 FILE = "atom.xml"  # beside the first page of each language's news list
@@ -56,7 +57,7 @@ def source_line(site: Site, item: Page, lang) -> str:
     if item.meta.get("sources"):  # ids in data/sources.yaml, cited as on the item's page
         cited = [_cite(site.source(sid), config, lang) for sid in item.meta["sources"]]
         label = i18n.text(config, lang.code, "news.source" if len(cited) == 1 else "sources.several")
-        return f'<p>{html.escape(label)}: {"; ".join(cited)}.</p>'
+        return f"<p>{html.escape(label)}: {'; '.join(cited)}.</p>"
     src = item.meta.get("source")
     if not src:
         return ""
@@ -67,7 +68,7 @@ def source_line(site: Site, item: Page, lang) -> str:
         parts.append(f'<a href="{html.escape(src["url"])}">{title}</a>' if src.get("url") else f"<cite>{title}</cite>")
     if src.get("date"):
         parts.append(html.escape(formatting.date(src["date"], lang.locale)))
-    return f'<p>{html.escape(label)}: {", ".join(parts)}.</p>'
+    return f"<p>{html.escape(label)}: {', '.join(parts)}.</p>"
 
 
 def _cite(src, config, lang) -> str:
@@ -77,8 +78,11 @@ def _cite(src, config, lang) -> str:
         who += f", {html.escape(i18n.text(config, lang.code, 'sources.kind.' + src.kind))}"
     title = html.escape(src.label)
     title = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url else f"<cite>{title}</cite>"
-    when = (f"{i18n.text(config, lang.code, 'sources.' + src.date_kind)} {html.escape(formatting.date(src.date, lang.locale))}"
-            if src.date else i18n.text(config, lang.code, "sources.undated"))
+    when = (
+        f"{i18n.text(config, lang.code, 'sources.' + src.date_kind)} {html.escape(formatting.date(src.date, lang.locale))}"
+        if src.date
+        else i18n.text(config, lang.code, "sources.undated")
+    )
     return f"{who}: {title}, {html.escape(when)}"
 
 
@@ -90,7 +94,7 @@ def _sub(parent, tag, text=None, **attrs):
 
 
 def moment_stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def alert_entry(root, site: Site, alert, lang) -> None:
@@ -109,10 +113,21 @@ def alert_entry(root, site: Site, alert, lang) -> None:
     _sub(entry, "category", term=f"alert-{alert.level}", label=level)
     _sub(entry, "summary", text, type="text")
     numbers = [("112", "112", "alert.n112"), ("11313", "113 13", "alert.n11313"), ("11414", "114 14", "alert.n11414")]
-    items = "".join(f'<li><a href="tel:{tel}">{shown}</a> {html.escape(i18n.text(site.config, lang.code, key))}'
-                    + (f' <a href="{html.escape(i18n.text(site.config, lang.code, "alert.krisinformation_url"))}">krisinformation.se</a>' if tel == "11313" else "")
-                    + "</li>" for tel, shown, key in numbers)
-    more = f'<p><a href="{html.escape(href)}">{html.escape(i18n.text(site.config, lang.code, "alert.more"))}</a></p>' if alert.link else ""
+    items = "".join(
+        f'<li><a href="tel:{tel}">{shown}</a> {html.escape(i18n.text(site.config, lang.code, key))}'
+        + (
+            f' <a href="{html.escape(i18n.text(site.config, lang.code, "alert.krisinformation_url"))}">krisinformation.se</a>'
+            if tel == "11313"
+            else ""
+        )
+        + "</li>"
+        for tel, shown, key in numbers
+    )
+    more = (
+        f'<p><a href="{html.escape(href)}">{html.escape(i18n.text(site.config, lang.code, "alert.more"))}</a></p>'
+        if alert.link
+        else ""
+    )
     _sub(entry, "content", f"<p>{html.escape(text)}</p>{more}<ul>{items}</ul>", type="html")
 
 

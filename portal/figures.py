@@ -10,6 +10,7 @@ the municipalities never add up to more than the total; a share names a known
 municipality and a total that exists on the same date; and a value cannot
 change without a new `as_of` (two entries with one id and one date must agree).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import shape as s
-from .problems import Problems
 from .messages import _
+from .problems import Problems
 
 
 @dataclass(frozen=True)
@@ -124,18 +125,60 @@ def _given(ctx, records, known_sources, municipality_ids) -> list:
     out = []
     for f in records:
         if f["published"] and f["value"] is None:
-            ctx.error(f.line, _("figure '{id}' has no value; give one, or write 'published: false' if no source gives it", id=f['id']))
+            ctx.error(
+                f.line,
+                _(
+                    "figure '{id}' has no value; give one, or write 'published: false' if no source gives it",
+                    id=f["id"],
+                ),
+            )
         if not f["published"] and f["value"] is not None:
-            ctx.error(f.line_of("value"), _("figure '{id}' says 'published: false' but has a value", id=f['id']))
+            ctx.error(f.line_of("value"), _("figure '{id}' says 'published: false' but has a value", id=f["id"]))
         if f["municipality"] and municipality_ids is not None and f["municipality"] not in municipality_ids:
-            ctx.error(f.line_of("municipality"), _("unknown municipality '{municipality}' (known: {ids})", municipality=f['municipality'], ids=', '.join(municipality_ids)))
+            ctx.error(
+                f.line_of("municipality"),
+                _(
+                    "unknown municipality '{municipality}' (known: {ids})",
+                    municipality=f["municipality"],
+                    ids=", ".join(municipality_ids),
+                ),
+            )
         if f["share_of"] and not f["municipality"]:
-            ctx.error(f.line_of("share_of"), _("figure '{id}' is a share of '{share_of}' but names no municipality that pays it", id=f['id'], share_of=f['share_of']))
+            ctx.error(
+                f.line_of("share_of"),
+                _(
+                    "figure '{id}' is a share of '{share_of}' but names no municipality that pays it",
+                    id=f["id"],
+                    share_of=f["share_of"],
+                ),
+            )
         source = known_sources.get(f["source"])
         if source is None:
-            ctx.error(f.line_of("source"), _("unknown source '{source}' (data/sources.yaml has: {known_sources})", source=f['source'], known_sources=', '.join(sorted(known_sources)) or _("none")))
+            ctx.error(
+                f.line_of("source"),
+                _(
+                    "unknown source '{source}' (data/sources.yaml has: {known_sources})",
+                    source=f["source"],
+                    known_sources=", ".join(sorted(known_sources)) or _("none"),
+                ),
+            )
         value = f["value"] if f["published"] else None
-        out.append((Figure(f["id"], dict(f["label"]), dict(f["unit"]), value, f["as_of"], source, f["municipality"], None, f["share_of"]), f))
+        out.append(
+            (
+                Figure(
+                    f["id"],
+                    dict(f["label"]),
+                    dict(f["unit"]),
+                    value,
+                    f["as_of"],
+                    source,
+                    f["municipality"],
+                    None,
+                    f["share_of"],
+                ),
+                f,
+            )
+        )
     return out
 
 
@@ -151,10 +194,27 @@ def _check_one_value_per_date(ctx, given):
         if first.value != fig.value:
             old = "not published" if first.value is None else str(first.value)
             new = "not published" if fig.value is None else str(fig.value)
-            ctx.error(rec.line_of("value") if "value" in rec.lines else rec.line,
-                      _("figure '{id}' changes from {old} (line {line}) to {new} with the same as_of {as_of}; a changed figure needs a new as_of date", id=fig.id, old=old, line=first_rec.line, new=new, as_of=fig.as_of))
+            ctx.error(
+                rec.line_of("value") if "value" in rec.lines else rec.line,
+                _(
+                    "figure '{id}' changes from {old} (line {line}) to {new} with the same as_of {as_of}; a changed figure needs a new as_of date",
+                    id=fig.id,
+                    old=old,
+                    line=first_rec.line,
+                    new=new,
+                    as_of=fig.as_of,
+                ),
+            )
         else:
-            ctx.error(rec.line, _("figure '{id}' for {as_of} is given twice (first at line {line})", id=fig.id, as_of=fig.as_of, line=first_rec.line))
+            ctx.error(
+                rec.line,
+                _(
+                    "figure '{id}' for {as_of} is given twice (first at line {line})",
+                    id=fig.id,
+                    as_of=fig.as_of,
+                    line=first_rec.line,
+                ),
+            )
 
 
 def _check_shares(ctx, given):
@@ -168,16 +228,41 @@ def _check_shares(ctx, given):
         total = totals.get((total_id, as_of))
         first_rec = shares[0][1]
         if total is None:
-            ctx.error(first_rec.line_of("share_of"), _("figure '{id}' is a share of '{total_id}' on {as_of}, but '{total_id}' has no entry for that date", id=shares[0][0].id, total_id=total_id, as_of=as_of))
+            ctx.error(
+                first_rec.line_of("share_of"),
+                _(
+                    "figure '{id}' is a share of '{total_id}' on {as_of}, but '{total_id}' has no entry for that date",
+                    id=shares[0][0].id,
+                    total_id=total_id,
+                    as_of=as_of,
+                ),
+            )
             continue
         paid = [f for f, _ in shares if f.value is not None]
         if total.value is not None and paid and sum(f.value for f in paid) > total.value:
             parts = " + ".join(f"{f.value} ({f.id})" for f in paid)
-            ctx.error(first_rec.line, _("the shares of '{total_id}' on {as_of} add up to more than the total: {parts} > {value}", total_id=total_id, as_of=as_of, parts=parts, value=total.value))
+            ctx.error(
+                first_rec.line,
+                _(
+                    "the shares of '{total_id}' on {as_of} add up to more than the total: {parts} > {value}",
+                    total_id=total_id,
+                    as_of=as_of,
+                    parts=parts,
+                    value=total.value,
+                ),
+            )
         municipalities = [f.municipality for f, _ in shares]
         for fig, rec in shares:
             if municipalities.count(fig.municipality) > 1:
-                ctx.error(rec.line_of("municipality"), _("'{municipality}' has more than one share of '{total_id}' on {as_of}", municipality=fig.municipality, total_id=total_id, as_of=as_of))
+                ctx.error(
+                    rec.line_of("municipality"),
+                    _(
+                        "'{municipality}' has more than one share of '{total_id}' on {as_of}",
+                        municipality=fig.municipality,
+                        total_id=total_id,
+                        as_of=as_of,
+                    ),
+                )
                 break
 
 
@@ -189,21 +274,53 @@ def _derived(ctx, records, given) -> list:
         parts = [d["total"], *d["minus"]]
         missing = [p for p in parts if p not in by_id]
         if missing:
-            ctx.error(d.line, _("derived figure '{id}' refers to unknown figure(s): {missing}", id=d['id'], missing=', '.join(missing)))
+            ctx.error(
+                d.line,
+                _(
+                    "derived figure '{id}' refers to unknown figure(s): {missing}",
+                    id=d["id"],
+                    missing=", ".join(missing),
+                ),
+            )
             continue
         inputs = [by_id[p] for p in parts]
         if any(i.value is None for i in inputs):
-            ctx.error(d.line, _("derived figure '{id}' is computed from a figure that is not published", id=d['id']))
+            ctx.error(d.line, _("derived figure '{id}' is computed from a figure that is not published", id=d["id"]))
             continue
         dates = {i.as_of for i in inputs}
         if len(dates) > 1:
-            ctx.error(d.line, _("derived figure '{id}' would mix figures of different dates ({dates})", id=d['id'], dates=', '.join(sorted(map(str, dates)))))
+            ctx.error(
+                d.line,
+                _(
+                    "derived figure '{id}' would mix figures of different dates ({dates})",
+                    id=d["id"],
+                    dates=", ".join(sorted(map(str, dates))),
+                ),
+            )
             continue
         value = inputs[0].value - sum((i.value for i in inputs[1:]), Decimal(0))
         if value < 0:
-            ctx.error(d.line, _("derived figure '{id}' comes out negative ({value}): the parts exceed the total", id=d['id'], value=value))
+            ctx.error(
+                d.line,
+                _(
+                    "derived figure '{id}' comes out negative ({value}): the parts exceed the total",
+                    id=d["id"],
+                    value=value,
+                ),
+            )
             continue
-        out.append(Figure(d["id"], dict(d["label"]), dict(d["unit"]), value, inputs[0].as_of, inputs[0].source, None, (d["total"], tuple(d["minus"]))))
+        out.append(
+            Figure(
+                d["id"],
+                dict(d["label"]),
+                dict(d["unit"]),
+                value,
+                inputs[0].as_of,
+                inputs[0].source,
+                None,
+                (d["total"], tuple(d["minus"])),
+            )
+        )
     return out
 
 

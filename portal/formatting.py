@@ -5,6 +5,7 @@ Swedish writes 4,7 and 26 september 2019; English (en_GB) 4.7 and
 26 September 2019. Numbers keep the precision they were given with (1.135
 stays 1.135): the figures are exact decimals, not floats.
 """
+
 from __future__ import annotations
 
 import datetime as dt

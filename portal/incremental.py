@@ -18,6 +18,7 @@ build can be stopped (`stop`) when a newer save makes its work out of date.
 The search index is not made here but in `index_search`, which `serve` calls
 once the saves pause.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -162,7 +163,10 @@ class Builder:
         early = set()
         self.memo.stop = stop
         if viewed and self.written is not None:
-            self.memo.first = (viewed, lambda site, outputs: early.update(self._write_first(site, outputs, viewed, shown)))
+            self.memo.first = (
+                viewed,
+                lambda site, outputs: early.update(self._write_first(site, outputs, viewed, shown)),
+            )
         try:
             result = pipeline.check(self.options, self.memo)
         except Cancelled:
@@ -175,13 +179,21 @@ class Builder:
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in result.outputs}
         with self.lock:
             if self.written is None:
-                write.write(result.outputs, self.options.out, result.problems,
-                            finish=lambda folder: search.index(folder, result.problems))
+                write.write(
+                    result.outputs,
+                    self.options.out,
+                    result.problems,
+                    finish=lambda folder: search.index(folder, result.problems),
+                )
                 out.changed = set(new)
             else:
                 out.changed = {p for p in new.keys() | self.written.keys() if new.get(p) != self.written.get(p)}
-                write.update(self.options.out, {p: new[p] for p in out.changed if p in new},
-                             [p for p in out.changed if p not in new], result.problems)
+                write.update(
+                    self.options.out,
+                    {p: new[p] for p in out.changed if p in new},
+                    [p for p in out.changed if p not in new],
+                    result.problems,
+                )
                 # The search index follows the pages, but not here: Pagefind reads every page
                 # (seconds on a big site), so `serve` runs `index_search` after the reload.
                 out.search_stale = any(p.endswith(".html") for p in out.changed)
@@ -197,10 +209,15 @@ class Builder:
         """Write the pages rendered first, and files they need that are not there yet
         (a stylesheet's new name); the paths written. Problems are left for the build."""
         problems = Problems()
-        outputs = assets.fingerprint(outputs + sitefiles.site_files(site, self.memo.public), site.config.base_url, problems)
+        outputs = assets.fingerprint(
+            outputs + sitefiles.site_files(site, self.memo.public), site.config.base_url, problems
+        )
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in outputs}
-        write_now = {path: data for path, data in new.items()
-                     if (path in viewed or path not in self.written) and self.written.get(path) != data}
+        write_now = {
+            path: data
+            for path, data in new.items()
+            if (path in viewed or path not in self.written) and self.written.get(path) != data
+        }
         if problems.errors or not write_now:
             return set()
         with self.lock:

@@ -4,6 +4,7 @@ Runs over the rendered outputs (before anything is written), so `check`,
 `build` and the tests all use the same checker. External links are listed,
 never fetched: the build must not depend on the network.
 """
+
 from __future__ import annotations
 
 import functools
@@ -91,10 +92,14 @@ def _resolve(page_url: str, raw: str, base) -> tuple:
     link_path = unquote(target.path)
     if not link_path:
         return "internal", None, fragment
-    absolute = link_path if link_path.startswith("/") else posixpath.join(posixpath.dirname(page_url).rstrip("/") + "/", link_path)
+    absolute = (
+        link_path
+        if link_path.startswith("/")
+        else posixpath.join(posixpath.dirname(page_url).rstrip("/") + "/", link_path)
+    )
     normal = posixpath.normpath(absolute)
     absolute = normal + "/" if absolute.endswith("/") and not normal.endswith("/") else normal
     if not absolute.startswith(base.path):
         return "broken", f"leaves the site's base path {base.path}", fragment
-    inside = absolute[len(base.path):]
+    inside = absolute[len(base.path) :]
     return "internal", inside + "index.html" if inside == "" or inside.endswith("/") else inside, fragment

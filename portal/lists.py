@@ -16,12 +16,14 @@ read them.
 The main list and each municipality's list are paginated (`news.page_size`);
 a year of the archive is one page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from . import strings as i18n
 from .model import Kind, Page, Site
+
 
 @dataclass(frozen=True)
 class Pagination:
@@ -66,8 +68,10 @@ def list_pages(site: Site) -> list:
     config, settings = site.config, site.config.news
     items = {lang.code: site.news(lang.code) for lang in config.languages}
     municipalities = site.collaboration.municipalities if site.collaboration else ()
-    about = {code: {m.id: tuple(i for i in news if m.id in i.meta["municipalities"]) for m in municipalities}
-             for code, news in items.items()}
+    about = {
+        code: {m.id: tuple(i for i in news if m.id in i.meta["municipalities"]) for m in municipalities}
+        for code, news in items.items()
+    }
     # As many pages, years and municipality lists in every language, so all pair up.
     page_count = _page_count(settings.page_size, items.values())
     years = sorted({i.date.year for news in items.values() for i in news}, reverse=True)
@@ -80,20 +84,47 @@ def list_pages(site: Site) -> list:
         year_pages = []
         for year in years:
             chunk = tuple(i for i in news if i.date.year == year)
-            year_pages.append(Page(key=f"news-year-{year}", lang=code, kind=Kind.NEWS_YEAR, url=f"{archive}{year}/",
-                                   title=_t(site, code, "news.year", year=year), template="news_list.html",
-                                   updated=_newest(chunk), meta={"news": chunk, "year": year, "pagination": None}))
+            year_pages.append(
+                Page(
+                    key=f"news-year-{year}",
+                    lang=code,
+                    kind=Kind.NEWS_YEAR,
+                    url=f"{archive}{year}/",
+                    title=_t(site, code, "news.year", year=year),
+                    template="news_list.html",
+                    updated=_newest(chunk),
+                    meta={"news": chunk, "year": year, "pagination": None},
+                )
+            )
         municipality_pages, firsts = [], []
         for m in municipalities:
             place = m.place or m.name[code]
             count = _page_count(settings.page_size, (chosen[m.id] for chosen in about.values()))
-            pages = _paged(site, about[code][m.id], count, f"{root}{settings.paths['municipality'][code]}/{m.id}/", code,
-                           f"news-municipality-{m.id}", Kind.NEWS_MUNICIPALITY, ("news.about", "news.about_page_title"), place=place)
+            pages = _paged(
+                site,
+                about[code][m.id],
+                count,
+                f"{root}{settings.paths['municipality'][code]}/{m.id}/",
+                code,
+                f"news-municipality-{m.id}",
+                Kind.NEWS_MUNICIPALITY,
+                ("news.about", "news.about_page_title"),
+                place=place,
+            )
             municipality_pages += pages
             firsts.append(pages[0])
-        out.append(Page(key="news-archive", lang=code, kind=Kind.NEWS_ARCHIVE, url=archive, title=_t(site, code, "news.archive"),
-                        template="news_archive.html", updated=_newest(news),
-                        meta={"years": tuple(year_pages), "municipalities": tuple(firsts)}))
+        out.append(
+            Page(
+                key="news-archive",
+                lang=code,
+                kind=Kind.NEWS_ARCHIVE,
+                url=archive,
+                title=_t(site, code, "news.archive"),
+                template="news_archive.html",
+                updated=_newest(news),
+                meta={"years": tuple(year_pages), "municipalities": tuple(firsts)},
+            )
+        )
         out += year_pages + municipality_pages
     return out
 
@@ -103,7 +134,9 @@ def _page_count(size: int, lists) -> int:
     return max([1] + [-(-len(chosen) // size) for chosen in lists])
 
 
-def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, kind: Kind, titles: tuple, **values) -> list:
+def _paged(
+    site: Site, news, page_count: int, root: str, lang: str, key: str, kind: Kind, titles: tuple, **values
+) -> list:
     """A list of items as `page_count` pages: root, root/sida/2/, … under keys key, key-page-2, …
 
     `titles` are the string keys of the first page's title and the later pages' ("… – page 2 of 3").
@@ -112,9 +145,22 @@ def _paged(site: Site, news, page_count: int, root: str, lang: str, key: str, ki
     urls = tuple((n, root if n == 1 else f"{root}{word}/{n}/") for n in range(1, page_count + 1))
     pages = []
     for n, url in urls:
-        chunk = tuple(news[(n - 1) * size: n * size])
-        title = _t(site, lang, titles[0], **values) if n == 1 else _t(site, lang, titles[1], number=n, total=page_count, **values)
-        pages.append(Page(key=key if n == 1 else f"{key}-page-{n}", lang=lang, kind=kind, url=url, title=title,
-                          template="news_list.html", updated=_newest(chunk),
-                          meta={**values, "news": chunk, "pagination": Pagination(n, urls) if page_count > 1 else None}))
+        chunk = tuple(news[(n - 1) * size : n * size])
+        title = (
+            _t(site, lang, titles[0], **values)
+            if n == 1
+            else _t(site, lang, titles[1], number=n, total=page_count, **values)
+        )
+        pages.append(
+            Page(
+                key=key if n == 1 else f"{key}-page-{n}",
+                lang=lang,
+                kind=kind,
+                url=url,
+                title=title,
+                template="news_list.html",
+                updated=_newest(chunk),
+                meta={**values, "news": chunk, "pagination": Pagination(n, urls) if page_count > 1 else None},
+            )
+        )
     return pages

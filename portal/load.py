@@ -5,6 +5,7 @@ no binary, no symlinks that leave the repository), parses YAML into located
 values and splits front matter from markdown. The result is a `Sources` value
 that `model` turns into a site.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlnodes
-from .problems import Problems
 from .messages import _
+from .problems import Problems
 
 MAX_FILE_BYTES = 1_000_000  # far above any real page; refuses runaway or wrong files fast
 
@@ -79,7 +80,15 @@ def read_text(root: Path, path: Path, problems: Problems, name: str | None = Non
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                problems.error(name, None, _("file is {size:.1f} MB; the limit is {limit} MB", size=size / 1_000_000, limit=MAX_FILE_BYTES // 1_000_000))
+                problems.error(
+                    name,
+                    None,
+                    _(
+                        "file is {size:.1f} MB; the limit is {limit} MB",
+                        size=size / 1_000_000,
+                        limit=MAX_FILE_BYTES // 1_000_000,
+                    ),
+                )
                 return None
             data = f.read(size + 1)  # asking for the size, not the limit: no 1 MB buffer per file
             if len(data) > size:  # it grew since fstat: read on, to the limit at most
@@ -129,7 +138,9 @@ def split_front_matter(name: str, text: str, problems: Problems):
     """(front matter node, body, line where body starts), or None with a problem."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        problems.error(name, 1, _("the file should start with front matter: a line '---', the fields, and another '---'"))
+        problems.error(
+            name, 1, _("the file should start with front matter: a line '---', the fields, and another '---'")
+        )
         return None
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
@@ -199,7 +210,9 @@ def _files(root: Path, folder: Path, problems: Problems) -> list:
     return found
 
 
-LINK_OUT = _("is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead")
+LINK_OUT = _(
+    "is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"
+)
 SITE_FOLDERS = ("content", "data", "templates", "static")
 
 
@@ -220,7 +233,9 @@ def _links_out(root: Path, path: Path) -> bool:
 
 _MARKUP_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml", ".xsl", ".xslt"}
 _SCRIPT_IN_MARKUP = re.compile(
-    r"<(script|iframe|frame|object|embed|base)\b|\son[a-z]+\s*=|j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.IGNORECASE)
+    r"<(script|iframe|frame|object|embed|base)\b|\son[a-z]+\s*=|j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:",
+    re.IGNORECASE,
+)
 
 
 def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
@@ -239,7 +254,13 @@ def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
     match = _SCRIPT_IN_MARKUP.search(html.unescape(text))
     if match:
         line = html.unescape(text)[: match.end()].count("\n") + 1
-        problems.error(name, line, _("contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"))
+        problems.error(
+            name,
+            line,
+            _(
+                "contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"
+            ),
+        )
         return True
     return False
 
@@ -270,13 +291,21 @@ def load(root: Path) -> tuple[Sources, Problems]:
         parts = name.split("/")[1:]
         match = CONTENT_NAME.fullmatch(parts[-1])
         if not name.endswith(".md"):
-            problems.error(name, None, _("only markdown files (.md) belong in content/; put images and files in static/"))
+            problems.error(
+                name, None, _("only markdown files (.md) belong in content/; put images and files in static/")
+            )
             continue
         if not match:
             problems.error(name, None, _("a content file is named name.LANG.md, e.g. om-samverkan.sv.md"))
             continue
         if not FILE_STEM.fullmatch(match["stem"]):
-            problems.error(name, None, _("a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md"))
+            problems.error(
+                name,
+                None,
+                _(
+                    "a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md"
+                ),
+            )
             continue
         if len(parts) < 2:
             problems.error(name, None, _("put content files in a section folder: content/pages/ or content/news/"))
@@ -288,9 +317,7 @@ def load(root: Path) -> tuple[Sources, Problems]:
         if split is None:
             continue
         front, body, body_line = split
-        sources.content.append(
-            ContentFile(name, parts[0], match["stem"], match["lang"], front, body, body_line)
-        )
+        sources.content.append(ContentFile(name, parts[0], match["stem"], match["lang"], front, body, body_line))
 
     static_dir = root / "static"
     for name, path in _files(root, static_dir, problems) if static_dir.is_dir() else []:

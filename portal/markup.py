@@ -6,6 +6,7 @@ Links to other content files (`om-samverkan.sv.md`) become the page's URL, and
 links from the site root (`/en/`) get the site's base path, so content keeps
 working when the site is hosted under a sub-path.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,16 +21,56 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
+
 from .messages import _
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
 
 TAGS = {
-    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "ins", "kbd", "li",
-    "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ATTRIBUTES = {
     "*": {"id", "class", "lang", "title", "dir"},
@@ -46,8 +87,11 @@ _HREF = re.compile(r'(href|src)="([^"]*)"')
 
 
 MARKDOWN_SECONDS = 10  # a 1 MB page converts in about 2 s; some inputs (20,000 '[') take hours
-TOO_SLOW = _("the markdown took more than {seconds} seconds to convert; look for a very long run of '[' or '(' "
-             "or deeply nested lists", seconds=MARKDOWN_SECONDS)
+TOO_SLOW = _(
+    "the markdown took more than {seconds} seconds to convert; look for a very long run of '[' or '(' "
+    "or deeply nested lists",
+    seconds=MARKDOWN_SECONDS,
+)
 
 
 STOPPING = _("not converted: the preview is stopping")
@@ -133,7 +177,9 @@ class _Helper:
                 ok, value = self.conn.recv()
             except (EOFError, OSError):  # killed by stop(), or died
                 self._kill()
-                raise MarkupError(STOPPING if self.stopped else _("the markdown could not be converted (the converter stopped)")) from None
+                raise MarkupError(
+                    STOPPING if self.stopped else _("the markdown could not be converted (the converter stopped)")
+                ) from None
         if not ok:
             raise MarkupError(value)
         return value
@@ -238,7 +284,7 @@ def label_cells(fragment: str) -> str:
         def one_body(body):
             return body.group(0).replace(body.group(2), _ROW.sub(one_row, body.group(2)), 1)
 
-        return table[:head.end()] + _BODY.sub(one_body, table[head.end():])
+        return table[: head.end()] + _BODY.sub(one_body, table[head.end() :])
 
     return _TABLE.sub(one_table, fragment)
 
@@ -282,7 +328,12 @@ class _Removed(HTMLParser):
         raw = self.get_starttag_text() or ""
         if tag == "h1" and raw not in self.source:
             line = self.locate(re.compile(r"^# ", re.M), re.compile(r"^=+\s*$", re.M))
-            self.found.append((line, _("a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings")))
+            self.found.append(
+                (
+                    line,
+                    _("a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings"),
+                )
+            )
             return
         if tag not in TAGS:
             line = self.locate(raw, f"<{tag}")
@@ -296,13 +347,32 @@ class _Removed(HTMLParser):
                 # Written as raw HTML or as an attribute list {: name=…}; not what markdown adds itself.
                 line = raw_line or self.locate(re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
                 if line is not None:
-                    self.found.append((line, _("the attribute {name}= on <{tag}> was removed: it is not allowed on the site", name=name, tag=tag)))
+                    self.found.append(
+                        (
+                            line,
+                            _(
+                                "the attribute {name}= on <{tag}> was removed: it is not allowed on the site",
+                                name=name,
+                                tag=tag,
+                            ),
+                        )
+                    )
             elif name in ("href", "src") and value:
                 scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
                 if scheme and scheme[1].lower() not in URL_SCHEMES:
                     line = raw_line or self.locate(value, scheme[0].strip())
-                    self.found.append((line, _("the {scheme}: address in {name}= on <{tag}> was removed: only {schemes} addresses are allowed",
-                                               scheme=scheme[1].lower(), name=name, tag=tag, schemes=", ".join(sorted(URL_SCHEMES)))))
+                    self.found.append(
+                        (
+                            line,
+                            _(
+                                "the {scheme}: address in {name}= on <{tag}> was removed: only {schemes} addresses are allowed",
+                                scheme=scheme[1].lower(),
+                                name=name,
+                                tag=tag,
+                                schemes=", ".join(sorted(URL_SCHEMES)),
+                            ),
+                        )
+                    )
 
     handle_startendtag = handle_starttag
 

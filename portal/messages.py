@@ -25,6 +25,7 @@ tests/test_messages.py fails while any message lacks its Swedish translation
 or the .mo is older than the .po; tests/test_messages_wrapped.py names any problem
 message still written as a bare string, and scripts/wrap_messages.py wraps it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -69,7 +70,7 @@ def _n(singular: str, plural: str, count: int, **values) -> Message:
     return Message(singular, values, plural, count)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalogue(lang: str):
     """The Babel Translations for `lang` (NullTranslations for English or an unknown language)."""
     return formatting.translations(LOCALE_DIR, None if lang == SOURCE else lang, DOMAIN)

@@ -4,6 +4,7 @@ Everything a template may show is decided here: which pages exist, their URLs,
 how they pair as translations, the collaboration and its figures (with derived
 figures computed, never typed). The result is immutable; `render` only reads it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,9 +21,9 @@ from . import shape as s
 from . import strings as i18n
 from .figures import Figure  # noqa: F401 - part of the model's vocabulary
 from .load import Sources
+from .messages import _
 from .problems import Problems
 from .yamlnodes import Mapping, Scalar, Sequence
-from .messages import _
 
 SECTIONS = ("pages", "news")
 
@@ -58,7 +59,9 @@ class Config:
     strings: dict  # lang -> {key: text}
     news: NewsSettings | None = None
     readability: dict | None = None  # {"warn_above": LIX, "easy_read_warn_above": LIX} (checks.readability)
-    edit_link: str | None = None  # "Edit this page": "cms" (the web editor) or a repository's edit address; None: no link
+    edit_link: str | None = (
+        None  # "Edit this page": "cms" (the web editor) or a repository's edit address; None: no link
+    )
     editor: dict | None = None  # the web editor's Git host (portal/cms.py); None: only the local preview's
 
     @property
@@ -126,7 +129,9 @@ class Source:
     url: str | None
     kind: str | None = None  # one of SOURCE_KINDS
     date_kind: str = "published"  # what `date` is: "published" or "updated"
-    publisher_names: dict = field(default_factory=dict, hash=False)  # lang -> the publisher's name in it, where sources.yaml gives one
+    publisher_names: dict = field(
+        default_factory=dict, hash=False
+    )  # lang -> the publisher's name in it, where sources.yaml gives one
 
     def publisher_in(self, lang: str) -> str:
         """The publisher's name on a page in `lang`: its name in that language, else its own."""
@@ -276,8 +281,15 @@ def _site_shape(codes):
         news=s.Fields(
             page_size=s.Number(),
             feed_size=s.Field(s.Number(), required=False, default=20),
-            feed_namespace=s.Text(pattern=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", hint=_("a UUID such as 6f1c0d2e-…; never change it once feeds are public")),
-            paths=s.Fields(page=s.PerLanguage(codes, text=s.Slug()), archive=s.PerLanguage(codes, text=s.Slug()), municipality=s.PerLanguage(codes, text=s.Slug())),
+            feed_namespace=s.Text(
+                pattern=r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
+                hint=_("a UUID such as 6f1c0d2e-…; never change it once feeds are public"),
+            ),
+            paths=s.Fields(
+                page=s.PerLanguage(codes, text=s.Slug()),
+                archive=s.PerLanguage(codes, text=s.Slug()),
+                municipality=s.PerLanguage(codes, text=s.Slug()),
+            ),
         ),
         readability=s.Field(s.Fields(warn_above=s.Number(), easy_read_warn_above=s.Number()), required=False),
         edit_link=s.Field(EDIT_LINK_SHAPE, required=False),
@@ -287,7 +299,10 @@ def _site_shape(codes):
 
 # "Edit this page" (off when absent): `cms` opens the page's entry in the web editor at /admin/;
 # an address such as https://github.com/ORG/REPO/edit/main/ is followed by the file's path.
-EDIT_LINK_SHAPE = s.Text(pattern=r"cms|https?://[^\s<>\"'\\]+/", hint="write cms, or an address ending in / such as https://github.com/ORG/REPO/edit/main/")
+EDIT_LINK_SHAPE = s.Text(
+    pattern=r"cms|https?://[^\s<>\"'\\]+/",
+    hint="write cms, or an address ending in / such as https://github.com/ORG/REPO/edit/main/",
+)
 # The Git host the web editor commits to (portal/cms.py, docs/web-editor.md).
 EDITOR_SHAPE = s.Fields(
     backend=s.OneOf("github", "gitlab"),
@@ -327,7 +342,10 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
     news = conf["news"]
     for name in ("page_size", "feed_size"):
         if news[name] != int(news[name]) or news[name] < 1:
-            ctx.error(news.line_of(name), _("'{name}' should be a whole number of at least 1, not {value}", name=name, value=news[name]))
+            ctx.error(
+                news.line_of(name),
+                _("'{name}' should be a whole number of at least 1, not {value}", name=name, value=news[name]),
+            )
             return None
 
     strings = {}
@@ -335,22 +353,35 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
     for code in codes:
         if code not in sources.strings:
             if sources.missing(f"i18n/{code}"):
-                problems.error(f"data/i18n/{code}.yaml", None, _("is missing: the interface strings in '{code}'", code=code))
+                problems.error(
+                    f"data/i18n/{code}.yaml", None, _("is missing: the interface strings in '{code}'", code=code)
+                )
             continue
         spath, snode = sources.strings[code]
         flat = {}
         i18n.flatten(snode, "", s.Ctx(spath, problems), flat)
         strings[code] = {k: v for k, (v, _) in flat.items()}
         string_lines[code] = (spath, {k: line for k, (_, line) in flat.items()})
-    for code, (spath, lines) in string_lines.items():
+    for _code, (spath, lines) in string_lines.items():
         elsewhere = {}  # a key this language lacks -> where the first language that has it has it
-        for other, (opath, olines) in string_lines.items():
+        for _other, (opath, olines) in string_lines.items():
             for key in set(olines) - set(lines):
                 elsewhere.setdefault(key, (opath, olines[key]))
         for key in sorted(elsewhere):
-            problems.error(spath, None, _("the interface string '{key}' is missing (it is in {path}:{line})", key=key, path=elsewhere[key][0], line=elsewhere[key][1]))
+            problems.error(
+                spath,
+                None,
+                _(
+                    "the interface string '{key}' is missing (it is in {path}:{line})",
+                    key=key,
+                    path=elsewhere[key][0],
+                    line=elsewhere[key][1],
+                ),
+            )
     for code, key in i18n.missing_needed(strings):
-        problems.error(string_lines[code][0], None, _("the interface string '{key}' is missing: the build itself uses it", key=key))
+        problems.error(
+            string_lines[code][0], None, _("the interface string '{key}' is missing: the build itself uses it", key=key)
+        )
     # The build fails on the problems above; until it stops, a missing string reads as the first
     # language's that has it (else as its key), so the rest of the site is still checked.
     every_key = dict.fromkeys([*(k for table in strings.values() for k in table), *i18n.NEEDED])
@@ -362,7 +393,15 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
     for code in sources.strings:
         if code not in codes:
             path_ = sources.strings[code][0]
-            problems.error(path_, None, _("'{code}' is not a language of the site (data/site.yaml has {codes})", code=code, codes=', '.join(codes)))
+            problems.error(
+                path_,
+                None,
+                _(
+                    "'{code}' is not a language of the site (data/site.yaml has {codes})",
+                    code=code,
+                    codes=", ".join(codes),
+                ),
+            )
 
     return Config(
         base_url=base_url,
@@ -375,8 +414,12 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
         responsible=dict(conf["responsible"]),
         sections={name: dict(segments) for name, segments in conf["sections"].items()},
         strings=strings,
-        news=NewsSettings(int(news["page_size"]), news["feed_namespace"], {k: dict(v) for k, v in news["paths"].items()},
-                          int(news["feed_size"])),
+        news=NewsSettings(
+            int(news["page_size"]),
+            news["feed_namespace"],
+            {k: dict(v) for k, v in news["paths"].items()},
+            int(news["feed_size"]),
+        ),
         readability={k: float(v) for k, v in conf["readability"].items()} if conf["readability"] else None,
         edit_link=conf["edit_link"],
         editor=dict(conf["editor"]) if conf["editor"] else None,
@@ -384,6 +427,7 @@ def build_config(sources: Sources, problems: Problems) -> Config | None:
 
 
 # --- sources, collaboration, figures -------------------------------------------
+
 
 def build_sources(sources: Sources, problems: Problems, codes: tuple = ()) -> dict:
     found = sources.data_file("sources", problems, _("every figure and agreement names its source there"))
@@ -409,27 +453,44 @@ def build_sources(sources: Sources, problems: Problems, codes: tuple = ()) -> di
     out = {}
     for item in items:
         if item["id"] in out:
-            ctx.error(item.line, _("source id '{id}' is used twice", id=item['id']))
+            ctx.error(item.line, _("source id '{id}' is used twice", id=item["id"]))
         if not item["title"] and not item["url"]:
-            ctx.error(item.line, _("source '{id}' has neither a title nor a url: give at least one, so a reader can find it", id=item['id']))
+            ctx.error(
+                item.line,
+                _(
+                    "source '{id}' has neither a title nor a url: give at least one, so a reader can find it",
+                    id=item["id"],
+                ),
+            )
         publisher, names = item["publisher"], {}
         if isinstance(publisher, dict):  # per language: the source's own name is the default language's
             names = dict(publisher)
             publisher = names[codes[0]]
-        out[item["id"]] = Source(item["id"], publisher, item["title"], item["date"], item["url"], item["kind"], item["date_kind"], names)
+        out[item["id"]] = Source(
+            item["id"], publisher, item["title"], item["date"], item["url"], item["kind"], item["date_kind"], names
+        )
     return out
 
 
 def _source_ref(ctx, record, key, known):
     sid = record[key]
     if sid not in known:
-        ctx.error(record.line_of(key), _("unknown source '{sid}' (data/sources.yaml has: {known})", sid=sid, known=', '.join(sorted(known)) or _("none")))
+        ctx.error(
+            record.line_of(key),
+            _(
+                "unknown source '{sid}' (data/sources.yaml has: {known})",
+                sid=sid,
+                known=", ".join(sorted(known)) or _("none"),
+            ),
+        )
         return None
     return known[sid]
 
 
 def build_collaboration(sources: Sources, codes, known_sources, problems) -> Collaboration | None:
-    found = sources.data_file("collaboration", problems, _("it describes the unit, the municipalities and the agreements"))
+    found = sources.data_file(
+        "collaboration", problems, _("it describes the unit, the municipalities and the agreements")
+    )
     if found is None:
         return None
     path, node = found
@@ -437,11 +498,21 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     text = s.PerLanguage(codes)
     shape = s.Fields(
         # host: checked below against the municipalities, naming them
-        unit=s.Fields(name=text, host=s.Text(), work=s.Field(s.Fields(
-            source=s.Id(),
-            areas=s.ListOf(s.Fields(name=text, easy_read=s.Text()), min_items=1),
-        ), required=False)),
-        municipalities=s.ListOf(s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner"), place=s.Field(s.Text(), required=False)), min_items=1),
+        unit=s.Fields(
+            name=text,
+            host=s.Text(),
+            work=s.Field(
+                s.Fields(
+                    source=s.Id(),
+                    areas=s.ListOf(s.Fields(name=text, easy_read=s.Text()), min_items=1),
+                ),
+                required=False,
+            ),
+        ),
+        municipalities=s.ListOf(
+            s.Fields(id=s.Id(), name=text, role=s.OneOf("host", "partner"), place=s.Field(s.Text(), required=False)),
+            min_items=1,
+        ),
         agreements=s.ListOf(
             s.Fields(
                 id=s.Id(),
@@ -459,23 +530,43 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     ids = [m["id"] for m in data["municipalities"]]
     for m in data["municipalities"]:
         if ids.count(m["id"]) > 1:
-            ctx.error(m.line, _("municipality id '{id}' is used twice", id=m['id']))
+            ctx.error(m.line, _("municipality id '{id}' is used twice", id=m["id"]))
     if data["unit"]["host"] not in ids:
-        ctx.error(data["unit"].line_of("host"), _("the host '{host}' is not one of the municipalities ({ids})", host=data['unit']['host'], ids=', '.join(ids)))
+        ctx.error(
+            data["unit"].line_of("host"),
+            _(
+                "the host '{host}' is not one of the municipalities ({ids})",
+                host=data["unit"]["host"],
+                ids=", ".join(ids),
+            ),
+        )
     hosts = [m["id"] for m in data["municipalities"] if m["role"] == "host"]
     if hosts != [data["unit"]["host"]]:
-        ctx.error(data["unit"].line_of("host"), _("exactly one municipality has the role 'host', and it is the unit's host"))
+        ctx.error(
+            data["unit"].line_of("host"), _("exactly one municipality has the role 'host', and it is the unit's host")
+        )
     agreements = []
     last_dated = None
     for a in data["agreements"]:
         # The timeline and the history read the file top to bottom, oldest first.
         if a["date"] is not None:
             if last_dated is not None and a["date"] < last_dated:
-                ctx.error(a.line_of("date"), _("agreement '{id}' is dated {date}, before the agreement above it ({last_dated}); list agreements oldest first", id=a['id'], date=a['date'], last_dated=last_dated))
+                ctx.error(
+                    a.line_of("date"),
+                    _(
+                        "agreement '{id}' is dated {date}, before the agreement above it ({last_dated}); list agreements oldest first",
+                        id=a["id"],
+                        date=a["date"],
+                        last_dated=last_dated,
+                    ),
+                )
             last_dated = a["date"]
         for party in a["parties"]:
             if party not in ids:
-                ctx.error(a.line_of("parties"), _("unknown municipality '{party}' in the parties (known: {ids})", party=party, ids=', '.join(ids)))
+                ctx.error(
+                    a.line_of("parties"),
+                    _("unknown municipality '{party}' in the parties (known: {ids})", party=party, ids=", ".join(ids)),
+                )
         source = _source_ref(ctx, a, "source", known_sources)
         agreements.append(Agreement(a["id"], tuple(a["parties"]), dict(a["covers"]), a["date"], a["date_kind"], source))
     work = None
@@ -487,14 +578,17 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
         work=work,
         unit_name=dict(data["unit"]["name"]),
         host=data["unit"]["host"],
-        municipalities=tuple(Municipality(m["id"], dict(m["name"]), m["role"], m["place"]) for m in data["municipalities"]),
+        municipalities=tuple(
+            Municipality(m["id"], dict(m["name"]), m["role"], m["place"]) for m in data["municipalities"]
+        ),
         agreements=tuple(agreements),
     )
 
 
 # --- pages ---------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)  # one per section; made once, not for each of thousands of files
+
+@functools.cache  # one per section; made once, not for each of thousands of files
 def _page_shape(section: str):
     common = dict(
         title=s.Text(),
@@ -503,7 +597,9 @@ def _page_shape(section: str):
         description=s.Field(s.Text(), required=False),
     )
     moves = dict(  # last in the list of known keys
-        expires=s.Field(s.Date(), required=False),  # after this day: no list, feed, sitemap or search; a notice (publishing.py)
+        expires=s.Field(
+            s.Date(), required=False
+        ),  # after this day: no list, feed, sitemap or search; a notice (publishing.py)
         aliases=s.Field(s.ListOf(s.SitePath()), required=False),  # old addresses that redirect here (redirects.py)
     )
     if section == "news":
@@ -511,13 +607,20 @@ def _page_shape(section: str):
             **common,
             date=s.Date(),
             summary=s.Text(multiline=True),
-            municipalities=s.ListOf(s.Text(), min_items=1),  # each an id of data/collaboration.yaml: checked in build_pages
+            municipalities=s.ListOf(
+                s.Text(), min_items=1
+            ),  # each an id of data/collaboration.yaml: checked in build_pages
             updated=s.Field(s.Date(), required=False),
             draft=s.Field(s.Bool(), required=False, default=False),
             # ids in data/sources.yaml: the item cites each one, in this order
             sources=s.Field(s.ListOf(s.Id(), min_items=1), required=False),
             source=s.Field(
-                s.Fields(publisher=s.Text(), title=s.Field(s.Text(), required=False), date=s.Field(s.Date(), required=False), url=s.Field(s.Url(), required=False)),
+                s.Fields(
+                    publisher=s.Text(),
+                    title=s.Field(s.Text(), required=False),
+                    date=s.Field(s.Date(), required=False),
+                    url=s.Field(s.Url(), required=False),
+                ),
                 required=False,
             ),
             **moves,
@@ -525,7 +628,10 @@ def _page_shape(section: str):
     return s.Fields(
         **common,
         updated=s.Date(),
-        template=s.Field(s.Text(pattern=r"[a-z0-9_-]+\.html", hint=_("the name of a template in templates/, e.g. staffing.html")), required=False),
+        template=s.Field(
+            s.Text(pattern=r"[a-z0-9_-]+\.html", hint=_("the name of a template in templates/, e.g. staffing.html")),
+            required=False,
+        ),
         **moves,
     )
 
@@ -542,8 +648,10 @@ def _check_municipalities(front, ids, ctx) -> None:
         if ids is None:
             s.Id().convert(item, ctx, "municipalities")
         elif mid not in ids:
-            ctx.error(getattr(item, "line", None) or front.line_of("municipalities"),
-                      _("unknown municipality '{id}' (known: {ids})", id=mid, ids=', '.join(ids)))
+            ctx.error(
+                getattr(item, "line", None) or front.line_of("municipalities"),
+                _("unknown municipality '{id}' (known: {ids})", id=mid, ids=", ".join(ids)),
+            )
 
 
 def build_pages(sources: Sources, config: Config, collaboration, problems: Problems, known_sources=None) -> list:
@@ -554,10 +662,20 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
     for f in sources.content:
         ctx = s.Ctx(f.path, problems)
         if f.lang not in codes:
-            ctx.error(None, _("unknown language '{lang}' in the file name; the site's languages are {codes} (data/site.yaml)", lang=f.lang, codes=', '.join(codes)))
+            ctx.error(
+                None,
+                _(
+                    "unknown language '{lang}' in the file name; the site's languages are {codes} (data/site.yaml)",
+                    lang=f.lang,
+                    codes=", ".join(codes),
+                ),
+            )
             continue
         if f.section not in SECTIONS:
-            ctx.error(None, _("unknown section '{section}'; content goes in content/pages/ or content/news/", section=f.section))
+            ctx.error(
+                None,
+                _("unknown section '{section}'; content goes in content/pages/ or content/news/", section=f.section),
+            )
             continue
         front = s.convert(f.front, _page_shape(f.section), ctx, "front matter")
         if f.section == "news":  # even when another key is wrong: every problem of a file in one run
@@ -569,54 +687,104 @@ def build_pages(sources: Sources, config: Config, collaboration, problems: Probl
         lang = config.language(f.lang)
         slug = front["slug"] or f.stem
         if front["expires"] is not None and front.get("date") is not None and front["expires"] < front["date"]:
-            ctx.error(front.line_of("expires"), _("'expires' is {expires}, before the item's date {date}; it would never be shown", expires=front['expires'].isoformat(), date=front['date'].isoformat()))
+            ctx.error(
+                front.line_of("expires"),
+                _(
+                    "'expires' is {expires}, before the item's date {date}; it would never be shown",
+                    expires=front["expires"].isoformat(),
+                    date=front["date"].isoformat(),
+                ),
+            )
         if f.section == "news":
             for sid in front.get("sources") or ():
                 if known_sources is not None and sid not in known_sources:
-                    ctx.error(front.line_of("sources"), _("unknown source '{id}' (data/sources.yaml has: {known})",
-                                                          id=sid, known=', '.join(sorted(known_sources)) or 'none'))
+                    ctx.error(
+                        front.line_of("sources"),
+                        _(
+                            "unknown source '{id}' (data/sources.yaml has: {known})",
+                            id=sid,
+                            known=", ".join(sorted(known_sources)) or "none",
+                        ),
+                    )
             url = f"{lang.prefix}{config.sections['news'][lang.code]}/{slug}/"
             template = "news_item.html"
         else:
             url = lang.prefix if slug == "index" else f"{lang.prefix}{slug}/"
             template = front["template"] or "page.html"
             if not (sources.templates and (sources.templates / template).is_file()):
-                ctx.error(front.line_of("template"), _("template '{template}' does not exist in templates/", template=template))
+                ctx.error(
+                    front.line_of("template"),
+                    _("template '{template}' does not exist in templates/", template=template),
+                )
                 continue
-        meta = {k: v for k, v in front.items() if k not in ("title", "slug", "translation_key", "description", "date", "template")}
+        meta = {
+            k: v
+            for k, v in front.items()
+            if k not in ("title", "slug", "translation_key", "description", "date", "template")
+        }
         if front["aliases"]:  # each old address keeps its line, for redirects.py's messages
             meta["aliases"] = tuple(Scalar(str(n).strip(), n.line, n.plain) for n in f.front["aliases"])
         pages.append(
             Page(
-                key=key, lang=f.lang, kind=Kind.NEWS if f.section == "news" else Kind.PAGE, url=url,
-                title=front["title"], template=template, source=f.path, body=f.body, body_line=f.body_line,
-                description=front["description"] or front.get("summary"), updated=front["updated"] or front.get("date"),
-                date=front.get("date"), meta=meta,
+                key=key,
+                lang=f.lang,
+                kind=Kind.NEWS if f.section == "news" else Kind.PAGE,
+                url=url,
+                title=front["title"],
+                template=template,
+                source=f.path,
+                body=f.body,
+                body_line=f.body_line,
+                description=front["description"] or front.get("summary"),
+                updated=front["updated"] or front.get("date"),
+                date=front.get("date"),
+                meta=meta,
             )
         )
     # Files that share a name pair up as translations; their keys must agree.
-    for (section, stem), group in by_stem.items():
+    for group in by_stem.values():
         keys = {key for _, key, _ in group}
         if len(keys) > 1:
             first, *rest = sorted(group, key=lambda g: g[0].path)
             for f, key, front in rest:
                 problems.error(
-                    f.path, front.line_of("translation_key") if "translation_key" in f.front else None,
-                    _("its translation_key '{key}' disagrees with {path} ('{other}'); files with one name are translations of each other", key=key, path=first[0].path, other=first[1]),
+                    f.path,
+                    front.line_of("translation_key") if "translation_key" in f.front else None,
+                    _(
+                        "its translation_key '{key}' disagrees with {path} ('{other}'); files with one name are translations of each other",
+                        key=key,
+                        path=first[0].path,
+                        other=first[1],
+                    ),
                 )
     # One key, one page per language.
     seen = {}
     for p in pages:
         other = seen.setdefault((p.kind, p.key, p.lang), p)
         if other is not p:
-            problems.error(p.source, None, _("is a second '{lang}' version of '{key}' (the first is {source})", lang=p.lang, key=p.key, source=other.source))
+            problems.error(
+                p.source,
+                None,
+                _(
+                    "is a second '{lang}' version of '{key}' (the first is {source})",
+                    lang=p.lang,
+                    key=p.key,
+                    source=other.source,
+                ),
+            )
     return pages
 
 
 def not_found_page(config: Config) -> Page:
     """One bilingual 404 at the root: static hosts serve /404.html for every missing URL."""
-    return Page(key="404", lang=config.default.code, kind=Kind.NOT_FOUND, url="404.html",
-                title=i18n.text(config, config.default.code, "notfound.title"), template="404.html")
+    return Page(
+        key="404",
+        lang=config.default.code,
+        kind=Kind.NOT_FOUND,
+        url="404.html",
+        title=i18n.text(config, config.default.code, "notfound.title"),
+        template="404.html",
+    )
 
 
 def check_urls(pages, static, problems: Problems):
@@ -624,11 +792,23 @@ def check_urls(pages, static, problems: Problems):
     for p in pages:
         owner = p.source or f"the generated page '{p.key}' ({p.lang})"
         if p.output in owners:
-            problems.error(p.source or "content", None, _("two pages on one URL /{url}: {owners} and {owner}", url=p.url, owners=owners[p.output], owner=owner))
+            problems.error(
+                p.source or "content",
+                None,
+                _("two pages on one URL /{url}: {owners} and {owner}", url=p.url, owners=owners[p.output], owner=owner),
+            )
         owners[p.output] = owner
-    for url_path, path in static:
+    for url_path, _path in static:
         if url_path in owners:
-            problems.error(f"static/{url_path}", None, _("a static file and a page on one URL /{url_path}: {owners}", url_path=url_path, owners=owners[url_path]))
+            problems.error(
+                f"static/{url_path}",
+                None,
+                _(
+                    "a static file and a page on one URL /{url_path}: {owners}",
+                    url_path=url_path,
+                    owners=owners[url_path],
+                ),
+            )
         owners.setdefault(url_path, f"static/{url_path}")
     # A file where another output needs a folder (static/en beside en/index.html) cannot be written.
     for output, owner in sorted(owners.items()):
@@ -636,7 +816,11 @@ def check_urls(pages, static, problems: Problems):
         for i in range(1, len(parts)):
             folder = "/".join(parts[:i])
             if folder in owners:
-                problems.error(owners[folder], None, _("is a file at /{folder}, where {owner} needs a folder", folder=folder, owner=owner))
+                problems.error(
+                    owners[folder],
+                    None,
+                    _("is a file at /{folder}, where {owner} needs a folder", folder=folder, owner=owner),
+                )
 
 
 def check_references(config: Config, pages, problems: Problems):
@@ -651,7 +835,16 @@ def check_references(config: Config, pages, problems: Problems):
     broken = {p.path.rsplit("/", 1)[-1].split(".")[0] for p in problems.errors if p.path.startswith("content/")}
     for where, key in refs:
         if (key, default) not in keys and key not in broken:
-            problems.error("data/site.yaml", None, _("{where} names the page '{key}', which has no '{default}' version in content/", where=where, key=key, default=default))
+            problems.error(
+                "data/site.yaml",
+                None,
+                _(
+                    "{where} names the page '{key}', which has no '{default}' version in content/",
+                    where=where,
+                    key=key,
+                    default=default,
+                ),
+            )
 
 
 def build(sources: Sources, problems: Problems) -> Site | None:

@@ -8,6 +8,7 @@ the build checks the two agree, so the data page never documents a column
 that is not in the files. Licence: CC0 1.0, as Swedish public bodies use for
 data like this (and as DCAT-AP-SE asks of the catalogue itself).
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,10 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import shape as s
-from .problems import Problems
-from .yamlnodes import Mapping
 from .messages import _
 from .outputs import Output
+from .problems import Problems
+from .yamlnodes import Mapping
 
 LICENCE = "http://creativecommons.org/publicdomain/zero/1.0/"
 FOLDER = "data/"  # the datasets' stable place in the site, the same in every language
@@ -30,15 +31,29 @@ FOLDER = "data/"  # the datasets' stable place in the site, the same in every la
 # ending in "_{lang}" is one column per language of data/site.yaml, in its order: label_sv, label_en.
 COLUMNS = {
     "staffing": {
-        "id": "string", "as_of": "date", "label_{lang}": "string",
-        "unit_{lang}": "string", "value": "number?", "status": "status",
-        "formula": "string?", "municipality": "string?", "share_of": "string?",
-        "source_id": "string", "source_publisher": "string", "source_kind": "string?", "source_title": "string?",
-        "source_date": "date?", "source_url": "string?",
+        "id": "string",
+        "as_of": "date",
+        "label_{lang}": "string",
+        "unit_{lang}": "string",
+        "value": "number?",
+        "status": "status",
+        "formula": "string?",
+        "municipality": "string?",
+        "share_of": "string?",
+        "source_id": "string",
+        "source_publisher": "string",
+        "source_kind": "string?",
+        "source_title": "string?",
+        "source_date": "date?",
+        "source_url": "string?",
     },
     "agreements": {
-        "id": "string", "parties": "list", "covers_{lang}": "string",
-        "date": "date?", "date_kind": "string?", "source_id": "string",
+        "id": "string",
+        "parties": "list",
+        "covers_{lang}": "string",
+        "date": "date?",
+        "date_kind": "string?",
+        "source_id": "string",
     },
     "municipalities": {"id": "string", "name_{lang}": "string", "role": "string"},
 }
@@ -59,6 +74,8 @@ def columns_of(dataset_id: str, codes) -> dict:
 def _per_language(name: str, texts: dict, codes) -> dict:
     """{name_sv: texts["sv"], name_en: …} for the site's languages."""
     return {f"{name}_{code}": texts.get(code) for code in codes}
+
+
 STATUSES = ("published", "not-published", "derived")
 
 
@@ -98,8 +115,14 @@ def build(sources, codes, problems: Problems) -> Catalogue | None:
     shape = s.Fields(
         catalogue=s.Fields(title=text, description=text, issued=s.Field(s.Date(), required=False)),
         datasets=s.ListOf(
-            s.Fields(id=s.OneOf(*COLUMNS), title=text, description=text, modified=s.Date(), fields=s.Field(_FieldDocs(codes)),
-                     keywords=s.Field(s.Fields(**{code: s.ListOf(s.Text(), min_items=1) for code in codes}), required=False)),
+            s.Fields(
+                id=s.OneOf(*COLUMNS),
+                title=text,
+                description=text,
+                modified=s.Date(),
+                fields=s.Field(_FieldDocs(codes)),
+                keywords=s.Field(s.Fields(**{code: s.ListOf(s.Text(), min_items=1) for code in codes}), required=False),
+            ),
             min_items=1,
         ),
     )
@@ -111,18 +134,47 @@ def build(sources, codes, problems: Problems) -> Catalogue | None:
         columns, documented = list(columns_of(d["id"], codes)), list(d["fields"])
         for name in columns:
             if name not in documented:
-                ctx.error(d.line_of("fields"), _("dataset '{id}' has the column '{name}', which 'fields' does not describe", id=d['id'], name=name))
+                ctx.error(
+                    d.line_of("fields"),
+                    _(
+                        "dataset '{id}' has the column '{name}', which 'fields' does not describe",
+                        id=d["id"],
+                        name=name,
+                    ),
+                )
         for name in documented:
             if name not in columns:
-                ctx.error(d["fields"].line_of(name), _("dataset '{id}' has no column '{name}' (its columns: {columns})", id=d['id'], name=name, columns=', '.join(columns)))
+                ctx.error(
+                    d["fields"].line_of(name),
+                    _(
+                        "dataset '{id}' has no column '{name}' (its columns: {columns})",
+                        id=d["id"],
+                        name=name,
+                        columns=", ".join(columns),
+                    ),
+                )
         keywords = {code: tuple(words) for code, words in (d["keywords"] or {}).items()}
-        datasets.append(Dataset(d["id"], dict(d["title"]), dict(d["description"]), d["modified"], {k: dict(v) for k, v in d["fields"].items()}, keywords))
+        datasets.append(
+            Dataset(
+                d["id"],
+                dict(d["title"]),
+                dict(d["description"]),
+                d["modified"],
+                {k: dict(v) for k, v in d["fields"].items()},
+                keywords,
+            )
+        )
     ids = [d.id for d in datasets]
     for d in data["datasets"]:
         if ids.count(d["id"]) > 1:
-            ctx.error(d.line, _("dataset '{id}' is described twice", id=d['id']))
+            ctx.error(d.line, _("dataset '{id}' is described twice", id=d["id"]))
             break
-    return Catalogue(dict(data["catalogue"]["title"]), dict(data["catalogue"]["description"]), tuple(datasets), data["catalogue"]["issued"])
+    return Catalogue(
+        dict(data["catalogue"]["title"]),
+        dict(data["catalogue"]["description"]),
+        tuple(datasets),
+        data["catalogue"]["issued"],
+    )
 
 
 class _FieldDocs(s.Shape):
@@ -133,7 +185,10 @@ class _FieldDocs(s.Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(getattr(node, "line", None), _("'{name}' should map each column to its description per language", name=name))
+            ctx.error(
+                getattr(node, "line", None),
+                _("'{name}' should map each column to its description per language", name=name),
+            )
             return s.INVALID
         out = s.Record()
         out.line, out.lines = node.line, dict(node.lines)
@@ -144,9 +199,12 @@ class _FieldDocs(s.Shape):
 
 # --- rows: the site's data as plain records ------------------------------------------
 
+
 def rows(site, dataset_id: str) -> list[dict]:
     codes = [lang.code for lang in site.config.languages]
-    return {"staffing": _staffing, "agreements": _agreements, "municipalities": _municipalities}[dataset_id](site, codes)
+    return {"staffing": _staffing, "agreements": _agreements, "municipalities": _municipalities}[dataset_id](
+        site, codes
+    )
 
 
 def _staffing(site, codes) -> list[dict]:
@@ -155,33 +213,51 @@ def _staffing(site, codes) -> list[dict]:
         status = "derived" if f.derived else ("not-published" if f.value is None else "published")
         formula = " - ".join([f.derived[0], *f.derived[1]]) if f.derived else None
         src = f.source
-        out.append({
-            "id": f.id, "as_of": f.as_of, **_per_language("label", f.label, codes),
-            **_per_language("unit", f.unit, codes), "value": f.value, "status": status,
-            "formula": formula, "municipality": f.municipality, "share_of": f.share_of,
-            "source_id": src.id, "source_publisher": src.publisher, "source_kind": src.kind, "source_title": src.title,
-            "source_date": src.date, "source_url": src.url,
-        })
+        out.append(
+            {
+                "id": f.id,
+                "as_of": f.as_of,
+                **_per_language("label", f.label, codes),
+                **_per_language("unit", f.unit, codes),
+                "value": f.value,
+                "status": status,
+                "formula": formula,
+                "municipality": f.municipality,
+                "share_of": f.share_of,
+                "source_id": src.id,
+                "source_publisher": src.publisher,
+                "source_kind": src.kind,
+                "source_title": src.title,
+                "source_date": src.date,
+                "source_url": src.url,
+            }
+        )
     return out
 
 
 def _agreements(site, codes) -> list[dict]:
     return [
         {
-            "id": a.id, "parties": list(a.parties), **_per_language("covers", a.covers, codes),
+            "id": a.id,
+            "parties": list(a.parties),
+            **_per_language("covers", a.covers, codes),
             # What the date means is only said for a date there is.
-            "date": a.date, "date_kind": a.date_kind if a.date else None, "source_id": a.source.id,
+            "date": a.date,
+            "date_kind": a.date_kind if a.date else None,
+            "source_id": a.source.id,
         }
         for a in site.collaboration.agreements
     ]
 
 
 def _municipalities(site, codes) -> list[dict]:
-    return [{"id": m.id, **_per_language("name", m.name, codes), "role": m.role}
-            for m in site.collaboration.municipalities]
+    return [
+        {"id": m.id, **_per_language("name", m.name, codes), "role": m.role} for m in site.collaboration.municipalities
+    ]
 
 
 # --- formats --------------------------------------------------------------------------
+
 
 def _cell(value) -> str:
     if value is None:
@@ -276,5 +352,12 @@ def outputs(site) -> list:
         records, names = rows(site, d.id), list(columns_of(d.id, codes))
         out.append(Output(d.path("csv"), to_csv(names, records).encode("utf-8")))
         out.append(Output(d.path("json"), to_json(names, records).encode("utf-8")))
-        out.append(Output(d.path("schema.json"), (json.dumps(schema(d, site.config.base_url, codes), ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
+        out.append(
+            Output(
+                d.path("schema.json"),
+                (json.dumps(schema(d, site.config.base_url, codes), ensure_ascii=False, indent=2) + "\n").encode(
+                    "utf-8"
+                ),
+            )
+        )
     return out

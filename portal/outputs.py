@@ -4,6 +4,7 @@ A low module on purpose: it imports nothing of the stages, so each producer of
 files (render, open data, the catalogue, charts, feeds, …) and each consumer
 (assets, links, write) can name the type without importing another stage.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

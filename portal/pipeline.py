@@ -3,6 +3,7 @@
 Each function returns what it made and the problems it found; nothing is
 written unless every stage before `write` succeeded.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import alerts, assets, checks, clock, links, load, model, publishing, render, search, sitefiles, sites, write
-from .problems import Problems
 from .messages import _
+from .problems import Problems
 
 
 @dataclass
@@ -22,7 +23,9 @@ class Options:
     base_url: str | None = None
     now: dt.date | None = None  # the build's date; None: SOURCE_DATE_EPOCH or the clock (clock.py)
     drafts: bool = False  # include drafts and items dated after now (a preview)
-    moment: dt.datetime | None = None  # the build's moment, for alerts; None: midnight UTC of `now`, else clock.moment()
+    moment: dt.datetime | None = (
+        None  # the build's moment, for alerts; None: midnight UTC of `now`, else clock.moment()
+    )
     progress: object = None  # progress(stage, done=None, total=None), called as the build goes (cli.Progress)
 
     def stage(self, name: str) -> None:
@@ -54,7 +57,9 @@ def make_site(options: Options, result: Result) -> model.Site | None:
     started = time.perf_counter()
     today = options.now or clock.today()
     result.moment = options.moment or (clock.start_of(options.now) if options.now else clock.moment())
-    result.public_site, preview = sites.make(sources, result.problems, today, result.moment, options.drafts, options.base_url)
+    result.public_site, preview = sites.make(
+        sources, result.problems, today, result.moment, options.drafts, options.base_url
+    )
     result.timings["model"] = time.perf_counter() - started
     return preview or result.public_site
 
@@ -102,7 +107,9 @@ def check_links(result: Result) -> None:
     sources = {p.output: p.source for p in result.site.pages}
     for page, target, reason in report.broken:
         where = sources.get(page) or f"_site/{page}"
-        result.problems.error(where, None, _("broken link to '{target}' (on /{page}): {reason}", target=target, page=page, reason=reason))
+        result.problems.error(
+            where, None, _("broken link to '{target}' (on /{page}): {reason}", target=target, page=page, reason=reason)
+        )
     result.external_links = sorted(report.external)
     result.external_pages = report.external
 
@@ -113,7 +120,9 @@ def build(options: Options) -> Result:
         return result
     options.stage("write")
     started = time.perf_counter()
-    write.write(result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result, options))
+    write.write(
+        result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result, options)
+    )
     result.timings["write"] = time.perf_counter() - started - result.timings.get("search", 0)
     return result
 

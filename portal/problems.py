@@ -3,6 +3,7 @@
 Every stage collects them instead of raising, so one run reports all of them
 together; `cli` alone turns them into an exit code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class Problems:
     def warn(self, path: str, line: int | None, message: str) -> None:
         self.items.append(Problem(path, line, message, WARNING))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     @property

@@ -9,14 +9,15 @@ A news item or page past its `expires:` day is kept in every build, marked
 "expired": its page says so (noindex), and it leaves the lists, feeds, sitemap
 and search index.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import posixpath
 
-from .model import Kind, Page, Site
 from .messages import _
+from .model import Kind, Page, Site
 
 PUBLISHED, DRAFT, SCHEDULED = "published", "draft", "scheduled"
 # After its `expires:` day a news item or page keeps its page, so a link from elsewhere
@@ -60,9 +61,14 @@ def missing_link(site: Site, page: Page, target: str) -> str:
     if waiting is None:
         return _("links to '{target}', which is not a content file", target=target)
     if waiting.status == DRAFT:
-        return _("links to '{target}', which is a draft ('draft: true'): publish it first, or remove the link", target=target)
-    return _("links to '{target}', which is dated {date} and not published before then: add the link on that day, or give the item an earlier date",
-             target=target, date=waiting.date.isoformat())
+        return _(
+            "links to '{target}', which is a draft ('draft: true'): publish it first, or remove the link", target=target
+        )
+    return _(
+        "links to '{target}', which is dated {date} and not published before then: add the link on that day, or give the item an earlier date",
+        target=target,
+        date=waiting.date.isoformat(),
+    )
 
 
 def is_public(page: Page) -> bool:
@@ -78,4 +84,15 @@ def warn_expired_in_menus(site: Site, problems) -> None:
         for lang in site.config.languages:
             page = site.page(key, lang.code)
             if page is not None and page.status == EXPIRED:
-                problems.warn("data/site.yaml", None, _("{where} names the page '{key}', whose {code} version {source} expired after {expires}: take it out of the menu, or change its 'expires'", where=where, key=key, code=lang.code, source=page.source, expires=page.meta['expires'].isoformat()))
+                problems.warn(
+                    "data/site.yaml",
+                    None,
+                    _(
+                        "{where} names the page '{key}', whose {code} version {source} expired after {expires}: take it out of the menu, or change its 'expires'",
+                        where=where,
+                        key=key,
+                        code=lang.code,
+                        source=page.source,
+                        expires=page.meta["expires"].isoformat(),
+                    ),
+                )

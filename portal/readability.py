@@ -13,13 +13,31 @@ The text is read from a rendered page's <main>: every paragraph, list item,
 heading and table cell is a block, and a block ends a sentence even without
 a full stop (a heading or a list item is a sentence to a reader).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "figcaption", "caption", "blockquote", "div"}
+BLOCKS = {
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "figcaption",
+    "caption",
+    "blockquote",
+    "div",
+}
 SKIP = {"script", "style", "nav", "code", "pre", "svg", "button", "form"}
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=\S)")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")

@@ -7,15 +7,16 @@ them all for hosts that read one (Netlify, Cloudflare Pages) and answer with a
 real 301. An alias that is already the address of a page, a static file or
 another alias is an error naming both files: one address, one meaning.
 """
+
 from __future__ import annotations
 
 import html
 
 from . import strings as i18n
-from .model import Page, Site
-from .problems import Problems
-from .outputs import Output
 from .messages import _
+from .model import Page, Site
+from .outputs import Output
+from .problems import Problems
 
 FILE = "_redirects"
 
@@ -51,12 +52,38 @@ def check(site: Site, problems: Problems) -> None:
     for alias, path, page in moves(site):
         line = _line(page, alias)
         if path in owners:
-            problems.error(page.source, line, _("the alias '{alias}' is the address of a page: {owners} (/{path}); remove the alias or move that page", alias=alias, owners=owners[path], path=path.removesuffix('index.html')))
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' is the address of a page: {owners} (/{path}); remove the alias or move that page",
+                    alias=alias,
+                    owners=owners[path],
+                    path=path.removesuffix("index.html"),
+                ),
+            )
         elif any(folder in owners for folder in _folders(path)):
             folder = next(f for f in _folders(path) if f in owners)
-            problems.error(page.source, line, _("the alias '{alias}' needs a folder /{folder}/ where {owners} is a file", alias=alias, folder=folder, owners=owners[folder]))
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' needs a folder /{folder}/ where {owners} is a file",
+                    alias=alias,
+                    folder=folder,
+                    owners=owners[folder],
+                ),
+            )
         elif path in claimed and claimed[path] is not page:
-            problems.error(page.source, line, _("the alias '{alias}' is also an alias of {source}; an old address can lead to one page only", alias=alias, source=claimed[path].source))
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' is also an alias of {source}; an old address can lead to one page only",
+                    alias=alias,
+                    source=claimed[path].source,
+                ),
+            )
         claimed.setdefault(path, page)
 
 
@@ -115,4 +142,4 @@ def redirect_page(site: Site, page: Page) -> bytes:
 </main>
 </body>
 </html>
-""".encode("utf-8")
+""".encode()

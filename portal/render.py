@@ -5,6 +5,7 @@ and a few helpers (`t` for interface strings, `url` for links, `number` and
 `date` for localized figures). Autoescaping is on and undefined names fail, so
 a typo in a template is an error naming the template and its line.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,11 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from . import charts, contacts, depends, formatting, markup, publishing, shareimages, strings, templateloops
-from .strings import StringMissing
+from .messages import _
 from .model import Page, Site
 from .outputs import Output
 from .problems import Problems
-from .messages import _
+from .strings import StringMissing
 
 
 class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
@@ -67,6 +68,7 @@ def environment(templates: Path) -> jinja2.Environment:
 
 # --- helpers the templates call; they read the page's language from the context ---
 
+
 @jinja2.pass_context
 def _t(ctx, key: str, **values) -> str:
     return strings.text(ctx["site"].config, ctx["lang"].code, key, **values)
@@ -82,7 +84,12 @@ def _t_in(ctx, lang: str, key: str, **values) -> str:
 def _organisation_data(ctx) -> Markup:
     """The unit's schema.org JSON-LD for the page's language, safe inside <script>."""
     data = contacts.json_ld(ctx["site"], ctx["lang"].code)
-    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Markup(
+        json.dumps(data, ensure_ascii=False, indent=1)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 @jinja2.pass_context
@@ -119,7 +126,7 @@ EDITOR_ENTRY = "admin/#/collections/{section}/entries/{entry}"
 
 @jinja2.pass_context
 def _edit_url(ctx, page: Page) -> str:
-    """"Edit this page": the page's entry in the web editor, or its file in the repository."""
+    """ "Edit this page": the page's entry in the web editor, or its file in the repository."""
     config = ctx["site"].config
     if config.edit_link == "cms":
         _, section, name = page.source.split("/")
@@ -164,6 +171,7 @@ def _date(ctx, value) -> str:
 
 # --- rendering ---------------------------------------------------------------------
 
+
 def _template_location(exc: BaseException, templates: Path):
     """(repository path, line) of the innermost template frame in a traceback."""
     found = None
@@ -197,7 +205,11 @@ def _content_html(site: Site, page: Page, problems: Problems, recorded: set | No
     fragment, missing = markup.rewrite_links(fragment, page.source, url_of, site.config.base_path)
     for target in missing:
         line = markup.first_line_with(page.body, target)
-        problems.error(page.source, None if line is None else page.body_line + line - 1, publishing.missing_link(site, page, target))
+        problems.error(
+            page.source,
+            None if line is None else page.body_line + line - 1,
+            publishing.missing_link(site, page, target),
+        )
     return Markup(fragment)
 
 
@@ -226,10 +238,14 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, problems: Probl
     try:
         html = env.get_template(page.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateFailure(_syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message)) from None
+        raise TemplateFailure(
+            _syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message)
+        ) from None
     except RecursionError as exc:
         path, line = _template_location(exc, site.templates)
-        raise TemplateFailure(path or f"templates/{page.template}", line, _("a template includes or extends itself")) from None
+        raise TemplateFailure(
+            path or f"templates/{page.template}", line, _("a template includes or extends itself")
+        ) from None
     except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
         path, line = _template_location(exc, site.templates)
         known = isinstance(exc, (jinja2.UndefinedError, StringMissing))
@@ -257,8 +273,11 @@ def _references(env: jinja2.Environment, names) -> dict:
         except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound):
             graph[name] = []
             continue
-        graph[name] = [(node.lineno, node.template.value) for node in tree.find_all(_REFERENCES)
-                       if isinstance(node.template, jinja2.nodes.Const) and isinstance(node.template.value, str)]
+        graph[name] = [
+            (node.lineno, node.template.value)
+            for node in tree.find_all(_REFERENCES)
+            if isinstance(node.template, jinja2.nodes.Const) and isinstance(node.template.value, str)
+        ]
     return graph
 
 
@@ -275,7 +294,11 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
-                found.error(_syntax_path(exc, site.templates), exc.lineno, _("template syntax error: {message}", message=exc.message))
+                found.error(
+                    _syntax_path(exc, site.templates),
+                    exc.lineno,
+                    _("template syntax error: {message}", message=exc.message),
+                )
         for name, line, message in templateloops.find_loops(_references(env, env.list_templates())):
             found.error(f"templates/{name}", line, message)
         env.template_problems = found
@@ -306,5 +329,7 @@ def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Out
             failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
     for (path, line, message), pages in failures.items():
         others = _(" and {count} other page(s)", count=len(pages) - 1) if len(pages) > 1 else ""
-        problems.error(path, line, _("{message} (rendering {pages}{others})", message=message, pages=pages[0], others=others))
+        problems.error(
+            path, line, _("{message} (rendering {pages}{others})", message=message, pages=pages[0], others=others)
+        )
     return outputs

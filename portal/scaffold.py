@@ -5,6 +5,7 @@ build's today (so --now and SOURCE_DATE_EPOCH apply), marked `draft: true` so
 an unfinished item is never published by accident, and never overwrites: an
 existing file is the editor's work.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,17 +78,25 @@ def new_news(root: Path, title: str, today: dt.date, titles: dict | None = None)
     own = {code: " ".join(text.split()) for code, text in (titles or {}).items() if code in codes[1:]}
     for code, text in own.items():
         if not slugify(text):
-            return [], _("the title '{title}' (--{code}) has no letters or digits to make a slug from", title=text, code=code)
+            return [], _(
+                "the title '{title}' (--{code}) has no letters or digits to make a slug from", title=text, code=code
+            )
     stem = f"{today.isoformat()}-{slug}"
     files = [root / "content" / "news" / f"{stem}.{code}.md" for code in codes]
     existing = [f for f in files if f.exists()]
     if existing:
         names = ", ".join(f.relative_to(root).as_posix() for f in existing)
-        return [], _n("{names} already exists; nothing was written (choose another title, or edit the existing file)",
-                      "{names} already exist; nothing was written (choose another title, or edit the existing file)", len(existing), names=names)
+        return [], _n(
+            "{names} already exists; nothing was written (choose another title, or edit the existing file)",
+            "{names} already exist; nothing was written (choose another title, or edit the existing file)",
+            len(existing),
+            names=names,
+        )
     strings = i18n.read(root)
     try:
-        every = {code: {key: i18n.text(strings, code, "new." + key) for key in TEXT_KEYS if key != "slug"} for code in codes}
+        every = {
+            code: {key: i18n.text(strings, code, "new." + key) for key in TEXT_KEYS if key != "slug"} for code in codes
+        }
         for code in codes:
             i18n.text(strings, code, "new.slug", address="")
     except i18n.StringMissing as exc:
@@ -104,13 +113,16 @@ def new_news(root: Path, title: str, today: dt.date, titles: dict | None = None)
             "---\n"
             + (texts["awaiting"] + "\n" if awaiting else "")
             + f"title: {_yaml_text(file_title)}\n"
-            + i18n.text(strings, code, "new.slug", address=address) + "\n"
+            + i18n.text(strings, code, "new.slug", address=address)
+            + "\n"
             + f"slug: {file_slug}\n"
             f"date: {today.isoformat()}\n"
             f"summary: {_yaml_text(texts['summary'])}\n"
-            + texts["municipalities"] + "\n"
+            + texts["municipalities"]
+            + "\n"
             + f"municipalities: [{', '.join(municipalities)}]\n"
-            + texts["draft"] + "\n"
+            + texts["draft"]
+            + "\n"
             + "draft: true\n"
             "---\n"
             f"{texts['body']}\n",

@@ -7,6 +7,7 @@ main content) is indexed, not menus and footers. It runs on the temporary
 folder before the swap (see `write.write`), so a failed index leaves the
 previous site as it was. This is the only module that knows about Pagefind.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,8 +21,8 @@ import time
 from pathlib import Path
 
 from . import write
-from .problems import Problems
 from .messages import _
+from .problems import Problems
 
 OUTPUT_SUBDIR = "pagefind"  # the search page's script loads <base>/pagefind/pagefind.js
 TIMEOUT = 300  # seconds: Pagefind takes a few for 5,000 pages; far more means it hangs
@@ -44,15 +45,28 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
         return
     if run.returncode != 0 or not (into / "pagefind.js").is_file():
         said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
-        hint = _(" (is the pinned 'pagefind[bin]' installed? run scripts/setup)") if "No module named" in run.stderr else ""
-        problems.error("search index", None, _("Pagefind failed{hint}: {said}", hint=hint, said=' / '.join(said) or _("no output")))
+        hint = (
+            _(" (is the pinned 'pagefind[bin]' installed? run scripts/setup)")
+            if "No module named" in run.stderr
+            else ""
+        )
+        problems.error(
+            "search index", None, _("Pagefind failed{hint}: {said}", hint=hint, said=" / ".join(said) or _("no output"))
+        )
         return
     try:
         steady_filters(into)
         steady_entry(into / "pagefind-entry.json")
     except (OSError, ValueError) as exc:  # a full disk leaves Pagefind's files cut short or empty
-        problems.error("search index", None, _("the search index Pagefind wrote in {folder} is incomplete ({exc}); "
-                                               "is the disk full?", folder=into, exc=exc))
+        problems.error(
+            "search index",
+            None,
+            _(
+                "the search index Pagefind wrote in {folder} is incomplete ({exc}); is the disk full?",
+                folder=into,
+                exc=exc,
+            ),
+        )
 
 
 def _run(command: list, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
@@ -120,8 +134,9 @@ def steady_filters(folder: Path) -> None:
     for path, data in writes.items():
         path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     if entry is not None:
-        (folder / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-                                                    encoding="utf-8")
+        (folder / "pagefind-entry.json").write_text(
+            json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
 
 
 def _steady_filters(folder: Path) -> tuple[dict, list, dict | None]:
@@ -131,7 +146,7 @@ def _steady_filters(folder: Path) -> tuple[dict, list, dict | None]:
         data = gzip.decompress(file.read_bytes())
         if not data.startswith(SIGNATURE):
             raise ValueError(f"{file.name} is not a Pagefind index file")
-        name, values = _cbor_load(data[len(SIGNATURE):])
+        name, values = _cbor_load(data[len(SIGNATURE) :])
         steady = SIGNATURE + _cbor_dump([name, sorted(values, key=lambda entry: entry[0])])
         new = f"{file.stem.split('_', 1)[0]}_{hashlib.sha256(steady).hexdigest()[:7]}"
         removals.append(file)
@@ -146,7 +161,7 @@ def _steady_filters(folder: Path) -> tuple[dict, list, dict | None]:
         if not data.startswith(SIGNATURE):
             raise ValueError(f"{meta.name} is not a Pagefind index file")
         # [version, pages, index chunks, filters as [name, file], sorts, metadata fields]
-        fields = _cbor_load(data[len(SIGNATURE):])
+        fields = _cbor_load(data[len(SIGNATURE) :])
         fields[3] = sorted([name, renamed[file]] for name, file in fields[3])
         steady = SIGNATURE + _cbor_dump(fields)
         lang["hash"] = f"{lang['hash'].split('_', 1)[0]}_{hashlib.sha256(steady).hexdigest()[:10]}"
@@ -157,6 +172,7 @@ def _steady_filters(folder: Path) -> tuple[dict, list, dict | None]:
 
 def _cbor_load(data: bytes):
     """The part of CBOR a filter file uses: unsigned integers, text and arrays."""
+
     def item(at):
         major, info = data[at] >> 5, data[at] & 31
         at += 1
@@ -164,13 +180,13 @@ def _cbor_load(data: bytes):
             n = info
         elif info <= 27:
             size = 1 << (info - 24)
-            n, at = int.from_bytes(data[at:at + size], "big"), at + size
+            n, at = int.from_bytes(data[at : at + size], "big"), at + size
         else:
             raise ValueError(f"unexpected CBOR item {data[at - 1]:#x}")
         if major == 0:
             return n, at
         if major == 3:
-            return data[at:at + n].decode("utf-8"), at + n
+            return data[at : at + n].decode("utf-8"), at + n
         if major == 4:
             out = []
             for _ in range(n):

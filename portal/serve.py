@@ -18,6 +18,7 @@ previous one, and injects an inline script that the site's own CSP
 - only files inside the output folder are served: `..`, encoded `%2e%2e`,
   backslashes and absolute paths get 404.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -26,7 +27,6 @@ import gc
 import html
 import json
 import mimetypes
-import os
 import signal
 import sys
 import threading
@@ -64,12 +64,15 @@ def error_text(strings, lang: str) -> tuple[str, str]:
         except i18n.StringMissing:
             continue
     # data/i18n gives neither (its files do not parse): the build's own words, which always exist.
-    return say(_("The page could not be built"), lang), say(_("The preview shows the problems below, the same text as in the terminal."), lang)
+    return say(_("The page could not be built"), lang), say(
+        _("The preview shows the problems below, the same text as in the terminal."), lang
+    )
 
 
 @dataclasses.dataclass
 class State:
     """What the handlers read and the rebuild thread updates (under `lock`)."""
+
     out: Path
     lock: threading.Lock
     languages: tuple = ()  # language codes, default first, of the last build that read them
@@ -162,7 +165,7 @@ class PageHandler(web.RequestHandler):
             f"<title>{html.escape(title)}</title>\n{_stylesheet_link(self.state.out)}"
             "</head>\n<body>\n"
             f'<main id="main" class="wrap content build-error">\n<h1>{html.escape(title)}</h1>\n'
-            f"<p>{html.escape(lead)}</p>\n<ul class=\"problems\">\n{items}</ul>\n</main>\n</body>\n</html>\n"
+            f'<p>{html.escape(lead)}</p>\n<ul class="problems">\n{items}</ul>\n</main>\n</body>\n</html>\n'
         )
         self.set_status(500)
         self.send(page.encode("utf-8"), "text/html; charset=utf-8")
@@ -241,20 +244,32 @@ class BackendHandler(web.RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
 
     def post(self):
-        status, answer = cmsbackend.answer(self.repository, self.request.host, self.request.headers.get("Origin"),
-                                           self.request.headers.get("Content-Type", ""), self.request.body)
+        status, answer = cmsbackend.answer(
+            self.repository,
+            self.request.host,
+            self.request.headers.get("Origin"),
+            self.request.headers.get("Content-Type", ""),
+            self.request.body,
+        )
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.write(json.dumps(answer))
 
 
 def application(state: State) -> web.Application:
-    return web.Application([
-        *([(r"/api/v1", BackendHandler, {"repository": cmsbackend.Repository(state.root)})] if state.root is not None else []),
-        (r"/livereload", ReloadSocket),
-        (r"/livereload\.js", LiveReloadJSHandler),
-        (r"/.*", PageHandler, {"state": state}),
-    ], compress_response=False)
+    return web.Application(
+        [
+            *(
+                [(r"/api/v1", BackendHandler, {"repository": cmsbackend.Repository(state.root)})]
+                if state.root is not None
+                else []
+            ),
+            (r"/livereload", ReloadSocket),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/.*", PageHandler, {"state": state}),
+        ],
+        compress_response=False,
+    )
 
 
 class Rebuilds:
@@ -322,7 +337,16 @@ class Rebuilds:
         try:
             problems = future.result()
         except Exception as exc:  # noqa: BLE001 - the preview goes on without a fresh index
-            print(say(_("build.py: internal error while indexing for search ({kind}: {exc})", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
+            print(
+                say(
+                    _(
+                        "build.py: internal error while indexing for search ({kind}: {exc})",
+                        kind=type(exc).__name__,
+                        exc=exc,
+                    )
+                ),
+                file=sys.stderr,
+            )
             return
         if problems is None:
             return
@@ -339,8 +363,11 @@ class Rebuilds:
             viewed = open_pages()  # read in this thread: a set of strings, no tornado state is changed
             result = self.builder.build(stop, viewed, shown=lambda: self.loop.add_callback(reload_browsers))
             # Reload again only if something a browser shows changed after the early pages.
-            result.reload = not result.early or bool(result.changed & (viewed | open_pages())) or any(
-                not p.endswith(".html") for p in result.changed)
+            result.reload = (
+                not result.early
+                or bool(result.changed & (viewed | open_pages()))
+                or any(not p.endswith(".html") for p in result.changed)
+            )
             return result
         finally:
             gc.enable()
@@ -362,7 +389,10 @@ class Rebuilds:
         try:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - the server keeps running; say what happened
-            print(say(_("build.py: internal error while rebuilding ({kind}: {exc})", kind=type(exc).__name__, exc=exc)), file=sys.stderr)
+            print(
+                say(_("build.py: internal error while rebuilding ({kind}: {exc})", kind=type(exc).__name__, exc=exc)),
+                file=sys.stderr,
+            )
         else:
             if result.cancelled:  # a newer save came: its build reports (now, or when its timer fires)
                 self.first_change = started or self.first_change
@@ -414,12 +444,24 @@ def report(result, state: State, started: float | None, was_broken: bool = False
         print(problem.text(), file=sys.stderr)
     took = say(_(" in {ms:.0f} ms", ms=(time.perf_counter() - started) * 1000)) if started else ""
     if result.problems.errors:
-        print(say(_("The site was not updated; the browser shows the errors. Fix them and save again.")), file=sys.stderr)
+        print(
+            say(_("The site was not updated; the browser shows the errors. Fix them and save again.")), file=sys.stderr
+        )
     else:
         if was_broken:
             print(say(_("Fixed: the site is up to date again.")), file=sys.stderr)
-        print(say(_("Rendered {rendered} of {pages} pages, {changed} files changed{took}.",
-                    rendered=len(result.rendered), pages=result.pages, changed=len(result.changed), took=took)), file=sys.stderr)
+        print(
+            say(
+                _(
+                    "Rendered {rendered} of {pages} pages, {changed} files changed{took}.",
+                    rendered=len(result.rendered),
+                    pages=result.pages,
+                    changed=len(result.changed),
+                    took=took,
+                )
+            ),
+            file=sys.stderr,
+        )
     sys.stderr.flush()
 
 
@@ -428,7 +470,9 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000, 
     port = sockets[0].getsockname()[1]  # the real port when 0 asked for any free one
     shown = f"[{host}]" if ":" in host else host
     # Links must point at the preview, not at the public address.
-    options = dataclasses.replace(options, base_url=f"http://{shown}:{port}/", drafts=True)  # previews show drafts and scheduled items
+    options = dataclasses.replace(
+        options, base_url=f"http://{shown}:{port}/", drafts=True
+    )  # previews show drafts and scheduled items
     state = State(out=Path(options.out).resolve(), lock=threading.Lock(), root=Path(options.root))
     builder = incremental.Builder(options, state.lock)
     first = builder.build()
@@ -451,7 +495,9 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000, 
     signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
     print(say(_("Serving on {url} (Ctrl+C stops)", url=f"http://{shown}:{port}/")), file=sys.stderr)
     if (state.out / "admin" / "index.html").is_file():
-        print(say(_("Web editor on {url}admin/ (it saves into content/)", url=f"http://{shown}:{port}/")), file=sys.stderr)
+        print(
+            say(_("Web editor on {url}admin/ (it saves into content/)", url=f"http://{shown}:{port}/")), file=sys.stderr
+        )
     sys.stderr.flush()
     if open_browser:
         webbrowser.open(f"http://{shown}:{port}/")

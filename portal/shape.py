@@ -5,15 +5,16 @@ date, bool, dicts of those) and reports every mismatch as a problem at the
 line where the value stands. Unknown keys are errors too: a typo such as
 `titel:` should not be silently ignored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from decimal import Decimal
 
+from .messages import _
 from .problems import Problems
 from .yamlnodes import Mapping, Scalar, Sequence
-from .messages import _
 
 INVALID = object()  # returned where a value could not be converted
 
@@ -122,7 +123,9 @@ class Number(Shape):
 class Date(Shape):
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), _("'{name}' should be a date (YYYY-MM-DD), not {node}", name=name, node=_describe(node)))
+            ctx.error(
+                _line(node), _("'{name}' should be a date (YYYY-MM-DD), not {node}", name=name, node=_describe(node))
+            )
             return INVALID
         text = str(node).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -154,7 +157,15 @@ class OneOf(Text):
         if value is INVALID:
             return INVALID
         if value not in self.choices:
-            ctx.error(node.line, _("'{name}' is '{value}'; it should be one of: {choices}", name=name, value=value, choices=', '.join(self.choices)))
+            ctx.error(
+                node.line,
+                _(
+                    "'{name}' is '{value}'; it should be one of: {choices}",
+                    name=name,
+                    value=value,
+                    choices=", ".join(self.choices),
+                ),
+            )
             return INVALID
         return value
 
@@ -200,7 +211,9 @@ class Fields(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(_line(node), _("'{name}' should be a mapping (key: value), not {node}", name=name, node=_describe(node)))
+            ctx.error(
+                _line(node), _("'{name}' should be a mapping (key: value), not {node}", name=name, node=_describe(node))
+            )
             return INVALID
         out = Record()
         out.line = node.line
@@ -209,7 +222,10 @@ class Fields(Shape):
         for key in node:
             if key not in self.fields:
                 known = ", ".join(self.fields)
-                ctx.error(node.line_of(key), _("unknown key '{key}' in '{name}' (known keys: {known})", key=key, name=name, known=known))
+                ctx.error(
+                    node.line_of(key),
+                    _("unknown key '{key}' in '{name}' (known keys: {known})", key=key, name=name, known=known),
+                )
                 ok = False
         for key, spec in self.fields.items():
             # An optional key left empty counts as not given: the web editor writes `slug: ''`
@@ -237,7 +253,15 @@ class PerLanguage(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Mapping):
-            ctx.error(_line(node), _("'{name}' should give the text per language ({languages}), not {node}", name=name, languages=', '.join(self.languages), node=_describe(node)))
+            ctx.error(
+                _line(node),
+                _(
+                    "'{name}' should give the text per language ({languages}), not {node}",
+                    name=name,
+                    languages=", ".join(self.languages),
+                    node=_describe(node),
+                ),
+            )
             return INVALID
         out = Record()
         out.line = node.line
@@ -245,7 +269,15 @@ class PerLanguage(Shape):
         ok = True
         for key in node:
             if key not in self.languages:
-                ctx.error(node.line_of(key), _("'{name}' has text in '{key}', which is not a site language ({languages})", name=name, key=key, languages=', '.join(self.languages)))
+                ctx.error(
+                    node.line_of(key),
+                    _(
+                        "'{name}' has text in '{key}', which is not a site language ({languages})",
+                        name=name,
+                        key=key,
+                        languages=", ".join(self.languages),
+                    ),
+                )
                 ok = False
         for lang in self.languages:
             if lang not in node:
@@ -285,11 +317,27 @@ class DateTime(Shape):
 
     def convert(self, node, ctx, name):
         if not isinstance(node, Scalar) or node.is_null:
-            ctx.error(_line(node), _("'{name}' should be a date and time with a time zone, {HINT}, not {node}", name=name, HINT=self.HINT, node=_describe(node)))
+            ctx.error(
+                _line(node),
+                _(
+                    "'{name}' should be a date and time with a time zone, {HINT}, not {node}",
+                    name=name,
+                    HINT=self.HINT,
+                    node=_describe(node),
+                ),
+            )
             return INVALID
         text = str(node).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", text):
-            ctx.error(node.line, _("'{name}' should be a date and time with a time zone, {HINT}, not '{text}'", name=name, HINT=self.HINT, text=text))
+            ctx.error(
+                node.line,
+                _(
+                    "'{name}' should be a date and time with a time zone, {HINT}, not '{text}'",
+                    name=name,
+                    HINT=self.HINT,
+                    text=text,
+                ),
+            )
             return INVALID
         try:
             value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -297,7 +345,10 @@ class DateTime(Shape):
             ctx.error(node.line, _("'{name}' is '{text}', which is not a real date and time", name=name, text=text))
             return INVALID
         if value.tzinfo is None:
-            ctx.error(node.line, _("'{name}' is '{text}', with no time zone: add one, {HINT}", name=name, text=text, HINT=self.HINT))
+            ctx.error(
+                node.line,
+                _("'{name}' is '{text}', with no time zone: add one, {HINT}", name=name, text=text, HINT=self.HINT),
+            )
             return INVALID
         return value
 
@@ -322,5 +373,5 @@ class SitePath(Text):
         super().__init__(
             pattern=r"/?(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?",
             hint="write the old address on this site without the domain, such as /om-oss/gammal-sida/ "
-                 "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')",
+            "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')",
         )

@@ -15,6 +15,7 @@ Reproducible: Pillow writes no time or software name into the PNG unless asked,
 so the same text, colours and font give the same bytes. This is the only module
 that imports Pillow.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,19 +25,25 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .problems import Problems
 from .messages import _
 from .model import Kind
 from .outputs import Output
+from .problems import Problems
 
 SIZE = (1200, 630)  # what Open Graph consumers crop least (1.91:1)
 MARGIN = 80
 # Bold for the big line, regular for the site's name; the first family found wins.
 FONTS = (
-    ("Liberation Sans", "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
-    ("DejaVu Sans", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    (
+        "Liberation Sans",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    ),
+    (
+        "DejaVu Sans",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ),
 )
 # Used when the stylesheet does not set these custom properties.
 DEFAULT_COLOURS = {"brand": "#0b4a6f", "paper": "#ffffff", "focus": "#ffbf47"}
@@ -46,7 +53,7 @@ _CUSTOM_PROPERTY = re.compile(r"--(brand|paper|focus)\s*:\s*(#[0-9a-fA-F]{6}|#[0
 
 def section(page, lang) -> str:
     """The first segment of the page's address inside its language: "" for the start page."""
-    rest = page.url[len(lang.prefix):] if page.url.startswith(lang.prefix) else page.url
+    rest = page.url[len(lang.prefix) :] if page.url.startswith(lang.prefix) else page.url
     first = rest.split("/", 1)[0]
     return "" if first.endswith(".html") else first
 
@@ -61,7 +68,7 @@ def picture(site, page, lang) -> tuple:
     if not name:
         return path(lang, ""), lang.title, ""
     owner = site.page_at(f"{lang.prefix}{name}/") or page
-    return path(lang, owner.url[len(lang.prefix):].strip("/")), owner.title, lang.title
+    return path(lang, owner.url[len(lang.prefix) :].strip("/")), owner.title, lang.title
 
 
 def path(lang, name: str) -> str:
@@ -90,7 +97,7 @@ def colours(static) -> dict:
 
 def font_files() -> tuple | None:
     """(bold, regular) font files of the first family installed, or None."""
-    for _, bold, regular in FONTS:
+    for _family, bold, regular in FONTS:
         if Path(bold).is_file() and Path(regular).is_file():
             return bold, regular
     return None
@@ -101,7 +108,14 @@ def outputs(site, problems: Problems | None = None) -> list:
     if fonts is None:
         if problems is not None:
             names = " or ".join(f"{family} ({bold})" for family, bold, _ in FONTS)
-            problems.error("share images", None, _("no font to draw them with: install {names}; on Debian: apt-get install fonts-liberation", names=names))
+            problems.error(
+                "share images",
+                None,
+                _(
+                    "no font to draw them with: install {names}; on Debian: apt-get install fonts-liberation",
+                    names=names,
+                ),
+            )
         return []
     palette = colours(site.static)
     wanted = {}
@@ -113,8 +127,10 @@ def outputs(site, problems: Problems | None = None) -> list:
     # The 404 page is bilingual and has no section: it shows the default language's start picture.
     default = site.config.default
     wanted.setdefault(path(default, ""), (default.title, ""))
-    return [Output(where, draw(big, small, tuple(sorted(palette.items())), fonts))
-            for where, (big, small) in sorted(wanted.items())]
+    return [
+        Output(where, draw(big, small, tuple(sorted(palette.items())), fonts))
+        for where, (big, small) in sorted(wanted.items())
+    ]
 
 
 @functools.lru_cache(maxsize=256)
@@ -160,7 +176,7 @@ def _rgb(value: str) -> tuple:
     value = value.lstrip("#")
     if len(value) == 3:
         value = "".join(c * 2 for c in value)
-    return tuple(int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def _wrap(text: str, font, room: float) -> list:

@@ -15,6 +15,7 @@ come from render.py; everything else comes from here:
     admin/                           the web editor (cms.py), when its bundle is installed
     .nojekyll                        files static hosts look for (assets.host_files)
 """
+
 from __future__ import annotations
 
 from . import assets, catalog, charts, cms, feeds, opendata, redirects, shareimages, sitemap

@@ -1,13 +1,14 @@
 """sitemap.xml (every public page, its translations as hreflang alternates, lastmod)
 and robots.txt pointing to it. Drafts, scheduled items and the 404 page are never listed.
 """
+
 from __future__ import annotations
 
 import html
 
 from .model import Site
-from .publishing import is_public
 from .outputs import Output
+from .publishing import is_public
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -51,7 +52,7 @@ def robots(site: Site) -> bytes:
         "User-agent: *\n"
         "Allow: /\n"
         f"Sitemap: {site.config.base_url}sitemap.xml\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def outputs(site: Site) -> list[Output]:

@@ -7,6 +7,7 @@ news lists from what is left (lists.py), puts the pages in their one order and
 checks, on the site it will render, that no two pages, files or old addresses
 share a URL and that the menus name pages that exist.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,8 +18,14 @@ from .load import Sources
 from .problems import Problems
 
 
-def make(sources: Sources, problems: Problems, today: dt.date, moment: dt.datetime, drafts: bool = False,
-         base_url: str | None = None) -> tuple:
+def make(
+    sources: Sources,
+    problems: Problems,
+    today: dt.date,
+    moment: dt.datetime,
+    drafts: bool = False,
+    base_url: str | None = None,
+) -> tuple:
     """(the site as published on `today`, the preview with drafts and scheduled items or None).
 
     Without `drafts` the build renders the published site; with it, the preview, whose feeds

@@ -13,6 +13,7 @@ a template asks for that no language has.
 Not to be confused with portal/messages.py: those are the build's own messages
 to the editor (gettext); these are the words of the site its readers see.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,16 +29,51 @@ PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # The keys the engine itself looks up (templates ask for theirs when they render).
 # check reports a language file that lacks any of them; the lookups below then never fail.
 NEEDED = (
-    "news.title", "news.page_title", "news.year", "news.archive", "news.about", "news.about_page_title",
-    "news.source", "notfound.title", "timeline.title", "timeline.description",
-    "opendata.title", "opendata.description", "opendata.csv", "opendata.json",
-    "chart.title", "chart.alt_start", "chart.together", "chart.and", "chart.unknown_split", "chart.unattributed",
-    "sources.several", "sources.published", "sources.updated", "sources.undated", "sources.provenance",
-    "sources.kind.announcement", "sources.kind.news-article", "sources.kind.web-page",
-    "alert.information", "alert.warning", "alert.more", "alert.n112", "alert.n11313", "alert.n11414", "alert.krisinformation_url",
-    "redirect.title", "redirect.text",
-    "preview.error_title", "preview.error_lead",
-    "new.summary", "new.body", "new.awaiting", "new.slug", "new.municipalities", "new.draft",
+    "news.title",
+    "news.page_title",
+    "news.year",
+    "news.archive",
+    "news.about",
+    "news.about_page_title",
+    "news.source",
+    "notfound.title",
+    "timeline.title",
+    "timeline.description",
+    "opendata.title",
+    "opendata.description",
+    "opendata.csv",
+    "opendata.json",
+    "chart.title",
+    "chart.alt_start",
+    "chart.together",
+    "chart.and",
+    "chart.unknown_split",
+    "chart.unattributed",
+    "sources.several",
+    "sources.published",
+    "sources.updated",
+    "sources.undated",
+    "sources.provenance",
+    "sources.kind.announcement",
+    "sources.kind.news-article",
+    "sources.kind.web-page",
+    "alert.information",
+    "alert.warning",
+    "alert.more",
+    "alert.n112",
+    "alert.n11313",
+    "alert.n11414",
+    "alert.krisinformation_url",
+    "redirect.title",
+    "redirect.text",
+    "preview.error_title",
+    "preview.error_lead",
+    "new.summary",
+    "new.body",
+    "new.awaiting",
+    "new.slug",
+    "new.municipalities",
+    "new.draft",
     "check.vague_link_texts",
 )
 
@@ -70,10 +106,18 @@ def text(strings, lang: str, key: str, /, **values) -> str:
 def fill(template: str, key: str, values: dict, lang: str = "") -> str:
     """Put values into {name} placeholders; nothing else (str.format would let a string
     an editor wrote, such as '{formula.__class__}', reach into Python objects)."""
+
     def value(match):
         if match[1] not in values:
-            raise StringMissing(_("the interface string '{key}' has the placeholder {{{name}}}, which is not one of: {names}",
-                                  key=key, name=match[1], names=", ".join(sorted(values)) or "none"), path(lang))
+            raise StringMissing(
+                _(
+                    "the interface string '{key}' has the placeholder {{{name}}}, which is not one of: {names}",
+                    key=key,
+                    name=match[1],
+                    names=", ".join(sorted(values)) or "none",
+                ),
+                path(lang),
+            )
         return str(values[match[1]])
 
     return PLACEHOLDER.sub(value, template)

@@ -4,6 +4,7 @@ Rendering such a template recurses until Python's stack runs out, and the
 traceback then points wherever it happened to stop. Reading the templates'
 syntax trees first names the exact `{% include %}` line that closes the ring.
 """
+
 from __future__ import annotations
 
 

@@ -6,6 +6,7 @@ a millisecond and an idle server costs nothing. Elsewhere a stat-based poll is
 the fallback. Either way the caller gets the changed repository paths and
 decides when to rebuild (`serve` waits for a burst of saves to end).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -58,7 +59,9 @@ class Inotify:
             offset = 0
             while offset < len(data):
                 wd, mask, _, length = _EVENT.unpack_from(data, offset)
-                name = data[offset + _EVENT.size: offset + _EVENT.size + length].rstrip(b"\0").decode("utf-8", "replace")
+                name = (
+                    data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0").decode("utf-8", "replace")
+                )
                 offset += _EVENT.size + length
                 folder = self._dirs.get(wd)
                 if mask & _IGNORED:

@@ -5,18 +5,19 @@ when every file is written, so a failed or killed build leaves the previous
 site exactly as it was. A folder that was not made by this tool is never
 replaced: `--out content` must not wipe an editor's work.
 """
+
 from __future__ import annotations
 
 import ctypes
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
-from .problems import Problems
-from .outputs import Output
 from .messages import _
+from .outputs import Output
+from .problems import Problems
 
 MARKER = ".portal-site"  # marks a folder this tool made and may replace
 _TMP_PREFIX = ".portal-tmp-"
@@ -37,7 +38,11 @@ def clashes(outputs: list[Output], problems: Problems) -> None:
         if o.path in first:
             # Named at the editor's file (a static one) if there is one: that is what to rename.
             a, b = sorted((first[o.path], o), key=lambda x: x.copy_from is None)
-            problems.error(_origin(a), None, _("two files on one URL /{path}: {a} and {b}", path=o.path, a=_origin(a), b=_origin(b)))
+            problems.error(
+                _origin(a),
+                None,
+                _("two files on one URL /{path}: {a} and {b}", path=o.path, a=_origin(a), b=_origin(b)),
+            )
         first.setdefault(o.path, o)
 
 
@@ -49,7 +54,9 @@ def check_target(out: Path, problems: Problems) -> None:
     if out.exists() and not out.is_dir():
         problems.error(str(out), None, _("the output path is a file, not a folder"))
     elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        problems.error(str(out), None, _("refusing to replace this folder: it is not empty and was not made by build.py"))
+        problems.error(
+            str(out), None, _("refusing to replace this folder: it is not empty and was not made by build.py")
+        )
 
 
 def clean_leftovers(out: Path) -> None:
@@ -62,8 +69,7 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def write(outputs: list[Output], out: Path, problems: Problems,
-          finish: Callable[[Path], None] | None = None) -> None:
+def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable[[Path], None] | None = None) -> None:
     """Write `outputs` and swap them in. `finish(folder)` may add files made from the
     written site (the search index) before the swap; if it reports an error, nothing is swapped."""
     out = Path(out)
@@ -154,4 +160,6 @@ def update(out: Path, changed: dict, removed: list, problems: Problems) -> None:
                 folder.rmdir()
                 folder = folder.parent
     except OSError as exc:
-        problems.error(str(out), None, _("could not update the output folder: {strerror}", strerror=exc.strerror or exc))
+        problems.error(
+            str(out), None, _("could not update the output folder: {strerror}", strerror=exc.strerror or exc)
+        )

@@ -10,9 +10,11 @@ to gigabytes, and a content file has no need for them. Tags (`!!python/object`)
 are refused too, and so is nesting deeper than MAX_DEPTH. Duplicate keys are an
 error rather than last-one-wins.
 """
+
 from __future__ import annotations
 
 import yaml
+
 from .messages import _
 
 try:  # libyaml is ~3.5x faster; the pure loader gives the same nodes.

@@ -13,6 +13,7 @@ the original) are left out of the score and shown apart.
     scripts/mutation shape figures      only these modules
     scripts/mutation --min-score 85     exit 1 if a module scores lower
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,8 +114,14 @@ def main() -> int:
     started = time.monotonic()
     if not args.report_only:
         prepare(args.work, modules)
-        run = subprocess.run([mutmut, "run", "--max-children", str(args.max_children)], cwd=args.work,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+        run = subprocess.run(
+            [mutmut, "run", "--max-children", str(args.max_children)],
+            cwd=args.work,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
         if run.returncode != 0:
             print(run.stderr[-4000:], file=sys.stderr)
             print(f"mutmut run failed (exit {run.returncode})", file=sys.stderr)
@@ -123,10 +130,15 @@ def main() -> int:
 
     version = f"mutmut {importlib.metadata.version('mutmut')}"
     equivalent = equivalent_mutants()
-    took = "report of an earlier run" if args.report_only else f"{seconds / 60:.1f} min with {args.max_children} workers"
-    out = [f"# Mutation testing: {version}, {time.strftime('%Y-%m-%d', time.gmtime())}, {took}", "",
-           "| module | mutants | equivalent | killed | survived | score | killed of all |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
+    took = (
+        "report of an earlier run" if args.report_only else f"{seconds / 60:.1f} min with {args.max_children} workers"
+    )
+    out = [
+        f"# Mutation testing: {version}, {time.strftime('%Y-%m-%d', time.gmtime())}, {took}",
+        "",
+        "| module | mutants | equivalent | killed | survived | score | killed of all |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     details, low = [], []
     for module in modules:
         found = statuses(args.work, module)
@@ -138,7 +150,9 @@ def main() -> int:
         if args.min_score is not None and score < args.min_score:
             low.append(module)
         raw = 100 * killed / len(found) if found else 100.0
-        out.append(f"| {module} | {len(found)} | {len(equiv)} | {killed} | {len(survivors)} | {score:.1f} % | {raw:.1f} % |")
+        out.append(
+            f"| {module} | {len(found)} | {len(equiv)} | {killed} | {len(survivors)} | {score:.1f} % | {raw:.1f} % |"
+        )
         for name in survivors:
             details += [f"### {name} ({counted[name]})", "", "```diff", diff(args.work, module, name), "```", ""]
         stale = sorted(n for n in equivalent if n.startswith(f"portal.{module}.") and n not in found)
@@ -147,8 +161,12 @@ def main() -> int:
         killed_equivalent = sorted(n for n, st in equiv.items() if st in DETECTED)
         if killed_equivalent:  # a test tells them apart, so they are not equivalent: take them off the list
             details += [f"(listed as equivalent but killed, so not equivalent: {', '.join(killed_equivalent)})", ""]
-    out += ["", "score: killed / (mutants - equivalent); killed of all: killed / mutants (timeouts count as killed).",
-            "Tests: " + ", ".join(sorted({t for m in modules for t in MODULES[m]})), ""]
+    out += [
+        "",
+        "score: killed / (mutants - equivalent); killed of all: killed / mutants (timeouts count as killed).",
+        "Tests: " + ", ".join(sorted({t for m in modules for t in MODULES[m]})),
+        "",
+    ]
     out += (["## Surviving mutants", ""] + details) if details else ["No surviving mutants."]
     report = "\n".join(out) + "\n"
     args.report.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ names read well for a translator) and the module gets `from .messages import _`.
 Then extract, translate and compile (docs/architecture.md, "Messages in two languages").
 tests/test_messages_wrapped.py uses `bare_messages` to name any left unwrapped.
 """
+
 from __future__ import annotations
 
 import ast
@@ -115,7 +116,7 @@ def wrap(source: str) -> str:
         starts.append(starts[-1] + len(line.encode("utf-8")))
     data = source.encode("utf-8")
     for first, col, last, end_col, call in sorted(edits, reverse=True):
-        data = data[:starts[first - 1] + col] + call.encode("utf-8") + data[starts[last - 1] + end_col:]
+        data = data[: starts[first - 1] + col] + call.encode("utf-8") + data[starts[last - 1] + end_col :]
     return data.decode("utf-8")
 
 
@@ -128,7 +129,11 @@ def main(paths) -> int:
             continue
         if not re.search(r"^from \.messages import .*\b_\b", wrapped, re.M):
             lines = wrapped.split("\n")
-            last = max(i for i, line in enumerate(lines) if line.startswith(("from ", "import ")) and not line.startswith("from __future__"))
+            last = max(
+                i
+                for i, line in enumerate(lines)
+                if line.startswith(("from ", "import ")) and not line.startswith("from __future__")
+            )
             lines.insert(last + 1, "from .messages import _")
             wrapped = "\n".join(lines)
         path.write_text(wrapped, encoding="utf-8")

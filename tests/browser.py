@@ -4,6 +4,7 @@ Playwright drives /usr/bin/chromium (never `playwright install`, which would
 download a browser). Every HTML file of the output is a page to check, found
 by walking the folder, so pages that later work adds are checked too.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,8 +20,16 @@ from servetools import running
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium tries to reach the internet by itself.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = REPO / "test-artifacts/screenshots"
@@ -82,6 +91,7 @@ def chromium():
 @dataclass
 class Watch:
     """What a page did while it loaded: requests, console errors, uncaught exceptions."""
+
     requests: list
     errors: list
 
@@ -115,8 +125,11 @@ def axe_violations(page) -> list[str]:
         raise AssertionError(f"{AXE} is missing: run scripts/test (it runs `npm ci`)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
-            for v in result["violations"] for node in v["nodes"]]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
 
 
 def shot_name(site: Site, path: str) -> str:

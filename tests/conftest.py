@@ -1,5 +1,6 @@
 """Fixtures: a tiny site made for the engine's tests, the real portal copied to a temporary
 folder for the tests about its content, and a way to run build.py."""
+
 from __future__ import annotations
 
 import shutil
@@ -29,7 +30,10 @@ def run_build(root: Path, *args: str, timeout: float = 120) -> subprocess.Comple
     """Run build.py as an editor would, from the site's top folder."""
     return subprocess.run(
         [sys.executable, str(REPO / "build.py"), *args],
-        cwd=root, capture_output=True, text=True, timeout=timeout,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"},
     )
 

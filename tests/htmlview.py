@@ -1,4 +1,5 @@
 """Read a built page the way a person (or a screen reader) meets it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

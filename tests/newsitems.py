@@ -1,15 +1,32 @@
 """Write news items into a copy of the portal, as an editor would commit them."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 
-def write_item(root: Path, stem: str, lang: str, title: str, date: str, *, municipalities=("mjolby",),
-               draft: bool = False, slug: str | None = None, summary: str | None = None,
-               body: str = "Text of the item.", extra: str = "") -> Path:
+def write_item(
+    root: Path,
+    stem: str,
+    lang: str,
+    title: str,
+    date: str,
+    *,
+    municipalities=("mjolby",),
+    draft: bool = False,
+    slug: str | None = None,
+    summary: str | None = None,
+    body: str = "Text of the item.",
+    extra: str = "",
+) -> Path:
     path = root / "content/news" / f"{stem}.{lang}.md"
-    lines = ["---", f'title: "{title}"', f"date: {date}", f'summary: "{summary or "Summary of " + title}"',
-             f"municipalities: [{', '.join(municipalities)}]"]
+    lines = [
+        "---",
+        f'title: "{title}"',
+        f"date: {date}",
+        f'summary: "{summary or "Summary of " + title}"',
+        f"municipalities: [{', '.join(municipalities)}]",
+    ]
     if slug:
         lines.append(f"slug: {slug}")
     if draft:

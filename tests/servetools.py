@@ -1,4 +1,5 @@
 """Start `build.py serve` as an editor does, and wait for what it serves."""
+
 from __future__ import annotations
 
 import contextlib
@@ -40,15 +41,23 @@ def serving_process(root, *args):
     """As `serving`, and yield the server's process first (to signal it); always stop it."""
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--port", "0", *args],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
     )
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
     reader.start()
     try:
-        started = wait_for(lambda: next((m for m in map(re.compile(r"Serving on (http://\S+?)/ ").search, lines) if m), None)
-                           or (process.poll() is not None and "exited"), what="the server to start")
+        started = wait_for(
+            lambda: (
+                next((m for m in map(re.compile(r"Serving on (http://\S+?)/ ").search, lines) if m), None)
+                or (process.poll() is not None and "exited")
+            ),
+            what="the server to start",
+        )
         assert started != "exited", "".join(lines)
         yield process, started.group(1), lines
     finally:

@@ -3,6 +3,7 @@
 Each test walks every HTML page of the output (found on disk, so new pages are
 checked too) and reports all failing pages together.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -78,12 +79,18 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_main_content(live_si
             problems.append(f"/{path}: the first Tab stop is {first and first['what']}, not a visible skip link")
             continue
         page.keyboard.press("Enter")
-        landed = page.evaluate("() => [document.activeElement.id, location.hash, document.querySelector('main').getBoundingClientRect().top]")
+        landed = page.evaluate(
+            "() => [document.activeElement.id, location.hash, document.querySelector('main').getBoundingClientRect().top]"
+        )
         if landed[:2] != ["main", "#main"]:
-            problems.append(f"/{path}: after the skip link focus is on '{landed[0]}' and the address ends in '{landed[1]}'")
+            problems.append(
+                f"/{path}: after the skip link focus is on '{landed[0]}' and the address ends in '{landed[1]}'"
+            )
         page.keyboard.press("Tab")
         after = page.evaluate(FOCUSED)
-        if after and after["top"] < page.evaluate("document.querySelector('main').getBoundingClientRect().top + scrollY"):
+        if after and after["top"] < page.evaluate(
+            "document.querySelector('main').getBoundingClientRect().top + scrollY"
+        ):
             problems.append(f"/{path}: the Tab after the skip link goes back above the main content ({after['what']})")
     context.close()
     assert not problems, "\n".join(problems)
@@ -98,8 +105,10 @@ def test_tab_reaches_everything_in_page_order_with_visible_focus(live_site, chro
         stops = tab_through(page)
         expected = page.evaluate(TABBABLE)
         if [s["index"] for s in stops] != expected:
-            problems.append(f"/{path}: Tab visits {[s['what'] for s in stops]}, but the page has {len(expected)} "
-                            "interactive elements in another order (tabindex > 0, or something unreachable)")
+            problems.append(
+                f"/{path}: Tab visits {[s['what'] for s in stops]}, but the page has {len(expected)} "
+                "interactive elements in another order (tabindex > 0, or something unreachable)"
+            )
         for s in stops:
             if not s["indicator"]:
                 problems.append(f"/{path}: focus on {s['what']} has no visible outline")
@@ -130,7 +139,9 @@ def test_language_switcher_goes_to_the_same_page_in_the_other_language(live_site
         switch.click()
         page.wait_for_load_state()
         if page.get_attribute("html", "lang") != other:
-            problems.append(f"/{path}: the language link leads to a page in '{page.get_attribute('html', 'lang')}', not '{other}'")
+            problems.append(
+                f"/{path}: the language link leads to a page in '{page.get_attribute('html', 'lang')}', not '{other}'"
+            )
             continue
         if untranslated:
             # No translation: the page says so, and the link goes to the other language's start page.
@@ -226,7 +237,9 @@ def test_links_in_lists_and_the_footer_are_at_least_24_px_targets(live_site, chr
     problems = []
     for path in live_site.pages():
         visit(page, live_site.url(path))
-        problems += [f"/{path}: '{t['what']}' is {' + '.join(f'{w:.0f}×{h:.0f}' for w, h in t['boxes'])} px"
-                     for t in page.evaluate(SMALL_TARGETS)]
+        problems += [
+            f"/{path}: '{t['what']}' is {' + '.join(f'{w:.0f}×{h:.0f}' for w, h in t['boxes'])} px"
+            for t in page.evaluate(SMALL_TARGETS)
+        ]
     context.close()
     assert not problems, "\n".join(problems)

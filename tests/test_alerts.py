@@ -1,5 +1,6 @@
 """Alerts (data/alerts.yaml): shown on every page during their window, gone outside it,
 in the language's Atom feed, with the emergency numbers; invalid ones are path:line errors."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -81,15 +82,19 @@ def test_an_alert_is_gone_before_its_start_and_after_its_end(tiny):
 def test_an_alert_is_an_entry_in_its_languages_atom_feed(tiny):
     write_alerts(tiny, ACTIVE)
     assert run_build(tiny).returncode == 0
-    for path, title, link in (("nyheter/atom.xml", "Varning: Koka vattnet", "http://127.0.0.1:8000/nyheter/"),
-                              ("en/news/atom.xml", "Warning: Boil the water", "https://www.mjolby.se/")):
+    for path, title, link in (
+        ("nyheter/atom.xml", "Varning: Koka vattnet", "http://127.0.0.1:8000/nyheter/"),
+        ("en/news/atom.xml", "Warning: Boil the water", "https://www.mjolby.se/"),
+    ):
         feed = ET.parse(tiny / "_site" / path).getroot()
         entry = feed.find(f"{ATOM}entry")  # the alert comes first
         assert entry.find(f"{ATOM}title").text.startswith(title)
         assert entry.find(f"{ATOM}id").text.startswith("urn:uuid:")
         assert entry.find(f"{ATOM}published").text == "2026-11-18T07:00:00Z"
         # The feed is as new as its newest entry, the alert among them.
-        assert feed.find(f"{ATOM}updated").text == max(e.find(f"{ATOM}updated").text for e in feed.findall(f"{ATOM}entry"))
+        assert feed.find(f"{ATOM}updated").text == max(
+            e.find(f"{ATOM}updated").text for e in feed.findall(f"{ATOM}entry")
+        )
         assert entry.find(f"{ATOM}link").get("href") == link
         assert 'href="tel:112"' in entry.find(f"{ATOM}content").text
         assert "<script>" not in ET.tostring(entry, encoding="unicode")  # escaped once more inside the XML
@@ -109,23 +114,41 @@ def test_check_warns_about_an_alert_that_has_ended_and_is_still_in_the_file(tiny
     write_alerts(tiny, ACTIVE.replace("2026-11-19T18:00+01:00", "2026-11-18T09:00+01:00"))
     result = run_build(tiny, "check")
     assert result.returncode == 0, result.stderr
-    assert ("data/alerts.yaml:1: warning: this alert ended 2026-11-18T09:00:00+01:00 and is no longer shown; "
-            "remove it from the file") in result.stderr
+    assert (
+        "data/alerts.yaml:1: warning: this alert ended 2026-11-18T09:00:00+01:00 and is no longer shown; "
+        "remove it from the file"
+    ) in result.stderr
     assert run_build(tiny, "check", "--strict").returncode == 1
 
 
-@pytest.mark.parametrize("change, line, message", [
-    (("end: 2026-11-19T18:00+01:00", "end: 2026-11-18T07:00+01:00"), 3,
-     "the alert ends (2026-11-18T07:00:00+01:00) before it starts (2026-11-18T08:00:00+01:00); the end comes after the start"),
-    (("start: 2026-11-18T08:00+01:00", "start: 2026-11-18T08:00"), 2,
-     "'start' is '2026-11-18T08:00', with no time zone: add one, such as 2026-12-01T08:00+01:00"),
-    (("end: 2026-11-19T18:00+01:00", "end: 2026-11-19"), 3,
-     "'end' should be a date and time with a time zone, such as 2026-12-01T08:00+01:00"),
-    (("    en: Boil the water <script>alert(1)</script> in Mjölby.\n", ""), 5, "'text' has no text in 'en'"),
-    (("    en: https://www.mjolby.se/\n", ""), 8, "'link' has no text in 'en'"),
-    (("level: warning", "level: danger"), 1, "'level' is 'danger'; it should be one of: information, warning"),
-    (("    sv: /nyheter/", "    sv: nyheter"), 8, "'link.sv' is 'nyheter': write a full address starting with https://"),
-])
+@pytest.mark.parametrize(
+    "change, line, message",
+    [
+        (
+            ("end: 2026-11-19T18:00+01:00", "end: 2026-11-18T07:00+01:00"),
+            3,
+            "the alert ends (2026-11-18T07:00:00+01:00) before it starts (2026-11-18T08:00:00+01:00); the end comes after the start",
+        ),
+        (
+            ("start: 2026-11-18T08:00+01:00", "start: 2026-11-18T08:00"),
+            2,
+            "'start' is '2026-11-18T08:00', with no time zone: add one, such as 2026-12-01T08:00+01:00",
+        ),
+        (
+            ("end: 2026-11-19T18:00+01:00", "end: 2026-11-19"),
+            3,
+            "'end' should be a date and time with a time zone, such as 2026-12-01T08:00+01:00",
+        ),
+        (("    en: Boil the water <script>alert(1)</script> in Mjölby.\n", ""), 5, "'text' has no text in 'en'"),
+        (("    en: https://www.mjolby.se/\n", ""), 8, "'link' has no text in 'en'"),
+        (("level: warning", "level: danger"), 1, "'level' is 'danger'; it should be one of: information, warning"),
+        (
+            ("    sv: /nyheter/", "    sv: nyheter"),
+            8,
+            "'link.sv' is 'nyheter': write a full address starting with https://",
+        ),
+    ],
+)
 def test_an_invalid_alert_is_an_error_at_its_line(tiny, change, line, message):
     write_alerts(tiny, ACTIVE.replace(*change))
     result = run_build(tiny)
@@ -152,7 +175,10 @@ def test_the_same_alert_twice_is_an_error_at_the_second(tiny):
     write_alerts(tiny, ACTIVE + ACTIVE)
     result = run_build(tiny)
     assert result.returncode == 1
-    assert "data/alerts.yaml:10: this alert is the same as the one at line 1 (same start and text); remove one" in result.stderr
+    assert (
+        "data/alerts.yaml:10: this alert is the same as the one at line 1 (same start and text); remove one"
+        in result.stderr
+    )
 
 
 def test_two_alerts_may_start_at_the_same_moment(tiny):
@@ -169,7 +195,7 @@ def test_the_build_moment_comes_from_now_or_source_date_epoch():
 
     from portal import clock
 
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert clock.moment("2026-11-18") == dt.datetime(2026, 11, 18, tzinfo=utc)
     assert clock.moment("2026-11-18T08:00+01:00") == dt.datetime(2026, 11, 18, 7, tzinfo=utc)
     assert clock.moment(None, {"SOURCE_DATE_EPOCH": "1795000000"}) == dt.datetime(2026, 11, 18, 11, 6, 40, tzinfo=utc)
@@ -185,12 +211,20 @@ def test_pages_with_alerts_an_expired_notice_and_redirect_pages_are_valid_html(t
 
     write_alerts(tiny, ACTIVE + ACTIVE.replace("level: warning", "level: information").replace("Koka", "Spara"))
     page = tiny / "content/pages/kontakt.sv.md"
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "---\n", "---\nexpires: 2026-11-01\naliases: [/gammal-kontakt/, /k.html]\n", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "---\n", "---\nexpires: 2026-11-01\naliases: [/gammal-kontakt/, /k.html]\n", 1
+        ),
+        encoding="utf-8",
+    )
     assert run_build(tiny, "--drafts").returncode == 0
     site = tiny / "_site"
     assert (site / "k.html").is_file() and "expired-note" in (site / "kontakt/index.html").read_text(encoding="utf-8")
     vnu = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
-    run = subprocess.run([shutil.which("java"), "-jar", str(vnu), "--errors-only", "--skip-non-html", str(site)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [shutil.which("java"), "-jar", str(vnu), "--errors-only", "--skip-non-html", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert [line for line in run.stderr.splitlines() if line.strip()] == []

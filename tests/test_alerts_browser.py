@@ -1,5 +1,6 @@
 """The alert region and the expired notice in a real browser: axe (WCAG 2.1 A/AA), the
 region's name as a screen reader announces it, and nothing wider than a 320 px phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,9 @@ def alert_site(tmp_path_factory):
     root = copy_portal(tmp_path_factory.mktemp("alerts") / "portal")
     (root / "data/alerts.yaml").write_text(ALERTS, encoding="utf-8")
     page = root / "content/pages/kontakt.en.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("---\n", "---\nexpires: 2026-11-01\n", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("---\n", "---\nexpires: 2026-11-01\n", 1), encoding="utf-8"
+    )
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     with serve(root / "_site") as origin:
@@ -44,12 +47,18 @@ def test_alert_regions_and_the_expired_notice_pass_axe_are_named_and_fit_a_phone
     context = chromium.new_context(viewport=DESKTOP, bypass_csp=True)
     page = context.new_page()
     problems = []
-    for path, names in (("/", ["Varning", "Information"]), ("/en/", ["Warning", "Information"]),
-                        ("/en/contact/", ["Warning", "Information"])):
+    for path, names in (
+        ("/", ["Varning", "Information"]),
+        ("/en/", ["Warning", "Information"]),
+        ("/en/contact/", ["Warning", "Information"]),
+    ):
         visit(page, alert_site + path)
         problems += [f"{path}: {v}" for v in axe_violations(page)]
         regions = page.get_by_role("region")
-        assert [regions.nth(i).get_attribute("aria-labelledby") for i in range(regions.count())] == ["alert-label-1", "alert-label-2"]
+        assert [regions.nth(i).get_attribute("aria-labelledby") for i in range(regions.count())] == [
+            "alert-label-1",
+            "alert-label-2",
+        ]
         for name in names:
             assert page.get_by_role("region", name=name, exact=True).count() == 1, (path, name)
         page.set_viewport_size({"width": 320, "height": 800})

@@ -5,6 +5,7 @@ portal module, at module level or inside a function, is an edge of the graph.
 A cycle fails, as does an import inside a function (the way a cycle hides), and
 a third-party library imported by more than the one module that owns it.
 """
+
 from __future__ import annotations
 
 import ast
@@ -60,8 +61,10 @@ def _imports(tree: ast.Module):
 
 
 def _graph(modules: dict) -> dict:
-    return {name: {target for (where, target), _, _ in _imports(tree) if where == "portal" and target in modules}
-            for name, tree in modules.items()}
+    return {
+        name: {target for (where, target), _, _ in _imports(tree) if where == "portal" and target in modules}
+        for name, tree in modules.items()
+    }
 
 
 def _cycle(graph: dict) -> list | None:
@@ -72,7 +75,7 @@ def _cycle(graph: dict) -> list | None:
         state[name] = "open"
         for target in sorted(graph[name]):
             if state.get(target) == "open":
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             if target not in state:
                 found = visit(target, path + [target])
                 if found:
@@ -99,12 +102,21 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 def test_no_module_imports_inside_a_function():
-    inside = {(name, target): line for name, tree in _modules().items()
-              for (_, target), nested, line in _imports(tree) if nested}
-    unexplained = [f"portal/{name}.py:{line} imports {target}" for (name, target), line in sorted(inside.items())
-                   if (name, target) not in ALLOWED_INSIDE]
+    inside = {
+        (name, target): line
+        for name, tree in _modules().items()
+        for (_, target), nested, line in _imports(tree)
+        if nested
+    }
+    unexplained = [
+        f"portal/{name}.py:{line} imports {target}"
+        for (name, target), line in sorted(inside.items())
+        if (name, target) not in ALLOWED_INSIDE
+    ]
     assert unexplained == [], unexplained
-    assert set(ALLOWED_INSIDE) <= set(inside), "an allowed import inside a function is gone: drop it from ALLOWED_INSIDE"
+    assert set(ALLOWED_INSIDE) <= set(inside), (
+        "an allowed import inside a function is gone: drop it from ALLOWED_INSIDE"
+    )
 
 
 def test_each_third_party_library_is_imported_by_its_one_owner():

@@ -1,4 +1,5 @@
 """Cache-safe assets: stylesheets, scripts and images are published under content-hashed names."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,14 +9,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conftest import run_build
-from tinysite import tiny_site
 from htmlview import read
 from portal import assets
+from tinysite import tiny_site
 
 HASHED = re.compile(r"\.([0-9a-f]{8})\.[a-z0-9]+$")
 # A 1×1 transparent PNG, and the same picture with one byte of its colour changed.
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 
 def published_files(site: Path) -> dict[str, bytes]:
@@ -36,8 +39,13 @@ def local_references(site: Path) -> set[str]:
 def test_assets_are_published_under_the_hash_of_their_bytes(tiny_built):
     files = published_files(tiny_built)
     fingerprinted = [path for path in files if path.startswith("assets/")]
-    assert {re.sub(HASHED, "", p) for p in fingerprinted} == {"assets/site", "assets/favicon", "assets/search", "assets/excerpt",
-                                                              "assets/highlight"}
+    assert {re.sub(HASHED, "", p) for p in fingerprinted} == {
+        "assets/site",
+        "assets/favicon",
+        "assets/search",
+        "assets/excerpt",
+        "assets/highlight",
+    }
     for path in fingerprinted:
         digest = HASHED.search(path).group(1)
         # The name changes exactly when the published bytes do: safe to cache for a year.
@@ -96,9 +104,16 @@ def test_images_scripts_and_imported_stylesheets_from_anywhere_are_rewritten(tin
     css = tiny / "static/assets/site.css"
     css.write_text('@import "utskrift.css";\n' + css.read_text())
     base = tiny / "templates/base.html"
-    base.write_text(base.read_text().replace("{% block head %}", "<script src=\"{{ asset('assets/app.js') }}\" defer></script>\n{% block head %}"))
+    base.write_text(
+        base.read_text().replace(
+            "{% block head %}", "<script src=\"{{ asset('assets/app.js') }}\" defer></script>\n{% block head %}"
+        )
+    )
     page = tiny / "content/pages/om.sv.md"
-    page.write_text(page.read_text() + "\n![Karta över kommunerna](/bilder/karta.png)\n\nFilen heter `/bilder/karta.png` i källan.\n")
+    page.write_text(
+        page.read_text()
+        + "\n![Karta över kommunerna](/bilder/karta.png)\n\nFilen heter `/bilder/karta.png` i källan.\n"
+    )
 
     result = run_build(tiny)
     assert result.returncode == 0, result.stderr  # the link checker agrees: nothing points at an old name
@@ -118,7 +133,8 @@ def test_images_scripts_and_imported_stylesheets_from_anywhere_are_rewritten(tin
 
 def test_an_html_file_from_static_gets_its_references_rewritten_too(tiny):
     (tiny / "static/kampanj.html").write_text(
-        '<!DOCTYPE html><html lang="sv"><title>Kampanj</title><link rel="stylesheet" href="assets/site.css"><p>Hej</p></html>')
+        '<!DOCTYPE html><html lang="sv"><title>Kampanj</title><link rel="stylesheet" href="assets/site.css"><p>Hej</p></html>'
+    )
     assert run_build(tiny).returncode == 0
     site = tiny / "_site"
     stylesheet = next(link["href"] for link in read(site / "kampanj.html").head_links)
@@ -137,7 +153,10 @@ def test_stylesheets_that_import_each_other_are_an_error(tiny):
     shutil.rmtree(tiny / "_site", ignore_errors=True)
     result = run_build(tiny)
     assert result.returncode == 1
-    assert "static/assets/a.css: stylesheets import each other in a circle: assets/a.css → assets/b.css → assets/a.css" in result.stderr
+    assert (
+        "static/assets/a.css: stylesheets import each other in a circle: assets/a.css → assets/b.css → assets/a.css"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert not (tiny / "_site").exists()
 
@@ -153,16 +172,29 @@ def rewrite(html_text: str, page_folder: str = "nyheter") -> str:
 
 
 def test_every_way_of_writing_a_url_to_an_asset_is_rewritten():
-    assert rewrite('<link rel="stylesheet" href="/trygghet/assets/site.css">') == '<link rel="stylesheet" href="/trygghet/assets/site.0123abcd.css">'
+    assert (
+        rewrite('<link rel="stylesheet" href="/trygghet/assets/site.css">')
+        == '<link rel="stylesheet" href="/trygghet/assets/site.0123abcd.css">'
+    )
     assert rewrite("<link href='../assets/site.css?v=2#x'>") == '<link href="../assets/site.0123abcd.css?v=2#x">'
-    assert rewrite("<link href=https://example.org/trygghet/assets/site.css>") == '<link href="https://example.org/trygghet/assets/site.0123abcd.css">'
-    assert rewrite('<img src="../bilder/a%20b.png" srcset="../bilder/a%20b.png 1x, /trygghet/assets/site.css 2x" alt="">') == (
-        '<img src="../bilder/a%20b.89abcdef.png" srcset="../bilder/a%20b.89abcdef.png 1x, /trygghet/assets/site.0123abcd.css 2x" alt="">')
+    assert (
+        rewrite("<link href=https://example.org/trygghet/assets/site.css>")
+        == '<link href="https://example.org/trygghet/assets/site.0123abcd.css">'
+    )
+    assert rewrite(
+        '<img src="../bilder/a%20b.png" srcset="../bilder/a%20b.png 1x, /trygghet/assets/site.css 2x" alt="">'
+    ) == (
+        '<img src="../bilder/a%20b.89abcdef.png" srcset="../bilder/a%20b.89abcdef.png 1x, /trygghet/assets/site.0123abcd.css 2x" alt="">'
+    )
     assert rewrite('<meta property="og:image" content="https://example.org/trygghet/bilder/a%20b.png">') == (
-        '<meta property="og:image" content="https://example.org/trygghet/bilder/a%20b.89abcdef.png">')
-    assert rewrite('<img alt="a > b" src="../bilder/a%20b.png">') == '<img alt="a > b" src="../bilder/a%20b.89abcdef.png">'
+        '<meta property="og:image" content="https://example.org/trygghet/bilder/a%20b.89abcdef.png">'
+    )
+    assert (
+        rewrite('<img alt="a > b" src="../bilder/a%20b.png">') == '<img alt="a > b" src="../bilder/a%20b.89abcdef.png">'
+    )
     assert rewrite("<SCRIPT SRC='/trygghet/assets/site.css' defer>let a = '/trygghet/assets/site.css';</SCRIPT>") == (
-        "<SCRIPT src=\"/trygghet/assets/site.0123abcd.css\" defer>let a = '/trygghet/assets/site.css';</SCRIPT>")
+        "<SCRIPT src=\"/trygghet/assets/site.0123abcd.css\" defer>let a = '/trygghet/assets/site.css';</SCRIPT>"
+    )
 
 
 def test_urls_that_are_not_the_asset_are_left_exactly_as_written():
@@ -173,14 +205,15 @@ def test_urls_that_are_not_the_asset_are_left_exactly_as_written():
         '<p title="/trygghet/assets/site.css">/trygghet/assets/site.css</p>',
         '<pre><code>&lt;link href="/trygghet/assets/site.css"&gt;</code></pre>',
         "<script>const a = '<img src=\"/trygghet/assets/site.css\">';</script>",
-        "<!-- <link href=\"/trygghet/assets/site.css\"> -->",
+        '<!-- <link href="/trygghet/assets/site.css"> -->',
     ]
     for text in untouched:
         assert rewrite(text) == text
 
 
 def test_feeds_get_absolute_urls_rewritten_and_nothing_else():
-    xml = ('<feed><logo>https://example.org/trygghet/bilder/a%20b.png</logo>'
-           '<link href="https://example.org/trygghet/assets/site.css.map"/><title>assets/site.css</title></feed>')
+    xml = (
+        "<feed><logo>https://example.org/trygghet/bilder/a%20b.png</logo>"
+        '<link href="https://example.org/trygghet/assets/site.css.map"/><title>assets/site.css</title></feed>'
+    )
     assert assets.rewrite_absolute(xml, BASE, RENAMES) == xml.replace("a%20b.png", "a%20b.89abcdef.png")
-

@@ -6,6 +6,7 @@ Each row is (name, how to break a copy of the tiny site (tests/tinysite.py), the
 A few inputs that look wrong but are fine (a BOM, CRLF line ends, YAML 1.1's
 `NO` and `1.10`) are at the end: they build, and the page shows what was written.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,8 @@ import tracemalloc
 import pytest
 
 from conftest import run_build
-from tinysite import tiny_site
 from portal import yamlnodes
+from tinysite import tiny_site
 
 PAGE = "content/pages/enheten.sv.md"
 NEWS = "content/news/2020-01-10-enheten-vaxer.sv.md"
@@ -78,151 +79,357 @@ ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' +
 
 CATALOGUE = [
     # --- files that are not text, or too big ----------------------------------------------
-    ("50 MB file", lambda r: sparse(r, "content/pages/stor.sv.md", 50_000_000),
-     "content/pages/stor.sv.md: file is 50.0 MB; the limit is 1 MB"),
-    ("binary file named .md", lambda r: write(r, "content/pages/bild.sv.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-     "content/pages/bild.sv.md: is a binary file, not text; only UTF-8 text belongs here"),
-    ("non-UTF-8 file", lambda r: write(r, PAGE, "---\ntitle: Bemanningen\nupdated: 2026-01-01\n---\nMj\xf6lby\n".encode("latin-1")),
-     "content/pages/enheten.sv.md:5: is not UTF-8 text (byte 0xf6); save it as UTF-8"),
-    ("empty file", lambda r: write(r, PAGE, ""),
-     "content/pages/enheten.sv.md: file is empty"),
-    ("image in content/", lambda r: write(r, "content/pages/karta.png", b"PNG"),
-     "content/pages/karta.png: only markdown files (.md) belong in content/; put images and files in static/"),
-    (".yml instead of .yaml", lambda r: write(r, "data/extra.yml", "a: 1\n"),
-     "data/extra.yml: data files end in .yaml; rename it"),
-
+    (
+        "50 MB file",
+        lambda r: sparse(r, "content/pages/stor.sv.md", 50_000_000),
+        "content/pages/stor.sv.md: file is 50.0 MB; the limit is 1 MB",
+    ),
+    (
+        "binary file named .md",
+        lambda r: write(r, "content/pages/bild.sv.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        "content/pages/bild.sv.md: is a binary file, not text; only UTF-8 text belongs here",
+    ),
+    (
+        "non-UTF-8 file",
+        lambda r: write(r, PAGE, "---\ntitle: Bemanningen\nupdated: 2026-01-01\n---\nMj\xf6lby\n".encode("latin-1")),
+        "content/pages/enheten.sv.md:5: is not UTF-8 text (byte 0xf6); save it as UTF-8",
+    ),
+    ("empty file", lambda r: write(r, PAGE, ""), "content/pages/enheten.sv.md: file is empty"),
+    (
+        "image in content/",
+        lambda r: write(r, "content/pages/karta.png", b"PNG"),
+        "content/pages/karta.png: only markdown files (.md) belong in content/; put images and files in static/",
+    ),
+    (
+        ".yml instead of .yaml",
+        lambda r: write(r, "data/extra.yml", "a: 1\n"),
+        "data/extra.yml: data files end in .yaml; rename it",
+    ),
     # --- YAML that is malformed, hostile or surprising ----------------------------------------
-    ("YAML syntax error", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: [4.7\n"),
-     "data/staffing.yaml:{next}: YAML syntax error: did not find expected ',' or ']'"),
-    ("alias bomb (billion laughs)", lambda r: write(r, STAFFING, ALIAS_BOMB),
-     "data/staffing.yaml:1: YAML anchors and aliases (&name, *name) are not allowed"),
-    ("alias to a single value", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: &t Om samverkan\ndescription: *t\n"),
-     "content/pages/enheten.sv.md:2: YAML anchors and aliases (&name, *name) are not allowed"),
-    ("YAML tag that would run code", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: !!python/object/apply:os.system [ls]\n"),
-     "content/pages/enheten.sv.md:2: YAML tags such as tag:yaml.org,2002:python/object/apply:os.system are not allowed"),
-    ("tab for indentation", lambda r: replace(r, STAFFING, "    value: 5\n", "\tvalue: 4.7\n"),
-     "data/staffing.yaml:{line}: YAML syntax error: a tab character; indent with spaces, not tabs"),
-    ("duplicate key in front matter", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: Bemanningen\ntitle: Samverkan\n"),
-     "content/pages/enheten.sv.md:3: duplicate key 'title' (first at line 2)"),
-    ("duplicate key in data", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4.7\n    value: 5\n"),
-     "data/staffing.yaml:{next}: duplicate key 'value' (first at line {line})"),
-    ("nesting 10,000 levels deep", lambda r: write(r, "data/djup.yaml", "a: " + "[" * 10_000 + "]" * 10_000 + "\n"),
-     "data/djup.yaml:1: YAML is nested more than 20 levels deep"),
-    ("two YAML documents in one file", lambda r: append(r, "data/sources.yaml", "---\nb: 2\n"),
-     "data/sources.yaml:{line}: only one YAML document is allowed here (a second '---' starts another)"),
-    ("front matter is a list", lambda r: write(r, NEW_PAGE, front("- title", "- updated")),
-     "content/pages/ny.sv.md:2: front matter should be fields written 'name: value'"),
-    ("unclosed front matter", lambda r: write(r, NEW_PAGE, "---\ntitle: Ny sida\nupdated: 2026-01-01\n\nText utan slut\n"),
-     "content/pages/ny.sv.md:1: front matter is not closed: add a line '---' after the fields"),
-
+    (
+        "YAML syntax error",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "    value: [4.7\n"),
+        "data/staffing.yaml:{next}: YAML syntax error: did not find expected ',' or ']'",
+    ),
+    (
+        "alias bomb (billion laughs)",
+        lambda r: write(r, STAFFING, ALIAS_BOMB),
+        "data/staffing.yaml:1: YAML anchors and aliases (&name, *name) are not allowed",
+    ),
+    (
+        "alias to a single value",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: &t Om samverkan\ndescription: *t\n"),
+        "content/pages/enheten.sv.md:2: YAML anchors and aliases (&name, *name) are not allowed",
+    ),
+    (
+        "YAML tag that would run code",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: !!python/object/apply:os.system [ls]\n"),
+        "content/pages/enheten.sv.md:2: YAML tags such as tag:yaml.org,2002:python/object/apply:os.system are not allowed",
+    ),
+    (
+        "tab for indentation",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "\tvalue: 4.7\n"),
+        "data/staffing.yaml:{line}: YAML syntax error: a tab character; indent with spaces, not tabs",
+    ),
+    (
+        "duplicate key in front matter",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: Bemanningen\ntitle: Samverkan\n"),
+        "content/pages/enheten.sv.md:3: duplicate key 'title' (first at line 2)",
+    ),
+    (
+        "duplicate key in data",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4.7\n    value: 5\n"),
+        "data/staffing.yaml:{next}: duplicate key 'value' (first at line {line})",
+    ),
+    (
+        "nesting 10,000 levels deep",
+        lambda r: write(r, "data/djup.yaml", "a: " + "[" * 10_000 + "]" * 10_000 + "\n"),
+        "data/djup.yaml:1: YAML is nested more than 20 levels deep",
+    ),
+    (
+        "two YAML documents in one file",
+        lambda r: append(r, "data/sources.yaml", "---\nb: 2\n"),
+        "data/sources.yaml:{line}: only one YAML document is allowed here (a second '---' starts another)",
+    ),
+    (
+        "front matter is a list",
+        lambda r: write(r, NEW_PAGE, front("- title", "- updated")),
+        "content/pages/ny.sv.md:2: front matter should be fields written 'name: value'",
+    ),
+    (
+        "unclosed front matter",
+        lambda r: write(r, NEW_PAGE, "---\ntitle: Ny sida\nupdated: 2026-01-01\n\nText utan slut\n"),
+        "content/pages/ny.sv.md:1: front matter is not closed: add a line '---' after the fields",
+    ),
     # --- values of the wrong shape ------------------------------------------------------------
-    ("missing required field", lambda r: replace(r, PAGE, "title: Bemanningen\n", ""),
-     "content/pages/enheten.sv.md:2: 'front matter' is missing the required key 'title'"),
-    ("unknown front matter key", lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: Bemanningen\ntitel: Om\n"),
-     "content/pages/enheten.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template, expires, aliases)"),
-    ("text where a number belongs", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: fyra komma sju\n"),
-     "data/staffing.yaml:{line}: 'value' should be a number, not 'fyra komma sju'"),
-    ("decimal comma", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4,7\n"),
-     "data/staffing.yaml:{line}: 'value' should be a number, not '4,7' (write decimals with a point: 4.7)"),
-    ("a float YAML 1.1 would round", lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4.7e0\n"),
-     "data/staffing.yaml:{line}: 'value' should be a number, not '4.7e0'"),
-    ("NO where true/false belongs (YAML 1.1 reads false)", lambda r: replace(r, STAFFING, "    published: false\n", "    published: NO\n"),
-     "data/staffing.yaml:{line}: 'published' should be true or false, not 'NO'"),
-    ("date that does not exist", lambda r: replace(r, PAGE, "updated: 2020-02-01", "updated: 2019-02-30"),
-     "content/pages/enheten.sv.md:4: 'updated' is '2019-02-30', which is not a real date"),
-    ("date with a time", lambda r: replace(r, PAGE, "updated: 2020-02-01", "updated: 2019-09-26 10:00"),
-     "content/pages/enheten.sv.md:4: 'updated' should be a date written YYYY-MM-DD, not '2019-09-26 10:00'"),
-
+    (
+        "missing required field",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", ""),
+        "content/pages/enheten.sv.md:2: 'front matter' is missing the required key 'title'",
+    ),
+    (
+        "unknown front matter key",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: Bemanningen\ntitel: Om\n"),
+        "content/pages/enheten.sv.md:3: unknown key 'titel' in 'front matter' (known keys: title, slug, translation_key, description, updated, template, expires, aliases)",
+    ),
+    (
+        "text where a number belongs",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "    value: fyra komma sju\n"),
+        "data/staffing.yaml:{line}: 'value' should be a number, not 'fyra komma sju'",
+    ),
+    (
+        "decimal comma",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4,7\n"),
+        "data/staffing.yaml:{line}: 'value' should be a number, not '4,7' (write decimals with a point: 4.7)",
+    ),
+    (
+        "a float YAML 1.1 would round",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "    value: 4.7e0\n"),
+        "data/staffing.yaml:{line}: 'value' should be a number, not '4.7e0'",
+    ),
+    (
+        "NO where true/false belongs (YAML 1.1 reads false)",
+        lambda r: replace(r, STAFFING, "    published: false\n", "    published: NO\n"),
+        "data/staffing.yaml:{line}: 'published' should be true or false, not 'NO'",
+    ),
+    (
+        "date that does not exist",
+        lambda r: replace(r, PAGE, "updated: 2020-02-01", "updated: 2019-02-30"),
+        "content/pages/enheten.sv.md:4: 'updated' is '2019-02-30', which is not a real date",
+    ),
+    (
+        "date with a time",
+        lambda r: replace(r, PAGE, "updated: 2020-02-01", "updated: 2019-09-26 10:00"),
+        "content/pages/enheten.sv.md:4: 'updated' should be a date written YYYY-MM-DD, not '2019-09-26 10:00'",
+    ),
     # --- addresses that try to leave the site ----------------------------------------------
-    ("slug with ..", lambda r: write(r, NEW_PAGE, front("title: Ny", "slug: ../../etc", "updated: 2026-01-01")),
-     "content/pages/ny.sv.md:3: 'slug' is '../../etc': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
-    ("slug that is an absolute path", lambda r: write(r, NEW_PAGE, front("title: Ny", "slug: /etc/passwd", "updated: 2026-01-01")),
-     "content/pages/ny.sv.md:3: 'slug' is '/etc/passwd': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
-    ("slug with a backslash", lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\\b"', "updated: 2026-01-01")),
-     "content/pages/ny.sv.md:3: 'slug' is 'a\\b': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
-    ("slug with a NUL", lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\0b"', "updated: 2026-01-01")),
-     "content/pages/ny.sv.md:3: 'slug' contains a NUL character"),
-    ("source url with ..", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: ../../etc/passwd\n"),
-     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is '../../etc/passwd': write a full address starting with https:// or http://"),
-    ("source url that is an absolute path", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: /etc/passwd\n"),
-     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is '/etc/passwd': write a full address starting with https:// or http://"),
-    ("source url with a backslash", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: 'https://example.org\\..\\x'\n"),
-     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is 'https://example.org\\..\\x': write a full address starting with https:// or http://"),
-    ("source url with javascript:", lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: javascript:alert(1)\n"),
-     "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is 'javascript:alert(1)': write a full address starting with https:// or http://"),
-    ("news item citing an unknown source", lambda r: replace(r, NEWS, CITED, "sources: [mjolby-news, corren-2019-09-27]\n"),
-     "content/news/2020-01-10-enheten-vaxer.sv.md:7: unknown source 'corren-2019-09-27' (data/sources.yaml has: mjolby-contact, mjolby-news)"),
-    ("source with neither title nor url", lambda r: replace(r, "data/sources.yaml", "  url: https://mjolby.example/kontakt\n", ""),
-     "data/sources.yaml:7: source 'mjolby-contact' has neither a title nor a url: give at least one, so a reader can find it"),
-    ("source of an unknown kind", lambda r: replace(r, "data/sources.yaml", "  kind: announcement\n", "  kind: newspaper\n"),
-     "data/sources.yaml:{line}: 'kind' is 'newspaper'; it should be one of: announcement, news-article, web-page"),
-    ("news folder name with ..", lambda r: replace(r, "data/site.yaml", "  news: {sv: nyheter, ", "  news: {sv: ../nyheter, "),
-     "data/site.yaml:{line}: 'news.sv' is '../nyheter': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)"),
-    ("file name that is not an address", lambda r: write(r, "content/pages/Om oss.sv.md", front("title: Om", "updated: 2026-01-01")),
-     "content/pages/Om oss.sv.md: a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md"),
-    ("template name with ..", lambda r: replace(r, PAGE, "template: staffing.html", "template: ../base.html"),
-     "content/pages/enheten.sv.md:5: 'template' is '../base.html': the name of a template in templates/, e.g. staffing.html"),
-    ("symlink in content/ pointing outside", lambda r: link(r, "content/pages/passwd.sv.md", "/etc/passwd"),
-     "content/pages/passwd.sv.md: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
-    ("symlink in static/ into .git", lambda r: link(r, "static/config", "../.git/config"),
-     "static/config: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
-    ("symlinked folder in templates/", lambda r: link(r, "templates/etc", "/etc"),
-     "templates/etc: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead"),
-
-    ("an HTML page in static/ with a script", lambda r: write(r, "static/sida.html", "<p>Hej</p>\n<script>alert(1)</script>\n"),
-     "static/sida.html:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"),
-    ("an HTML page in static/ with a disguised javascript: link", lambda r: write(r, "static/sida.html", '<a href="&#106;ava\tscript:alert(1)">x</a>\n'),
-     "static/sida.html:1: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"),
-    ("an SVG image with a script", lambda r: write(r, "static/assets/bild.svg", '<svg xmlns="http://www.w3.org/2000/svg"\n onload="alert(1)"/>\n'),
-     "static/assets/bild.svg:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address"),
-
+    (
+        "slug with ..",
+        lambda r: write(r, NEW_PAGE, front("title: Ny", "slug: ../../etc", "updated: 2026-01-01")),
+        "content/pages/ny.sv.md:3: 'slug' is '../../etc': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)",
+    ),
+    (
+        "slug that is an absolute path",
+        lambda r: write(r, NEW_PAGE, front("title: Ny", "slug: /etc/passwd", "updated: 2026-01-01")),
+        "content/pages/ny.sv.md:3: 'slug' is '/etc/passwd': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)",
+    ),
+    (
+        "slug with a backslash",
+        lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\\b"', "updated: 2026-01-01")),
+        "content/pages/ny.sv.md:3: 'slug' is 'a\\b': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)",
+    ),
+    (
+        "slug with a NUL",
+        lambda r: write(r, NEW_PAGE, front("title: Ny", r'slug: "a\0b"', "updated: 2026-01-01")),
+        "content/pages/ny.sv.md:3: 'slug' contains a NUL character",
+    ),
+    (
+        "source url with ..",
+        lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: ../../etc/passwd\n"),
+        "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is '../../etc/passwd': write a full address starting with https:// or http://",
+    ),
+    (
+        "source url that is an absolute path",
+        lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: /etc/passwd\n"),
+        "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is '/etc/passwd': write a full address starting with https:// or http://",
+    ),
+    (
+        "source url with a backslash",
+        lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: 'https://example.org\\..\\x'\n"),
+        "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is 'https://example.org\\..\\x': write a full address starting with https:// or http://",
+    ),
+    (
+        "source url with javascript:",
+        lambda r: replace(r, NEWS, CITED, INLINE_SOURCE + "  url: javascript:alert(1)\n"),
+        "content/news/2020-01-10-enheten-vaxer.sv.md:10: 'url' is 'javascript:alert(1)': write a full address starting with https:// or http://",
+    ),
+    (
+        "news item citing an unknown source",
+        lambda r: replace(r, NEWS, CITED, "sources: [mjolby-news, corren-2019-09-27]\n"),
+        "content/news/2020-01-10-enheten-vaxer.sv.md:7: unknown source 'corren-2019-09-27' (data/sources.yaml has: mjolby-contact, mjolby-news)",
+    ),
+    (
+        "source with neither title nor url",
+        lambda r: replace(r, "data/sources.yaml", "  url: https://mjolby.example/kontakt\n", ""),
+        "data/sources.yaml:7: source 'mjolby-contact' has neither a title nor a url: give at least one, so a reader can find it",
+    ),
+    (
+        "source of an unknown kind",
+        lambda r: replace(r, "data/sources.yaml", "  kind: announcement\n", "  kind: newspaper\n"),
+        "data/sources.yaml:{line}: 'kind' is 'newspaper'; it should be one of: announcement, news-article, web-page",
+    ),
+    (
+        "news folder name with ..",
+        lambda r: replace(r, "data/site.yaml", "  news: {sv: nyheter, ", "  news: {sv: ../nyheter, "),
+        "data/site.yaml:{line}: 'news.sv' is '../nyheter': a slug is lower-case letters a-z, digits and single hyphens (no '/', '..' or spaces)",
+    ),
+    (
+        "file name that is not an address",
+        lambda r: write(r, "content/pages/Om oss.sv.md", front("title: Om", "updated: 2026-01-01")),
+        "content/pages/Om oss.sv.md: a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md",
+    ),
+    (
+        "template name with ..",
+        lambda r: replace(r, PAGE, "template: staffing.html", "template: ../base.html"),
+        "content/pages/enheten.sv.md:5: 'template' is '../base.html': the name of a template in templates/, e.g. staffing.html",
+    ),
+    (
+        "symlink in content/ pointing outside",
+        lambda r: link(r, "content/pages/passwd.sv.md", "/etc/passwd"),
+        "content/pages/passwd.sv.md: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead",
+    ),
+    (
+        "symlink in static/ into .git",
+        lambda r: link(r, "static/config", "../.git/config"),
+        "static/config: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead",
+    ),
+    (
+        "symlinked folder in templates/",
+        lambda r: link(r, "templates/etc", "/etc"),
+        "templates/etc: is a link to a file outside the repository's content/, data/, templates/ and static/ folders; copy the file in instead",
+    ),
+    (
+        "an HTML page in static/ with a script",
+        lambda r: write(r, "static/sida.html", "<p>Hej</p>\n<script>alert(1)</script>\n"),
+        "static/sida.html:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address",
+    ),
+    (
+        "an HTML page in static/ with a disguised javascript: link",
+        lambda r: write(r, "static/sida.html", '<a href="&#106;ava\tscript:alert(1)">x</a>\n'),
+        "static/sida.html:1: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address",
+    ),
+    (
+        "an SVG image with a script",
+        lambda r: write(r, "static/assets/bild.svg", '<svg xmlns="http://www.w3.org/2000/svg"\n onload="alert(1)"/>\n'),
+        "static/assets/bild.svg:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a javascript: address), which would run on the site's address",
+    ),
     # --- outputs that collide ----------------------------------------------------------------
-    ("two pages on one URL", lambda r: write(r, "content/pages/annan.sv.md", front("title: Annan", "slug: enheten", "updated: 2026-01-01")),
-     "content/pages/enheten.sv.md: two pages on one URL /enheten/: content/pages/annan.sv.md and content/pages/enheten.sv.md"),
-    ("a page and a static file on one URL", lambda r: write(r, "static/kontakt/index.html", "<p>kopia</p>\n"),
-     "static/kontakt/index.html: a static file and a page on one URL /kontakt/index.html: content/pages/kontakt.sv.md"),
-    ("a static file on the URL of a file the build makes", lambda r: write(r, "static/robots.txt", "User-agent: *\n"),
-     "static/robots.txt: two files on one URL /robots.txt: static/robots.txt and the build's own /robots.txt"),
-    ("a static file where a folder of pages is", lambda r: write(r, "static/en", "fil\n"),
-     "static/en: is a file at /en, where content/news/2020-01-10-enheten-vaxer.en.md needs a folder"),
-    ("a second version in one language", lambda r: write(r, "content/pages/kopia.sv.md", front("title: Kopia", "translation_key: kontakt", "slug: kopia", "updated: 2026-01-01")),
-     "content/pages/kopia.sv.md: is a second 'sv' version of 'kontakt' (the first is content/pages/kontakt.sv.md)"),
-    ("translation pair disagreeing on translation_key", lambda r: replace(r, "content/pages/kontakt.en.md", "title: Contact\n", "title: Contact\ntranslation_key: kontakta\n"),
-     "content/pages/kontakt.sv.md: its translation_key 'kontakt' disagrees with content/pages/kontakt.en.md ('kontakta'); files with one name are translations of each other"),
-
+    (
+        "two pages on one URL",
+        lambda r: write(r, "content/pages/annan.sv.md", front("title: Annan", "slug: enheten", "updated: 2026-01-01")),
+        "content/pages/enheten.sv.md: two pages on one URL /enheten/: content/pages/annan.sv.md and content/pages/enheten.sv.md",
+    ),
+    (
+        "a page and a static file on one URL",
+        lambda r: write(r, "static/kontakt/index.html", "<p>kopia</p>\n"),
+        "static/kontakt/index.html: a static file and a page on one URL /kontakt/index.html: content/pages/kontakt.sv.md",
+    ),
+    (
+        "a static file on the URL of a file the build makes",
+        lambda r: write(r, "static/robots.txt", "User-agent: *\n"),
+        "static/robots.txt: two files on one URL /robots.txt: static/robots.txt and the build's own /robots.txt",
+    ),
+    (
+        "a static file where a folder of pages is",
+        lambda r: write(r, "static/en", "fil\n"),
+        "static/en: is a file at /en, where content/news/2020-01-10-enheten-vaxer.en.md needs a folder",
+    ),
+    (
+        "a second version in one language",
+        lambda r: write(
+            r,
+            "content/pages/kopia.sv.md",
+            front("title: Kopia", "translation_key: kontakt", "slug: kopia", "updated: 2026-01-01"),
+        ),
+        "content/pages/kopia.sv.md: is a second 'sv' version of 'kontakt' (the first is content/pages/kontakt.sv.md)",
+    ),
+    (
+        "translation pair disagreeing on translation_key",
+        lambda r: replace(
+            r, "content/pages/kontakt.en.md", "title: Contact\n", "title: Contact\ntranslation_key: kontakta\n"
+        ),
+        "content/pages/kontakt.sv.md: its translation_key 'kontakt' disagrees with content/pages/kontakt.en.md ('kontakta'); files with one name are translations of each other",
+    ),
     # --- languages, references -------------------------------------------------------------------
-    ("unknown language suffix", lambda r: write(r, "content/pages/enheten.de.md", front("title: Über", "updated: 2026-01-01")),
-     "content/pages/enheten.de.md: unknown language 'de' in the file name; the site's languages are sv, en (data/site.yaml)"),
-    ("missing interface string", lambda r: replace(r, "data/i18n/en.yaml", "  feedback: Give feedback\n", ""),
-     "data/i18n/en.yaml: the interface string 'footer.feedback' is missing (it is in data/i18n/sv.yaml:…)"),
-    ("unknown placeholder in an interface string", lambda r: replace(r, "data/i18n/en.yaml", "{formula}", "{formula.__class__}{formel}"),
-     "templates/…: the interface string 'figures.derived_note' has the placeholder {formel}, which is not one of: formula (rendering …)"),
-    ("unknown municipality in news", lambda r: replace(r, NEWS, "[odeshog]", "[odeshog, linkoping]"),
-     "content/news/2020-01-10-enheten-vaxer.sv.md:6: unknown municipality 'linkoping' (known: mjolby, odeshog)"),
-    ("link to a page that does not exist", lambda r: replace(r, PAGE, "Tabellen visar enhetens tjänster.\n", "Tabellen visar enhetens tjänster.\n\n[Saknas](saknas.sv.md)\n"),
-     "content/pages/enheten.sv.md:9: links to 'saknas.sv.md', which is not a content file"),
-
+    (
+        "unknown language suffix",
+        lambda r: write(r, "content/pages/enheten.de.md", front("title: Über", "updated: 2026-01-01")),
+        "content/pages/enheten.de.md: unknown language 'de' in the file name; the site's languages are sv, en (data/site.yaml)",
+    ),
+    (
+        "missing interface string",
+        lambda r: replace(r, "data/i18n/en.yaml", "  feedback: Give feedback\n", ""),
+        "data/i18n/en.yaml: the interface string 'footer.feedback' is missing (it is in data/i18n/sv.yaml:…)",
+    ),
+    (
+        "unknown placeholder in an interface string",
+        lambda r: replace(r, "data/i18n/en.yaml", "{formula}", "{formula.__class__}{formel}"),
+        "templates/…: the interface string 'figures.derived_note' has the placeholder {formel}, which is not one of: formula (rendering …)",
+    ),
+    (
+        "unknown municipality in news",
+        lambda r: replace(r, NEWS, "[odeshog]", "[odeshog, linkoping]"),
+        "content/news/2020-01-10-enheten-vaxer.sv.md:6: unknown municipality 'linkoping' (known: mjolby, odeshog)",
+    ),
+    (
+        "link to a page that does not exist",
+        lambda r: replace(
+            r,
+            PAGE,
+            "Tabellen visar enhetens tjänster.\n",
+            "Tabellen visar enhetens tjänster.\n\n[Saknas](saknas.sv.md)\n",
+        ),
+        "content/pages/enheten.sv.md:9: links to 'saknas.sv.md', which is not a content file",
+    ),
     # --- templates -------------------------------------------------------------------------------
-    ("missing template", lambda r: replace(r, PAGE, "template: staffing.html", "template: samverkan.html"),
-     "content/pages/enheten.sv.md:5: template 'samverkan.html' does not exist in templates/"),
-    ("template syntax error", lambda r: replace(r, "templates/page.html", "{% block body %}", "{% block body %"),
-     "templates/page.html:5: template syntax error: expected token 'end of statement block', got '%'"),
-    ("undefined template variable", lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.titel }}</h1>"),
-     "templates/page.html:4: 'portal.model.Page object' has no attribute 'titel' (rendering …)"),
-    ("template that includes itself", lambda r: replace(r, "templates/page.html", "{% block body %}", '{% include "page.html" %}{% block body %}'),
-     "templates/page.html:5: the template includes or extends itself (page.html → page.html)"),
-    ("templates that include each other", lambda r: [replace(r, "templates/partials/updated.html", "", '{% include "partials/footer.html" %}'), replace(r, "templates/partials/footer.html", "", '{% include "partials/updated.html" %}')] and None,
-     "templates/partials/footer.html:1: the template includes or extends itself (partials/footer.html → partials/updated.html → partials/footer.html)"),
-    ("template reading a file outside templates/", lambda r: replace(r, "templates/page.html", "{% block body %}", '{% include "../../etc/passwd" %}{% block body %}'),
-     "templates/page.html:5: TemplateNotFound: ../../etc/passwd (rendering …)"),
-    ("template reaching into Python", lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ ''.__class__.__mro__ }}</h1>"),
-     "templates/page.html:4: SecurityError: access to attribute '__class__' of 'str' object is unsafe. (rendering …)"),
-
+    (
+        "missing template",
+        lambda r: replace(r, PAGE, "template: staffing.html", "template: samverkan.html"),
+        "content/pages/enheten.sv.md:5: template 'samverkan.html' does not exist in templates/",
+    ),
+    (
+        "template syntax error",
+        lambda r: replace(r, "templates/page.html", "{% block body %}", "{% block body %"),
+        "templates/page.html:5: template syntax error: expected token 'end of statement block', got '%'",
+    ),
+    (
+        "undefined template variable",
+        lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.titel }}</h1>"),
+        "templates/page.html:4: 'portal.model.Page object' has no attribute 'titel' (rendering …)",
+    ),
+    (
+        "template that includes itself",
+        lambda r: replace(r, "templates/page.html", "{% block body %}", '{% include "page.html" %}{% block body %}'),
+        "templates/page.html:5: the template includes or extends itself (page.html → page.html)",
+    ),
+    (
+        "templates that include each other",
+        lambda r: (
+            [
+                replace(r, "templates/partials/updated.html", "", '{% include "partials/footer.html" %}'),
+                replace(r, "templates/partials/footer.html", "", '{% include "partials/updated.html" %}'),
+            ]
+            and None
+        ),
+        "templates/partials/footer.html:1: the template includes or extends itself (partials/footer.html → partials/updated.html → partials/footer.html)",
+    ),
+    (
+        "template reading a file outside templates/",
+        lambda r: replace(
+            r, "templates/page.html", "{% block body %}", '{% include "../../etc/passwd" %}{% block body %}'
+        ),
+        "templates/page.html:5: TemplateNotFound: ../../etc/passwd (rendering …)",
+    ),
+    (
+        "template reaching into Python",
+        lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ ''.__class__.__mro__ }}</h1>"),
+        "templates/page.html:4: SecurityError: access to attribute '__class__' of 'str' object is unsafe. (rendering …)",
+    ),
     # --- markdown that would hang or overflow --------------------------------------------------
-    ("markdown nested too deeply", lambda r: write(r, NEW_PAGE, front("title: Ny", "updated: 2026-01-01", body="".join("    " * i + "- x\n" for i in range(300)))),
-     "content/pages/ny.sv.md:5: the markdown is nested too deeply (lists or quotes inside each other)"),
-    ("markdown that takes hours (quadratic)", lambda r: write(r, NEW_PAGE, front("title: Ny", "updated: 2026-01-01", body="[" * 40_000)),
-     "content/pages/ny.sv.md:5: the markdown took more than 10 seconds to convert; look for a very long run of '[' or '(' or deeply nested lists"),
+    (
+        "markdown nested too deeply",
+        lambda r: write(
+            r,
+            NEW_PAGE,
+            front("title: Ny", "updated: 2026-01-01", body="".join("    " * i + "- x\n" for i in range(300))),
+        ),
+        "content/pages/ny.sv.md:5: the markdown is nested too deeply (lists or quotes inside each other)",
+    ),
+    (
+        "markdown that takes hours (quadratic)",
+        lambda r: write(r, NEW_PAGE, front("title: Ny", "updated: 2026-01-01", body="[" * 40_000)),
+        "content/pages/ny.sv.md:5: the markdown took more than 10 seconds to convert; look for a very long run of '[' or '(' or deeply nested lists",
+    ),
 ]
 
 
@@ -232,8 +439,11 @@ def matches(expected: str, line: str) -> bool:
 
 
 def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -297,11 +507,15 @@ def test_check_reports_the_same_errors_and_writes_nothing(tiny):
     replace(tiny, PAGE, "title: Bemanningen\n", "")
     result = run_build(tiny, "check")
     assert result.returncode == 1
-    assert "content/pages/enheten.sv.md:2: 'front matter' is missing the required key 'title'" in result.stderr.splitlines()
+    assert (
+        "content/pages/enheten.sv.md:2: 'front matter' is missing the required key 'title'"
+        in result.stderr.splitlines()
+    )
     assert not (tiny / "_site").exists()
 
 
 # --- inputs that look odd but are fine ----------------------------------------------------------
+
 
 def test_bom_crlf_and_yaml_1_1_lookalikes_are_accepted_as_written(tiny):
     page = (tiny / PAGE).read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 The mandatory properties checked here are those of DCAT-AP-SE 3.0.1, as listed
 (with where they were looked up) in portal/catalog.py's docstring."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,13 @@ BASE = "http://127.0.0.1:8000/"
 EU_FILE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 
 MANDATORY = {
-    rns.DCAT.Catalog: (rns.DCTERMS.title, rns.DCTERMS.description, rns.DCTERMS.publisher, rns.DCTERMS.license, rns.DCAT.dataset),
+    rns.DCAT.Catalog: (
+        rns.DCTERMS.title,
+        rns.DCTERMS.description,
+        rns.DCTERMS.publisher,
+        rns.DCTERMS.license,
+        rns.DCAT.dataset,
+    ),
     rns.DCAT.Dataset: (rns.DCTERMS.title, rns.DCTERMS.description, rns.DCTERMS.publisher),
     rns.DCAT.Distribution: (rns.DCAT.accessURL,),
     rns.FOAF.Agent: (rns.FOAF.name,),
@@ -77,7 +84,7 @@ def test_one_distribution_per_format_that_downloads_a_real_file(built):
 
 def test_every_iri_is_absolute(built):
     g = graph_of(built)
-    for s, p, o in g:
+    for s, _p, o in g:
         for term in (s, o):
             if isinstance(term, URIRef):
                 # The contact point's e-mail and phone are mailto: and tel: addresses (vCard).
@@ -96,7 +103,9 @@ def test_iris_follow_the_base_url(tmp_path):
     assert not [u for u in urls if "127.0.0.1" in u]
 
 
-@pytest.mark.parametrize("page, link", [("oppna-data/index.html", 'href="/data/catalog.rdf"'),
-                                        ("en/open-data/index.html", 'href="/data/catalog.rdf"')])
+@pytest.mark.parametrize(
+    "page, link",
+    [("oppna-data/index.html", 'href="/data/catalog.rdf"'), ("en/open-data/index.html", 'href="/data/catalog.rdf"')],
+)
 def test_the_data_pages_link_the_catalogue(built, page, link):
     assert link in (built / page).read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """/data/catalog.rdf meets DCAT-AP 3.0.1 in full, checked by the release's own SHACL shapes
 (tests/shapes/dcat-ap-3.0.1/, see SOURCE.md there) with pySHACL, and each recommended
 property holds a fact the site has, in both languages where it is text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,14 @@ def results(data, shapes_file):
     conforms, report, text = validate(data, shacl_graph=str(SHAPES / shapes_file), inference="rdfs")
     found = []
     for result in report.subjects(rns.RDF.type, SH.ValidationResult):
-        found.append((report.value(result, SH.resultSeverity), report.value(result, SH.focusNode),
-                      report.value(result, SH.resultPath), text))
+        found.append(
+            (
+                report.value(result, SH.resultSeverity),
+                report.value(result, SH.focusNode),
+                report.value(result, SH.resultPath),
+                text,
+            )
+        )
     return conforms, found
 
 
@@ -84,21 +91,34 @@ def test_keywords_titles_and_descriptions_in_both_languages(catalogue):
     for cls in (rns.DCAT.Catalog, rns.DCAT.Dataset, rns.DCAT.Distribution):
         for subject in catalogue.subjects(rns.RDF.type, cls):
             for prop in (rns.DCTERMS.title, rns.DCTERMS.description):
-                assert {o.language for o in catalogue.objects(subject, prop) if isinstance(o, Literal)} == {"sv", "en"}, (subject, prop)
+                assert {o.language for o in catalogue.objects(subject, prop) if isinstance(o, Literal)} == {
+                    "sv",
+                    "en",
+                }, (subject, prop)
 
 
 def test_catalogue_issue_date_theme_taxonomy_and_distribution_availability(catalogue):
     catalog = next(catalogue.subjects(rns.RDF.type, rns.DCAT.Catalog))
     assert catalogue.value(catalog, rns.DCTERMS.issued).toPython() == dt.date(2026, 11, 24)
-    assert catalogue.value(catalog, rns.DCAT.themeTaxonomy) == URIRef("http://publications.europa.eu/resource/authority/data-theme")
+    assert catalogue.value(catalog, rns.DCAT.themeTaxonomy) == URIRef(
+        "http://publications.europa.eu/resource/authority/data-theme"
+    )
     for dist in catalogue.subjects(rns.RDF.type, rns.DCAT.Distribution):
-        assert catalogue.value(dist, DCATAP.availability) == URIRef("http://publications.europa.eu/resource/authority/planned-availability/STABLE")
+        assert catalogue.value(dist, DCATAP.availability) == URIRef(
+            "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
+        )
 
 
 def test_provenance_names_each_source_with_its_publisher_and_date(catalogue):
     staffing = URIRef(BASE + "staffing")
     statement = catalogue.value(staffing, rns.DCTERMS.provenance)
     labels = {o.language: str(o) for o in catalogue.objects(statement, rns.RDFS.label)}
-    assert "Östgöta Correspondenten (Corren), tidningsartikel" in labels["sv"] and "publicerad 26 september 2019" in labels["sv"]
-    assert "Mjölby Municipality, announcement by the municipality" in labels["en"] and "published 23 September 2019" in labels["en"]
+    assert (
+        "Östgöta Correspondenten (Corren), tidningsartikel" in labels["sv"]
+        and "publicerad 26 september 2019" in labels["sv"]
+    )
+    assert (
+        "Mjölby Municipality, announcement by the municipality" in labels["en"]
+        and "published 23 September 2019" in labels["en"]
+    )
     assert "Ödeshögs kommun" not in labels["sv"]  # the newspaper's tag is not its publisher

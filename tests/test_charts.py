@@ -1,5 +1,6 @@
 """The funding split chart: a well-formed SVG made at build time, whose numbers
 are the numbers of the table beside it, told apart by more than colour."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,10 @@ from html.parser import HTMLParser
 import pytest
 
 SVG = "{http://www.w3.org/2000/svg}"
-PAGES = {"sv": ("enheten/index.html", "charts/funding-total-posts", "sv"),
-         "en": ("en/the-unit-and-its-staffing/index.html", "en/charts/funding-total-posts", "en")}
+PAGES = {
+    "sv": ("enheten/index.html", "charts/funding-total-posts", "sv"),
+    "en": ("en/the-unit-and-its-staffing/index.html", "en/charts/funding-total-posts", "en"),
+}
 # Published names carry a content hash (portal/assets.py): charts/funding-total-posts.1a2b3c4d.svg
 HASHED = r"\.[0-9a-f]{8}\.svg"
 
@@ -117,5 +120,7 @@ def test_the_page_shows_the_chart_with_a_text_alternative_and_a_narrow_version(b
     assert img, "the chart is an <img> with alt text"
     alt = img.group(1)
     assert ("4,7" if lang == "sv" else "4.7") in alt and ("3,565" if lang == "sv" else "3.565") in alt
-    assert re.search(r'<source media="\(max-width: 36em\)" srcset="/' + re.escape(chart) + "-narrow" + HASHED + '">', html)
+    assert re.search(
+        r'<source media="\(max-width: 36em\)" srcset="/' + re.escape(chart) + "-narrow" + HASHED + '">', html
+    )
     assert "<figcaption>" in html

@@ -1,4 +1,5 @@
 """`build.py check` finds what a reviewer would; every rule has a failing and a passing case."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,12 +32,14 @@ def test_the_real_portal_passes_strict_check_and_check_writes_nothing(portal):
 
 # --- translations -------------------------------------------------------------------
 
+
 def test_a_page_without_translation_is_a_warning_that_strict_turns_into_a_failure(tiny):
     (tiny / "content/pages/om.en.md").unlink()
     result = check(tiny)
     assert result.returncode == 0
-    assert ("content/pages/om.sv.md: warning: has no translation into 'en' "
-            "(add content/pages/om.en.md)") in result.stderr
+    assert (
+        "content/pages/om.sv.md: warning: has no translation into 'en' (add content/pages/om.en.md)"
+    ) in result.stderr
     assert "1 warning; --strict makes them fail" in result.stdout
     strict = check(tiny, "--strict")
     assert strict.returncode == 1
@@ -54,8 +57,10 @@ def test_a_translation_older_than_its_original_is_a_warning(tiny):
     edit(tiny / "content/pages/enheten.en.md", "updated: 2020-02-01", "updated: 2020-01-15")
     result = check(tiny)
     assert result.returncode == 0
-    assert ("content/pages/enheten.en.md:5: warning: may be outdated: it was updated 2020-01-15, but the original "
-            "content/pages/enheten.sv.md was updated 2020-02-01") in result.stderr
+    assert (
+        "content/pages/enheten.en.md:5: warning: may be outdated: it was updated 2020-01-15, but the original "
+        "content/pages/enheten.sv.md was updated 2020-02-01"
+    ) in result.stderr
 
 
 def test_a_translation_updated_with_its_original_is_fine(tiny):
@@ -66,11 +71,15 @@ def test_a_translation_updated_with_its_original_is_fine(tiny):
 
 # --- links ------------------------------------------------------------------------
 
+
 def test_a_broken_internal_link_is_an_error(tiny):
     append(tiny / "content/pages/enheten.sv.md", "\nSe [sidan om oss](/finns-inte/).\n")
     result = check(tiny)
     assert result.returncode == 1
-    assert "content/pages/enheten.sv.md: broken link to '/finns-inte/' (on /enheten/index.html): no such page or file" in result.stderr
+    assert (
+        "content/pages/enheten.sv.md: broken link to '/finns-inte/' (on /enheten/index.html): no such page or file"
+        in result.stderr
+    )
 
 
 def test_a_broken_anchor_is_an_error_and_a_good_one_is_not(tiny):
@@ -84,13 +93,16 @@ def test_a_broken_anchor_is_an_error_and_a_good_one_is_not(tiny):
 
 # --- images, headings, link text -------------------------------------------------------
 
+
 def test_an_image_without_alt_text_is_an_error_at_its_line(tiny):
     append(tiny / "content/pages/enheten.sv.md", "\n![](/assets/favicon.svg)\n")
     lines = (tiny / "content/pages/enheten.sv.md").read_text().count("\n")
     result = check(tiny)
     assert result.returncode == 1
-    assert (f"content/pages/enheten.sv.md:{lines}: the image '/assets/favicon.svg' has no alt text: "
-            "describe what it shows between the brackets, ![like this](/assets/favicon.svg)") in result.stderr
+    assert (
+        f"content/pages/enheten.sv.md:{lines}: the image '/assets/favicon.svg' has no alt text: "
+        "describe what it shows between the brackets, ![like this](/assets/favicon.svg)"
+    ) in result.stderr
 
 
 def test_an_image_with_alt_text_is_fine(tiny):
@@ -118,8 +130,10 @@ def test_link_text_that_says_nothing_is_a_warning(tiny, text):
     lines = (tiny / "content/pages/enheten.sv.md").read_text().count("\n")
     result = check(tiny)
     assert result.returncode == 0
-    assert (f"content/pages/enheten.sv.md:{lines}: warning: the link text '{text}' says nothing out of context: "
-            "name where the link goes (it points to /kontakt/)") in result.stderr
+    assert (
+        f"content/pages/enheten.sv.md:{lines}: warning: the link text '{text}' says nothing out of context: "
+        "name where the link goes (it points to /kontakt/)"
+    ) in result.stderr
 
 
 def test_link_text_that_names_the_target_is_fine(tiny):
@@ -129,11 +143,14 @@ def test_link_text_that_names_the_target_is_fine(tiny):
 
 # --- output formats ---------------------------------------------------------------------
 
+
 def test_format_github_prints_annotations_on_the_right_line(tiny):
     edit(tiny / "data/staffing.yaml", "value: 5\n", "value: 5,2\n")
     result = check(tiny, "--format", "github")
     assert result.returncode == 1
-    line = next(i for i, text in enumerate((tiny / "data/staffing.yaml").read_text().splitlines(), 1) if "value: 5,2" in text)
+    line = next(
+        i for i, text in enumerate((tiny / "data/staffing.yaml").read_text().splitlines(), 1) if "value: 5,2" in text
+    )
     assert f"::error file=data/staffing.yaml,line={line}::'value' should be a number" in result.stderr
 
 

@@ -5,6 +5,7 @@ against their published schemas with check-jsonschema, and the GitHub workflows
 for security mistakes with zizmor (template injection, unpinned actions,
 credentials left on disk, broad permissions). Both tools work offline.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,11 @@ def pages_workflow():
 
 # --- the checkers agree ------------------------------------------------------------------
 
+
 def test_github_workflows_match_their_schema():
-    result = tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, sorted(WORKFLOWS.glob("*.yml"))))
+    result = tool(
+        "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, sorted(WORKFLOWS.glob("*.yml")))
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -87,7 +91,7 @@ def test_the_checkers_do_catch_mistakes(tmp_path):
         "    runs-on: ubuntu-24.04\n"
         "    steps:\n"
         "      - uses: actions/checkout@v6\n"
-        "      - run: echo \"${{ github.event.pull_request.title }}\"\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n'
     )
     found = tool("zizmor", "--offline", "--format", "json", str(bad.parent), cwd=tmp_path)
     kinds = {finding["ident"] for finding in json.loads(found.stdout)}
@@ -97,6 +101,7 @@ def test_the_checkers_do_catch_mistakes(tmp_path):
 
 
 # --- what the workflows do ---------------------------------------------------------------
+
 
 def test_every_action_is_pinned_to_a_full_commit_and_checkouts_keep_no_token(test_workflow, pages_workflow):
     for workflow in (test_workflow, pages_workflow):
@@ -131,7 +136,7 @@ def test_the_pages_workflow_tests_builds_for_the_public_address_and_deploys(page
     configure = next(s for s in build_steps if s.get("uses", "").startswith("actions/configure-pages@"))
     build = next(s for s in build_steps if "build.py" in s.get("run", ""))
     # The address comes from configure-pages, through the environment (no template injection).
-    assert build["env"]["BASE_URL"] == "${{ steps.%s.outputs.base_url }}" % configure["id"]
+    assert build["env"]["BASE_URL"] == "${{ steps." + configure["id"] + ".outputs.base_url }}"
     assert "${{" not in build["run"]
     command = shlex.split(build["run"].splitlines()[-1])
     assert command[command.index("--base-url") + 1] == "$BASE_URL"

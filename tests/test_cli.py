@@ -1,4 +1,5 @@
 """The command-line contract other tools and CI rely on."""
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,12 @@ def test_wrong_command_line_exits_2(tiny):
 
 def test_the_same_input_gives_byte_identical_output(tiny):
     def digest(folder):
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
     first = run_build(tiny, "--out", "one")
     second = run_build(tiny, "--out", "two")
     assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr

@@ -3,6 +3,7 @@ served from the site's own origin with its own CSP, its local backend confined t
 content folders, and "Edit this page" off unless data/site.yaml turns it on.
 
 The editor in a real browser: tests/test_cms_browser.py."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,10 +14,10 @@ import pytest
 import yaml
 
 from conftest import REPO, run_build
-from tinysite import add_municipality, tiny_site
 from portal import cms, cmsbackend, load, model, render
 from portal import shape as s
 from portal.problems import Problems
+from tinysite import add_municipality, tiny_site
 
 needs_bundle = pytest.mark.skipif(cms.bundle_version() is None, reason="Decap CMS is not in node_modules (npm ci)")
 
@@ -33,6 +34,7 @@ def fields_of(collection: dict) -> dict:
 
 
 # --- the configuration is the shapes ---------------------------------------------------
+
 
 @pytest.mark.parametrize("section", ["news", "pages"])
 def test_each_front_matter_key_is_an_editor_field_with_its_kind_and_requiredness(section):
@@ -93,7 +95,13 @@ def test_editorial_workflow_and_the_git_host_from_data_site_yaml(tiny):
         f.write("\neditor:\n  backend: gitlab\n  repo: kommun/trygghet\n  app_id: abc123\n")
     config = cms.config(real_site(tiny))
     assert config["publish_mode"] == "editorial_workflow"
-    assert config["backend"] == {"name": "gitlab", "repo": "kommun/trygghet", "branch": "main", "auth_type": "pkce", "app_id": "abc123"}
+    assert config["backend"] == {
+        "name": "gitlab",
+        "repo": "kommun/trygghet",
+        "branch": "main",
+        "auth_type": "pkce",
+        "app_id": "abc123",
+    }
 
 
 def test_the_local_backend_is_offered_only_on_a_loopback_address():
@@ -104,6 +112,7 @@ def test_the_local_backend_is_offered_only_on_a_loopback_address():
 
 
 # --- the built /admin/ ---------------------------------------------------------------------
+
 
 @needs_bundle
 def test_the_built_config_yml_agrees_with_the_shapes(tiny_built):
@@ -163,6 +172,7 @@ def test_without_the_bundle_the_build_makes_no_admin_and_says_so(tmp_path, monke
 
 # --- "Edit this page" ------------------------------------------------------------------------
 
+
 def test_no_edit_link_unless_configured(tiny_built):
     assert not [p for p in tiny_built.rglob("*.html") if 'class="edit-link"' in p.read_text(encoding="utf-8")]
 
@@ -181,7 +191,9 @@ def test_edit_link_to_the_web_editor_on_every_content_page(tiny):
             found[path.relative_to(site).as_posix()] = link.groups()
     assert found["index.html"] == ("/admin/#/collections/pages/entries/index", "Redigera den här sidan")
     assert found["en/news/the-unit-grows/index.html"] == (
-        "/admin/#/collections/news/entries/2020-01-10-enheten-vaxer", "Edit this page")
+        "/admin/#/collections/news/entries/2020-01-10-enheten-vaxer",
+        "Edit this page",
+    )
     sources = sorted(p.relative_to(tiny).as_posix() for p in (tiny / "content").rglob("*.md"))
     assert len(found) == len(sources)  # every content page, and no page made from data
     assert render.EDITOR_ENTRY.startswith(cms.FOLDER)
@@ -206,6 +218,7 @@ def test_a_wrong_edit_link_is_an_error_at_its_line(tiny):
 
 # --- the local backend ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def repository(tmp_path):
     root = tiny_site(tmp_path / "site")
@@ -214,18 +227,36 @@ def repository(tmp_path):
 
 def test_local_backend_reads_and_writes_the_content_files(repository):
     entries = repository.handle("entriesByFolder", {"folder": "content/news", "extension": "md", "depth": 1})
-    assert [e["file"]["path"] for e in entries] == ["content/news/2020-01-10-enheten-vaxer.en.md",
-                                                    "content/news/2020-01-10-enheten-vaxer.sv.md"]
-    files = [{"path": f"content/news/2026-11-02-ovning.{lang}.md", "raw": f"---\ntitle: {lang}\n---\n", "slug": "x"} for lang in ("sv", "en")]
+    assert [e["file"]["path"] for e in entries] == [
+        "content/news/2020-01-10-enheten-vaxer.en.md",
+        "content/news/2020-01-10-enheten-vaxer.sv.md",
+    ]
+    files = [
+        {"path": f"content/news/2026-11-02-ovning.{lang}.md", "raw": f"---\ntitle: {lang}\n---\n", "slug": "x"}
+        for lang in ("sv", "en")
+    ]
     repository.handle("persistEntry", {"dataFiles": files, "assets": [], "options": {}})
     assert (repository.root / "content/news/2026-11-02-ovning.sv.md").read_text() == "---\ntitle: sv\n---\n"
-    assert repository.handle("getEntry", {"path": "content/news/2026-11-02-ovning.en.md"})["data"] == "---\ntitle: en\n---\n"
+    assert (
+        repository.handle("getEntry", {"path": "content/news/2026-11-02-ovning.en.md"})["data"]
+        == "---\ntitle: en\n---\n"
+    )
 
 
-@pytest.mark.parametrize("path", [
-    "../outside.md", "/etc/passwd", "content/news/../../data/site.yaml", "data/site.yaml", "templates/base.html",
-    "content/news/x.html", "content\\news\\x.md", "content/news//x.md", "static/assets/site.css",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../outside.md",
+        "/etc/passwd",
+        "content/news/../../data/site.yaml",
+        "data/site.yaml",
+        "templates/base.html",
+        "content/news/x.html",
+        "content\\news\\x.md",
+        "content/news//x.md",
+        "static/assets/site.css",
+    ],
+)
 def test_local_backend_refuses_anything_but_content_and_media(repository, path):
     with pytest.raises(cmsbackend.Refused):
         repository.handle("persistEntry", {"dataFiles": [{"path": path, "raw": "x"}], "assets": []})
@@ -243,6 +274,7 @@ def test_local_backend_does_not_follow_a_link_out_of_the_site(repository, tmp_pa
 
 # --- the editor in the preview server ----------------------------------------------------------
 
+
 @needs_bundle
 def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_while_the_build_is_broken(tiny):
     import urllib.request
@@ -258,7 +290,9 @@ def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_whil
         with urllib.request.urlopen(origin + "/", timeout=30) as response:
             assert "default-src 'self'" in response.headers["Content-Security-Policy"]
         news = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
-        news.write_text(news.read_text(encoding="utf-8").replace("date: 2020-01-10", "date: 2020-02-30"), encoding="utf-8")
+        news.write_text(
+            news.read_text(encoding="utf-8").replace("date: 2020-01-10", "date: 2020-02-30"), encoding="utf-8"
+        )
         wait_for(lambda: fetch(origin + "/")[0] == 500, what="the error page")
         status, page = fetch(origin + "/admin/")
         assert status == 200 and "decap-cms" in page  # the editor stays, to fix the mistake in
@@ -266,9 +300,14 @@ def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_whil
 
 def test_an_optional_field_the_editor_left_empty_counts_as_not_given(tiny):
     news = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
-    news.write_text(news.read_text(encoding="utf-8").replace("---\n", "---\ntranslation_key: ''\ndescription: \"\"\n", 1), encoding="utf-8")
+    news.write_text(
+        news.read_text(encoding="utf-8").replace("---\n", "---\ntranslation_key: ''\ndescription: \"\"\n", 1),
+        encoding="utf-8",
+    )
     page = tiny / "content/pages/kontakt.sv.md"
-    page.write_text(re.sub(r"(?m)^title: .*$", "title: ''", page.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    page.write_text(
+        re.sub(r"(?m)^title: .*$", "title: ''", page.read_text(encoding="utf-8"), count=1), encoding="utf-8"
+    )
     result = run_build(tiny)
     assert "2020-01-10-enheten-vaxer.sv.md" not in result.stderr  # the empty optional keys are fine
     assert "content/pages/kontakt.sv.md:2: 'title' is empty" in result.stderr  # a required one is not
@@ -276,22 +315,33 @@ def test_an_optional_field_the_editor_left_empty_counts_as_not_given(tiny):
 
 def test_github_signs_in_through_the_hosts_own_relay_which_the_editors_csp_allows(tiny):
     with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
-        f.write("\neditor:\n  backend: github\n  repo: kommun/trygghet\n  auth_url: https://auth.kommun.se/decap/auth\n")
+        f.write(
+            "\neditor:\n  backend: github\n  repo: kommun/trygghet\n  auth_url: https://auth.kommun.se/decap/auth\n"
+        )
     site = real_site(tiny)
-    assert cms.config(site)["backend"] == {"name": "github", "repo": "kommun/trygghet", "branch": "main",
-                                           "base_url": "https://auth.kommun.se", "auth_endpoint": "decap/auth"}
+    assert cms.config(site)["backend"] == {
+        "name": "github",
+        "repo": "kommun/trygghet",
+        "branch": "main",
+        "base_url": "https://auth.kommun.se",
+        "auth_endpoint": "decap/auth",
+    }
     assert cms.connect_sources(site) == "https://api.github.com https://auth.kommun.se"
 
 
 def test_local_backend_writes_no_file_for_a_language_left_empty(repository):
-    files = [{"path": "content/pages/lattlast.sv.md", "raw": "---\ntitle: Lättläst\nupdated: 2026-11-30\n---\nText.\n"},
-             {"path": "content/pages/lattlast.en.md", "raw": "\n"}]
+    files = [
+        {"path": "content/pages/lattlast.sv.md", "raw": "---\ntitle: Lättläst\nupdated: 2026-11-30\n---\nText.\n"},
+        {"path": "content/pages/lattlast.en.md", "raw": "\n"},
+    ]
     repository.handle("persistEntry", {"dataFiles": files, "assets": [], "options": {}})
     assert not (repository.root / "content/pages/lattlast.en.md").exists()
     assert "updated: 2026-11-30" in (repository.root / "content/pages/lattlast.sv.md").read_text()
 
 
-@pytest.mark.parametrize("editor, missing", [("backend: github\n  repo: a/b", "auth_url"), ("backend: gitlab\n  repo: a/b", "app_id")])
+@pytest.mark.parametrize(
+    "editor, missing", [("backend: github\n  repo: a/b", "auth_url"), ("backend: gitlab\n  repo: a/b", "app_id")]
+)
 def test_a_git_host_without_what_it_needs_to_sign_in_is_an_error(tiny, editor, missing):
     with (tiny / "data/site.yaml").open("a", encoding="utf-8") as f:
         f.write(f"\neditor:\n  {editor}\n")
@@ -300,4 +350,8 @@ def test_a_git_host_without_what_it_needs_to_sign_in_is_an_error(tiny, editor, m
 
 
 def test_without_a_git_host_the_editor_asks_only_its_own_origin():
-    assert cms.config(real_site())["backend"] == {"name": "proxy", "proxy_url": "http://127.0.0.1:8000/api/v1", "branch": "main"}
+    assert cms.config(real_site())["backend"] == {
+        "name": "proxy",
+        "proxy_url": "http://127.0.0.1:8000/api/v1",
+        "branch": "main",
+    }

@@ -6,6 +6,7 @@ Axe runs on the editor's own screens and its findings are reported, not failed o
 Decap's (docs/web-editor.md lists them). The screenshots are the editors' guides' pictures:
 `GUIDE_SCREENSHOTS=1` also copies them to docs/images/.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ from conftest import REPO, run_build
 from portal import cms, render
 from servetools import serving, wait_for
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(cms.bundle_version() is None, reason="Decap CMS is not in node_modules (npm ci)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(cms.bundle_version() is None, reason="Decap CMS is not in node_modules (npm ci)"),
+]
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in requirements-test.txt")
 
@@ -46,8 +49,11 @@ def axe(page, screen: str, found: dict) -> None:
     if not page.evaluate("() => !!window.axe"):
         page.evaluate(browser.AXE.read_text(encoding="utf-8") + "\n;0")
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", browser.WCAG_AA_TAGS)
-    found[screen] = [f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
-                     for v in result["violations"] for node in v["nodes"]]
+    found[screen] = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
 
 
 def report(found: dict) -> None:
@@ -88,7 +94,9 @@ def test_an_editor_writes_a_news_item_in_both_languages_and_the_next_build_has_i
 
         page.get_by_role("link", name="Nyheter").first.wait_for()
         page.goto(origin + "/admin/#/collections/news")
-        page.get_by_text("Ödeshög joins", exact=False).or_(page.get_by_text("Ödeshög ansluter", exact=False)).first.wait_for()
+        page.get_by_text("Ödeshög joins", exact=False).or_(
+            page.get_by_text("Ödeshög ansluter", exact=False)
+        ).first.wait_for()
         shoot(page, "editor-news-list.png")
         axe(page, "news list", found)
 
@@ -119,7 +127,9 @@ def test_an_editor_writes_a_news_item_in_both_languages_and_the_next_build_has_i
         page.locator("button[title='Visa/Dölj förhandsvisning']").click()
         frame = page.frame_locator("iframe").first
         frame.locator("text=Övning i Boxholm").first.wait_for()
-        stylesheets = frame.locator("link[rel=stylesheet]").evaluate_all("links => links.map(l => l.getAttribute('href'))")
+        stylesheets = frame.locator("link[rel=stylesheet]").evaluate_all(
+            "links => links.map(l => l.getAttribute('href'))"
+        )
         assert any(href.startswith("/assets/site.") and href.endswith(".css") for href in stylesheets), stylesheets
         shoot(page, "editor-preview.png")
         page.locator("button[title='Visa/Dölj förhandsvisning']").click()
@@ -143,7 +153,10 @@ def test_an_editor_writes_a_news_item_in_both_languages_and_the_next_build_has_i
         assert [r for r in seen.requests if not r.startswith(origin)] == []
         assert blocked == []
         # Another site open in the same browser cannot write through the local backend.
-        assert post(origin, {"action": "info"}, {"Content-Type": "application/json", "Origin": "https://evil.example"}) == 403
+        assert (
+            post(origin, {"action": "info"}, {"Content-Type": "application/json", "Origin": "https://evil.example"})
+            == 403
+        )
         assert post(origin, {"action": "info"}, {"Content-Type": "text/plain"}) == 415
         context.close()
     report(found)
@@ -153,6 +166,10 @@ def test_an_editor_writes_a_news_item_in_both_languages_and_the_next_build_has_i
     assert "The exercise in Boxholm" in en.read_text(encoding="utf-8")
     result = run_build(portal)
     assert result.returncode == 0, result.stderr
-    assert "Övning i Boxholm" in (portal / "_site/nyheter/2026-11-02-ovning-i-boxholm/index.html").read_text(encoding="utf-8")
-    assert "Exercise in Boxholm" in (portal / "_site/en/news/2026-11-02-ovning-i-boxholm/index.html").read_text(encoding="utf-8")
+    assert "Övning i Boxholm" in (portal / "_site/nyheter/2026-11-02-ovning-i-boxholm/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Exercise in Boxholm" in (portal / "_site/en/news/2026-11-02-ovning-i-boxholm/index.html").read_text(
+        encoding="utf-8"
+    )
     assert all(isinstance(v, list) for v in found.values()) and len(found) == 3  # axe ran on each screen

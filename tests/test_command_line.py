@@ -1,5 +1,6 @@
 """The command line is conventional: subcommands with their own help and options, --version,
 -q/-v, progress and colour only for a person at a terminal, the whole time reported."""
+
 from __future__ import annotations
 
 import io
@@ -9,8 +10,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, run_build
 
+from conftest import REPO, run_build
 from portal import __version__, cli
 
 
@@ -33,7 +34,9 @@ def test_an_option_of_another_command_is_a_usage_error(tmp_path):
 
 @pytest.mark.parametrize("command", [[str(REPO / "build.py")], ["-m", "portal"]], ids=["build.py", "python -m portal"])
 def test_version_is_printed(tmp_path, command):
-    result = subprocess.run([sys.executable, *command, "--version"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, *command, "--version"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert result.stdout.strip().endswith(__version__)
 
@@ -56,6 +59,7 @@ def test_the_reported_time_covers_every_stage_including_the_link_check(tiny, mon
 
     def check_slowly(*args):
         import time
+
         time.sleep(1.5)
         return slow_links(*args)
 
@@ -80,10 +84,16 @@ def test_progress_shows_the_stage_and_pages_once_a_build_has_taken_a_second():
 def run_on_terminal(root, *args, env_extra=None):
     """Run build.py with stderr on a pseudo-terminal; (exit code, what the terminal showed)."""
     leader, follower = pty.openpty()
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8", "TERM": "xterm",
-           **(env_extra or {})}
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), *args], cwd=root, env=env,
-                               stdout=subprocess.DEVNULL, stderr=follower)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SOURCE_DATE_EPOCH": "1795000000",
+        "LANG": "C.UTF-8",
+        "TERM": "xterm",
+        **(env_extra or {}),
+    }
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), *args], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=follower
+    )
     os.close(follower)
     shown = b""
     while True:

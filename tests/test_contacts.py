@@ -2,6 +2,7 @@
 data/contacts.yaml, shown with its source and that source's date wherever a reader
 needs them (contact page, municipality pages, every footer, the accessibility
 statement, schema.org data), and never a named official's own address."""
+
 from __future__ import annotations
 
 import json
@@ -46,14 +47,21 @@ def test_contact_page_shows_every_route_with_its_source_and_date(built, path):
             assert route["mail"] in links
     assert "Stora torget 3, 599 80 Ödeshög" in main
     # Each number's source, and the date that source gives (or that it gives none).
-    for address in ("https://www.mjolby.se/34865.html", "https://www.odeshog.se/kommundemokrati/demokrati/paverka.4.d7577d512641215a4580006263.html",
-                    "https://www.boxholm.se/nyhetsarkiv/informationmedanledningavcoronaviruscovid19.5.63815e2f170bff837c8d5984.html"):
+    for address in (
+        "https://www.mjolby.se/34865.html",
+        "https://www.odeshog.se/kommundemokrati/demokrati/paverka.4.d7577d512641215a4580006263.html",
+        "https://www.boxholm.se/nyhetsarkiv/informationmedanledningavcoronaviruscovid19.5.63815e2f170bff837c8d5984.html",
+    ):
         assert address in links
     text = read(built / path).text
     if path.startswith("en/"):
         assert "published 4 May 2018" in text and "updated 23 August 2021" in text and "the page gives no date" in text
     else:
-        assert "publicerad 4 maj 2018" in text and "uppdaterad 23 augusti 2021" in text and "sidan anger inget datum" in text
+        assert (
+            "publicerad 4 maj 2018" in text
+            and "uppdaterad 23 augusti 2021" in text
+            and "sidan anger inget datum" in text
+        )
 
 
 @pytest.mark.parametrize("path", ["kontakt/index.html", "en/contact/index.html"])
@@ -87,16 +95,20 @@ def test_every_page_has_the_same_help_in_the_same_place_of_its_footer(built):
         assert "https://www.mjolby.se/34865.html" in help_part, page  # the number's source
 
 
-@pytest.mark.parametrize("path, before", [("tillganglighet/index.html", '<h2 id="enforcement">'),
-                                          ("en/accessibility/index.html", '<h2 id="enforcement">')])
+@pytest.mark.parametrize(
+    "path, before",
+    [("tillganglighet/index.html", '<h2 id="enforcement">'), ("en/accessibility/index.html", '<h2 id="enforcement">')],
+)
 def test_accessibility_statement_gives_a_working_feedback_route(built, path, before):
     main = main_of(html(built, path))
     reporting = main.split(before)[0].rsplit("<h2", 1)[1]  # the section on reporting problems
     assert "tel:+4614285995" in hrefs(reporting) and "mailto:medborgarservice@mjolby.se" in hrefs(reporting)
 
 
-@pytest.mark.parametrize("path, lang", [("index.html", "sv"), ("kontakt/index.html", "sv"),
-                                        ("en/index.html", "en"), ("en/contact/index.html", "en")])
+@pytest.mark.parametrize(
+    "path, lang",
+    [("index.html", "sv"), ("kontakt/index.html", "sv"), ("en/index.html", "en"), ("en/contact/index.html", "en")],
+)
 def test_start_and_contact_pages_describe_the_unit_for_search_engines(built, path, lang):
     text = html(built, path)
     [data] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
@@ -105,7 +117,11 @@ def test_start_and_contact_pages_describe_the_unit_for_search_engines(built, pat
     assert org["name"] == {"sv": "Trygghets- och säkerhetsenheten", "en": "The safety and security unit"}[lang]
     assert org["parentOrganization"]["name"] == {"sv": "Mjölby kommun", "en": "Mjölby Municipality"}[lang]
     [point] = org["contactPoint"]
-    assert point["@type"] == "ContactPoint" and point["telephone"] == "+4614285995" and point["email"] == "medborgarservice@mjolby.se"
+    assert (
+        point["@type"] == "ContactPoint"
+        and point["telephone"] == "+4614285995"
+        and point["email"] == "medborgarservice@mjolby.se"
+    )
     assert len(org["areaServed"]) == 3
 
 
@@ -118,14 +134,27 @@ def test_tel_links_use_the_international_form():
 CONTACTS = "data/contacts.yaml"
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("email: kommun@mjolby.example", "email: anna.andersson@mjolby.example",
-     "'anna.andersson@mjolby.example' looks like a person's own address; publish the municipality's functional address instead"),
-    ("phone: 0100-100 00", "phone: 0100 10000",
-     "'phone' is '0100 10000': write a Swedish number as the source does, e.g. 0142-859 95"),
-    ("  - municipality: mjolby", "  - municipality: linkoping", "unknown municipality 'linkoping' (known: mjolby, odeshog)"),
-    ("    source: mjolby-contact", "    source: mjolby-2021", "unknown source 'mjolby-2021'"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "email: kommun@mjolby.example",
+            "email: anna.andersson@mjolby.example",
+            "'anna.andersson@mjolby.example' looks like a person's own address; publish the municipality's functional address instead",
+        ),
+        (
+            "phone: 0100-100 00",
+            "phone: 0100 10000",
+            "'phone' is '0100 10000': write a Swedish number as the source does, e.g. 0142-859 95",
+        ),
+        (
+            "  - municipality: mjolby",
+            "  - municipality: linkoping",
+            "unknown municipality 'linkoping' (known: mjolby, odeshog)",
+        ),
+        ("    source: mjolby-contact", "    source: mjolby-2021", "unknown source 'mjolby-2021'"),
+    ],
+)
 def test_a_bad_contact_route_gives_its_line(tiny, old, new, message):
     path = tiny / CONTACTS
     text = path.read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """Pages made from data/: one per municipality, the agreements over time and the
 open data page, in both languages, saying only what the source says."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,11 @@ import pytest
 
 from htmlview import read
 
-MUNICIPALITIES = {"mjolby": ("Mjölby kommun", "Mjölby Municipality"),
-                  "boxholm": ("Boxholms kommun", "Boxholm Municipality"),
-                  "odeshog": ("Ödeshögs kommun", "Ödeshög Municipality")}
+MUNICIPALITIES = {
+    "mjolby": ("Mjölby kommun", "Mjölby Municipality"),
+    "boxholm": ("Boxholms kommun", "Boxholm Municipality"),
+    "odeshog": ("Ödeshögs kommun", "Ödeshög Municipality"),
+}
 
 
 @pytest.mark.parametrize("mid", MUNICIPALITIES)
@@ -36,14 +39,19 @@ def test_what_each_municipality_pays_for(built):
 
 def test_each_municipality_lists_its_agreements(built):
     boxholm = read(built / "kommuner/boxholm/index.html")
-    assert "Odaterat" in boxholm.text and "23 september 2019" not in boxholm.text.split("Kommunens avtal")[1].split("Kontakt")[0]
+    assert (
+        "Odaterat" in boxholm.text
+        and "23 september 2019" not in boxholm.text.split("Kommunens avtal")[1].split("Kontakt")[0]
+    )
     odeshog = read(built / "en/municipalities/odeshog/index.html")
     assert "23 September 2019 (announced)" in odeshog.text
 
 
 def test_agreements_over_time_never_back_computes_an_earlier_total(built):
-    for path, not_published, total in (("avtal/index.html", "Inte publicerat", "4,7 heltidstjänster"),
-                                       ("en/agreements/index.html", "Not published", "4.7 full-time posts")):
+    for path, not_published, total in (
+        ("avtal/index.html", "Inte publicerat", "4,7 heltidstjänster"),
+        ("en/agreements/index.html", "Not published", "4.7 full-time posts"),
+    ):
         html = (built / path).read_text(encoding="utf-8")
         history = html.split('class="history"')[1].split("</table>")[0]
         undated, dated = history.split("<tbody>")[1].split("</tr>")[:2]

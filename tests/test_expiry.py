@@ -1,5 +1,6 @@
 """`expires:` in front matter: after that day an item leaves the lists, feeds, sitemap and
 search, and its page stays, saying in its language that it is no longer current, noindex."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,8 @@ from tinysite import add_municipality
 
 def write_page(root, stem: str, lang: str, title: str, extra: str = "") -> None:
     (root / "content/pages" / f"{stem}.{lang}.md").write_text(
-        f"---\ntitle: {title}\nupdated: 2026-11-01\n{extra}---\nText of {title}.\n", encoding="utf-8")
+        f"---\ntitle: {title}\nupdated: 2026-11-01\n{extra}---\nText of {title}.\n", encoding="utf-8"
+    )
 
 
 def test_an_expired_news_item_leaves_every_list_and_feed_but_its_page_stays_marked(tiny):
@@ -23,8 +25,17 @@ def test_an_expired_news_item_leaves_every_list_and_feed_but_its_page_stays_mark
     result = run_build(tiny)
     assert result.returncode == 0, result.stderr
     site = tiny / "_site"
-    for listing in ("index.html", "nyheter/index.html", "nyheter/arkiv/index.html", "nyheter/kommun/boxholm/index.html",
-                    "nyheter/atom.xml", "en/news/atom.xml", "sitemap.xml", "en/index.html", "en/news/index.html"):
+    for listing in (
+        "index.html",
+        "nyheter/index.html",
+        "nyheter/arkiv/index.html",
+        "nyheter/kommun/boxholm/index.html",
+        "nyheter/atom.xml",
+        "en/news/atom.xml",
+        "sitemap.xml",
+        "en/index.html",
+        "en/news/index.html",
+    ):
         assert "2026-11-10-gammal" not in (site / listing).read_text(encoding="utf-8"), listing
     assert not (site / "nyheter/arkiv/2026").exists()  # its year had no other item
 
@@ -57,8 +68,10 @@ def test_an_expired_page_stays_marked_and_leaves_the_sitemap_and_search(tiny):
     # Nor in the site map of the search pages (the way to every page without search).
     assert "vintervag" not in (site / "sok/index.html").read_text(encoding="utf-8")
     assert "vintervag" not in (site / "en/search/index.html").read_text(encoding="utf-8")
-    for path, notice in (("vintervag/index.html", "Den här informationen gäller inte längre."),
-                         ("en/vintervag/index.html", "This information is no longer current.")):
+    for path, notice in (
+        ("vintervag/index.html", "Den här informationen gäller inte längre."),
+        ("en/vintervag/index.html", "This information is no longer current."),
+    ):
         page = read(site / path)
         assert notice in page.text
         assert page.meta("name", "robots")["content"] == "noindex"
@@ -77,21 +90,29 @@ def test_expires_before_the_items_date_is_an_error_at_its_line(tiny):
     write_pair(tiny, "2026-11-10-fel", "2026-11-10", extra="expires: 2026-11-01")
     result = run_build(tiny)
     assert result.returncode == 1
-    assert ("content/news/2026-11-10-fel.sv.md:6: 'expires' is 2026-11-01, before the item's date 2026-11-10; "
-            "it would never be shown") in result.stderr
+    assert (
+        "content/news/2026-11-10-fel.sv.md:6: 'expires' is 2026-11-01, before the item's date 2026-11-10; "
+        "it would never be shown"
+    ) in result.stderr
 
 
 def test_expires_must_be_a_date(tiny):
     write_page(tiny, "vintervag", "sv", "Vinterväghållning", "expires: snart\n")
     result = run_build(tiny)
     assert result.returncode == 1
-    assert "content/pages/vintervag.sv.md:4: 'expires' should be a date written YYYY-MM-DD, not 'snart'" in result.stderr
+    assert (
+        "content/pages/vintervag.sv.md:4: 'expires' should be a date written YYYY-MM-DD, not 'snart'" in result.stderr
+    )
 
 
 def test_check_warns_about_an_expired_page_in_the_menu(tiny):
     page = tiny / "content/pages/kontakt.en.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("---\n", "---\nexpires: 2026-11-01\n", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("---\n", "---\nexpires: 2026-11-01\n", 1), encoding="utf-8"
+    )
     result = run_build(tiny, "check")
     assert result.returncode == 0, result.stderr
-    assert ("data/site.yaml: warning: nav names the page 'kontakt', whose en version content/pages/kontakt.en.md "
-            "expired after 2026-11-01: take it out of the menu, or change its 'expires'") in result.stderr
+    assert (
+        "data/site.yaml: warning: nav names the page 'kontakt', whose en version content/pages/kontakt.en.md "
+        "expired after 2026-11-01: take it out of the menu, or change its 'expires'"
+    ) in result.stderr

@@ -1,4 +1,5 @@
 """An Atom 1.0 feed per language, read by a real feed parser."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -50,17 +51,27 @@ def test_entries_have_the_full_text_and_their_translation(tiny_built):
     html = sv.content[0].value
     assert sv.content[0].type == "text/html"
     assert "<p>Ödeshög och Mjölby har ett avtal.</p>" in html
-    assert ('Källa: Mjölby kommun, kommunens nyhet: <a href="https://mjolby.example/nyhet">Enheten växer</a>, '
-            "publicerad 10 januari 2020.") in html
+    assert (
+        'Källa: Mjölby kommun, kommunens nyhet: <a href="https://mjolby.example/nyhet">Enheten växer</a>, '
+        "publicerad 10 januari 2020."
+    ) in html
     links = {link.get("hreflang"): link.href for link in sv.links if link.rel == "alternate"}
-    assert links == {"sv": "http://127.0.0.1:8000/nyheter/enheten-vaxer/",
-                     "en": "http://127.0.0.1:8000/en/news/the-unit-grows/"}
+    assert links == {
+        "sv": "http://127.0.0.1:8000/nyheter/enheten-vaxer/",
+        "en": "http://127.0.0.1:8000/en/news/the-unit-grows/",
+    }
 
 
 def test_links_in_the_feed_are_absolute(tiny):
-    write_item(tiny, "2020-01-01-lankar", "sv", "Länkar", "2020-01-01",
-               body="Läs [om oss](../pages/om.sv.md), [kontakt](/kontakt/), "
-                    "[rubriken](#rubrik) och [Ödeshög](https://www.example.org/).\n\n![Karta](/assets/favicon.svg)\n\n## Rubrik")
+    write_item(
+        tiny,
+        "2020-01-01-lankar",
+        "sv",
+        "Länkar",
+        "2020-01-01",
+        body="Läs [om oss](../pages/om.sv.md), [kontakt](/kontakt/), "
+        "[rubriken](#rubrik) och [Ödeshög](https://www.example.org/).\n\n![Karta](/assets/favicon.svg)\n\n## Rubrik",
+    )
     assert run_build(tiny, "--base-url", "https://example.org/trygghet/").returncode == 0
     entry = next(e for e in parse(tiny / "_site" / FEEDS["sv"]).entries if e.title == "Länkar")
     html = entry.content[0].value
@@ -92,18 +103,33 @@ def test_ids_do_not_change_with_base_url_or_title(tiny):
     assert len(set(first.values()) | set(english.values())) == 6
 
 
-@pytest.mark.parametrize("path", ["index.html", "nyheter/enheten-vaxer/index.html", "kontakt/index.html",
-                                  "en/index.html", "en/news/archive/index.html", "en/contact/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "nyheter/enheten-vaxer/index.html",
+        "kontakt/index.html",
+        "en/index.html",
+        "en/news/archive/index.html",
+        "en/contact/index.html",
+    ],
+)
 def test_every_page_links_its_languages_feed_in_head(tiny_built, path):
     page = read(tiny_built / path)
-    feeds = [link for link in page.head_links if link.get("rel") == "alternate" and link.get("type") == "application/atom+xml"]
+    feeds = [
+        link
+        for link in page.head_links
+        if link.get("rel") == "alternate" and link.get("type") == "application/atom+xml"
+    ]
     assert [f["href"] for f in feeds] == ["/" + FEEDS[page.lang]]
     assert feeds[0]["title"].startswith("Nyheter – " if page.lang == "sv" else "News – ")
     assert (tiny_built / FEEDS[page.lang]).is_file()
 
 
 def test_the_404_page_links_both_feeds(tiny_built):
-    hrefs = [link["href"] for link in read(tiny_built / "404.html").head_links if link.get("type") == "application/atom+xml"]
+    hrefs = [
+        link["href"] for link in read(tiny_built / "404.html").head_links if link.get("type") == "application/atom+xml"
+    ]
     assert hrefs == ["/nyheter/atom.xml", "/en/news/atom.xml"]
 
 
@@ -116,13 +142,19 @@ def test_every_built_page_links_a_feed(tiny_built):
 
 def test_a_feed_holds_the_newest_items_up_to_feed_size_and_the_archive_holds_all(tiny):
     site_yaml = tiny / "data/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("feed_size: 20", "feed_size: 3"), encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace("feed_size: 20", "feed_size: 3"), encoding="utf-8"
+    )
     for stem, date in [("2024-03-01-a", "2024-03-01"), ("2025-05-01-b", "2025-05-01"), ("2026-01-10-c", "2026-01-10")]:
         write_pair(tiny, stem, date)
     assert run_build(tiny).returncode == 0
     for lang, word in (("sv", "Nyhet"), ("en", "News")):
         feed = parse(tiny / "_site" / FEEDS[lang])
-        assert [e.title for e in feed.entries] == [f"{word} 2026-01-10-c", f"{word} 2025-05-01-b", f"{word} 2024-03-01-a"]
+        assert [e.title for e in feed.entries] == [
+            f"{word} 2026-01-10-c",
+            f"{word} 2025-05-01-b",
+            f"{word} 2024-03-01-a",
+        ]
         assert feed.feed.updated == "2026-01-10T00:00:00Z"
     # The 2020 item left the feed, not the site: the archive still lists it.
     archive = read(tiny / "_site/nyheter/arkiv/2020/index.html")

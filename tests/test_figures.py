@@ -1,5 +1,6 @@
 """Provenance and consistency of the figures: bad data is reported as
 `path:line: message` by the real build, and history never invents a number."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,7 +9,6 @@ import pytest
 
 from conftest import run_build
 from portal import load, model
-from portal.problems import Problems
 
 STAFFING = "data/staffing.yaml"
 
@@ -39,7 +39,11 @@ MJOLBY = """  - id: mjolby-posts
     as_of: 2020-01-10
     source: mjolby-news
 """
-BOXHOLM = MJOLBY.replace("id: mjolby-", "id: boxholm-").replace("municipality: mjolby", "municipality: boxholm").replace("Mjölby", "Boxholm")
+BOXHOLM = (
+    MJOLBY.replace("id: mjolby-", "id: boxholm-")
+    .replace("municipality: mjolby", "municipality: boxholm")
+    .replace("Mjölby", "Boxholm")
+)
 DERIVED = """derived:
   - id: posts-not-paid-by-odeshog
     label: {sv: Inte betalat av Ödeshög, en: Not paid for by Ödeshög}
@@ -68,7 +72,10 @@ def test_a_changed_total_without_a_new_as_of_is_flagged(tiny):
     assert result.returncode == 1
     line = line_of(tiny, STAFFING, "value: 5.2")
     assert line == 27
-    assert f"{STAFFING}:{line}: figure 'total-posts' changes from 5 (line 2) to 5.2 with the same as_of 2020-01-10" in result.stderr
+    assert (
+        f"{STAFFING}:{line}: figure 'total-posts' changes from 5 (line 2) to 5.2 with the same as_of 2020-01-10"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -87,7 +94,10 @@ def test_shares_larger_than_the_total_are_an_error(tiny):
     assert result.returncode == 1
     line = line_of(tiny, STAFFING, "id: odeshog-posts")
     assert line == 8
-    assert f"{STAFFING}:{line}: the shares of 'total-posts' on 2020-01-10 add up to more than the total: 2 (odeshog-posts) + 3.6 (mjolby-posts) > 5" in result.stderr
+    assert (
+        f"{STAFFING}:{line}: the shares of 'total-posts' on 2020-01-10 add up to more than the total: 2 (odeshog-posts) + 3.6 (mjolby-posts) > 5"
+        in result.stderr
+    )
 
 
 def test_a_share_of_an_unknown_municipality_is_an_error(tiny):
@@ -106,10 +116,13 @@ def test_a_share_of_a_total_that_has_no_entry_that_day_is_an_error(tiny):
     assert "is a share of 'total-posts' on 2020-01-07, but 'total-posts' has no entry for that date" in result.stderr
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("2019-02-30", "'as_of' is '2019-02-30', which is not a real date"),
-    ("26/9 2019", "'as_of' should be a date written YYYY-MM-DD, not '26/9 2019'"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("2019-02-30", "'as_of' is '2019-02-30', which is not a real date"),
+        ("26/9 2019", "'as_of' should be a date written YYYY-MM-DD, not '26/9 2019'"),
+    ],
+)
 def test_dates_must_be_real_dates(tiny, bad, message):
     write_staffing(tiny, TOTAL.replace("2020-01-10", bad), ODESHOG, MJOLBY)
     result = run_build(tiny)
@@ -128,16 +141,23 @@ def test_a_figure_without_provenance_fails(tiny):
 def test_agreements_are_listed_oldest_first(tiny):
     path = tiny / "data/collaboration.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + """  - id: older
+    path.write_text(
+        text
+        + """  - id: older
     parties: [mjolby, odeshog]
     covers: {sv: Test, en: Test}
     date: 2018-01-01
     source: mjolby-news
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = run_build(tiny)
     assert result.returncode == 1
     line = line_of(tiny, "data/collaboration.yaml", "date: 2018-01-01")
-    assert f"data/collaboration.yaml:{line}: agreement 'older' is dated 2018-01-01, before the agreement above it (2020-01-10)" in result.stderr
+    assert (
+        f"data/collaboration.yaml:{line}: agreement 'older' is dated 2018-01-01, before the agreement above it (2020-01-10)"
+        in result.stderr
+    )
 
 
 # Two agreements: an undated one between Mjölby and Boxholm, then the dated one that

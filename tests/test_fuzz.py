@@ -8,6 +8,7 @@ of). The example counts keep the suite fast on a small machine; the runs are
 derandomized so CI sees the same examples every time. For a longer, random
 hunt: FUZZ_EXAMPLES=2000 FUZZ_RANDOM=1 .venv/bin/python -m pytest tests/test_fuzz.py
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tinysite import tiny_site
 from portal import load, markup, model, pipeline, yamlnodes
 from portal import shape as s
 from portal.problems import Problems
+from tinysite import tiny_site
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
 
@@ -43,29 +44,100 @@ def fuzz(examples: int, seconds: float):
 # --- plausible input, assembled from the pieces real files (and attacks) are made of -------
 
 YAML_PIECES = [
-    "title: Om samverkan", "updated: 2019-02-30", "updated: 2026-11-24", "date: 2019-09-26", "value: 1.10",
-    "value: 4,7", "published: NO", "code: no", "slug: ../../etc", "slug: 'a\\b'", 'slug: "a\\0b"',
-    "a: &x [1, 2]", "b: *x", "c: !!python/object/apply:os.system [ls]", "<<: *x", "- item", "- [a, b",
-    "key: {a: 1, b: [2, 3]}", "key:", "  nested: value", "\tindented: with a tab", "? complex", ": value",
-    "municipalities: [odeshog, mjolby]", "summary: |", "  line one", "  line two", "---", "...", "%YAML 1.1",
-    "title: 'unclosed", 'title: "<script>alert(1)</script>"', "title: ~", "title: null", "title: ''",
-    "translation_key: kontakt", "template: ../base.html", "template: staffing.html", "source:",
-    "  publisher: Ödeshögs kommun", "  url: javascript:alert(1)", "sv: nyheter", "en: news", "# a comment",
-    "title: ", "x: 0x1F", "x: 1e3", "x: .inf", "x: 2019-09-26T10:00:00", "- - - deep",
+    "title: Om samverkan",
+    "updated: 2019-02-30",
+    "updated: 2026-11-24",
+    "date: 2019-09-26",
+    "value: 1.10",
+    "value: 4,7",
+    "published: NO",
+    "code: no",
+    "slug: ../../etc",
+    "slug: 'a\\b'",
+    'slug: "a\\0b"',
+    "a: &x [1, 2]",
+    "b: *x",
+    "c: !!python/object/apply:os.system [ls]",
+    "<<: *x",
+    "- item",
+    "- [a, b",
+    "key: {a: 1, b: [2, 3]}",
+    "key:",
+    "  nested: value",
+    "\tindented: with a tab",
+    "? complex",
+    ": value",
+    "municipalities: [odeshog, mjolby]",
+    "summary: |",
+    "  line one",
+    "  line two",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "title: 'unclosed",
+    'title: "<script>alert(1)</script>"',
+    "title: ~",
+    "title: null",
+    "title: ''",
+    "translation_key: kontakt",
+    "template: ../base.html",
+    "template: staffing.html",
+    "source:",
+    "  publisher: Ödeshögs kommun",
+    "  url: javascript:alert(1)",
+    "sv: nyheter",
+    "en: news",
+    "# a comment",
+    "title: ",
+    "x: 0x1F",
+    "x: 1e3",
+    "x: .inf",
+    "x: 2019-09-26T10:00:00",
+    "- - - deep",
 ]
 BROKEN_LINK = "[trasig](saknas.sv.md)"  # an error by design: the page that must build leaves it out
 # A footnote defined but never referred to renders a back-link to a missing #fnref:1, which
 # the link check reports: a markup problem left for its own issue. The page that must build leaves it out.
 ORPHAN_FOOTNOTE = "[^1]: fotnot"
 MARKDOWN_PIECES = [
-    "## Rubrik {#egen}", "# Titel", "Text med *betoning* och **fetstil**.", "[länk](kontakt.sv.md)",
-    BROKEN_LINK, "[js](javascript:alert(1))", "<script>alert(1)</script>",
-    '<img src="x" onerror="alert(1)">', '<a href="data:text/html,x">d</a>', "<iframe src=//x></iframe>",
-    "<style>body{}</style>", '<form action="/x"><input></form>', '<p lang="en">Hello</p>',
-    "| a | b |", "|---|--:|", "| 1 | 2 |", "```python", "x = '<b>'", "```", "- punkt", "    - inre punkt",
-    "> citat", "1. ett", ORPHAN_FOOTNOTE, "Text[^1]", "*[HTML]: HyperText", "{: onclick=alert(1) }",
-    "<div markdown=\"1\">*md*</div>", "&lt;escaped&gt;", "&#106;avascript:", "<!-- kommentar -->", "",
-    "[[[[((((", "`kod`", "\\", "<", "</p>", "<details><summary>Mer</summary>dolt</details>",
+    "## Rubrik {#egen}",
+    "# Titel",
+    "Text med *betoning* och **fetstil**.",
+    "[länk](kontakt.sv.md)",
+    BROKEN_LINK,
+    "[js](javascript:alert(1))",
+    "<script>alert(1)</script>",
+    '<img src="x" onerror="alert(1)">',
+    '<a href="data:text/html,x">d</a>',
+    "<iframe src=//x></iframe>",
+    "<style>body{}</style>",
+    '<form action="/x"><input></form>',
+    '<p lang="en">Hello</p>',
+    "| a | b |",
+    "|---|--:|",
+    "| 1 | 2 |",
+    "```python",
+    "x = '<b>'",
+    "```",
+    "- punkt",
+    "    - inre punkt",
+    "> citat",
+    "1. ett",
+    ORPHAN_FOOTNOTE,
+    "Text[^1]",
+    "*[HTML]: HyperText",
+    "{: onclick=alert(1) }",
+    '<div markdown="1">*md*</div>',
+    "&lt;escaped&gt;",
+    "&#106;avascript:",
+    "<!-- kommentar -->",
+    "",
+    "[[[[((((",
+    "`kod`",
+    "\\",
+    "<",
+    "</p>",
+    "<details><summary>Mer</summary>dolt</details>",
 ]
 
 
@@ -81,6 +153,7 @@ ANY_TEXT = st.one_of(st.text(max_size=400), assembled(YAML_PIECES), FRONT_MATTER
 
 
 # --- each loader on its own ---------------------------------------------------------------------
+
 
 @fuzz(300, 5)
 @given(ANY_TEXT)
@@ -132,7 +205,9 @@ def test_shapes_give_values_or_located_problems(text):
             assert (p.line is None) if node is None else (1 <= p.line <= last_line), (p.line, str(p))
         if isinstance(node, yamlnodes.Mapping) and getattr(node.get("title"), "is_null", False):
             # `title: ~`, `title: null`, `title:` are never published as text
-            assert f"x.md:{node['title'].line}: 'title' should be text, not " in [str(p)[:len(f"x.md:{node['title'].line}: 'title' should be text, not ")] for p in problems.items]
+            assert f"x.md:{node['title'].line}: 'title' should be text, not " in [
+                str(p)[: len(f"x.md:{node['title'].line}: 'title' should be text, not ")] for p in problems.items
+            ]
 
 
 class Dangerous(HTMLParser):
@@ -148,7 +223,11 @@ class Dangerous(HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name == "style":
                 self.found.append(name)
-            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+            if (
+                name in ("href", "src")
+                and value
+                and value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+            ):
                 self.found.append(value)
 
 
@@ -167,8 +246,13 @@ def test_markdown_gives_safe_html_or_a_problem(text):
 
 # --- the whole build on a copy of the tiny site, one file fuzzed -------------------------------------
 
-TARGETS = ["content/pages/fuzz.sv.md", "content/news/2019-09-27-fuzz.sv.md", "data/staffing.yaml",
-           "data/i18n/en.yaml", "content/pages/kontakt.en.md"]
+TARGETS = [
+    "content/pages/fuzz.sv.md",
+    "content/news/2019-09-27-fuzz.sv.md",
+    "data/staffing.yaml",
+    "data/i18n/en.yaml",
+    "content/pages/kontakt.en.md",
+]
 
 
 @pytest.fixture(scope="module")
@@ -182,14 +266,23 @@ def files_under(folder: Path) -> set:
 
 # A valid page whose title and markdown are fuzzed: the build gets as far as writing.
 TITLE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
-VALID_PAGE = st.builds(lambda title, body: f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nupdated: 2026-01-01\n---\n{body}\n",
-                       TITLE, assembled([p for p in MARKDOWN_PIECES if p not in (BROKEN_LINK, ORPHAN_FOOTNOTE)]))
+VALID_PAGE = st.builds(
+    lambda title, body: f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nupdated: 2026-01-01\n---\n{body}\n",
+    TITLE,
+    assembled([p for p in MARKDOWN_PIECES if p not in (BROKEN_LINK, ORPHAN_FOOTNOTE)]),
+)
 
 
 @fuzz(16, 60)
-@given(target=st.sampled_from(TARGETS),
-       data=st.one_of(VALID_PAGE.map(str.encode), FRONT_MATTER.map(str.encode), assembled(YAML_PIECES).map(str.encode),
-                      st.binary(max_size=300)))
+@given(
+    target=st.sampled_from(TARGETS),
+    data=st.one_of(
+        VALID_PAGE.map(str.encode),
+        FRONT_MATTER.map(str.encode),
+        assembled(YAML_PIECES).map(str.encode),
+        st.binary(max_size=300),
+    ),
+)
 def test_the_build_writes_a_site_or_reports_problems_and_nothing_else(pristine, tmp_path_factory, target, data):
     build_with_one_file(pristine, tmp_path_factory, target, data)
 

@@ -1,4 +1,5 @@
 """`serve` rebuilds only what a change affects, and the result equals a full build byte for byte."""
+
 from __future__ import annotations
 
 import threading
@@ -109,8 +110,10 @@ def test_renaming_a_page_redoes_the_pages_that_show_its_title(tiny, builder):
 
 def test_adding_and_removing_a_news_item(tiny, builder):
     new = tiny / "content/news/2020-02-01-prov.sv.md"
-    new.write_text("---\ntitle: Ett prov\ndate: 2020-02-01\nsummary: En kort text.\nmunicipalities: [mjolby]\n---\nText.\n",
-                   encoding="utf-8")
+    new.write_text(
+        "---\ntitle: Ett prov\ndate: 2020-02-01\nsummary: En kort text.\nmunicipalities: [mjolby]\n---\nText.\n",
+        encoding="utf-8",
+    )
     result = builder.build()
     assert not result.problems.errors, result.problems.sorted()
     assert {"nyheter/2020-02-01-prov/index.html", "nyheter/index.html", "index.html"} <= pages_of(result)
@@ -125,7 +128,9 @@ def test_a_broken_edit_writes_nothing_and_the_fix_brings_back_the_same_site(tiny
     before = files(tiny / "_inc")
     edit(tiny / NEWS_SV, "date: 2020-01-10", "date: 2020-02-30")
     broken = builder.build()
-    assert [str(p) for p in broken.problems.errors] == [f"{NEWS_SV}:4: 'date' is '2020-02-30', which is not a real date"]
+    assert [str(p) for p in broken.problems.errors] == [
+        f"{NEWS_SV}:4: 'date' is '2020-02-30', which is not a real date"
+    ]
     assert files(tiny / "_inc") == before
     edit(tiny / NEWS_SV, "date: 2020-02-30", "date: 2020-01-10")
     fixed = builder.build()
@@ -139,8 +144,12 @@ def test_a_change_to_many_pages_writes_the_open_page_first_then_the_rest(tiny, b
     seen = {}
 
     def shown():  # what a browser would load when told to reload, while the rest still renders
-        seen.update({name: (tiny / "_inc" / name).read_text(encoding="utf-8")
-                     for name in ("kontakt/index.html", "om/index.html")})
+        seen.update(
+            {
+                name: (tiny / "_inc" / name).read_text(encoding="utf-8")
+                for name in ("kontakt/index.html", "om/index.html")
+            }
+        )
 
     result = builder.build(viewed={"kontakt/index.html"}, shown=shown)
     assert result.early == {"kontakt/index.html"}
@@ -198,7 +207,9 @@ def test_an_alert_redoes_every_page_when_it_comes_and_when_it_goes(tiny, builder
 def test_aliases_and_expiry_come_and_go_as_in_a_full_build(tiny, builder):
     page = tiny / "content/pages/kontakt.sv.md"
     original = page.read_text(encoding="utf-8")
-    page.write_text(original.replace("---\n", "---\naliases: [/gammal-kontakt/]\nexpires: 2020-01-01\n", 1), encoding="utf-8")
+    page.write_text(
+        original.replace("---\n", "---\naliases: [/gammal-kontakt/]\nexpires: 2020-01-01\n", 1), encoding="utf-8"
+    )
     builder.build()
     assert (tiny / "_inc/gammal-kontakt/index.html").is_file() and (tiny / "_inc/_redirects").is_file()
     same_as_full_build(tiny, builder)

@@ -2,6 +2,7 @@
 previous `_site/` byte for byte as it was, or, if the kill came after the swap,
 the complete new site; never a mix. The next build succeeds and removes what
 the killed ones left beside the output."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,14 +18,19 @@ KILLS = 8
 
 
 def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def start_build(root):
     return subprocess.Popen(
-        [sys.executable, str(REPO / "build.py")], cwd=root,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, str(REPO / "build.py")],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"},
     )
 
@@ -38,8 +44,10 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(ti
     old = snapshot(tiny / "_site")
     # The next build changes every page (the site title is in each one's header).
     site_yaml = tiny / "data/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("    title: Testsajten", "    title: Tryggare", 1),
-                         encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace("    title: Testsajten", "    title: Tryggare", 1),
+        encoding="utf-8",
+    )
     # The site that build makes, built whole into another folder; and how long a build takes.
     began = time.monotonic()
     assert run_build(tiny, "--out", str(tmp_path / "reference")).returncode == 0

@@ -1,4 +1,5 @@
 """Every internal link in the built site resolves; a broken one fails the build."""
+
 from __future__ import annotations
 
 from conftest import run_build
@@ -16,8 +17,13 @@ def test_the_real_portal_has_no_broken_links_under_a_sub_path(portal):
 
 
 def test_missing_page_and_missing_anchor_are_found():
-    outputs = [page("index.html", '<a href="/a/">a</a> <a href="/b/">b</a> <a href="/a/#nope">x</a> <a href="#top">t</a> <a href="/">home</a>'),
-               page("a/index.html", '<h1 id="top">A</h1>')]
+    outputs = [
+        page(
+            "index.html",
+            '<a href="/a/">a</a> <a href="/b/">b</a> <a href="/a/#nope">x</a> <a href="#top">t</a> <a href="/">home</a>',
+        ),
+        page("a/index.html", '<h1 id="top">A</h1>'),
+    ]
     report = links.check(outputs, "https://example.org/")
     assert sorted((t, r) for _, t, r in report.broken) == [
         ("#top", "no element with id 'top' on that page"),
@@ -39,13 +45,15 @@ def test_external_links_are_listed_not_fetched():
 
 def test_a_broken_link_in_a_template_fails_the_build(tiny):
     path = tiny / "templates/page.html"
-    path.write_text(path.read_text().replace("<h1>", '<a href="{{ url(\'finns-inte/\') }}">x</a><h1>'))
+    path.write_text(path.read_text().replace("<h1>", "<a href=\"{{ url('finns-inte/') }}\">x</a><h1>"))
     result = run_build(tiny)
     assert result.returncode == 1
     assert "broken link to '/finns-inte/' (on /enheten/index.html): no such page or file" in result.stderr
 
 
 def test_relative_links_on_the_root_page_of_a_site_at_the_domain_root_resolve():
-    outputs = [page("index.html", '<a href="kontakt/">k</a> <a href="./kontakt/#x">x</a>'),
-               page("kontakt/index.html", '<h2 id="x">X</h2>')]
+    outputs = [
+        page("index.html", '<a href="kontakt/">k</a> <a href="./kontakt/#x">x</a>'),
+        page("kontakt/index.html", '<h2 id="x">X</h2>'),
+    ]
     assert links.check(outputs, "https://example.org/").broken == []

@@ -1,4 +1,5 @@
 """Load stage: files read safely, front matter split with the right lines."""
+
 from __future__ import annotations
 
 from portal import load
@@ -23,7 +24,9 @@ def test_bom_and_crlf_are_accepted(tmp_path):
 def test_binary_file_with_md_name_is_refused(tmp_path):
     make(tmp_path, "content/pages/a.sv.md", b"\x89PNG\r\n\x1a\n\x00\x00")
     _, problems = load.load(tmp_path)
-    assert "content/pages/a.sv.md: is a binary file, not text; only UTF-8 text belongs here" in [str(p) for p in problems.errors]
+    assert "content/pages/a.sv.md: is a binary file, not text; only UTF-8 text belongs here" in [
+        str(p) for p in problems.errors
+    ]
 
 
 def test_file_over_the_size_limit_is_refused_by_size(tmp_path):
@@ -36,7 +39,9 @@ def test_file_of_exactly_the_size_limit_is_read(tmp_path):
     head = b"---\ntitle: A\n---\n"
     make(tmp_path, "content/pages/a.sv.md", head + b"x" * (load.MAX_FILE_BYTES - len(head)))
     sources, problems = load.load(tmp_path)
-    assert [p for p in problems.errors if "content" in p.path] == [] and len(sources.content[0].body) == load.MAX_FILE_BYTES - len(head)
+    assert [p for p in problems.errors if "content" in p.path] == [] and len(
+        sources.content[0].body
+    ) == load.MAX_FILE_BYTES - len(head)
 
 
 def test_front_matter_lines_count_from_the_file(tmp_path):

@@ -4,6 +4,7 @@ The catalogue test extracts every message from portal/ with Babel, as the
 README says to, and fails on any that lacks its Swedish translation, has other
 {placeholders} than its English text, or is missing from the compiled .mo.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,9 @@ KEYWORDS = {"_": None, "_n": (1, 2)}
 
 def extracted() -> set:
     found = set()
-    for _path, _line, msgid, _comments, _context in extract_from_dir(str(REPO / "portal"), method_map=[("**.py", "python")],
-                                                                    keywords=KEYWORDS):
+    for _path, _line, msgid, _comments, _context in extract_from_dir(
+        str(REPO / "portal"), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
         found.add(msgid if isinstance(msgid, str) else tuple(msgid))
     return found
 
@@ -46,7 +48,9 @@ def test_every_message_has_a_swedish_translation_with_the_same_placeholders():
     wanted = extracted()
     assert len(wanted) > 150
     missing = sorted(map(str, wanted - catalogue.keys()))
-    assert not missing, "not in portal.po (run pybabel extract and update, see portal/messages.py):\n" + "\n".join(missing)
+    assert not missing, "not in portal.po (run pybabel extract and update, see portal/messages.py):\n" + "\n".join(
+        missing
+    )
     for msgid in wanted:
         entry = catalogue[msgid]
         strings = [entry.string] if isinstance(entry.string, str) else list(entry.string)
@@ -57,11 +61,13 @@ def test_every_message_has_a_swedish_translation_with_the_same_placeholders():
 def test_the_compiled_catalogue_matches_the_po_file():
     compiled = _ids(read_mo(MO.open("rb")))
     written = _ids(read_po(PO.open("rb"), locale="sv"))
+
     def strings(entries):
         return {k: m.string if isinstance(m.string, str) else tuple(m.string) for k, m in entries.items() if m.string}
 
     assert strings(compiled) == strings(written), (
-        "portal.mo is older than portal.po: run pybabel compile -d portal/locale -D portal")
+        "portal.mo is older than portal.po: run pybabel compile -d portal/locale -D portal"
+    )
 
 
 def test_english_is_the_text_itself_and_swedish_is_looked_up():
@@ -69,7 +75,12 @@ def test_english_is_the_text_itself_and_swedish_is_looked_up():
     assert message == "'date' is '2026-02-30', which is not a real date"
     assert say(message, "en") == message
     assert say(message, "sv") == "'date' är '2026-02-30', som inte är ett verkligt datum"
-    nested = _("'{name}' is '{value}': {hint}", name="slug", value="A B", hint=_("use lower-case letters a-z, digits and hyphens"))
+    nested = _(
+        "'{name}' is '{value}': {hint}",
+        name="slug",
+        value="A B",
+        hint=_("use lower-case letters a-z, digits and hyphens"),
+    )
     assert say(nested, "sv") == "'slug' är 'A B': använd små bokstäver a-z, siffror och bindestreck"
     assert say(_n("{n} warning", "{n} warnings", 2, n=2), "sv") == "2 varningar"
     assert say("a plain text stays as it is", "sv") == "a plain text stays as it is"
@@ -87,13 +98,21 @@ def test_the_terminal_language_comes_from_the_environment():
 
 
 def _run(root, *args, lang="C.UTF-8"):
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=root, capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": lang})
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": lang},
+    )
 
 
 def test_check_speaks_swedish_under_a_swedish_lang_or_with_lang_sv(tiny):
     news = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
-    news.write_text(news.read_text(encoding="utf-8").replace("date: 2020-01-10", "date: 2026-02-30", 1), encoding="utf-8")
+    news.write_text(
+        news.read_text(encoding="utf-8").replace("date: 2020-01-10", "date: 2026-02-30", 1), encoding="utf-8"
+    )
     where = "content/news/2020-01-10-enheten-vaxer.sv.md:4: "
     swedish = _run(tiny, "check", lang="sv_SE.UTF-8")
     assert swedish.returncode == 1

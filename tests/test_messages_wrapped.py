@@ -5,6 +5,7 @@ English only: this test names each one. `scripts/wrap_messages.py FILE…` wraps
 (English text and named values as they were); then translate them (docs/architecture.md,
 "Messages in two languages").
 """
+
 from __future__ import annotations
 
 import ast
@@ -34,7 +35,7 @@ def test_the_wrapper_keeps_the_english_text_and_names_the_values(tmp_path):
     assert wrapped == (
         "def f(ctx, node, name, ids):\n"
         "    ctx.error(node.line, _(\"'{name}' is '{id}' (known: {ids})\", name=name, id=node['id'], ids=', '.join(ids)))\n"
-        "    ctx.warn(None, _(\"plain text\"))\n"
+        '    ctx.warn(None, _("plain text"))\n'
     )
     ast.parse(wrapped)
     assert wrap_messages.bare_messages(wrapped) == []

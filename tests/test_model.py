@@ -1,4 +1,5 @@
 """Model stage: pages, translations and figures from the tiny site's sources."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,6 @@ import pytest
 from conftest import REPO
 from newsitems import write_pair
 from portal import load, model, sites
-from portal.problems import Problems
 
 
 def site_of(root):
@@ -31,7 +31,9 @@ def test_translation_key_pairs_files_with_different_names(tiny):
     src = root / "content/pages/kontakt.en.md"
     src.rename(root / "content/pages/contact.en.md")
     text = (root / "content/pages/contact.en.md").read_text()
-    (root / "content/pages/contact.en.md").write_text(text.replace("slug: contact\n", "slug: contact\ntranslation_key: kontakt\n"))
+    (root / "content/pages/contact.en.md").write_text(
+        text.replace("slug: contact\n", "slug: contact\ntranslation_key: kontakt\n")
+    )
     site, problems = site_of(root)
     assert problems.errors == []
     assert site.translations(site.page("kontakt", "sv"))["en"].url == "en/contact/"
@@ -62,7 +64,7 @@ def test_news_are_newest_first(tiny):
 
 def test_every_page_kind_is_one_of_the_enum_and_a_string_naming_none_is_refused():
     sources, problems = load.load(REPO)
-    public, preview = sites.make(sources, problems, dt.date(2026, 11, 30), dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc))
+    public, preview = sites.make(sources, problems, dt.date(2026, 11, 30), dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
     assert problems.errors == [] and preview is None
     assert {type(p.kind) for p in public.pages} == {model.Kind}
     assert {p.kind for p in public.pages} == set(model.Kind)  # the real portal has a page of every kind
@@ -73,12 +75,18 @@ def test_every_page_kind_is_one_of_the_enum_and_a_string_naming_none_is_refused(
 
 def test_news_are_newest_first_and_one_dates_items_by_url():
     """Several items, given oldest first and mixed: newest first, one date's items by URL, one language."""
+
     def news(url, date, lang="sv"):
         return model.Page(key=url, lang=lang, kind="news", url=url, title=url, template="news.html", date=date)
 
-    pages = (news("b/", dt.date(2019, 1, 1)), news("c/", dt.date(2020, 6, 1)), news("en/x/", dt.date(2021, 1, 1), "en"),
-             news("a/", dt.date(2020, 6, 1)), news("d/", dt.date(2019, 12, 31)),
-             model.Page(key="p", lang="sv", kind="page", url="p/", title="p", template="page.html"))
+    pages = (
+        news("b/", dt.date(2019, 1, 1)),
+        news("c/", dt.date(2020, 6, 1)),
+        news("en/x/", dt.date(2021, 1, 1), "en"),
+        news("a/", dt.date(2020, 6, 1)),
+        news("d/", dt.date(2019, 12, 31)),
+        model.Page(key="p", lang="sv", kind="page", url="p/", title="p", template="page.html"),
+    )
     site = model.Site(config=None, pages=pages, collaboration=None, figures=(), sources=(), static=(), templates=None)
     assert [p.url for p in site.news("sv")] == ["c/", "a/", "d/", "b/"]
     assert [p.url for p in site.news("en")] == ["en/x/"]

@@ -1,4 +1,5 @@
 """News lists: newest first, paginated accessibly, by year and by municipality, in both languages."""
+
 from __future__ import annotations
 
 import re
@@ -52,9 +53,13 @@ def many(tiny):
     add_municipality(tiny, "boxholm", "Boxholms kommun", "Boxholm Municipality", "Boxholm")
     site_yaml = tiny / "data/site.yaml"
     site_yaml.write_text(site_yaml.read_text().replace("page_size: 10", "page_size: 2"))
-    for stem, date, where in [("2024-03-01-a", "2024-03-01", ("boxholm",)), ("2025-05-01-b", "2025-05-01", ("mjolby",)),
-                              ("2025-06-01-c", "2025-06-01", ("odeshog", "boxholm")), ("2026-01-10-d", "2026-01-10", ("mjolby",)),
-                              ("2026-02-01-e", "2026-02-01", ("odeshog",))]:
+    for stem, date, where in [
+        ("2024-03-01-a", "2024-03-01", ("boxholm",)),
+        ("2025-05-01-b", "2025-05-01", ("mjolby",)),
+        ("2025-06-01-c", "2025-06-01", ("odeshog", "boxholm")),
+        ("2026-01-10-d", "2026-01-10", ("mjolby",)),
+        ("2026-02-01-e", "2026-02-01", ("odeshog",)),
+    ]:
         write_pair(tiny, stem, date, municipalities=where)
     result = run_build(tiny)
     assert result.returncode == 0, result.stderr
@@ -77,8 +82,10 @@ def test_news_list_is_newest_first_and_paginated(many):
 
 
 def test_pagination_is_a_labelled_nav_with_the_current_page_marked(many):
-    for path, label, current in [("nyheter/sida/2/index.html", "Sidor i nyhetslistan", "2"),
-                                 ("en/news/index.html", "News list pages", "1")]:
+    for path, label, current in [
+        ("nyheter/sida/2/index.html", "Sidor i nyhetslistan", "2"),
+        ("en/news/index.html", "News list pages", "1"),
+    ]:
         links = navs(many / path)[label]
         marked = [text for attrs, text in links if attrs.get("aria-current") == "page"]
         assert marked == [current]
@@ -115,7 +122,11 @@ def test_one_page_of_news_has_no_pagination(tiny):
 def test_archive_by_year(many):
     archive = read(many / "nyheter/arkiv/index.html")
     assert [archive.link_to(y).href for y in ["2026", "2025", "2024", "2020"]] == [
-        "/nyheter/arkiv/2026/", "/nyheter/arkiv/2025/", "/nyheter/arkiv/2024/", "/nyheter/arkiv/2020/"]
+        "/nyheter/arkiv/2026/",
+        "/nyheter/arkiv/2025/",
+        "/nyheter/arkiv/2024/",
+        "/nyheter/arkiv/2020/",
+    ]
     year = read(many / "en/news/archive/2025/index.html")
     assert year.headings[0] == (1, "News from 2025")
     assert titles(year) == ["News 2025-06-01-c", "News 2025-05-01-b"]
@@ -129,7 +140,11 @@ def test_list_per_municipality(many):
     second = read(many / "nyheter/kommun/odeshog/sida/2/index.html")
     assert second.headings[0] == (1, "Nyheter om Ödeshög – sida 2 av 2")
     assert titles(second) == ["Enheten växer"]
-    assert [t for a, t in navs(many / "nyheter/kommun/odeshog/index.html")["Sidor i nyhetslistan"]] == ["1", "2", "Nästa sida"]
+    assert [t for a, t in navs(many / "nyheter/kommun/odeshog/index.html")["Sidor i nyhetslistan"]] == [
+        "1",
+        "2",
+        "Nästa sida",
+    ]
     assert second.link_to("English").href == "/en/news/municipality/odeshog/page/2/"
     boxholm = read(many / "en/news/municipality/boxholm/index.html")
     assert boxholm.headings[0] == (1, "News about Boxholm")
@@ -140,10 +155,13 @@ def test_list_per_municipality(many):
     assert read(many / "nyheter/arkiv/index.html").link_to("Nyheter om Mjölby").href == "/nyheter/kommun/mjolby/"
 
 
-LIST_PAIRS = [("nyheter/index.html", "en/news/index.html"), ("nyheter/sida/3/index.html", "en/news/page/3/index.html"),
-              ("nyheter/arkiv/index.html", "en/news/archive/index.html"),
-              ("nyheter/arkiv/2024/index.html", "en/news/archive/2024/index.html"),
-              ("nyheter/kommun/boxholm/index.html", "en/news/municipality/boxholm/index.html")]
+LIST_PAIRS = [
+    ("nyheter/index.html", "en/news/index.html"),
+    ("nyheter/sida/3/index.html", "en/news/page/3/index.html"),
+    ("nyheter/arkiv/index.html", "en/news/archive/index.html"),
+    ("nyheter/arkiv/2024/index.html", "en/news/archive/2024/index.html"),
+    ("nyheter/kommun/boxholm/index.html", "en/news/municipality/boxholm/index.html"),
+]
 
 
 @pytest.mark.parametrize("sv, en", LIST_PAIRS)

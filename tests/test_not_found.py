@@ -1,4 +1,5 @@
 """/404.html: what a static host shows for any missing URL, at any depth, in both languages."""
+
 from __future__ import annotations
 
 from conftest import run_build

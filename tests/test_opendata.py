@@ -1,5 +1,6 @@
 """Open data: the CSV and JSON under /data/ say exactly what data/*.yaml says,
 the JSON validates against its schema, and the files are RFC 4180 / UTF-8."""
+
 from __future__ import annotations
 
 import csv
@@ -78,7 +79,10 @@ def test_staffing_csv_and_json_equal_the_yaml(built):
     assert by_id["total-posts"]["source_publisher"] == "Östgöta Correspondenten (Corren)"
     assert by_id["total-posts"]["source_date"] == "2019-09-26" and by_id["total-posts"]["source_kind"] == "news-article"
     assert by_id["odeshog-posts"]["source_publisher"] == "Mjölby kommun"
-    assert by_id["odeshog-posts"]["source_date"] == "2019-09-23" and by_id["odeshog-posts"]["source_kind"] == "announcement"
+    assert (
+        by_id["odeshog-posts"]["source_date"] == "2019-09-23"
+        and by_id["odeshog-posts"]["source_kind"] == "announcement"
+    )
 
 
 def test_derived_figures_are_marked_with_their_formula(built):
@@ -104,8 +108,10 @@ def test_agreements_and_municipalities_equal_the_yaml(built):
     assert undated["date"] is None and undated["date_kind"] is None
     _, csv_rows = read_csv(built, "municipalities")
     json_rows = read_json(built, "municipalities")
-    expected = [{"id": m["id"], "name_sv": m["name"]["sv"], "name_en": m["name"]["en"], "role": m["role"]}
-                for m in collab["municipalities"]]
+    expected = [
+        {"id": m["id"], "name_sv": m["name"]["sv"], "name_en": m["name"]["en"], "role": m["role"]}
+        for m in collab["municipalities"]
+    ]
     assert csv_rows == expected and json_rows == expected
 
 
@@ -129,7 +135,9 @@ def test_a_column_the_data_file_does_not_describe_is_an_error(portal):
     path = portal / "data/datasets.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("      role:\n")
-    path.write_text(text[:start] + "      rank:\n        sv: Rang.\n        en: Rank.\n" + text[start:], encoding="utf-8")
+    path.write_text(
+        text[:start] + "      rank:\n        sv: Rang.\n        en: Rank.\n" + text[start:], encoding="utf-8"
+    )
     result = run_build(portal)
     assert result.returncode == 1
     assert "data/datasets.yaml:" in result.stderr and "has no column 'rank'" in result.stderr

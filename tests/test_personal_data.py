@@ -1,14 +1,15 @@
 """The personal-data statement, in both languages and linked from every footer: what the
 site processes, who is responsible, the GDPR rights and how to use them (through the
 contact routes), and the right to complain to IMY."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from htmlview import read
 from conftest import site_pages
+from htmlview import read
 
 PAGES = {"sv": "personuppgifter/index.html", "en": "en/processing-of-personal-data/index.html"}
 
@@ -21,12 +22,41 @@ def test_the_statement_exists_in_both_languages_and_they_link_each_other(built):
     assert en.link_to("Svenska").href == "/personuppgifter/"
 
 
-@pytest.mark.parametrize("lang, words", [
-    ("sv", ["inga formulär", "inga kakor", "tekniska loggar", "Mjölby kommun ansvarar", "dataskyddsombud",
-            "kopia", "rättade", "raderade", "invända", "Integritetsskyddsmyndigheten (IMY)"]),
-    ("en", ["no forms", "no cookies", "technical logs", "Mjölby Municipality is responsible", "data protection officer",
-            "copy", "corrected", "erased", "object", "Integritetsskyddsmyndigheten, IMY"]),
-])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        (
+            "sv",
+            [
+                "inga formulär",
+                "inga kakor",
+                "tekniska loggar",
+                "Mjölby kommun ansvarar",
+                "dataskyddsombud",
+                "kopia",
+                "rättade",
+                "raderade",
+                "invända",
+                "Integritetsskyddsmyndigheten (IMY)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "no forms",
+                "no cookies",
+                "technical logs",
+                "Mjölby Municipality is responsible",
+                "data protection officer",
+                "copy",
+                "corrected",
+                "erased",
+                "object",
+                "Integritetsskyddsmyndigheten, IMY",
+            ],
+        ),
+    ],
+)
 def test_the_statement_says_what_the_site_processes_who_answers_and_the_rights(built, lang, words):
     page = read(built / PAGES[lang])
     for word in words:
@@ -46,4 +76,4 @@ def test_every_footer_links_the_statement(built):
     pages = site_pages(built)
     for page in pages:
         footer = page.read_text(encoding="utf-8").split('<footer class="site-footer">', 1)[1]
-        assert ('href="/personuppgifter/"' in footer or 'href="/en/processing-of-personal-data/"' in footer), page
+        assert 'href="/personuppgifter/"' in footer or 'href="/en/processing-of-personal-data/"' in footer, page

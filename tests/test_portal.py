@@ -1,4 +1,5 @@
 """The real portal, built end to end: what a citizen reads in Swedish and English."""
+
 from __future__ import annotations
 
 import re
@@ -8,12 +9,29 @@ import pytest
 from conftest import run_build
 from htmlview import read
 
-SV_PAGES = ["index.html", "om-samverkan/index.html", "enheten/index.html", "nyheter/index.html",
-            "nyheter/odeshog-ansluter/index.html", "kontakt/index.html", "tillganglighet/index.html",
-            "om-webbplatsen/index.html", "lattlast/index.html", "personuppgifter/index.html"]
-EN_PAGES = ["en/index.html", "en/about-the-collaboration/index.html", "en/the-unit-and-its-staffing/index.html",
-            "en/news/index.html", "en/news/odeshog-joins-the-collaboration/index.html", "en/contact/index.html",
-            "en/accessibility/index.html", "en/about-this-website/index.html", "en/processing-of-personal-data/index.html"]
+SV_PAGES = [
+    "index.html",
+    "om-samverkan/index.html",
+    "enheten/index.html",
+    "nyheter/index.html",
+    "nyheter/odeshog-ansluter/index.html",
+    "kontakt/index.html",
+    "tillganglighet/index.html",
+    "om-webbplatsen/index.html",
+    "lattlast/index.html",
+    "personuppgifter/index.html",
+]
+EN_PAGES = [
+    "en/index.html",
+    "en/about-the-collaboration/index.html",
+    "en/the-unit-and-its-staffing/index.html",
+    "en/news/index.html",
+    "en/news/odeshog-joins-the-collaboration/index.html",
+    "en/contact/index.html",
+    "en/accessibility/index.html",
+    "en/about-this-website/index.html",
+    "en/processing-of-personal-data/index.html",
+]
 
 
 @pytest.mark.parametrize("path", SV_PAGES)
@@ -37,7 +55,11 @@ def test_each_page_links_to_its_translation_and_back(built, sv, en):
     assert to_en.attrs.get("lang") == "en" and to_en.attrs.get("hreflang") == "en"
     assert to_en.href == "/" + en.removesuffix("index.html")
     assert en_page.link_to("Svenska").href == "/" + sv.removesuffix("index.html")
-    alternates = {link["hreflang"]: link["href"] for link in sv_page.head_links if link.get("rel") == "alternate" and "hreflang" in link}
+    alternates = {
+        link["hreflang"]: link["href"]
+        for link in sv_page.head_links
+        if link.get("rel") == "alternate" and "hreflang" in link
+    }
     assert alternates["en"].endswith("/" + en.removesuffix("index.html"))
 
 
@@ -105,7 +127,9 @@ def test_no_resource_comes_from_another_host(built, path):
 
 
 def test_no_swedish_left_in_the_english_interface(built):
-    swedish_words = re.compile(r"\b(och|Nyheter|Startsida|Senast uppdaterad|Kontakta|Tyck till|Källa|inte publicerat)\b")
+    swedish_words = re.compile(
+        r"\b(och|Nyheter|Startsida|Senast uppdaterad|Kontakta|Tyck till|Källa|inte publicerat)\b"
+    )
     for path in EN_PAGES:
         page = read(built / path)
         # A source's own title is Swedish, and marked so (lang="sv"): not interface text.
@@ -120,9 +144,17 @@ def test_content_pages_show_last_updated(built):
 
 def test_accessibility_statement_has_the_items_digg_requires(built):
     page = read(built / "tillganglighet/index.html")
-    for words in ["Mjölby kommun står bakom", "lagen om tillgänglighet till digital offentlig service",
-                  "helt förenlig", "Innehåll som inte är tillgängligt", "Hur vi testat", "självskattning",
-                  "Senaste bedömningen gjordes", "uppdaterades senast", "Tillsyn"]:
+    for words in [
+        "Mjölby kommun står bakom",
+        "lagen om tillgänglighet till digital offentlig service",
+        "helt förenlig",
+        "Innehåll som inte är tillgängligt",
+        "Hur vi testat",
+        "självskattning",
+        "Senaste bedömningen gjordes",
+        "uppdaterades senast",
+        "Tillsyn",
+    ]:
         assert words in page.text, words
     assert any(link.href == "https://www.digg.se/tdosanmalan" for link in page.links)
     assert page.link_to("tyck till och meddela oss").href == "/kontakt/#feedback"
@@ -137,13 +169,17 @@ def test_accessibility_statement_says_what_was_tested_and_against_which_version(
     axe = json.loads((REPO / "package.json").read_text())["devDependencies"]["axe-core"]
     tested = (REPO / "tests/browser.py").read_text()
     assert '"wcag22aa"' in tested  # what the statement claims is what the browser tests run
-    for path, words in (("tillganglighet/index.html", ["WCAG 2.2 nivå A och AA", "320 pixlar", "1280 pixlar", "24 × 24"]),
-                        ("en/accessibility/index.html", ["WCAG 2.2 levels A and AA", "320 pixels", "1280 pixels", "24 × 24"])):
+    for path, words in (
+        ("tillganglighet/index.html", ["WCAG 2.2 nivå A och AA", "320 pixlar", "1280 pixlar", "24 × 24"]),
+        ("en/accessibility/index.html", ["WCAG 2.2 levels A and AA", "320 pixels", "1280 pixels", "24 × 24"]),
+    ):
         text = read(built / path).text
         for word in words + ["axe-core (version " + ".".join(axe.split(".")[:2]) + ")"]:
             assert word in text, (path, word)
-        assert not re.search(r"WCAG 2\.1 (nivå|level)", text.replace("WCAG 2.1 på nivå AA (genom", "").replace(
-            "WCAG 2.1 level AA (through", "")), (path, "still claims to test against WCAG 2.1 only")
+        assert not re.search(
+            r"WCAG 2\.1 (nivå|level)",
+            text.replace("WCAG 2.1 på nivå AA (genom", "").replace("WCAG 2.1 level AA (through", ""),
+        ), (path, "still claims to test against WCAG 2.1 only")
 
 
 def test_404_speaks_both_languages_and_links_home(built):

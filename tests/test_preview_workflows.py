@@ -4,6 +4,7 @@ published by a workflow that runs none of the request's code, removed when it cl
 The schema and zizmor checks in test_ci_workflows.py cover these files too (they read
 every workflow); this module checks what the previews do.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,9 @@ import shlex
 import subprocess
 
 import yaml
+from test_ci_workflows import GITLAB, PINNED, WORKFLOWS, load, runs, steps, uses
 
 from conftest import REPO
-from test_ci_workflows import GITLAB, PINNED, WORKFLOWS, load, runs, steps, uses
 
 
 def _preview():
@@ -39,7 +40,7 @@ def test_every_request_is_built_without_write_access_or_secrets():
     assert all(c["with"]["persist-credentials"] is False for c in uses(workflow, "actions/checkout"))
     command = next(s for s in build["steps"] if "build.py" in s.get("run", ""))
     assert "${{" not in command["run"]
-    line = shlex.split(next(l for l in command["run"].splitlines() if "build.py" in l))
+    line = shlex.split(next(text for text in command["run"].splitlines() if "build.py" in text))
     assert line[line.index("--base-url") + 1] == "${BASE_URL%/}/pr-$NUMBER/"  # its own sub-path
     assert "--drafts" in line
     upload = uses(workflow, "actions/upload-artifact")
@@ -63,9 +64,9 @@ def test_the_publisher_runs_none_of_the_requests_code_and_checks_the_artefact():
     download = uses(workflow, "actions/download-artifact")[0]
     assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
     check = runs(workflow)
-    assert '*[!0-9]*' in check  # the number is a number
+    assert "*[!0-9]*" in check  # the number is a number
     assert '"$(jq -r .head.sha pull.json)" != "$HEAD_SHA"' in check  # and that pull request's own commit
-    assert "select(.name == \"preview\")" in check  # forks only with a maintainer's label
+    assert 'select(.name == "preview")' in check  # forks only with a maintainer's label
     assert 'rm -rf "pr-$NUMBER"' in check and "git push -q origin previews" in check
     assert "gh workflow run pages.yml" in check and "gh pr comment" in check
 
@@ -76,8 +77,13 @@ def test_the_artefact_check_refuses_what_is_not_a_pull_request_number(tmp_path):
     for given, ok in (("12\n", True), ("12; rm -rf /\n", False), ("", False), ("../1\n", False)):
         (tmp_path / "preview").mkdir(exist_ok=True)
         (tmp_path / "preview/number").write_text(given)
-        result = subprocess.run(["bash", "-c", number_check + '\necho "number=$number"'], cwd=tmp_path,
-                                capture_output=True, text=True, timeout=10)
+        result = subprocess.run(
+            ["bash", "-c", number_check + '\necho "number=$number"'],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         assert (result.returncode == 0) is ok, (given, result.stdout)
 
 
@@ -107,7 +113,9 @@ def test_gitlab_publishes_each_merge_request_under_its_prefix_and_stops_it():
 
 
 def test_gitlabs_preview_address_has_the_prefix_once(tmp_path):
-    script = next(s for s in yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["preview"]["script"] if "PREVIEW_URL=" in s)
+    script = next(
+        s for s in yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["preview"]["script"] if "PREVIEW_URL=" in s
+    )
     for pages_url in ("https://group.gitlab.io/portal", "https://group.gitlab.io/portal/mr-7"):
         env = {"PATH": "/usr/bin:/bin", "CI_PAGES_URL": pages_url, "PAGES_PREFIX": "mr-7"}
         subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, check=True, timeout=10)

@@ -4,6 +4,7 @@ While each page loads (and while the search pages search), no request goes
 anywhere but the site on 127.0.0.1, no cookie is set, nothing is stored, and
 the console stays free of errors (CSP violations show up there too).
 """
+
 from __future__ import annotations
 
 from urllib.parse import urldefrag
@@ -106,8 +107,15 @@ def test_every_internal_href_and_src_answers_200_and_every_anchor_exists(live_si
 
 
 def test_the_policy_check_itself_rejects_inline_code_and_loose_policies():
-    good = {"csp": "default-src 'self'; img-src 'self' data:", "referrer": "no-referrer", "inlineScripts": 0,
-            "styleElements": 0, "styleAttributes": 0, "handlers": 0, "searchForm": False}
+    good = {
+        "csp": "default-src 'self'; img-src 'self' data:",
+        "referrer": "no-referrer",
+        "inlineScripts": 0,
+        "styleElements": 0,
+        "styleAttributes": 0,
+        "handlers": 0,
+        "searchForm": False,
+    }
     assert policy_problems(good) == []
     assert policy_problems({**good, "styleAttributes": 2})
     assert policy_problems({**good, "csp": "default-src *"})

@@ -1,4 +1,5 @@
 """check finds what a proofreader would (issue #13, item 5): every wrong value in one run."""
+
 from __future__ import annotations
 
 import re
@@ -46,11 +47,15 @@ def test_readability_scores_are_listed_for_both_languages(tiny):
 def test_a_page_above_the_threshold_gets_a_warning_with_its_score_and_longest_sentence(tiny):
     _edit(tiny, "data/site.yaml", "  warn_above: 55\n", "  warn_above: 45\n")
     with open(tiny / NEWS, "a", encoding="utf-8") as news:
-        news.write("\nSamverkansöverenskommelsen förändrar beredskapsplaneringen, informationssäkerhetsarbetet "
-                   "och krisstödsorganisationen i kommunerna.\n")
+        news.write(
+            "\nSamverkansöverenskommelsen förändrar beredskapsplaneringen, informationssäkerhetsarbetet "
+            "och krisstödsorganisationen i kommunerna.\n"
+        )
     result = run_build(tiny, "check")
     assert result.returncode == 0, result.stderr
-    warning = next(line for line in result.stderr.splitlines() if line.startswith(f"{NEWS}:") and "warning: LIX" in line)
+    warning = next(
+        line for line in result.stderr.splitlines() if line.startswith(f"{NEWS}:") and "warning: LIX" in line
+    )
     assert "is above 45 (warn_above in data/site.yaml)" in warning
     assert "The longest sentence has" in warning and "Samverkansöverenskommelsen förändrar" in warning
     assert "content/pages/kontakt.sv.md" not in result.stderr
@@ -60,7 +65,10 @@ def test_the_easy_to_read_page_has_the_stricter_threshold(tiny):
     _edit(tiny, "data/site.yaml", "  easy_read_warn_above: 40\n", "  easy_read_warn_above: 30\n")
     result = run_build(tiny, "check", "--strict")
     assert result.returncode == 1
-    assert "content/pages/lattlast.sv.md" in result.stderr and "is above 30 (easy_read_warn_above in data/site.yaml)" in result.stderr
+    assert (
+        "content/pages/lattlast.sv.md" in result.stderr
+        and "is above 30 (easy_read_warn_above in data/site.yaml)" in result.stderr
+    )
 
 
 def test_lix_is_words_per_sentence_plus_the_share_of_long_words():
@@ -71,7 +79,9 @@ def test_lix_is_words_per_sentence_plus_the_share_of_long_words():
     assert found.words == 7 and found.sentences == 2
     assert round(found.lix, 2) == round(7 / 2 + 100 * 1 / 7, 2)
     assert found.longest == "Katten satt stilla vid fönstret!"
-    blocks = readability.blocks_of("<nav><p>Meny</p></nav><main><h1>Rubrik</h1><p>Ett <a href=x>två</a> tre.</p><pre>kod</pre></main>")
+    blocks = readability.blocks_of(
+        "<nav><p>Meny</p></nav><main><h1>Rubrik</h1><p>Ett <a href=x>två</a> tre.</p><pre>kod</pre></main>"
+    )
     assert blocks == ["Rubrik", "Ett två tre."]
 
 

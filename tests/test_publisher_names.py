@@ -1,6 +1,7 @@
 """A source's publisher is named in the page's language where data/sources.yaml gives such a
 name ("Ödeshög Municipality" on English pages); the publisher's own name is kept as the
 citation's title, and the open data keeps it as it is."""
+
 from __future__ import annotations
 
 import csv
@@ -30,7 +31,7 @@ class NoAliases(yaml.SafeDumper):
 
 def sources_list(page_html: str) -> str:
     start = page_html.index('<ol class="sources"')
-    return page_html[start:page_html.index("</ol>", start)]
+    return page_html[start : page_html.index("</ol>", start)]
 
 
 def test_english_pages_name_the_publisher_in_english(tiny):

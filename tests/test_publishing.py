@@ -1,4 +1,5 @@
 """Drafts and scheduled items: left out of a normal build, shown marked in a preview."""
+
 from __future__ import annotations
 
 import socket
@@ -19,14 +20,26 @@ from tinysite import add_municipality
 
 def test_a_draft_leaks_nowhere_into_the_site(tiny):
     add_municipality(tiny, "boxholm", "Boxholms kommun", "Boxholm Municipality", "Boxholm")
-    write_pair(tiny, "2026-11-01-hemlig", "2026-11-01", draft=True, summary="Utkastets sammanfattning",
-               municipalities=("boxholm",), body="Utkastets brödtext.")
+    write_pair(
+        tiny,
+        "2026-11-01-hemlig",
+        "2026-11-01",
+        draft=True,
+        summary="Utkastets sammanfattning",
+        municipalities=("boxholm",),
+        body="Utkastets brödtext.",
+    )
     result = run_build(tiny)
     assert result.returncode == 0, result.stderr
     site = tiny / "_site"
     everything = site_text(site)
-    for leak in ["2026-11-01-hemlig", "Nyhet 2026-11-01-hemlig", "News 2026-11-01-hemlig",
-                 "Utkastets sammanfattning", "Utkastets brödtext"]:
+    for leak in [
+        "2026-11-01-hemlig",
+        "Nyhet 2026-11-01-hemlig",
+        "News 2026-11-01-hemlig",
+        "Utkastets sammanfattning",
+        "Utkastets brödtext",
+    ]:
         assert leak not in everything, leak
     # Its year has no published item, so there is no 2026 archive either.
     assert not (site / "nyheter/arkiv/2026").exists()
@@ -63,8 +76,14 @@ def test_source_date_epoch_is_the_default_now(tiny):
 def test_without_any_date_the_real_clock_decides(tiny):
     write_pair(tiny, "2019-01-01-gammal", "2019-01-01")
     write_pair(tiny, "2999-01-01-framtid", "2999-01-01")
-    result = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=tiny, capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py")],
+        cwd=tiny,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     text = site_text(tiny / "_site")
     assert "2019-01-01-gammal" in text and "2999-01-01-framtid" not in text
@@ -104,8 +123,14 @@ def test_bad_now_is_a_usage_error_and_writes_nothing(tiny):
         assert result.returncode == 2
         assert "--now should be a date (YYYY-MM-DD)" in result.stderr
     assert not (tiny / "_site").exists()
-    broken_epoch = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=tiny, capture_output=True, text=True,
-                                  env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "soon"}, timeout=120)
+    broken_epoch = subprocess.run(
+        [sys.executable, str(REPO / "build.py")],
+        cwd=tiny,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "soon"},
+        timeout=120,
+    )
     assert broken_epoch.returncode == 2 and "SOURCE_DATE_EPOCH should be whole seconds" in broken_epoch.stderr
 
 
@@ -130,9 +155,13 @@ def test_serve_previews_drafts_and_scheduled_items(tiny):
     write_pair(tiny, "2026-11-01-utkast", "2026-11-01", draft=True)
     write_pair(tiny, "2027-06-01-sommar", "2027-06-01")
     port = _free_port()
-    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)], cwd=tiny,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"})
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+        cwd=tiny,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"},
+    )
     try:
         deadline = time.monotonic() + 60  # waiting for the server to start, not a timing assertion
         draft = _get(f"http://127.0.0.1:{port}/nyheter/2026-11-01-utkast/", deadline).decode()
@@ -155,10 +184,13 @@ def test_the_start_page_shows_the_latest_published_news_only(tiny):
     assert "Nyhet 2026-11-01-utkast 1 november 2026 Utkast" in read(tiny / "_site/index.html").text
 
 
-@pytest.mark.parametrize("draft, date, expected", [
-    (True, "2026-11-01", "which is a draft ('draft: true'): publish it first, or remove the link"),
-    (False, "2026-12-24", "which is dated 2026-12-24 and not published before then"),
-])
+@pytest.mark.parametrize(
+    "draft, date, expected",
+    [
+        (True, "2026-11-01", "which is a draft ('draft: true'): publish it first, or remove the link"),
+        (False, "2026-12-24", "which is dated 2026-12-24 and not published before then"),
+    ],
+)
 def test_a_link_to_an_unpublished_item_says_why_it_fails(tiny, draft, date, expected):
     write_item(tiny, "snart", "sv", "Snart", date, draft=draft)
     page = tiny / "content/pages/kontakt.sv.md"

@@ -1,8 +1,10 @@
 """Fixes a reader notices: every table cell starts in sentence case, and no footnote
 marker stands beside a note that says no source gives the figure."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
+
 from conftest import site_pages
 
 CELLS = ("td", "th")
@@ -61,7 +63,7 @@ def test_no_footnote_marker_beside_no_source_gives_this(built):
     for file in ("enheten/index.html", "en/the-unit-and-its-staffing/index.html"):
         html = (built / file).read_text(encoding="utf-8")
         start = html.index('<table class="figures">')
-        table = html[start:html.index("</table>", start)]
+        table = html[start : html.index("</table>", start)]
         for row in table.split("<tr")[2:]:
             if 'class="note"' in row:  # a figure no source gives
                 assert 'href="#source-' not in row, (file, row)

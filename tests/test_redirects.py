@@ -1,5 +1,6 @@
 """`aliases:` in front matter: a moved page's old addresses lead to it, without JavaScript,
 noindex and outside search; `_redirects` lists them; an alias on a page's address is an error."""
+
 from __future__ import annotations
 
 import re
@@ -31,9 +32,11 @@ def test_an_old_address_leads_to_the_page_without_javascript(tiny):
     result = run_build(tiny)
     assert result.returncode == 0, result.stderr
     site = tiny / "_site"
-    for path, target, lang, title in (("samarbete/index.html", "om/", "sv", "Sidan har flyttat"),
-                                      ("gammalt/om.html", "om/", "sv", "Sidan har flyttat"),
-                                      ("en/cooperation/index.html", "en/about/", "en", "This page has moved")):
+    for path, target, lang, title in (
+        ("samarbete/index.html", "om/", "sv", "Sidan har flyttat"),
+        ("gammalt/om.html", "om/", "sv", "Sidan har flyttat"),
+        ("en/cooperation/index.html", "en/about/", "en", "This page has moved"),
+    ):
         html = (site / path).read_text(encoding="utf-8")
         assert refresh_target(html) == "http://127.0.0.1:8000/" + target
         page = read(site / path)
@@ -67,16 +70,24 @@ def test_an_alias_on_a_pages_address_is_an_error_naming_both_files(tiny):
     add_aliases(tiny, PAGE, "/kontakt/")
     result = run_build(tiny)
     assert result.returncode == 1
-    assert (f"{PAGE}:3: the alias '/kontakt/' is the address of a page: content/pages/kontakt.sv.md (/kontakt/); "
-            "remove the alias or move that page") in result.stderr
+    assert (
+        f"{PAGE}:3: the alias '/kontakt/' is the address of a page: content/pages/kontakt.sv.md (/kontakt/); "
+        "remove the alias or move that page"
+    ) in result.stderr
 
 
 def test_an_alias_on_a_generated_page_or_a_static_file_is_an_error(tiny):
     add_aliases(tiny, PAGE, "/nyheter/arkiv", "/assets/favicon.svg/")
     result = run_build(tiny)
     assert result.returncode == 1
-    assert f"{PAGE}:3: the alias '/nyheter/arkiv' is the address of a page: the generated page /nyheter/arkiv/" in result.stderr
-    assert f"{PAGE}:4: the alias '/assets/favicon.svg/' needs a folder /assets/favicon.svg/ where static/assets/favicon.svg is a file" in result.stderr
+    assert (
+        f"{PAGE}:3: the alias '/nyheter/arkiv' is the address of a page: the generated page /nyheter/arkiv/"
+        in result.stderr
+    )
+    assert (
+        f"{PAGE}:4: the alias '/assets/favicon.svg/' needs a folder /assets/favicon.svg/ where static/assets/favicon.svg is a file"
+        in result.stderr
+    )
 
 
 def test_one_alias_for_two_pages_is_an_error_naming_both(tiny):
@@ -84,17 +95,23 @@ def test_one_alias_for_two_pages_is_an_error_naming_both(tiny):
     add_aliases(tiny, "content/pages/kontakt.sv.md", "/gammal")
     result = run_build(tiny)
     assert result.returncode == 1
-    assert ("content/pages/om.sv.md:3: the alias '/gammal/' is also an alias of content/pages/kontakt.sv.md; "
-            "an old address can lead to one page only") in result.stderr or \
-           ("content/pages/kontakt.sv.md:3: the alias '/gammal' is also an alias of content/pages/om.sv.md; "
-            "an old address can lead to one page only") in result.stderr
+    assert (
+        "content/pages/om.sv.md:3: the alias '/gammal/' is also an alias of content/pages/kontakt.sv.md; "
+        "an old address can lead to one page only"
+    ) in result.stderr or (
+        "content/pages/kontakt.sv.md:3: the alias '/gammal' is also an alias of content/pages/om.sv.md; "
+        "an old address can lead to one page only"
+    ) in result.stderr
 
 
 def test_an_alias_that_could_leave_the_site_is_refused_at_its_line(tiny):
     add_aliases(tiny, PAGE, "/ok/", "/../utanfor/")
     result = run_build(tiny)
     assert result.returncode == 1
-    assert f"{PAGE}:4: 'aliases[2]' is '/../utanfor/': write the old address on this site without the domain" in result.stderr
+    assert (
+        f"{PAGE}:4: 'aliases[2]' is '/../utanfor/': write the old address on this site without the domain"
+        in result.stderr
+    )
 
 
 def test_a_news_item_can_move_too(tiny):

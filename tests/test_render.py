@@ -1,4 +1,5 @@
 """Render stage: templates are strict, values are escaped, markdown is sanitized."""
+
 from __future__ import annotations
 
 from conftest import run_build
@@ -7,8 +8,7 @@ from htmlview import read
 
 def test_values_from_yaml_are_escaped(tiny):
     path = tiny / "data/site.yaml"
-    path.write_text(path.read_text().replace("title: Testsajten",
-                                             'title: "Trygghet <script>alert(1)</script>"'))
+    path.write_text(path.read_text().replace("title: Testsajten", 'title: "Trygghet <script>alert(1)</script>"'))
     assert run_build(tiny).returncode == 0
     html = (tiny / "_site/index.html").read_text()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
@@ -16,7 +16,9 @@ def test_values_from_yaml_are_escaped(tiny):
 
 def test_raw_html_in_markdown_is_sanitized(tiny):
     path = tiny / "content/pages/kontakt.sv.md"
-    path.write_text(path.read_text() + '\n<script>alert(1)</script>\n<a href="javascript:alert(1)" onclick="x()">klick</a>\n')
+    path.write_text(
+        path.read_text() + '\n<script>alert(1)</script>\n<a href="javascript:alert(1)" onclick="x()">klick</a>\n'
+    )
     assert run_build(tiny).returncode == 0
     html = (tiny / "_site/kontakt/index.html").read_text()
     assert "alert(1)" not in html.replace("&lt;", "") and "onclick" not in html and "javascript:" not in html
@@ -38,7 +40,10 @@ def test_missing_link_target_names_file_and_line(tiny):
     result = run_build(tiny)
     assert result.returncode == 1
     lines = path.read_text().count("\n")
-    assert f"content/pages/kontakt.sv.md:{lines}: links to 'finns-inte.sv.md', which is not a content file" in result.stderr
+    assert (
+        f"content/pages/kontakt.sv.md:{lines}: links to 'finns-inte.sv.md', which is not a content file"
+        in result.stderr
+    )
 
 
 def test_markdown_table_cells_carry_their_column_header_for_the_phone_layout():
@@ -48,8 +53,10 @@ def test_markdown_table_cells_carry_their_column_header_for_the_phone_layout():
     assert '<td data-label="Datum">2019</td>' in table and '<td data-label="Vad hände">A &amp; B</td>' in table
     assert "<th data-label" not in table  # headers stay as they were
     # Raw HTML: a row header takes no label, colspan moves the columns on, and the label is escaped.
-    raw = to_html('<table><thead><tr><th colspan="2">A</th><th>B &amp; "C"</th></tr></thead>'
-                  '<tbody><tr><th scope="row">r</th><td>1</td><td>2</td></tr></tbody></table>')
+    raw = to_html(
+        '<table><thead><tr><th colspan="2">A</th><th>B &amp; "C"</th></tr></thead>'
+        '<tbody><tr><th scope="row">r</th><td>1</td><td>2</td></tr></tbody></table>'
+    )
     assert '<th scope="row">r</th><td data-label="A">1</td><td data-label="B &amp; &quot;C&quot;">2</td>' in raw
     # No header row: nothing to label.
     assert "data-label" not in to_html("<table><tbody><tr><td>1</td></tr></tbody></table>")

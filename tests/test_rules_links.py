@@ -1,4 +1,5 @@
 """Every rule of the link checker (portal/links.py), one small test each, on two or three pages in memory."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,9 +36,17 @@ def broken(body, base=BASE, path="index.html"):
     return [(t, r) for _, t, r in links.check(outputs, base).broken]
 
 
-@pytest.mark.parametrize("tag", [
-    '<a href="/nope/">', '<link href="/nope/">', '<img src="/nope/">', '<script src="/nope/">',
-    '<source src="/nope/">', '<area href="/nope/">'])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<a href="/nope/">',
+        '<link href="/nope/">',
+        '<img src="/nope/">',
+        '<script src="/nope/">',
+        '<source src="/nope/">',
+        '<area href="/nope/">',
+    ],
+)
 def test_every_kind_of_link_is_checked(tag):
     assert broken(tag) == [("/nope/", "no such page or file")]
 
@@ -47,7 +56,7 @@ def test_links_to_files_resolve(tag):
     assert broken(tag) == []
 
 
-@pytest.mark.parametrize("tag", ['<img href="/nope/">', '<a src="/nope/">', '<div href="/nope/">', '<a href>'])
+@pytest.mark.parametrize("tag", ['<img href="/nope/">', '<a src="/nope/">', '<div href="/nope/">', "<a href>"])
 def test_other_attributes_are_not_links(tag):
     assert broken(tag) == []
 
@@ -79,7 +88,9 @@ def test_anchors_into_files_other_than_pages_are_not_checked():
     assert broken('<a href="/doc.pdf#page=2">') == []
 
 
-@pytest.mark.parametrize("href", ["/kontakt", "/kontakt/", "kontakt", "./kontakt/", "/kontakt/index.html", "/en/about/../../kontakt/", "/"])
+@pytest.mark.parametrize(
+    "href", ["/kontakt", "/kontakt/", "kontakt", "./kontakt/", "/kontakt/index.html", "/en/about/../../kontakt/", "/"]
+)
 def test_a_folder_link_resolves_with_or_without_its_slash(href):
     assert broken(f'<a href="{href}">') == []
 
@@ -99,14 +110,27 @@ def test_mail_and_phone_links_are_skipped(href):
     assert report.broken == [] and report.external == {}
 
 
-@pytest.mark.parametrize("href", ["https://other.org/x", "http://example.org/nope/", "//other.org/x", "https:", "javascript:alert(1)", "ftp://example.org/nope"])
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://other.org/x",
+        "http://example.org/nope/",
+        "//other.org/x",
+        "https:",
+        "javascript:alert(1)",
+        "ftp://example.org/nope",
+    ],
+)
 def test_other_hosts_and_schemes_are_listed_as_external(href):
     report = links.check([page("index.html", f'<a href="{href}">')], BASE)
     assert report.broken == [] and report.external == {href: {"index.html"}}
 
 
 def test_external_links_name_every_page_that_has_them():
-    outputs = [page("index.html", '<a href="https://other.org/">o</a>'), page("a/index.html", '<a href="https://other.org/">o</a>')]
+    outputs = [
+        page("index.html", '<a href="https://other.org/">o</a>'),
+        page("a/index.html", '<a href="https://other.org/">o</a>'),
+    ]
     assert links.check(outputs, BASE).external == {"https://other.org/": {"index.html", "a/index.html"}}
 
 
@@ -136,7 +160,10 @@ def test_the_base_page_is_the_index():
 
 def test_each_broken_link_names_its_page():
     report = links.check([page("index.html", '<a href="/a/">'), page("b/index.html", '<a href="/c/">')], BASE)
-    assert report.broken == [("b/index.html", "/c/", "no such page or file"), ("index.html", "/a/", "no such page or file")]
+    assert report.broken == [
+        ("b/index.html", "/c/", "no such page or file"),
+        ("index.html", "/a/", "no such page or file"),
+    ]
 
 
 def test_only_html_outputs_with_data_are_read():
@@ -149,17 +176,28 @@ def test_a_link_written_with_an_entity_is_decoded():
 
 
 def test_other_attribute_values_are_not_anchors():
-    outputs = [page("index.html", '<a href="/t/#y">1</a> <a href="/t/#zz">2</a> <a href="/t/#w">3</a>'),
-               page("t/index.html", '<p class="y">y</p> <a href="zz">z</a> <a title="w">w</a>'), Output("t/zz", b"z")]
+    outputs = [
+        page("index.html", '<a href="/t/#y">1</a> <a href="/t/#zz">2</a> <a href="/t/#w">3</a>'),
+        page("t/index.html", '<p class="y">y</p> <a href="zz">z</a> <a title="w">w</a>'),
+        Output("t/zz", b"z"),
+    ]
     assert [t for _, t, _ in links.check(outputs, BASE).broken] == ["/t/#y", "/t/#zz", "/t/#w"]
 
 
 def test_every_link_after_a_skipped_external_or_broken_one_is_still_checked():
-    body = ('<a href="mailto:x@example.org">m</a> <a href="/nope1/">1</a> <a href="https://other.org/">e</a> '
-            '<a href="/nope2/">2</a> <a href="/x/">x</a> <a href="/sub/nope3/">3</a> <a href="/sub/t/#no">4</a> <a href="/sub/nope5/">5</a>')
+    body = (
+        '<a href="mailto:x@example.org">m</a> <a href="/nope1/">1</a> <a href="https://other.org/">e</a> '
+        '<a href="/nope2/">2</a> <a href="/x/">x</a> <a href="/sub/nope3/">3</a> <a href="/sub/t/#no">4</a> <a href="/sub/nope5/">5</a>'
+    )
     outputs = [page("index.html", body), page("t/index.html", "")]
     assert [t for _, t, _ in links.check(outputs, "https://example.org/sub/").broken] == [
-        "/nope1/", "/nope2/", "/x/", "/sub/nope3/", "/sub/t/#no", "/sub/nope5/"]
+        "/nope1/",
+        "/nope2/",
+        "/x/",
+        "/sub/nope3/",
+        "/sub/t/#no",
+        "/sub/nope5/",
+    ]
 
 
 def test_a_file_is_preferred_to_a_folder_of_the_same_name():

@@ -1,4 +1,5 @@
 """Every rule of the load stage (portal/load.py), one small test each, on a few files in tmp_path."""
+
 from __future__ import annotations
 
 import os
@@ -38,6 +39,7 @@ def messages(root: Path) -> list[str]:
 
 
 # --- read_text ----------------------------------------------------------------------------------
+
 
 def test_a_file_of_exactly_the_limit_is_read(tmp_path):
     text, problems = read(tmp_path, "a.md", b"x" * LIMIT)
@@ -137,7 +139,10 @@ def test_a_nul_byte_makes_a_binary_file(tmp_path):
 
 
 def test_bad_utf8_is_reported_with_its_line_and_byte(tmp_path):
-    assert read(tmp_path, "a.md", b"a\nb\n\xe9t\xe9\n") == (None, ["a.md:3: is not UTF-8 text (byte 0xe9); save it as UTF-8"])
+    assert read(tmp_path, "a.md", b"a\nb\n\xe9t\xe9\n") == (
+        None,
+        ["a.md:3: is not UTF-8 text (byte 0xe9); save it as UTF-8"],
+    )
 
 
 def test_a_bom_is_dropped_and_line_ends_become_newlines(tmp_path):
@@ -185,6 +190,7 @@ def test_a_link_into_git_is_refused(tmp_path):
 
 # --- YAML and front matter ------------------------------------------------------------------------
 
+
 def test_a_yaml_error_is_reported_at_its_line(tmp_path):
     path = make(tmp_path, "data/a.yaml", "a: 1\nb: [x\n")
     problems = Problems()
@@ -206,7 +212,10 @@ def split(text):
 
 
 def test_front_matter_must_open_the_file():
-    assert split("title: x\n---\n") == (None, ["a.md:1: the file should start with front matter: a line '---', the fields, and another '---'"])
+    assert split("title: x\n---\n") == (
+        None,
+        ["a.md:1: the file should start with front matter: a line '---', the fields, and another '---'"],
+    )
 
 
 def test_front_matter_must_be_closed():
@@ -232,6 +241,7 @@ def test_the_body_starts_after_the_closing_line():
 
 # --- what load() takes from each folder -----------------------------------------------------------
 
+
 def site(tmp_path, files: dict) -> Path:
     make(tmp_path, "templates/base.html", "x")
     for rel, data in files.items():
@@ -240,30 +250,60 @@ def site(tmp_path, files: dict) -> Path:
 
 
 def test_dotfiles_and_dot_folders_in_static_stay_out_of_the_site(tmp_path):
-    root = site(tmp_path, {"static/.env": "SECRET=1", "static/.well-known/x.txt": "x", "static/a/.DS_Store": "x", "static/a/b.css": "b{}"})
+    root = site(
+        tmp_path,
+        {
+            "static/.env": "SECRET=1",
+            "static/.well-known/x.txt": "x",
+            "static/a/.DS_Store": "x",
+            "static/a/b.css": "b{}",
+        },
+    )
     sources, problems = load.load(root)
     assert problems.items == [] and [name for name, _ in sources.static] == ["a/b.css"]
 
 
-@pytest.mark.parametrize("name", ["a.HTML", "a.Svg", "a.xhtml", "a.htm", "a.xml", "a.shtml", "a.xsl", "a.xslt", "a.xht"])
+@pytest.mark.parametrize(
+    "name", ["a.HTML", "a.Svg", "a.xhtml", "a.htm", "a.xml", "a.shtml", "a.xsl", "a.xslt", "a.xht"]
+)
 def test_markup_in_static_is_scanned_for_scripts_whatever_the_case_of_its_suffix(tmp_path, name):
     root = site(tmp_path, {f"static/{name}": "<p>ok</p>\n<script>alert(1)</script>\n"})
     sources, problems = load.load(root)
     assert sources.static == []
     assert [str(p) for p in problems.items] == [
-        (f"static/{name}:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a "
-         "javascript: address), which would run on the site's address")]
+        (
+            f"static/{name}:2: contains a script or a frame (<script>, <iframe>, <object>, an on…= attribute or a "
+            "javascript: address), which would run on the site's address"
+        )
+    ]
 
 
-@pytest.mark.parametrize("markup", ["<iframe src=x>", "<p onclick = 'x'>", "<a href='&#106;avascript:x'>", "<BASE href=x>",
-                                    "<a href='java\nscript:x'>", "<embed src=x>", "<object>", "<frame>"])
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<iframe src=x>",
+        "<p onclick = 'x'>",
+        "<a href='&#106;avascript:x'>",
+        "<BASE href=x>",
+        "<a href='java\nscript:x'>",
+        "<embed src=x>",
+        "<object>",
+        "<frame>",
+    ],
+)
 def test_each_kind_of_script_is_found(tmp_path, markup):
     root = site(tmp_path, {"static/a.html": markup})
     assert load.load(root)[0].static == []
 
 
 def test_markup_without_a_script_is_kept(tmp_path):
-    root = site(tmp_path, {"static/a.html": "<p>Scripts are described, not run: javascript is a language.</p>", "static/b.js": "<script>"})
+    root = site(
+        tmp_path,
+        {
+            "static/a.html": "<p>Scripts are described, not run: javascript is a language.</p>",
+            "static/b.js": "<script>",
+        },
+    )
     sources, problems = load.load(root)
     assert problems.items == [] and [n for n, _ in sources.static] == ["a.html", "b.js"]
 
@@ -271,11 +311,16 @@ def test_markup_without_a_script_is_kept(tmp_path):
 def test_unreadable_markup_in_static_is_left_out(tmp_path):
     root = site(tmp_path, {"static/a.svg": b"\x00"})
     sources, problems = load.load(root)
-    assert sources.static == [] and [str(p) for p in problems.items] == ["static/a.svg: is a binary file, not text; only UTF-8 text belongs here"]
+    assert sources.static == [] and [str(p) for p in problems.items] == [
+        "static/a.svg: is a binary file, not text; only UTF-8 text belongs here"
+    ]
 
 
 def test_data_files_are_read_by_name(tmp_path):
-    root = site(tmp_path, {"data/site.yaml": "a: 1\n", "data/i18n/sv.yaml": "b: 2\n", "data/x/y.yaml": "c: 3\n", "data/notes.txt": "x"})
+    root = site(
+        tmp_path,
+        {"data/site.yaml": "a: 1\n", "data/i18n/sv.yaml": "b: 2\n", "data/x/y.yaml": "c: 3\n", "data/notes.txt": "x"},
+    )
     sources, problems = load.load(root)
     assert problems.items == []
     assert sources.data == {"site": ("data/site.yaml", {"a": "1"}), "x/y": ("data/x/y.yaml", {"c": "3"})}
@@ -283,7 +328,9 @@ def test_data_files_are_read_by_name(tmp_path):
 
 
 def test_a_yml_data_file_is_named(tmp_path):
-    assert messages(site(tmp_path, {"data/site.yml": "a: 1\n"})) == ["data/site.yml: data files end in .yaml; rename it"]
+    assert messages(site(tmp_path, {"data/site.yml": "a: 1\n"})) == [
+        "data/site.yml: data files end in .yaml; rename it"
+    ]
 
 
 def test_a_broken_data_file_is_broken_not_missing(tmp_path):
@@ -295,43 +342,75 @@ def test_a_broken_data_file_is_broken_not_missing(tmp_path):
     assert str(problems.items[-1]) == "data/other.yaml: is missing: it says what"
 
 
-@pytest.mark.parametrize("rel, message", [
-    ("content/pages/a.sv.txt", "only markdown files (.md) belong in content/; put images and files in static/"),
-    ("content/pages/a.md", "a content file is named name.LANG.md, e.g. om-samverkan.sv.md"),
-    ("content/pages/Om_Oss.sv.md", "a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md"),
-    ("content/a.sv.md", "put content files in a section folder: content/pages/ or content/news/"),
-])
+@pytest.mark.parametrize(
+    "rel, message",
+    [
+        ("content/pages/a.sv.txt", "only markdown files (.md) belong in content/; put images and files in static/"),
+        ("content/pages/a.md", "a content file is named name.LANG.md, e.g. om-samverkan.sv.md"),
+        (
+            "content/pages/Om_Oss.sv.md",
+            "a content file's name becomes its address: use lower-case letters a-z, digits and hyphens, e.g. om-samverkan.sv.md",
+        ),
+        ("content/a.sv.md", "put content files in a section folder: content/pages/ or content/news/"),
+    ],
+)
 def test_content_file_names(tmp_path, rel, message):
     assert messages(site(tmp_path, {rel: "---\ntitle: A\n---\n"})) == [f"{rel}: {message}"]
 
 
 def test_a_content_file_is_split_into_its_parts(tmp_path):
-    sources, problems = load.load(site(tmp_path, {"content/news/2019-a.en.md": "---\ntitle: A\n---\nText\n", "content/pages/.draft.sv.md": "x"}))
+    sources, problems = load.load(
+        site(tmp_path, {"content/news/2019-a.en.md": "---\ntitle: A\n---\nText\n", "content/pages/.draft.sv.md": "x"})
+    )
     assert problems.items == []
     (f,) = sources.content
     assert (f.path, f.section, f.stem, f.lang, f.front, f.body, f.body_line) == (
-        "content/news/2019-a.en.md", "news", "2019-a", "en", {"title": "A"}, "Text\n", 4)
+        "content/news/2019-a.en.md",
+        "news",
+        "2019-a",
+        "en",
+        {"title": "A"},
+        "Text\n",
+        4,
+    )
 
 
 def test_a_content_file_with_bad_front_matter_is_left_out(tmp_path):
     sources, problems = load.load(site(tmp_path, {"content/pages/a.sv.md": "title: A\n", "content/pages/b.sv.md": ""}))
     assert sources.content == [] and [str(p) for p in problems.items] == [
         "content/pages/a.sv.md:1: the file should start with front matter: a line '---', the fields, and another '---'",
-        "content/pages/b.sv.md: file is empty"]
+        "content/pages/b.sv.md: file is empty",
+    ]
     assert sources.root == tmp_path
 
 
 GOOD = {"data/z.yaml": "z: 1\n", "content/pages/z.sv.md": "---\ntitle: Z\n---\n", "static/z.css": "z"}
 
 
-@pytest.mark.parametrize("bad, data", [
-    ("data/a.yaml", "a: [\n"), ("data/x/a.yaml", "a: [\n"), ("data/a.yml", "a: 1\n"), ("data/a.txt", "a"),
-    ("content/a.sv.md", "---\ntitle: A\n---\n"), ("content/pages/a.txt", "x"), ("content/pages/a.md", "---\ntitle: A\n---\n"),
-    ("content/pages/A.sv.md", "---\ntitle: A\n---\n"), ("content/pages/a.sv.md", ""), ("content/pages/a.sv.md", "no front matter\n"),
-    ("static/a.html", "<script>x</script>"), ("static/a.svg", b"\x00")])
+@pytest.mark.parametrize(
+    "bad, data",
+    [
+        ("data/a.yaml", "a: [\n"),
+        ("data/x/a.yaml", "a: [\n"),
+        ("data/a.yml", "a: 1\n"),
+        ("data/a.txt", "a"),
+        ("content/a.sv.md", "---\ntitle: A\n---\n"),
+        ("content/pages/a.txt", "x"),
+        ("content/pages/a.md", "---\ntitle: A\n---\n"),
+        ("content/pages/A.sv.md", "---\ntitle: A\n---\n"),
+        ("content/pages/a.sv.md", ""),
+        ("content/pages/a.sv.md", "no front matter\n"),
+        ("static/a.html", "<script>x</script>"),
+        ("static/a.svg", b"\x00"),
+    ],
+)
 def test_a_bad_file_does_not_stop_the_files_after_it(tmp_path, bad, data):
     sources, _ = load.load(site(tmp_path, {bad: data, **GOOD}))
-    assert "z" in sources.data and [f.stem for f in sources.content] == ["z"] and [n for n, _ in sources.static] == ["z.css"]
+    assert (
+        "z" in sources.data
+        and [f.stem for f in sources.content] == ["z"]
+        and [n for n, _ in sources.static] == ["z.css"]
+    )
 
 
 def test_a_broken_data_file_in_a_folder_is_broken_by_its_full_name(tmp_path):
@@ -354,7 +433,9 @@ def test_a_link_out_does_not_stop_the_files_after_it(tmp_path):
 def test_templates_are_required(tmp_path):
     make(tmp_path, "data/a.yaml", "a: 1\n")
     sources, problems = load.load(tmp_path)
-    assert sources.templates is None and [str(p) for p in problems.items] == ["templates: the templates/ folder is missing"]
+    assert sources.templates is None and [str(p) for p in problems.items] == [
+        "templates: the templates/ folder is missing"
+    ]
 
 
 def test_a_link_out_in_templates_is_refused(tmp_path):
@@ -363,7 +444,9 @@ def test_a_link_out_in_templates_is_refused(tmp_path):
     make(root, "templates/base.html", "x")
     (root / "templates/x.html").symlink_to(outside)
     sources, problems = load.load(root)
-    assert sources.templates == root / "templates" and [str(p) for p in problems.items] == [f"templates/x.html: {load.LINK_OUT}"]
+    assert sources.templates == root / "templates" and [str(p) for p in problems.items] == [
+        f"templates/x.html: {load.LINK_OUT}"
+    ]
 
 
 def test_a_folder_link_out_is_refused_and_one_inside_is_skipped(tmp_path):
@@ -375,7 +458,9 @@ def test_a_folder_link_out_is_refused_and_one_inside_is_skipped(tmp_path):
     (root / "static/out").symlink_to(outside, target_is_directory=True)
     (root / "static/again").symlink_to(root / "static/css", target_is_directory=True)
     sources, problems = load.load(root)
-    assert [n for n, _ in sources.static] == ["css/a.css"] and [str(p) for p in problems.items] == [f"static/out: {load.LINK_OUT}"]
+    assert [n for n, _ in sources.static] == ["css/a.css"] and [str(p) for p in problems.items] == [
+        f"static/out: {load.LINK_OUT}"
+    ]
 
 
 def test_a_linked_site_folder_that_leads_out_is_refused(tmp_path):

@@ -1,4 +1,5 @@
 """Every rule of publishing (portal/publishing.py): which news a build publishes, one small test each."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,13 +17,31 @@ TODAY = dt.date(2026, 11, 30)
 
 
 def news(name, date=TODAY, **meta):
-    return Page(key=name, lang="sv", kind="news", url=f"nyheter/{name}/", title=name, template="news.html",
-                source=f"content/news/{name}.sv.md", date=date, meta=meta)
+    return Page(
+        key=name,
+        lang="sv",
+        kind="news",
+        url=f"nyheter/{name}/",
+        title=name,
+        template="news.html",
+        source=f"content/news/{name}.sv.md",
+        date=date,
+        meta=meta,
+    )
 
 
 def other(kind, name="x"):
-    return Page(key=name, lang="sv", kind=kind, url=f"{name}/", title=name, template="page.html", source=None,
-                date=TODAY + dt.timedelta(days=9), meta={"draft": True})
+    return Page(
+        key=name,
+        lang="sv",
+        kind=kind,
+        url=f"{name}/",
+        title=name,
+        template="page.html",
+        source=None,
+        date=TODAY + dt.timedelta(days=9),
+        meta={"draft": True},
+    )
 
 
 def site(*pages):
@@ -52,8 +71,16 @@ def test_only_news_can_wait(kind):
     assert publishing.status(other(kind), TODAY) == publishing.PUBLISHED
 
 
-@pytest.mark.parametrize("written, state", [("True", publishing.DRAFT), ("TRUE", publishing.DRAFT), ("true", publishing.DRAFT),
-                                            ("False", publishing.PUBLISHED), ("~", publishing.PUBLISHED)])
+@pytest.mark.parametrize(
+    "written, state",
+    [
+        ("True", publishing.DRAFT),
+        ("TRUE", publishing.DRAFT),
+        ("true", publishing.DRAFT),
+        ("False", publishing.PUBLISHED),
+        ("~", publishing.PUBLISHED),
+    ],
+)
 def test_draft_in_front_matter_in_any_case(written, state):
     problems = Problems()
     node = yamlnodes.parse(f"title: A\ndate: 2026-11-30\nsummary: S\nmunicipalities: [mjolby]\ndraft: {written}\n")
@@ -63,11 +90,18 @@ def test_draft_in_front_matter_in_any_case(written, state):
 
 
 def test_a_build_leaves_waiting_news_out_and_remembers_why():
-    published, draft, later, page = news("a"), news("b", draft=True), news("c", TODAY + dt.timedelta(days=1)), other("page")
+    published, draft, later, page = (
+        news("a"),
+        news("b", draft=True),
+        news("c", TODAY + dt.timedelta(days=1)),
+        other("page"),
+    )
     result = publishing.select(site(published, draft, later, page), TODAY, include_unpublished=False)
     assert result.pages == (published, page)
     assert {k: v.status for k, v in result.withheld.items()} == {
-        "content/news/b.sv.md": publishing.DRAFT, "content/news/c.sv.md": publishing.SCHEDULED}
+        "content/news/b.sv.md": publishing.DRAFT,
+        "content/news/c.sv.md": publishing.SCHEDULED,
+    }
 
 
 def test_a_preview_keeps_waiting_news_marked_with_its_status():
@@ -79,14 +113,18 @@ def test_a_preview_keeps_waiting_news_marked_with_its_status():
 
 def test_a_link_to_a_missing_file():
     page = news("a")
-    assert publishing.missing_link(site(page), page, "saknas.sv.md#x") == "links to 'saknas.sv.md#x', which is not a content file"
+    assert (
+        publishing.missing_link(site(page), page, "saknas.sv.md#x")
+        == "links to 'saknas.sv.md#x', which is not a content file"
+    )
 
 
 def test_a_link_to_a_draft():
     page = news("a")
     selected = publishing.select(site(page, news("b", draft=True)), TODAY, False)
     assert publishing.missing_link(selected, page, "b.sv.md") == (
-        "links to 'b.sv.md', which is a draft ('draft: true'): publish it first, or remove the link")
+        "links to 'b.sv.md', which is a draft ('draft: true'): publish it first, or remove the link"
+    )
 
 
 def test_a_link_to_a_scheduled_item_names_its_date():
@@ -94,7 +132,8 @@ def test_a_link_to_a_scheduled_item_names_its_date():
     selected = publishing.select(site(page, news("c", dt.date(2026, 12, 24))), TODAY, False)
     assert publishing.missing_link(selected, page, "../news/c.sv.md#top") == (
         "links to '../news/c.sv.md#top', which is dated 2026-12-24 and not published before then: "
-        "add the link on that day, or give the item an earlier date")
+        "add the link on that day, or give the item an earlier date"
+    )
 
 
 def test_public_pages_are_published_and_not_the_404_page():
@@ -105,9 +144,19 @@ def test_public_pages_are_published_and_not_the_404_page():
 
 # --- expiry ---------------------------------------------------------------------------------------
 
+
 def page_(name, kind="page", **meta):
-    return Page(key=name, lang="sv", kind=kind, url=f"{name}/", title=name, template="page.html",
-                source=f"content/pages/{name}.sv.md", date=TODAY, meta=meta)
+    return Page(
+        key=name,
+        lang="sv",
+        kind=kind,
+        url=f"{name}/",
+        title=name,
+        template="page.html",
+        source=f"content/pages/{name}.sv.md",
+        date=TODAY,
+        meta=meta,
+    )
 
 
 @pytest.mark.parametrize("kind", ["page", "news"])
@@ -121,7 +170,9 @@ def test_on_its_expiry_day_it_is_still_published(kind):
 
 
 def test_other_kinds_never_expire():
-    assert publishing.status(page_("a", "news-list", expires=TODAY - dt.timedelta(days=1)), TODAY) == publishing.PUBLISHED
+    assert (
+        publishing.status(page_("a", "news-list", expires=TODAY - dt.timedelta(days=1)), TODAY) == publishing.PUBLISHED
+    )
 
 
 def test_a_draft_or_scheduled_item_is_that_before_it_is_expired():
@@ -139,8 +190,13 @@ def test_an_expired_page_stays_in_every_build_marked():
 
 
 def menu_site(*pages):
-    config = SimpleNamespace(nav=["a"], footer=["b"], contact="c", feedback="d#form",
-                             languages=[SimpleNamespace(code="sv"), SimpleNamespace(code="en")])
+    config = SimpleNamespace(
+        nav=["a"],
+        footer=["b"],
+        contact="c",
+        feedback="d#form",
+        languages=[SimpleNamespace(code="sv"), SimpleNamespace(code="en")],
+    )
     return dataclasses.replace(site(*pages), config=config)
 
 
@@ -150,8 +206,11 @@ def test_check_warns_about_a_menu_that_leads_to_an_expired_page(where, key):
     problems = Problems()
     publishing.warn_expired_in_menus(menu_site(expired, page_("x")), problems)
     assert [str(p) for p in problems.items] == [
-        (f"data/site.yaml: warning: {where} names the page '{key}', whose sv version content/pages/{key}.sv.md expired "
-         "after 2026-01-31: take it out of the menu, or change its 'expires'")]
+        (
+            f"data/site.yaml: warning: {where} names the page '{key}', whose sv version content/pages/{key}.sv.md expired "
+            "after 2026-01-31: take it out of the menu, or change its 'expires'"
+        )
+    ]
 
 
 def test_check_says_nothing_about_menus_of_current_pages():

@@ -5,6 +5,7 @@ deleting or bending the rule makes it fail (see docs/mutation.md). The null rule
 with both YAML loaders: libyaml's CSafeLoader marks a plain scalar with the style '',
 the pure-Python loader with None, and both must mean "plain".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,8 +58,13 @@ NULLS = [
 @pytest.mark.parametrize("value, message", NULLS)
 def test_a_null_or_empty_title_in_front_matter_is_an_error_at_its_line(loader, value, message):
     problems = Problems()
-    front, _, _ = load.split_front_matter("content/pages/a.sv.md", f"---\nupdated: 2026-01-01\ntitle: {value}\n---\nText\n", problems)
-    assert s.convert(front, model._page_shape("pages"), s.Ctx("content/pages/a.sv.md", problems), "front matter") is s.INVALID
+    front, _, _ = load.split_front_matter(
+        "content/pages/a.sv.md", f"---\nupdated: 2026-01-01\ntitle: {value}\n---\nText\n", problems
+    )
+    assert (
+        s.convert(front, model._page_shape("pages"), s.Ctx("content/pages/a.sv.md", problems), "front matter")
+        is s.INVALID
+    )
     assert [str(p) for p in problems.items] == [f"content/pages/a.sv.md:3: {message}"]
 
 
@@ -75,7 +81,9 @@ def test_a_null_or_empty_title_in_a_data_file_is_an_error_at_its_line(tmp_path, 
 @pytest.mark.parametrize("value", ["~", "null", "", "'  '"])
 def test_a_null_or_empty_interface_string_is_an_error_at_its_line(loader, value):
     problems, out = Problems(), {}
-    strings.flatten(yamlnodes.parse(f"nav:\n  home: Hem\n  news: {value}\n"), "", s.Ctx("data/i18n/sv.yaml", problems), out)
+    strings.flatten(
+        yamlnodes.parse(f"nav:\n  home: Hem\n  news: {value}\n"), "", s.Ctx("data/i18n/sv.yaml", problems), out
+    )
     assert out == {"nav.home": ("Hem", 2)}
     assert [str(p) for p in problems.items] == ["data/i18n/sv.yaml:3: string 'nav.news' should be text"]
 
@@ -113,6 +121,7 @@ def test_a_quoted_merge_key_is_an_ordinary_key(loader):
 
 
 # --- Text ---------------------------------------------------------------------------------------
+
 
 def test_text_is_stripped():
     assert one("v: '  Hej  '\n", s.Text()) == "Hej"
@@ -153,12 +162,15 @@ def test_web_addresses_are_accepted(url):
     assert one(f"v: {url}\n", s.Url()) == url
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x", "https://a b", "https://x\"y", "//x"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x", "https://a b", 'https://x"y', "//x"])
 def test_other_addresses_are_refused(url):
-    assert one(f"v: '{url}'\n", s.Url()) == [f"x.yaml:1: 'v' is '{url}': write a full address starting with https:// or http://"]
+    assert one(f"v: '{url}'\n", s.Url()) == [
+        f"x.yaml:1: 'v' is '{url}': write a full address starting with https:// or http://"
+    ]
 
 
 # --- Number, Date, Bool -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text, value", [("4.7", Decimal("4.7")), ("-2", Decimal(-2)), ("1.10", Decimal("1.10"))])
 def test_numbers_are_exact(text, value):
@@ -172,7 +184,9 @@ def test_other_numbers_are_refused(text):
 
 
 def test_a_null_number_is_refused(loader):
-    assert one("a: 1\nv: ~\n", s.Number()) == ["x.yaml:2: 'v' should be a number, not '~', which YAML reads as no value"]
+    assert one("a: 1\nv: ~\n", s.Number()) == [
+        "x.yaml:2: 'v' should be a number, not '~', which YAML reads as no value"
+    ]
 
 
 def test_a_list_is_not_a_number():
@@ -192,7 +206,9 @@ def test_a_date_is_a_date():
     assert one("v: 2019-09-26\n", s.Date()) == dt.date(2019, 9, 26)
 
 
-@pytest.mark.parametrize("text, value", [("true", True), ("false", False), ("True", True), ("FALSE", False), ("'true'", True)])
+@pytest.mark.parametrize(
+    "text, value", [("true", True), ("false", False), ("True", True), ("FALSE", False), ("'true'", True)]
+)
 def test_true_and_false_in_any_case(text, value):
     assert one(f"v: {text}\n", s.Bool()) is value
 
@@ -208,9 +224,12 @@ def test_a_list_is_not_a_boolean():
 
 # --- OneOf, ListOf ------------------------------------------------------------------------------
 
+
 def test_one_of_names_the_choices():
     assert one("v: host\n", s.OneOf("host", "partner")) == "host"
-    assert one("v: guest\n", s.OneOf("host", "partner")) == ["x.yaml:1: 'v' is 'guest'; it should be one of: host, partner"]
+    assert one("v: guest\n", s.OneOf("host", "partner")) == [
+        "x.yaml:1: 'v' is 'guest'; it should be one of: host, partner"
+    ]
 
 
 def test_one_of_reports_empty_text_once():
@@ -228,13 +247,18 @@ def test_a_list_that_is_text_is_refused():
 
 
 def test_each_bad_item_is_reported_by_its_number_and_line():
-    assert one("v:\n  - a\n  - B\n", s.ListOf(s.Id())) == ["x.yaml:3: 'v[2]' is 'B': use lower-case letters a-z, digits and hyphens"]
+    assert one("v:\n  - a\n  - B\n", s.ListOf(s.Id())) == [
+        "x.yaml:3: 'v[2]' is 'B': use lower-case letters a-z, digits and hyphens"
+    ]
 
 
 # --- Fields ---------------------------------------------------------------------------------------
 
+
 def test_fields_that_are_a_list_are_refused():
-    assert convert("- a\n", s.Fields(v=s.Text()))[1] == ["x.yaml:1: 'file' should be a mapping (key: value), not a list"]
+    assert convert("- a\n", s.Fields(v=s.Text()))[1] == [
+        "x.yaml:1: 'file' should be a mapping (key: value), not a list"
+    ]
 
 
 def test_a_missing_required_key_is_reported_at_the_mapping():
@@ -284,7 +308,8 @@ def test_per_language_text_gives_each_language():
 def test_an_unknown_language_key_is_refused_at_its_line():
     assert convert("sv: Hej\nen: Hello\nde: Hallo\n", SV_EN)[0] is s.INVALID
     assert one("v:\n  sv: Hej\n  en: Hello\n  de: Hallo\n", SV_EN) == [
-        "x.yaml:4: 'v' has text in 'de', which is not a site language (sv, en)"]
+        "x.yaml:4: 'v' has text in 'de', which is not a site language (sv, en)"
+    ]
 
 
 def test_per_language_text_that_is_text_is_refused():
@@ -294,7 +319,9 @@ def test_per_language_text_that_is_text_is_refused():
 def test_a_missing_language_makes_the_text_invalid_and_the_others_are_still_checked():
     value, problems = convert("en: ~\n", SV_EN)
     assert value is s.INVALID and problems == [
-        "x.yaml:1: 'file' has no text in 'sv'", "x.yaml:1: 'file.en' should be text, not '~', which YAML reads as no value"]
+        "x.yaml:1: 'file' has no text in 'sv'",
+        "x.yaml:1: 'file.en' should be text, not '~', which YAML reads as no value",
+    ]
     assert convert("en: Hello\n", SV_EN)[0] is s.INVALID
 
 
@@ -304,11 +331,15 @@ def test_per_language_text_is_one_line_unless_said():
 
 
 def test_each_language_is_checked_as_text():
-    assert one("v:\n  sv: Hej\n  en: ~\n", SV_EN) == ["x.yaml:3: 'v.en' should be text, not '~', which YAML reads as no value"]
+    assert one("v:\n  sv: Hej\n  en: ~\n", SV_EN) == [
+        "x.yaml:3: 'v.en' should be text, not '~', which YAML reads as no value"
+    ]
 
 
 def test_per_language_slugs_are_slugs():
-    assert one("v: {sv: a, en: B}\n", s.PerLanguage(("sv", "en"), text=s.Slug()))[0].startswith("x.yaml:1: 'v.en' is 'B'")
+    assert one("v: {sv: a, en: B}\n", s.PerLanguage(("sv", "en"), text=s.Slug()))[0].startswith(
+        "x.yaml:1: 'v.en' is 'B'"
+    )
 
 
 def test_per_language_multiline():
@@ -316,6 +347,7 @@ def test_per_language_multiline():
 
 
 # --- yamlnodes ---------------------------------------------------------------------------------
+
 
 def yaml_error(text, line_offset=0):
     """(line, message) of the YamlError that parsing `text` raises."""
@@ -358,16 +390,25 @@ def test_nesting_beyond_the_limit_is_refused_at_its_line():
 
 
 def test_nesting_up_to_the_limit_is_fine():
-    text = "".join("  " * i + f"k{i}:\n" for i in range(yamlnodes.MAX_DEPTH - 1)) + "  " * (yamlnodes.MAX_DEPTH - 1) + "x: 1\n"
+    text = (
+        "".join("  " * i + f"k{i}:\n" for i in range(yamlnodes.MAX_DEPTH - 1))
+        + "  " * (yamlnodes.MAX_DEPTH - 1)
+        + "x: 1\n"
+    )
     assert yamlnodes.parse(text)["k0"]
 
 
 def test_lists_count_as_levels():
-    assert yaml_error("a: " + "[" * yamlnodes.MAX_DEPTH + "]" * yamlnodes.MAX_DEPTH + "\n")[1].startswith("YAML is nested more than")
+    assert yaml_error("a: " + "[" * yamlnodes.MAX_DEPTH + "]" * yamlnodes.MAX_DEPTH + "\n")[1].startswith(
+        "YAML is nested more than"
+    )
 
 
 def test_a_second_document_is_refused():
-    assert yaml_error("a: 1\n---\nb: 2\n") == (2, "only one YAML document is allowed here (a second '---' starts another)")
+    assert yaml_error("a: 1\n---\nb: 2\n") == (
+        2,
+        "only one YAML document is allowed here (a second '---' starts another)",
+    )
 
 
 def test_an_explicit_first_document_start_is_fine():
@@ -417,6 +458,7 @@ def test_a_syntax_error_at_the_end_is_not_a_tab():
 def fake_parser_error(monkeypatch, error):
     def fail(text, Loader):
         raise error
+
     monkeypatch.setattr(yamlnodes.yaml, "parse", fail)
 
 
@@ -449,6 +491,7 @@ def test_lists_and_nested_mappings_are_built():
 
 # --- shapes added on main: blank optional keys, DateTime, TextOrPerLanguage, LinkTarget, SitePath --
 
+
 @pytest.mark.parametrize("text", ["v: ''\n", "v: '  '\n", 'v: ""\n'])
 def test_an_optional_key_left_blank_counts_as_not_given(text):
     value, problems = convert(text, s.Fields(v=s.Field(s.Slug(), required=False, default="d")))
@@ -461,43 +504,60 @@ def test_a_required_key_left_blank_is_empty():
 
 def test_a_blank_list_is_not_a_blank_value():
     assert convert("v: []\n", s.Fields(v=s.Field(s.ListOf(s.Id(), min_items=1), required=False)))[1] == [
-        "x.yaml:1: 'v' needs at least 1 item(s)"]
+        "x.yaml:1: 'v' needs at least 1 item(s)"
+    ]
 
 
 HINT = "such as 2026-12-01T08:00+01:00 (+01:00 in Swedish winter time, +02:00 in summer time)"
 
 
-@pytest.mark.parametrize("text, value", [
-    ("2026-12-01T08:00+01:00", dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC)),
-    ("2026-12-01 08:00:30+0200", dt.datetime(2026, 12, 1, 6, 0, 30, tzinfo=dt.UTC)),
-    ("2026-12-01T08:00:00.5Z", dt.datetime(2026, 12, 1, 8, 0, 0, 500000, tzinfo=dt.UTC)),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("2026-12-01T08:00+01:00", dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC)),
+        ("2026-12-01 08:00:30+0200", dt.datetime(2026, 12, 1, 6, 0, 30, tzinfo=dt.UTC)),
+        ("2026-12-01T08:00:00.5Z", dt.datetime(2026, 12, 1, 8, 0, 0, 500000, tzinfo=dt.UTC)),
+    ],
+)
 def test_a_moment_with_its_time_zone(text, value):
     result = one(f"v: '{text}'\n", s.DateTime())
     assert result == value and result.utcoffset() is not None
 
 
 def test_a_moment_needs_a_time_zone():
-    assert one("v: '2026-12-01T08:00'\n", s.DateTime()) == [f"x.yaml:1: 'v' is '2026-12-01T08:00', with no time zone: add one, {HINT}"]
+    assert one("v: '2026-12-01T08:00'\n", s.DateTime()) == [
+        f"x.yaml:1: 'v' is '2026-12-01T08:00', with no time zone: add one, {HINT}"
+    ]
 
 
-@pytest.mark.parametrize("text", ["2026-12-01", "08:00+01:00", "2026-12-01T8:00+01:00", "x2026-12-01T08:00Z", "2026-12-01T08:00Zx"])
+@pytest.mark.parametrize(
+    "text", ["2026-12-01", "08:00+01:00", "2026-12-01T8:00+01:00", "x2026-12-01T08:00Z", "2026-12-01T08:00Zx"]
+)
 def test_a_moment_is_written_as_date_and_time(text):
-    assert one(f"a: 1\nv: '{text}'\n", s.DateTime()) == [f"x.yaml:2: 'v' should be a date and time with a time zone, {HINT}, not '{text}'"]
+    assert one(f"a: 1\nv: '{text}'\n", s.DateTime()) == [
+        f"x.yaml:2: 'v' should be a date and time with a time zone, {HINT}, not '{text}'"
+    ]
 
 
 def test_a_moment_must_be_real():
-    assert one("v: '2026-02-30T08:00+01:00'\n", s.DateTime()) == ["x.yaml:1: 'v' is '2026-02-30T08:00+01:00', which is not a real date and time"]
+    assert one("v: '2026-02-30T08:00+01:00'\n", s.DateTime()) == [
+        "x.yaml:1: 'v' is '2026-02-30T08:00+01:00', which is not a real date and time"
+    ]
 
 
 def test_a_null_moment_is_refused(loader):
-    assert one("a: 1\nv: ~\n", s.DateTime()) == [f"x.yaml:2: 'v' should be a date and time with a time zone, {HINT}, not '~', which YAML reads as no value"]
+    assert one("a: 1\nv: ~\n", s.DateTime()) == [
+        f"x.yaml:2: 'v' should be a date and time with a time zone, {HINT}, not '~', which YAML reads as no value"
+    ]
 
 
 def test_a_name_is_text_or_given_per_language():
     shape = s.TextOrPerLanguage(("sv", "en"))
     assert one("v: Corren\n", shape) == "Corren"
-    assert one("v: {sv: Mjölby kommun, en: Mjölby Municipality}\n", shape) == {"sv": "Mjölby kommun", "en": "Mjölby Municipality"}
+    assert one("v: {sv: Mjölby kommun, en: Mjölby Municipality}\n", shape) == {
+        "sv": "Mjölby kommun",
+        "en": "Mjölby Municipality",
+    }
     assert one("v: {sv: Mjölby kommun}\n", shape) == ["x.yaml:1: 'v' has no text in 'en'"]
     assert one("v: ''\n", shape) == ["x.yaml:1: 'v' is empty"]
 
@@ -510,7 +570,8 @@ def test_a_link_target_is_an_address_or_a_site_path(target):
 @pytest.mark.parametrize("target", ["//evil.org/x", "nyheter/", "javascript:alert(1)", "/a b", '/a"b'])
 def test_other_link_targets_are_refused(target):
     assert one(f"v: '{target}'\n", s.LinkTarget()) == [
-        f"x.yaml:1: 'v' is '{target}': write a full address starting with https://, or a path on this site starting with / (such as /nyheter/)"]
+        f"x.yaml:1: 'v' is '{target}': write a full address starting with https://, or a path on this site starting with / (such as /nyheter/)"
+    ]
 
 
 @pytest.mark.parametrize("path", ["/om-oss/gammal-sida/", "om-oss/sida.html", "/a_b/~c", "/x", "/Om-Oss/Gammal.HTML"])
@@ -518,11 +579,14 @@ def test_an_old_address_on_the_site(path):
     assert one(f"v: '{path}'\n", s.SitePath()) == path
 
 
-@pytest.mark.parametrize("path", ["/../etc/passwd", "/a/../b", "/./a", "/a?b=1", "/a#b", "//x", "/a//b", "/.hidden/..", "/a/.."])
+@pytest.mark.parametrize(
+    "path", ["/../etc/passwd", "/a/../b", "/./a", "/a?b=1", "/a#b", "//x", "/a//b", "/.hidden/..", "/a/.."]
+)
 def test_an_old_address_cannot_leave_the_site(path):
     assert one(f"v: '{path}'\n", s.SitePath()) == [
         f"x.yaml:1: 'v' is '{path}': write the old address on this site without the domain, such as /om-oss/gammal-sida/ "
-        "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')"]
+        "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')"
+    ]
 
 
 def test_dump_keeps_the_order_and_the_letters_and_wraps_late():

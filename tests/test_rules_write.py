@@ -1,4 +1,5 @@
 """Every rule of the write stage (portal/write.py), one small test each, on tmp_path."""
+
 from __future__ import annotations
 
 import os
@@ -22,6 +23,7 @@ def mode(path) -> int:
 
 # --- paths --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["index.html", "a/b/c.css", "a..b/x", "..a", "a/.well-known/x"])
 def test_paths_inside_the_folder_are_safe(path):
     assert write.safe_relative(path)
@@ -43,13 +45,17 @@ def test_write_refuses_an_unsafe_path_and_writes_nothing(tmp_path, path):
 def test_two_outputs_on_one_path_name_the_static_file_first():
     problems = Problems()
     write.clashes([Output("robots.txt", b"own"), Output("robots.txt", copy_from="x"), Output("a.html", b"a")], problems)
-    assert messages(problems) == ["static/robots.txt: two files on one URL /robots.txt: static/robots.txt and the build's own /robots.txt"]
+    assert messages(problems) == [
+        "static/robots.txt: two files on one URL /robots.txt: static/robots.txt and the build's own /robots.txt"
+    ]
 
 
 def test_two_built_outputs_on_one_path():
     problems = Problems()
     write.clashes([Output("a.html", b"1"), Output("a.html", b"2")], problems)
-    assert messages(problems) == ["the build's own /a.html: two files on one URL /a.html: the build's own /a.html and the build's own /a.html"]
+    assert messages(problems) == [
+        "the build's own /a.html: two files on one URL /a.html: the build's own /a.html and the build's own /a.html"
+    ]
 
 
 def test_a_clash_is_reported_once_per_extra_output():
@@ -59,6 +65,7 @@ def test_a_clash_is_reported_once_per_extra_output():
 
 
 # --- the target folder ----------------------------------------------------------------------------
+
 
 def test_the_target_may_be_missing_or_empty_or_made_by_the_tool(tmp_path):
     problems = Problems()
@@ -84,11 +91,14 @@ def test_a_folder_the_tool_did_not_make_is_never_replaced(tmp_path):
     (tmp_path / "content/page.md").write_text("work")
     problems = Problems()
     write.write([Output("a.html", b"x")], tmp_path / "content", problems)
-    assert messages(problems) == [f"{tmp_path / 'content'}: refusing to replace this folder: it is not empty and was not made by build.py"]
+    assert messages(problems) == [
+        f"{tmp_path / 'content'}: refusing to replace this folder: it is not empty and was not made by build.py"
+    ]
     assert [p.name for p in (tmp_path / "content").iterdir()] == ["page.md"]
 
 
 # --- writing --------------------------------------------------------------------------------------
+
 
 def test_a_written_site_is_readable_by_a_web_server(tmp_path):
     out = tmp_path / "_site"
@@ -113,7 +123,9 @@ def test_finish_sees_the_written_site_before_the_swap(tmp_path):
     seen = []
 
     def finish(folder):
-        seen.append(((folder / "a.html").read_bytes(), folder.name.startswith(".portal-tmp-_site-"), folder.parent == tmp_path))
+        seen.append(
+            ((folder / "a.html").read_bytes(), folder.name.startswith(".portal-tmp-_site-"), folder.parent == tmp_path)
+        )
         (folder / "index.json").write_text("{}")
 
     write.write([Output("a.html", b"x")], tmp_path / "_site", Problems(), finish)
@@ -125,7 +137,11 @@ def test_a_failed_finish_swaps_nothing_and_leaves_no_temporary_folder(tmp_path):
     write.write([Output("old.html", b"old")], out, Problems())
     problems = Problems()
     write.write([Output("new.html", b"new")], out, problems, lambda folder: problems.error("search", None, "failed"))
-    assert [p.name for p in tmp_path.iterdir()] == ["_site"] and (out / "old.html").exists() and not (out / "new.html").exists()
+    assert (
+        [p.name for p in tmp_path.iterdir()] == ["_site"]
+        and (out / "old.html").exists()
+        and not (out / "new.html").exists()
+    )
 
 
 def test_a_failed_write_leaves_the_old_site_and_no_temporary_folder(tmp_path):
@@ -145,7 +161,9 @@ def test_the_cleanup_deletes_only_this_builds_temporary_folders(tmp_path):
         folder.mkdir()
         (folder / "f").write_text("x")
     write.write([Output("a.html", b"x")], tmp_path / "_site", Problems())
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".portal-tmp-public-abc", ".portal-tmp-_sitex", "_site-abc", "_site"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [".portal-tmp-public-abc", ".portal-tmp-_sitex", "_site-abc", "_site"]
+    )
 
 
 def test_a_leftover_that_cannot_be_removed_does_not_stop_the_build(tmp_path):
@@ -176,7 +194,9 @@ def test_the_swap_without_an_atomic_exchange(tmp_path, monkeypatch):
     out.mkdir()
     (out / "o").write_text("old")
     write.swap(new, out)
-    assert (out / "n").exists() and (new / "o").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["new", "out"]
+    assert (
+        (out / "n").exists() and (new / "o").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["new", "out"]
+    )
 
 
 def test_the_atomic_exchange_swaps_two_folders(tmp_path):
@@ -200,6 +220,7 @@ def test_the_atomic_exchange_works_with_relative_paths(tmp_path, monkeypatch):
 def test_without_renameat2_there_is_no_atomic_exchange(tmp_path, monkeypatch):
     def no_libc(*args, **kwargs):
         raise OSError("no libc")
+
     monkeypatch.setattr(write.ctypes, "CDLL", no_libc)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -212,10 +233,13 @@ def test_the_atomic_exchange_reports_a_failure(tmp_path):
 
 # --- update ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def made(tmp_path):
     out = tmp_path / "_site"
-    write.write([Output("a/index.html", b"a"), Output("b/c/index.html", b"c"), Output("b/d.html", b"d")], out, Problems())
+    write.write(
+        [Output("a/index.html", b"a"), Output("b/c/index.html", b"c"), Output("b/d.html", b"d")], out, Problems()
+    )
     return out
 
 
@@ -223,7 +247,9 @@ def test_update_refuses_a_folder_it_did_not_make(tmp_path):
     (tmp_path / "content").mkdir()
     problems = Problems()
     write.update(tmp_path / "content", {"a.html": b"x"}, [], problems)
-    assert messages(problems) == [f"{tmp_path / 'content'}: the output folder was not made by build.py; refusing to update it"]
+    assert messages(problems) == [
+        f"{tmp_path / 'content'}: the output folder was not made by build.py; refusing to update it"
+    ]
     assert list((tmp_path / "content").iterdir()) == []
 
 
@@ -260,6 +286,7 @@ def test_update_writes_each_file_beside_its_target_and_renames_it_over(made, mon
     def replace(src, dst):
         renamed.append((Path(src).parent, Path(src).name.startswith(".portal-part-"), Path(dst)))
         real_replace(src, dst)
+
     monkeypatch.setattr(write.os, "replace", replace)
     write.update(made, {"b/c/index.html": b"new"}, [], Problems())
     assert renamed == [(made / "b/c", True, made / "b/c/index.html")]
@@ -271,12 +298,15 @@ def test_update_reports_a_file_it_cannot_write(made):
     (made / "a/index.html/x").write_text("x")
     problems = Problems()
     write.update(made, {"a/index.html": b"x"}, [], problems)
-    assert len(problems.items) == 1 and messages(problems)[0].startswith(f"{made}: could not update the output folder: ")
+    assert len(problems.items) == 1 and messages(problems)[0].startswith(
+        f"{made}: could not update the output folder: "
+    )
 
 
 def test_update_reports_an_error_without_a_strerror(made, monkeypatch):
     def fail(*args):
         raise OSError("no room")
+
     monkeypatch.setattr(write.os, "replace", fail)
     problems = Problems()
     write.update(made, {"a/index.html": b"x"}, [], problems)

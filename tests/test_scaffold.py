@@ -1,4 +1,5 @@
 """`build.py new news "Titel"` starts an item in both languages, never overwriting one."""
+
 from __future__ import annotations
 
 from conftest import run_build
@@ -12,8 +13,13 @@ def test_new_news_writes_both_languages_with_front_matter(tiny):
     sv, en = tiny / f"content/news/{stem}.sv.md", tiny / f"content/news/{stem}.en.md"
     assert f"Wrote content/news/{stem}.sv.md" in result.stdout
     text = sv.read_text(encoding="utf-8")
-    for line in ['title: "Övning: brand på Mjölby station"', "slug: ovning-brand-pa-mjolby-station", "date: 2026-11-20",
-                 "municipalities: [mjolby, odeshog]", "draft: true"]:
+    for line in [
+        'title: "Övning: brand på Mjölby station"',
+        "slug: ovning-brand-pa-mjolby-station",
+        "date: 2026-11-20",
+        "municipalities: [mjolby, odeshog]",
+        "draft: true",
+    ]:
         assert line in text.splitlines(), line
     assert "date: 2026-11-20" in en.read_text(encoding="utf-8").splitlines()
 
@@ -54,7 +60,9 @@ def test_new_with_wrong_arguments_is_a_usage_error(tiny):
         assert result.returncode == 2, args
     assert run_build(tiny, "new", "news", "!!!").returncode == 1  # no letters to name the file from
     assert sorted(p.name for p in (tiny / "content/news").iterdir()) == [
-        "2020-01-10-enheten-vaxer.en.md", "2020-01-10-enheten-vaxer.sv.md"]
+        "2020-01-10-enheten-vaxer.en.md",
+        "2020-01-10-enheten-vaxer.sv.md",
+    ]
 
 
 def test_each_language_gets_its_own_slug_and_comments_in_its_language(tiny):
@@ -71,8 +79,14 @@ def test_each_language_gets_its_own_slug_and_comments_in_its_language(tiny):
     for path in (tiny / "content/news").glob("2026-11-20-*.md"):
         path.write_text(path.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
     assert run_build(tiny, "--now", "2026-11-20").returncode == 0
-    assert read(tiny / "_site/en/news/exercise-in-boxholm/index.html").link_to("Svenska").href == "/nyheter/ovning-i-boxholm/"
-    assert read(tiny / "_site/nyheter/ovning-i-boxholm/index.html").link_to("English").href == "/en/news/exercise-in-boxholm/"
+    assert (
+        read(tiny / "_site/en/news/exercise-in-boxholm/index.html").link_to("Svenska").href
+        == "/nyheter/ovning-i-boxholm/"
+    )
+    assert (
+        read(tiny / "_site/nyheter/ovning-i-boxholm/index.html").link_to("English").href
+        == "/en/news/exercise-in-boxholm/"
+    )
 
 
 def test_without_en_the_english_file_awaits_translation(tiny):
@@ -107,15 +121,27 @@ def test_an_english_address_made_from_the_swedish_title_is_a_warning(tiny):
     assert run_build(tiny, "new", "news", "Övning i Boxholm", "--now", "2026-11-20").returncode == 0
     stem = "content/news/2026-11-20-ovning-i-boxholm"
     sv, en = tiny / f"{stem}.sv.md", tiny / f"{stem}.en.md"
-    sv.write_text(sv.read_text(encoding="utf-8").replace("draft: true\n", "").replace("Skriv nyheten här.", "Text.")
-                  .replace("Skriv en sammanfattning på en eller två meningar.", "Kort."), encoding="utf-8")
-    en.write_text(en.read_text(encoding="utf-8").replace("draft: true\n", "").replace("Write the news item here.", "Text.")
-                  .replace("Write a summary of one or two sentences.", "Short.")
-                  .replace('title: "Övning i Boxholm"', 'title: "Exercise in Boxholm"'), encoding="utf-8")
+    sv.write_text(
+        sv.read_text(encoding="utf-8")
+        .replace("draft: true\n", "")
+        .replace("Skriv nyheten här.", "Text.")
+        .replace("Skriv en sammanfattning på en eller två meningar.", "Kort."),
+        encoding="utf-8",
+    )
+    en.write_text(
+        en.read_text(encoding="utf-8")
+        .replace("draft: true\n", "")
+        .replace("Write the news item here.", "Text.")
+        .replace("Write a summary of one or two sentences.", "Short.")
+        .replace('title: "Övning i Boxholm"', 'title: "Exercise in Boxholm"'),
+        encoding="utf-8",
+    )
     result = run_build(tiny, "check", "--now", "2026-11-20")
     assert result.returncode == 0, result.stderr
-    assert (f"{stem}.en.md:5: warning: the address /en/news/ovning-i-boxholm/ is made from the title in {stem}.sv.md: "
-            "write the slug from this file's title (slug: exercise-in-boxholm)") in result.stderr
+    assert (
+        f"{stem}.en.md:5: warning: the address /en/news/ovning-i-boxholm/ is made from the title in {stem}.sv.md: "
+        "write the slug from this file's title (slug: exercise-in-boxholm)"
+    ) in result.stderr
 
 
 def test_an_english_title_without_letters_writes_nothing(tiny):
@@ -123,4 +149,6 @@ def test_an_english_title_without_letters_writes_nothing(tiny):
     assert result.returncode == 1
     assert "build.py new: the title '!!!' (--en) has no letters or digits to make a slug from" in result.stderr
     assert sorted(p.name for p in (tiny / "content/news").iterdir()) == [
-        "2020-01-10-enheten-vaxer.en.md", "2020-01-10-enheten-vaxer.sv.md"]
+        "2020-01-10-enheten-vaxer.en.md",
+        "2020-01-10-enheten-vaxer.sv.md",
+    ]

@@ -5,6 +5,7 @@ Every page is taken at 1280 px (desktop), 390 px (mobile) and 320 px (narrow: th
 smallest phone, and a desktop at 400 % zoom), so each page type is there in both
 languages; the search pages are also taken with results showing.
 """
+
 from __future__ import annotations
 
 import shutil

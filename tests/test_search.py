@@ -1,4 +1,5 @@
 """Search on static hosting: Pagefind's index is built with the site, one search page per language."""
+
 from __future__ import annotations
 
 import gzip
@@ -10,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from test_accessibility import tab_through
 
 from browser import DESKTOP, Site, axe_violations, serve, watch
 from conftest import run_build
@@ -17,7 +19,6 @@ from portal import search as search_index
 from portal import write
 from portal.problems import Problems
 from portal.render import Output
-from test_accessibility import tab_through
 
 SV_SEARCH, EN_SEARCH = "sok/", "en/search/"
 
@@ -41,8 +42,12 @@ def test_a_failed_index_leaves_the_previous_site_as_it_was(tmp_path):
     out = tmp_path / "_site"
     write.write([Output("index.html", b"old")], out, Problems())
     problems = Problems()
-    write.write([Output("index.html", b"new")], out, problems,
-                finish=lambda folder: problems.error("search index", None, "Pagefind failed"))
+    write.write(
+        [Output("index.html", b"new")],
+        out,
+        problems,
+        finish=lambda folder: problems.error("search index", None, "Pagefind failed"),
+    )
     assert problems.errors and (out / "index.html").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]  # no temporary folder left behind
 
@@ -133,11 +138,18 @@ def test_search_works_by_keyboard_and_announces_results(live_site, chromium):
 def test_without_javascript_the_page_says_so_and_offers_links(live_site, chromium):
     context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()
-    for path, needs, archive in ((SV_SEARCH, "behöver JavaScript", "Nyhetsarkivet"), (EN_SEARCH, "needs JavaScript", "The news archive")):
+    for path, needs, archive in (
+        (SV_SEARCH, "behöver JavaScript", "Nyhetsarkivet"),
+        (EN_SEARCH, "needs JavaScript", "The news archive"),
+    ):
         page.goto(live_site.url(path))
         assert not page.is_visible(".search-form")
         assert needs in page.inner_text("#search-nojs")
-        assert page.get_by_role("link", name=archive).get_attribute("href").endswith(("/nyheter/arkiv/", "/en/news/archive/"))
+        assert (
+            page.get_by_role("link", name=archive)
+            .get_attribute("href")
+            .endswith(("/nyheter/arkiv/", "/en/news/archive/"))
+        )
         assert page.locator("#search-nojs li a").count() >= 6  # the start page, the news and every page
     context.close()
 
@@ -189,7 +201,9 @@ def test_every_page_says_what_search_may_filter_it_by(tiny_built):
     assert filters("kontakt/index.html")[0] == "kind:page"
     # The search page offers them, labelled, in its language.
     html = (tiny_built / "en/search/index.html").read_text(encoding="utf-8")
-    assert '<label for="search-municipality">Municipality</label>' in html and '<option value="news">News</option>' in html
+    assert (
+        '<label for="search-municipality">Municipality</label>' in html and '<option value="news">News</option>' in html
+    )
 
 
 def test_pagefinds_filter_index_is_sorted_so_builds_stay_byte_identical(tiny_built, tmp_path):
@@ -199,10 +213,10 @@ def test_pagefinds_filter_index_is_sorted_so_builds_stay_byte_identical(tiny_bui
     assert list(index.glob("filter/*.pf_filter")), "no filter index was written"
     # Shuffle as Pagefind does from one run to the next: values and filters in another order.
     for file in index.glob("filter/*.pf_filter"):
-        name, values = search_index._cbor_load(gzip.decompress(file.read_bytes())[len(search_index.SIGNATURE):])
+        name, values = search_index._cbor_load(gzip.decompress(file.read_bytes())[len(search_index.SIGNATURE) :])
         file.write_bytes(gzip.compress(search_index.SIGNATURE + search_index._cbor_dump([name, values[::-1]])))
     for meta in index.glob("*.pf_meta"):
-        fields = search_index._cbor_load(gzip.decompress(meta.read_bytes())[len(search_index.SIGNATURE):])
+        fields = search_index._cbor_load(gzip.decompress(meta.read_bytes())[len(search_index.SIGNATURE) :])
         fields[3] = fields[3][::-1]
         meta.write_bytes(gzip.compress(search_index.SIGNATURE + search_index._cbor_dump(fields)))
     search_index.steady_filters(index)
@@ -222,8 +236,11 @@ def results(page) -> list[dict]:
 def choose(page, label: str, option: str, query: str) -> None:
     """Pick a filter by its label, as a person would; wait for the status to say so."""
     page.get_by_label(label).select_option(label=option)
-    page.wait_for_function("([q, o]) => { const s = document.getElementById('search-status').textContent;"
-                           " return s.includes(q) && (s.includes(o) || !o); }", arg=[query, "" if option.startswith("Alla") else option])
+    page.wait_for_function(
+        "([q, o]) => { const s = document.getElementById('search-status').textContent;"
+        " return s.includes(q) && (s.includes(o) || !o); }",
+        arg=[query, "" if option.startswith("Alla") else option],
+    )
 
 
 @pytest.mark.browser
@@ -237,7 +254,9 @@ def test_filters_narrow_the_results_by_municipality_and_kind(live_site, chromium
 
     choose(page, "Kommun", "Boxholms kommun", "kommun")
     boxholm = [r["page"] for r in results(page)]
-    assert "/kommuner/boxholm/" in boxholm and "/kommuner/odeshog/" not in boxholm and "/kommuner/mjolby/" not in boxholm
+    assert (
+        "/kommuner/boxholm/" in boxholm and "/kommuner/odeshog/" not in boxholm and "/kommuner/mjolby/" not in boxholm
+    )
     assert "/enheten/" in boxholm  # pages about the joint unit concern all three
     assert "Filter: Boxholms kommun." in page.text_content("#search-status")  # the live region says what narrows it
     assert "municipality=boxholm" in page.url
@@ -253,7 +272,10 @@ def test_filters_narrow_the_results_by_municipality_and_kind(live_site, chromium
     # A shared address brings the same filters back.
     page.goto(live_site.url(SV_SEARCH + "?q=kommun&municipality=boxholm&kind=news"))
     page.get_by_role("status").filter(has_text="Filter:").wait_for()
-    assert page.get_by_label("Kommun").input_value() == "boxholm" and page.get_by_label("Typ av sida").input_value() == "news"
+    assert (
+        page.get_by_label("Kommun").input_value() == "boxholm"
+        and page.get_by_label("Typ av sida").input_value() == "news"
+    )
     assert all(r["page"].startswith("/nyheter/") for r in results(page))
     assert seen.errors == []
     context.close()
@@ -275,14 +297,19 @@ def test_results_link_to_the_headings_where_the_words_stand_and_the_page_marks_t
 
     page.get_by_role("link", name=target["text"]).first.click()
     page.wait_for_selector("mark.pagefind-highlight")
-    heading = page.evaluate("() => { const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));"
-                            " return el && [el.tagName, el.textContent.trim()]; }")
+    heading = page.evaluate(
+        "() => { const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+        " return el && [el.tagName, el.textContent.trim()]; }"
+    )
     assert heading and heading[0] in ("H2", "H3") and heading[1] == target["text"]
     marks = page.eval_on_selector_all("mark.pagefind-highlight", "ms => ms.map(m => m.textContent.toLowerCase())")
     assert marks and all("beredskap" in m for m in marks)
     # Pagefind's highlight script came from this site, and its inline <style> was not added.
     assert page.evaluate("document.querySelectorAll('style').length") == 0
-    assert page.evaluate("getComputedStyle(document.querySelector('mark.pagefind-highlight')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('mark.pagefind-highlight')).backgroundColor")
+        != "rgba(0, 0, 0, 0)"
+    )
     assert any(url.endswith("/pagefind/pagefind-highlight.js") for url in seen.requests)
     assert all(url.startswith(live_site.origin) for url in seen.requests)
     assert seen.errors == []  # a CSP violation would be a console error

@@ -1,5 +1,6 @@
 """What the search index holds: a page's text, not its footnote markers or its navigation
 (data-pagefind-ignore), so results neither show "[1]" nor match a link list."""
+
 from __future__ import annotations
 
 import gzip
@@ -13,7 +14,7 @@ def indexed(site) -> dict:
     for file in (site / "pagefind/fragment").glob("*.pf_fragment"):
         raw = gzip.decompress(file.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
-        fragment = json.loads(raw[len(b"pagefind_dcd"):])
+        fragment = json.loads(raw[len(b"pagefind_dcd") :])
         out[fragment["url"]] = fragment["content"]
     return out
 

@@ -1,5 +1,6 @@
 """Search result excerpts start at a sentence: static/assets/excerpt.js, run by Node on
 the text Pagefind stored for real pages (the search page's script shows what it returns)."""
+
 from __future__ import annotations
 
 import json
@@ -8,20 +9,26 @@ import shutil
 import subprocess
 
 import pytest
+from test_search_content import indexed
 
 from conftest import REPO
-from test_search_content import indexed
 
 EXCERPT = REPO / "static/assets/excerpt.js"
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node (scripts/test installs npm)")
 
 
 def excerpt(content: str, locations: list, length: int = 24) -> str:
-    script = (f"import {{ sentenceExcerpt }} from {json.dumps(EXCERPT.as_uri())};\n"
-              "const [content, locations, length] = JSON.parse(process.argv[1]);\n"
-              "process.stdout.write(sentenceExcerpt(content, locations, length));\n")
-    run = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps([content, locations, length])],
-                         capture_output=True, text=True, timeout=30)
+    script = (
+        f"import {{ sentenceExcerpt }} from {json.dumps(EXCERPT.as_uri())};\n"
+        "const [content, locations, length] = JSON.parse(process.argv[1]);\n"
+        "process.stdout.write(sentenceExcerpt(content, locations, length));\n"
+    )
+    run = subprocess.run(
+        ["node", "--input-type=module", "-e", script, json.dumps([content, locations, length])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert run.returncode == 0, run.stderr
     return run.stdout
 
@@ -33,7 +40,10 @@ def test_starts_at_the_sentence_that_holds_the_match():
     out = excerpt(text, [hit], 8)
     assert out.startswith("The source says how many posts <mark>Ödeshög</mark>")
     assert out.endswith(" …")
-    assert excerpt(text, [0], 30) == "<mark>The</mark> unit has posts. The source says how many posts Ödeshög pays for, but not the rest. End."
+    assert (
+        excerpt(text, [0], 30)
+        == "<mark>The</mark> unit has posts. The source says how many posts Ödeshög pays for, but not the rest. End."
+    )
 
 
 def test_a_match_deep_in_a_long_sentence_is_still_shown():

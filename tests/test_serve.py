@@ -1,4 +1,5 @@
 """`build.py serve`: a save shows in the browser, a broken save shows its errors, then recovery."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,11 +11,11 @@ import threading
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler
-from newsitems import write_pair
-from servetools import fetch, serving, wait_for
 from tornado import httpserver, ioloop, netutil, websocket
 
+from newsitems import write_pair
 from portal import serve
+from servetools import fetch, serving, wait_for
 
 TITLE_SV = "title: Bemanningen"  # the tiny site's content/pages/enheten.sv.md
 
@@ -36,7 +37,8 @@ def test_a_saved_change_is_served_with_the_reload_script_that_never_reaches_the_
         assert "<h1>Enheten i dag</h1>" in on_disk
         # The only script on disk is the page's own (it marks searched words), not the reload script.
         assert "livereload" not in on_disk and re.findall(r"<script[^>]*>", on_disk) == [
-            f'<script type="module" src="/assets/{next((tiny / "_site/assets").glob("highlight.*.js")).name}">']
+            f'<script type="module" src="/assets/{next((tiny / "_site/assets").glob("highlight.*.js")).name}">'
+        ]
         assert fetch(origin + "/livereload.js")[0] == 200
 
 
@@ -72,15 +74,22 @@ def test_the_error_page_speaks_the_language_of_the_broken_page(tiny):
 def test_a_browser_tab_is_told_to_reload_after_each_save_however_quick(tiny):
     """livereload's protocol over the websocket; livereload's own server would drop saves within 3 s."""
     with serving(tiny) as (origin, _):
+
         async def talk():
             ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
-            await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            await ws.write_message(
+                json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+            )
             assert json.loads(await ws.read_message())["command"] == "hello"
             await ws.write_message(json.dumps({"command": "info", "url": origin + "/"}))
             await asyncio.sleep(0.2)
             reloads = []
             for n in range(3):
-                edit(tiny / "content/pages/enheten.sv.md", f"title: Enheten {n - 1}" if n else TITLE_SV, f"title: Enheten {n}")
+                edit(
+                    tiny / "content/pages/enheten.sv.md",
+                    f"title: Enheten {n - 1}" if n else TITLE_SV,
+                    f"title: Enheten {n}",
+                )
                 reloads.append(json.loads(await asyncio.wait_for(ws.read_message(), 60)))
             ws.close()
             return reloads
@@ -151,7 +160,9 @@ def test_the_pages_open_in_browsers_are_known_from_livereloads_info(tiny):
         sockets = []
         for url in ("/kontakt/", "/", "/en/news/?x=1#top"):
             ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
-            await ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            await ws.write_message(
+                json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+            )
             await ws.read_message()
             await ws.write_message(json.dumps({"command": "info", "url": origin + url}))
             sockets.append(ws)

@@ -1,7 +1,9 @@
 """In a real browser, under the site's strict CSP, a save updates the open page by itself."""
+
 from __future__ import annotations
 
 import pytest
+
 from servetools import serving
 
 pytestmark = pytest.mark.browser
@@ -22,7 +24,9 @@ def connected(page):
 
 def test_the_open_page_reloads_itself_after_a_save_and_after_a_broken_save(portal):
     with serving(portal) as (origin, _), playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--disable-quic", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--disable-quic", "--disable-background-networking"]
+        )
         try:
             page = browser.new_page()
             blocked = []

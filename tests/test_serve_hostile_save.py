@@ -5,6 +5,7 @@ receive; the preview rebuilds in a worker thread, so its conversions run in a
 child process that can be stopped. Before, one such save hung the preview for
 hours and SIGTERM could not stop it.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from servetools import fetch, serving, serving_process, wait_for
 
 PAGE = "content/pages/enheten.sv.md"

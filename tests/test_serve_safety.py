@@ -1,4 +1,5 @@
 """The preview server listens on loopback, serves only the output folder and survives a burst."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,9 +8,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from servetools import fetch, serving
 
 from portal.serve import resolve
+from servetools import fetch, serving
 
 TRAVERSALS = [
     "/../../../../etc/passwd",

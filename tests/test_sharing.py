@@ -1,6 +1,7 @@
 """Sharing and search engines: every page carries Open Graph and X card tags, with a
 share picture the build draws from the site's own font and colours, served from the
 site; language alternates name a default (x-default) for readers of other languages."""
+
 from __future__ import annotations
 
 import io
@@ -12,7 +13,6 @@ from PIL import Image
 
 from conftest import run_build, site_pages
 from htmlview import read
-
 from portal import formatting, shareimages
 
 BASE = "http://127.0.0.1:8000/"
@@ -47,8 +47,18 @@ def test_every_page_has_open_graph_and_card_tags(tiny_built):
         page = read(file)
         tags = og(page)
         where = file.relative_to(tiny_built).as_posix()
-        for key in ("og:type", "og:site_name", "og:title", "og:description", "og:locale", "og:image",
-                    "og:image:alt", "og:image:width", "og:image:height", "twitter:card"):
+        for key in (
+            "og:type",
+            "og:site_name",
+            "og:title",
+            "og:description",
+            "og:locale",
+            "og:image",
+            "og:image:alt",
+            "og:image:width",
+            "og:image:height",
+            "twitter:card",
+        ):
             assert tags.get(key, "").strip(), (where, key)
         assert tags["twitter:card"] == "summary_large_image"
         if where != "404.html":
@@ -87,7 +97,7 @@ def test_share_picture_is_self_hosted_png_with_text_alternative(tiny_built):
         tags = og(read(file))
         url = tags["og:image"]
         assert url.startswith(BASE), url  # absolute, on this site: nothing from other hosts
-        target = tiny_built / url[len(BASE):]
+        target = tiny_built / url[len(BASE) :]
         assert target.is_file(), url
         seen.setdefault(url, set()).add(tags["og:image:alt"])
     # One picture per language and section, shared by the section's pages; every page that
@@ -95,7 +105,7 @@ def test_share_picture_is_self_hosted_png_with_text_alternative(tiny_built):
     assert 10 <= len(seen) < len(pages)
     assert all(len(alts) == 1 for alts in seen.values()), seen
     for url in seen:
-        with Image.open(tiny_built / url[len(BASE):]) as image:
+        with Image.open(tiny_built / url[len(BASE) :]) as image:
             assert image.format == "PNG" and image.size == shareimages.SIZE
     staffing = og(read(tiny_built / "en/staffing/index.html"))
     assert staffing["og:image:alt"] == "Staffing – The test site"
@@ -103,7 +113,10 @@ def test_share_picture_is_self_hosted_png_with_text_alternative(tiny_built):
     assert item["og:image"] == og(read(tiny_built / "en/news/index.html"))["og:image"]  # the section's picture
     assert item["og:image:alt"].startswith("News – ")
     # A section without a page at its root: each page its own picture, with its own title.
-    odeshog, mjolby = og(read(tiny_built / "kommuner/odeshog/index.html")), og(read(tiny_built / "kommuner/mjolby/index.html"))
+    odeshog, mjolby = (
+        og(read(tiny_built / "kommuner/odeshog/index.html")),
+        og(read(tiny_built / "kommuner/mjolby/index.html")),
+    )
     assert odeshog["og:image"] != mjolby["og:image"]
     assert odeshog["og:image:alt"].startswith("Ödeshögs kommun – ")
 
@@ -113,7 +126,7 @@ def test_share_picture_uses_the_stylesheets_colours_and_is_reproducible(tiny):
     css.write_text(css.read_text().replace("--brand: #0b4a6f;", "--brand: #8a1538;", 1))
     site = tiny / "_site"
     assert run_build(tiny).returncode == 0
-    picture = og(read(site / "en/index.html"))["og:image"][len(BASE):]
+    picture = og(read(site / "en/index.html"))["og:image"][len(BASE) :]
     data = (site / picture).read_bytes()
     with Image.open(io.BytesIO(data)) as image:
         assert image.convert("RGB").getpixel((5, 5)) == (0x8A, 0x15, 0x38)
@@ -129,7 +142,7 @@ def test_share_picture_under_a_sub_path(tiny):
     assert run_build(tiny, "--base-url", base).returncode == 0
     tags = og(read(tiny / "_site/en/news/index.html"))
     assert tags["og:image"].startswith(base + "share/en/news.")
-    assert (tiny / "_site" / tags["og:image"][len(base):]).is_file()
+    assert (tiny / "_site" / tags["og:image"][len(base) :]).is_file()
     assert tags["og:url"] == base + "en/news/"
 
 
@@ -148,11 +161,17 @@ def test_a_build_without_a_font_says_which_to_install(tiny, monkeypatch):
 
 
 def test_x_default_points_to_the_default_languages_page(tiny_built):
-    for file, expected in (("en/news/index.html", BASE + "nyheter/"), ("nyheter/index.html", BASE + "nyheter/"),
-                           ("en/about/index.html", BASE + "om/")):
+    for file, expected in (
+        ("en/news/index.html", BASE + "nyheter/"),
+        ("nyheter/index.html", BASE + "nyheter/"),
+        ("en/about/index.html", BASE + "om/"),
+    ):
         page = read(tiny_built / file)
-        alternates = {link["hreflang"]: link["href"] for link in page.head_links
-                      if link.get("rel") == "alternate" and "hreflang" in link}
+        alternates = {
+            link["hreflang"]: link["href"]
+            for link in page.head_links
+            if link.get("rel") == "alternate" and "hreflang" in link
+        }
         assert alternates["x-default"] == expected, file
     # A page in one language only has no alternates at all.
     lattlast = read(tiny_built / "lattlast/index.html")
@@ -167,11 +186,16 @@ def test_sitemap_names_x_default_too(tiny_built):
             assert urlsplit(alternates["x-default"]).path == urlsplit(alternates["sv"]).path
 
 
-@pytest.mark.parametrize("url, section", [("", ""), ("nyheter/x/", "nyheter"), ("en/", ""), ("en/news/page/2/", "news"),
-                                           ("404.html", "")])
+@pytest.mark.parametrize(
+    "url, section", [("", ""), ("nyheter/x/", "nyheter"), ("en/", ""), ("en/news/page/2/", "news"), ("404.html", "")]
+)
 def test_section_of_a_page(url, section):
     from portal.model import Language, Page
 
-    lang = Language("en", "English", "en_GB", "T", "en/") if url.startswith("en/") else Language("sv", "Svenska", "sv", "T", "")
+    lang = (
+        Language("en", "English", "en_GB", "T", "en/")
+        if url.startswith("en/")
+        else Language("sv", "Svenska", "sv", "T", "")
+    )
     page = Page(key="k", lang=lang.code, kind="page", url=url, title="t", template="page.html")
     assert shareimages.section(page, lang) == section

@@ -1,4 +1,5 @@
 """sitemap.xml lists every public page with its translations; robots.txt points to it."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -12,7 +13,7 @@ BASE = "http://127.0.0.1:8000/"
 
 def entries(site) -> dict:
     root = ET.fromstring((site / "sitemap.xml").read_bytes())
-    assert root.tag == "{%s}urlset" % NS["s"]
+    assert root.tag == "{" + NS["s"] + "}urlset"
     out = {}
     for url in root.findall("s:url", NS):
         lastmod = url.find("s:lastmod", NS)
@@ -32,12 +33,19 @@ def test_sitemap_gives_translations_and_lastmod(tiny_built):
     listed = entries(tiny_built)
     lastmod, alternates = listed[BASE + "nyheter/enheten-vaxer/"]
     assert lastmod == "2020-01-12"  # the tiny site's item: dated 2020-01-10, updated 2020-01-12
-    assert alternates == {"sv": BASE + "nyheter/enheten-vaxer/", "en": BASE + "en/news/the-unit-grows/",
-                          "x-default": BASE + "nyheter/enheten-vaxer/"}
+    assert alternates == {
+        "sv": BASE + "nyheter/enheten-vaxer/",
+        "en": BASE + "en/news/the-unit-grows/",
+        "x-default": BASE + "nyheter/enheten-vaxer/",
+    }
     lastmod, alternates = listed[BASE + "en/about/"]
     assert lastmod == "2020-02-01"
     assert alternates["sv"] == BASE + "om/"
-    assert listed[BASE + "en/news/"][1] == {"sv": BASE + "nyheter/", "en": BASE + "en/news/", "x-default": BASE + "nyheter/"}
+    assert listed[BASE + "en/news/"][1] == {
+        "sv": BASE + "nyheter/",
+        "en": BASE + "en/news/",
+        "x-default": BASE + "nyheter/",
+    }
     assert listed[BASE + "lattlast/"][1] == {}  # Swedish only: no alternates
 
 

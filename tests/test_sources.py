@@ -3,6 +3,7 @@ that source gives: Corren's article (26 September 2019) for the total of 4.7 pos
 Mjölby kommun's announcement (23 September 2019) for the agreement and the 1.135 posts,
 each shown as what it is. And the unit's areas of work, from that announcement, on the
 start page (before the figures), the unit page and Lättläst."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ def test_the_newspaper_article_is_always_attributed_to_the_newspaper(built):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for match in re.finditer("Nytt samarbete ska göra kommunerna tryggare", text):
-            before = text[max(0, match.start() - 250):match.start()]
+            before = text[max(0, match.start() - 250) : match.start()]
             if CORREN in before or "<title>" in before or "<h1>" in before:  # a citation, not a heading
                 cited += 1
                 assert "Östgöta Correspondenten (Corren)" in before, (page, before)
@@ -37,10 +38,17 @@ def test_the_newspaper_article_is_always_attributed_to_the_newspaper(built):
     assert cited >= 8
 
 
-@pytest.mark.parametrize("path, total, share", [
-    ("enheten/index.html", "Östgöta Correspondenten (Corren), tidningsartikel", "Mjölby kommun, kommunens nyhet"),
-    ("en/the-unit-and-its-staffing/index.html", "Östgöta Correspondenten (Corren), newspaper article", "Mjölby Municipality, announcement by the municipality"),
-])
+@pytest.mark.parametrize(
+    "path, total, share",
+    [
+        ("enheten/index.html", "Östgöta Correspondenten (Corren), tidningsartikel", "Mjölby kommun, kommunens nyhet"),
+        (
+            "en/the-unit-and-its-staffing/index.html",
+            "Östgöta Correspondenten (Corren), newspaper article",
+            "Mjölby Municipality, announcement by the municipality",
+        ),
+    ],
+)
 def test_each_figure_cites_the_source_that_gives_it(built, path, total, share):
     text = html(built, path)
     sources = dict(re.findall(r'<li id="(source-\d+)">(.*?)</li>', text, re.S))
@@ -66,8 +74,13 @@ def test_start_page_figures_name_their_own_sources(built, path):
     assert MJOLBY in share and CORREN not in share
 
 
-@pytest.mark.parametrize("path, heading", [("nyheter/odeshog-ansluter/index.html", "Källor"),
-                                           ("en/news/odeshog-joins-the-collaboration/index.html", "Sources")])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("nyheter/odeshog-ansluter/index.html", "Källor"),
+        ("en/news/odeshog-joins-the-collaboration/index.html", "Sources"),
+    ],
+)
 def test_the_news_item_about_the_agreement_cites_both(built, path, heading):
     page = read(built / path)
     assert (2, heading) in page.headings
@@ -83,16 +96,39 @@ def test_the_agreement_is_dated_by_mjolbys_announcement(built):
     assert "23 september 2019 (tillkännagivet)" in text
 
 
-AREAS_SV = ["Krisberedskap", "Risk- och sårbarhetsanalyser", "Utbildning och övning", "Krisstöd",
-            "Brottsförebyggande och trygghetsskapande insatser", "Informationssäkerhet",
-            "Hot och våld mot politiker", "Civilt försvar", "Kompetenshöjning inom totalförsvar"]
-AREAS_EN = ["Crisis preparedness", "Risk and vulnerability analyses", "Training and exercises", "Crisis support",
-            "Crime prevention and work for safety in public places", "Information security",
-            "Threats and violence against elected representatives", "Civil defence", "Raising competence in total defence"]
+AREAS_SV = [
+    "Krisberedskap",
+    "Risk- och sårbarhetsanalyser",
+    "Utbildning och övning",
+    "Krisstöd",
+    "Brottsförebyggande och trygghetsskapande insatser",
+    "Informationssäkerhet",
+    "Hot och våld mot politiker",
+    "Civilt försvar",
+    "Kompetenshöjning inom totalförsvar",
+]
+AREAS_EN = [
+    "Crisis preparedness",
+    "Risk and vulnerability analyses",
+    "Training and exercises",
+    "Crisis support",
+    "Crime prevention and work for safety in public places",
+    "Information security",
+    "Threats and violence against elected representatives",
+    "Civil defence",
+    "Raising competence in total defence",
+]
 
 
-@pytest.mark.parametrize("path, areas", [("index.html", AREAS_SV), ("en/index.html", AREAS_EN),
-                                         ("enheten/index.html", AREAS_SV), ("en/the-unit-and-its-staffing/index.html", AREAS_EN)])
+@pytest.mark.parametrize(
+    "path, areas",
+    [
+        ("index.html", AREAS_SV),
+        ("en/index.html", AREAS_EN),
+        ("enheten/index.html", AREAS_SV),
+        ("en/the-unit-and-its-staffing/index.html", AREAS_EN),
+    ],
+)
 def test_the_units_areas_of_work_are_shown_with_their_source(built, path, areas):
     main = main_of(html(built, path))
     work = main.split('id="what-the-unit-does"', 1)[1]
@@ -123,4 +159,7 @@ def test_easy_to_read_page_explains_each_area_in_easy_words(built):
 def test_announcement_and_newspaper_report_are_each_shown_as_what_they_are(built):
     text = read(built / "enheten/index.html").text.replace(" ,", ",")
     assert "Mjölby kommun, kommunens nyhet: Samverkan för trygghet och säkerhet, publicerad 23 september 2019" in text
-    assert "Östgöta Correspondenten (Corren), tidningsartikel: Nytt samarbete ska göra kommunerna tryggare, publicerad 26 september 2019" in text
+    assert (
+        "Östgöta Correspondenten (Corren), tidningsartikel: Nytt samarbete ska göra kommunerna tryggare, publicerad 26 september 2019"
+        in text
+    )

@@ -7,12 +7,13 @@ feed and sitemap entry a browser or a feed reader would follow, and every
 absolute address in the open data, is fetched: each must answer 200, and none
 may lead out of the prefix.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
@@ -37,7 +38,7 @@ class _PrefixHandler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         if not path.startswith(PREFIX):
             return self._send(404, b"not under the prefix", "text/plain")
-        target = (self.root / path[len(PREFIX):]).resolve()
+        target = (self.root / path[len(PREFIX) :]).resolve()
         if not target.is_relative_to(self.root):
             return self._send(404, b"outside the site", "text/plain")
         if target.is_dir() and not path.endswith("/"):
@@ -65,9 +66,16 @@ class _PrefixHandler(BaseHTTPRequestHandler):
 
 
 def _content_type(path: Path) -> str:
-    return {".html": "text/html; charset=utf-8", ".css": "text/css", ".svg": "image/svg+xml",
-            ".png": "image/png", ".xml": "application/xml", ".rdf": "application/rdf+xml", ".json": "application/json",
-            ".js": "text/javascript"}.get(path.suffix, "application/octet-stream")
+    return {
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".xml": "application/xml",
+        ".rdf": "application/rdf+xml",
+        ".json": "application/json",
+        ".js": "text/javascript",
+    }.get(path.suffix, "application/octet-stream")
 
 
 class _NoRedirects(HTTPRedirectHandler):
@@ -97,8 +105,10 @@ def serving(out: Path):
 
 
 # A 1×1 PNG: the portal has no pictures yet, and pictures are where sub-paths break.
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 
 def add_pictures(root: Path) -> None:
@@ -180,7 +190,9 @@ def _xml_urls(text: str) -> list[str]:
         if value.startswith(("http://", "https://", "/")):
             urls.append(value)
         # href/url/src (feeds, sitemaps) and absolute IRIs (rdf:about, rdf:resource in the catalogue)
-        urls += [v for k, v in element.attrib.items() if k in ("href", "url", "src") or v.startswith(("http://", "https://"))]
+        urls += [
+            v for k, v in element.attrib.items() if k in ("href", "url", "src") or v.startswith(("http://", "https://"))
+        ]
     return urls
 
 
@@ -235,6 +247,7 @@ def site_urls(base: str, out: Path) -> list[str]:
 
 # --- the tests ---------------------------------------------------------------------------
 
+
 def test_the_server_knows_nothing_outside_the_prefix(hosted):
     base, _ = hosted
     root = base.removesuffix(PREFIX) + "/"
@@ -288,7 +301,11 @@ def test_a_missing_address_under_the_prefix_gets_the_404_page_with_its_style(hos
     status, content_type, body = fetch(base + "en/no-such-page/")
     assert status == 404 and "html" in content_type
     assert b"Page not found" in body or b"not found" in body.lower()
-    refs = [r for r in references(base + "en/no-such-page/", content_type, body) if urlsplit(r).netloc == urlsplit(base).netloc]
+    refs = [
+        r
+        for r in references(base + "en/no-such-page/", content_type, body)
+        if urlsplit(r).netloc == urlsplit(base).netloc
+    ]
     stylesheets = [r for r in refs if r.endswith(".css")]
     assert stylesheets, "the 404 page has no stylesheet"
     # The 404 page is served at any address, so its links must not be relative to it.
@@ -300,7 +317,11 @@ def test_a_missing_address_under_the_prefix_gets_the_404_page_with_its_style(hos
 def test_canonical_and_alternate_addresses_name_the_public_prefix(hosted):
     base, out = hosted
     page = read(out / "om-samverkan/index.html")
-    absolute = [link["href"] for link in page.head_links if link.get("rel") in ("canonical", "alternate") and link["href"].startswith("http")]
+    absolute = [
+        link["href"]
+        for link in page.head_links
+        if link.get("rel") in ("canonical", "alternate") and link["href"].startswith("http")
+    ]
     assert len(absolute) >= 2
     for href in absolute:
         assert href.startswith(base), href
@@ -324,13 +345,15 @@ def test_the_crawler_finds_links_that_escape_the_prefix_or_answer_404(tmp_path):
     (tmp_path / "404.html").write_text("<!DOCTYPE html><title>404</title>")
     (tmp_path / "index.html").write_text(
         '<!DOCTYPE html><link rel="stylesheet" href="style.css"><a href="/">root</a>'
-        '<img src="missing.png" alt=""><a href="sub">no slash</a>')
+        '<img src="missing.png" alt=""><a href="sub">no slash</a>'
+    )
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub/index.html").write_text("<!DOCTYPE html><p>sub</p>")
     (tmp_path / "style.css").write_text("body { background: url(/bg.png) }")
     with serving(tmp_path) as base:
         (tmp_path / "sitemap.xml").write_text(
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}gone/</loc></url></urlset>')
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}gone/</loc></url></urlset>'
+        )
         (tmp_path / "data.json").write_text(json.dumps({"$id": base.removesuffix(PREFIX) + "/data.json"}))
         answers, escapes, _ = crawl(base, site_urls(base, tmp_path))
     root = base.removesuffix(PREFIX)

@@ -5,6 +5,7 @@ scrolls; reflowed rows show each cell's column header before it. Desktops (1280 
 tables use the page's width, dates and values stay on one line, and running text
 keeps a readable measure.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -50,8 +51,11 @@ LABELS = """() => Array.from(document.querySelectorAll('main table')).flatMap(ta
 
 
 def pages_with_tables(site) -> list[str]:
-    return [path for path in site.pages()
-            if "<table" in (site.folder / (path + "index.html" if not path.endswith(".html") else path)).read_text()]
+    return [
+        path
+        for path in site.pages()
+        if "<table" in (site.folder / (path + "index.html" if not path.endswith(".html") else path)).read_text()
+    ]
 
 
 def test_the_portal_has_tables_to_check(live_site):
@@ -81,7 +85,9 @@ def test_reflowed_rows_show_each_cells_column_header_at_320_px(live_site, chromi
             if cell["display"] != "block":
                 problems.append(f"/{path}: the cell '{cell['text']}' is not reflowed (display: {cell['display']})")
             elif not cell["header"] or cell["header"] not in cell["shown"]:
-                problems.append(f"/{path}: the cell '{cell['text']}' shows {cell['shown']}, not its header '{cell['header']}'")
+                problems.append(
+                    f"/{path}: the cell '{cell['text']}' shows {cell['shown']}, not its header '{cell['header']}'"
+                )
     context.close()
     assert not problems, "\n".join(problems)
 
@@ -109,7 +115,9 @@ def test_on_a_desktop_tables_use_the_width_and_text_keeps_a_readable_measure(liv
         visit(page, live_site.url(path))
         layout = page.evaluate(DESKTOP_LAYOUT)
         if layout["widestText"] > 46:
-            problems.append(f"/{path}: a paragraph is {layout['widestText']:.0f}rem wide (more than about 75 characters a line)")
+            problems.append(
+                f"/{path}: a paragraph is {layout['widestText']:.0f}rem wide (more than about 75 characters a line)"
+            )
         for width in layout["tables"]:
             if width < 0.95 * layout["column"] or width < 56 * 16:
                 problems.append(f"/{path}: a table is {width:.0f} px wide in a {layout['column']:.0f} px page")

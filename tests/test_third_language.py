@@ -5,6 +5,7 @@ with German added builds German pages, German interface strings, open data with
 German columns, a catalogue that names German, and a preview error page in German;
 a German file that lacks strings makes `check` name each one and the file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,17 +54,26 @@ def add_german(root, drop=()) -> None:
     """German in data/site.yaml, every per-language text in data/ (the English words for now),
     data/i18n/de.yaml (English with GERMAN's changes, less the keys in `drop`) and a German start page."""
     site = root / "data/site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace(
-        "    title: Safety and security in Mjölby, Boxholm and Ödeshög\n",
-        "    title: Safety and security in Mjölby, Boxholm and Ödeshög\n"
-        "  - code: de\n    name: Deutsch\n    locale: de\n    title: Sicherheit in Mjölby, Boxholm und Ödeshög\n", 1), encoding="utf-8")
+    site.write_text(
+        site.read_text(encoding="utf-8").replace(
+            "    title: Safety and security in Mjölby, Boxholm and Ödeshög\n",
+            "    title: Safety and security in Mjölby, Boxholm and Ödeshög\n"
+            "  - code: de\n    name: Deutsch\n    locale: de\n    title: Sicherheit in Mjölby, Boxholm und Ödeshög\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     for path in sorted((root / "data").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         # `en: text` on its own line, and `{sv: …, en: …}` in a line: a `de:` beside it.
-        text = re.sub(r"^( *)(- )?en: (.*)\n", lambda m: m[0] + f"{m[1]}{'  ' if m[2] else ''}de: {m[3]}\n", text, flags=re.M)
+        text = re.sub(
+            r"^( *)(- )?en: (.*)\n", lambda m: m[0] + f"{m[1]}{'  ' if m[2] else ''}de: {m[3]}\n", text, flags=re.M
+        )
         text = re.sub(r"(\ben: ([^,}]*))\}", r"\1, de: \2}", text)
         # The open data's per-language columns are described too: label_de beside label_en.
-        text = re.sub(r"^( +)(\w+)_en:\n((?:\1 +.*\n)+)", lambda m: m[0] + f"{m[1]}{m[2]}_de:\n{m[3]}", text, flags=re.M)
+        text = re.sub(
+            r"^( +)(\w+)_en:\n((?:\1 +.*\n)+)", lambda m: m[0] + f"{m[1]}{m[2]}_de:\n{m[3]}", text, flags=re.M
+        )
         path.write_text(text, encoding="utf-8")
     texts = yaml.safe_load((root / "data/i18n/en.yaml").read_text(encoding="utf-8"))
     for key, value in GERMAN.items():
@@ -74,7 +84,9 @@ def add_german(root, drop=()) -> None:
         for part in parents:
             tree = tree[part]
         del tree[last]
-    (root / "data/i18n/de.yaml").write_text(yaml.safe_dump(texts, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (root / "data/i18n/de.yaml").write_text(
+        yaml.safe_dump(texts, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     (root / "content/pages/index.de.md").write_text(PAGE, encoding="utf-8")
 
 
@@ -95,16 +107,32 @@ def test_a_third_language_gets_its_pages_strings_open_data_catalogue_and_error_p
     rows = list(csv.reader(io.StringIO((site / "data/staffing.csv").read_text(encoding="utf-8"))))
     assert rows[0][:8] == ["id", "as_of", "label_sv", "label_en", "label_de", "unit_sv", "unit_en", "unit_de"]
     assert all(row[rows[0].index("label_de")] for row in rows[1:])
-    assert list(json.loads((site / "data/municipalities.json").read_text(encoding="utf-8"))[0]) == ["id", "name_sv", "name_en", "name_de", "role"]
-    assert "covers_de" in json.loads((site / "data/agreements.schema.json").read_text(encoding="utf-8"))["items"]["properties"]
+    assert list(json.loads((site / "data/municipalities.json").read_text(encoding="utf-8"))[0]) == [
+        "id",
+        "name_sv",
+        "name_en",
+        "name_de",
+        "role",
+    ]
+    assert (
+        "covers_de"
+        in json.loads((site / "data/agreements.schema.json").read_text(encoding="utf-8"))["items"]["properties"]
+    )
 
     rdf = (site / "data/catalog.rdf").read_text(encoding="utf-8")
     assert "http://publications.europa.eu/resource/authority/language/DEU" in rdf
-    assert 'xml:lang="de">CSV (UTF-8, durch Kommas getrennt, Kopfzeile)' not in rdf  # the distribution says "Title: text."
-    assert re.search(r'<dcterms:description xml:lang="de">[^<]*: CSV \(UTF-8, durch Kommas getrennt, Kopfzeile\)\.</dcterms:description>', rdf)
+    assert (
+        'xml:lang="de">CSV (UTF-8, durch Kommas getrennt, Kopfzeile)' not in rdf
+    )  # the distribution says "Title: text."
+    assert re.search(
+        r'<dcterms:description xml:lang="de">[^<]*: CSV \(UTF-8, durch Kommas getrennt, Kopfzeile\)\.</dcterms:description>',
+        rdf,
+    )
 
     checked = run_build(portal, "check")
-    assert "content/pages/index.de.md:7: warning: the link text 'hier' says nothing out of context" in checked.stderr, checked.stderr
+    assert "content/pages/index.de.md:7: warning: the link text 'hier' says nothing out of context" in checked.stderr, (
+        checked.stderr
+    )
 
     new = run_build(portal, "new", "news", "Övning i Boxholm", "--now", "2026-11-20")
     assert new.returncode == 0, new.stderr
@@ -130,12 +158,17 @@ def test_check_names_each_string_the_third_language_lacks_and_its_file(portal):
 def test_a_string_no_language_has_that_the_build_needs_is_named_in_every_file(portal):
     for code in ("sv", "en"):
         path = portal / f"data/i18n/{code}.yaml"
-        path.write_text(re.sub(r"^redirect:\n(  .*\n)+", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+        path.write_text(
+            re.sub(r"^redirect:\n(  .*\n)+", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+        )
     result = run_build(portal)
     assert result.returncode == 1
     for code in ("sv", "en"):
         for key in ("redirect.title", "redirect.text"):
-            assert f"data/i18n/{code}.yaml: the interface string '{key}' is missing: the build itself uses it" in result.stderr
+            assert (
+                f"data/i18n/{code}.yaml: the interface string '{key}' is missing: the build itself uses it"
+                in result.stderr
+            )
     assert "Traceback" not in result.stderr
 
 
@@ -159,4 +192,5 @@ def test_a_language_the_catalogue_cannot_name_is_a_problem_in_site_yaml():
     config = SimpleNamespace(languages=(SimpleNamespace(code="sv"), SimpleNamespace(code="xx")))
     catalog.check_languages(config, problems)
     assert [p.text() for p in problems.errors] == [
-        "data/site.yaml: the open data catalogue cannot name the language 'xx': add its EU vocabulary code to LANGUAGE_CODES in portal/catalog.py"]
+        "data/site.yaml: the open data catalogue cannot name the language 'xx': add its EU vocabulary code to LANGUAGE_CODES in portal/catalog.py"
+    ]

@@ -1,4 +1,5 @@
 """The tiny site the engine's tests build: it is valid, and it owes nothing to the real portal's content."""
+
 from conftest import REPO, run_build
 
 

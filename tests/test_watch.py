@@ -1,13 +1,14 @@
 """Saves are seen at once, and a burst of saves becomes one rebuild."""
+
 from __future__ import annotations
 
 import asyncio
 import threading
 
-from servetools import wait_for
 from tornado import ioloop
 
 from portal import incremental, problems, serve, watch
+from servetools import wait_for
 
 
 def test_inotify_reports_saved_created_and_removed_files_but_not_editor_swap_files(tmp_path):

@@ -1,4 +1,5 @@
 """Write stage: all or nothing, never outside the output folder."""
+
 from __future__ import annotations
 
 from portal import write

@@ -7,6 +7,7 @@ markdown as raw HTML and links. The test then reads EVERY file the build wrote
 reader that file will meet (a browser, a feed reader, a JSON parser, a
 spreadsheet) and fails on anything a payload made executable.
 """
+
 from __future__ import annotations
 
 import csv
@@ -83,6 +84,7 @@ def poison(root) -> None:
 
 # --- the readers --------------------------------------------------------------------------------
 
+
 class Browser(HTMLParser):
     """What a browser would run: scripts, event handlers, javascript: addresses, frames, forms."""
 
@@ -99,10 +101,16 @@ class Browser(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.flag(f"an event handler {name}= on <{tag}>")
-            if name in ("href", "src", "action", "formaction", "xlink:href", "srcset") and value and \
-                    re.match(r"\s*(javascript|data|vbscript):", value, re.I) and not value.startswith("data:image/"):
+            if (
+                name in ("href", "src", "action", "formaction", "xlink:href", "srcset")
+                and value
+                and re.match(r"\s*(javascript|data|vbscript):", value, re.I)
+                and not value.startswith("data:image/")
+            ):
                 self.flag(f"a {value.split(':')[0]}: address in <{tag} {name}=>")
-        own_search = tag == "form" and dict(attrs).get("role") == "search" and (dict(attrs).get("action") or "").startswith("/")
+        own_search = (
+            tag == "form" and dict(attrs).get("role") == "search" and (dict(attrs).get("action") or "").startswith("/")
+        )
         if tag in ("iframe", "object", "embed", "form", "base") and not own_search:  # the search page's form is ours
             self.flag(f"a <{tag}> element")
         if tag == "script":
@@ -148,7 +156,9 @@ def read_xml(where: str, text: str) -> list:
             if name.rsplit("}", 1)[-1].startswith("on"):
                 found.append(f"{where}: an event handler {name}= on <{local}>")
         # Atom marks HTML with type="html"; RSS's <description> and <content:encoded> are HTML by custom.
-        html_text = element.get("type") in ("html", "text/html") or (root.tag == "rss" and local in ("description", "encoded"))
+        html_text = element.get("type") in ("html", "text/html") or (
+            root.tag == "rss" and local in ("description", "encoded")
+        )
         if html_text and element.text:
             found += read_html(f"{where} <{local}>", element.text)
     return found
@@ -189,8 +199,18 @@ def read_yaml(where: str, text: str) -> list:
     return []
 
 
-READERS = {".html": read_html, ".htm": read_html, ".svg": read_xml, ".xml": read_xml, ".rdf": read_xml,
-           ".atom": read_xml, ".rss": read_xml, ".csv": read_csv, ".json": read_json, ".yml": read_yaml}
+READERS = {
+    ".html": read_html,
+    ".htm": read_html,
+    ".svg": read_xml,
+    ".xml": read_xml,
+    ".rdf": read_xml,
+    ".atom": read_xml,
+    ".rss": read_xml,
+    ".csv": read_csv,
+    ".json": read_json,
+    ".yml": read_yaml,
+}
 
 
 def scan(site) -> tuple[list, int]:
@@ -208,6 +228,7 @@ def scan(site) -> tuple[list, int]:
 
 # --- the tests ------------------------------------------------------------------------------------
 
+
 def test_payloads_in_every_field_reach_no_reader_as_code(portal):
     poison(portal)
     result = run_build(portal)
@@ -219,9 +240,13 @@ def test_payloads_in_every_field_reach_no_reader_as_code(portal):
     assert found == []
     # The payloads did reach the outputs, escaped: a test that injects nothing proves nothing.
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(&#34;xss1&#34;)&lt;/script&gt;" in home or "&lt;script&gt;alert(&quot;xss1&quot;)" in home
+    assert (
+        "&lt;script&gt;alert(&#34;xss1&#34;)&lt;/script&gt;" in home or "&lt;script&gt;alert(&quot;xss1&quot;)" in home
+    )
     assert scanned >= 40
-    texts = {p.suffix for p in site.rglob("*") if p.is_file() and "xss1" in p.read_text(encoding="utf-8", errors="ignore")}
+    texts = {
+        p.suffix for p in site.rglob("*") if p.is_file() and "xss1" in p.read_text(encoding="utf-8", errors="ignore")
+    }
     assert {".html", ".xml", ".csv", ".json"} <= texts
 
 
@@ -229,28 +254,52 @@ def test_check_warns_where_the_sanitizer_removed_raw_html(tiny):
     page = tiny / "content/pages/kontakt.sv.md"
     text = page.read_text(encoding="utf-8")
     lines_before = text.count("\n")
-    page.write_text(text + "\n<script>alert(1)</script>\n<p onclick=\"x()\">hej</p>\n[a](javascript:alert(1))\n"
-                    "<iframe src=\"https://example.org/\"></iframe>\n<style>p{}</style>\n<form><input></form>\n"
-                    "Text <a href=\"javascript:x()\" onclick=\"y()\">a</a>\n",
-                    encoding="utf-8")
+    page.write_text(
+        text + '\n<script>alert(1)</script>\n<p onclick="x()">hej</p>\n[a](javascript:alert(1))\n'
+        '<iframe src="https://example.org/"></iframe>\n<style>p{}</style>\n<form><input></form>\n'
+        'Text <a href="javascript:x()" onclick="y()">a</a>\n',
+        encoding="utf-8",
+    )
     result = run_build(tiny, "check")
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
     n = lines_before + 2
     assert result.returncode == 0, result.stderr
-    assert f"content/pages/kontakt.sv.md:{n}: warning: raw HTML <script> was removed: it is not allowed on the site" in warnings
-    assert f"content/pages/kontakt.sv.md:{n + 1}: warning: the attribute onclick= on <p> was removed: it is not allowed on the site" in warnings
-    assert (f"content/pages/kontakt.sv.md:{n + 2}: warning: the javascript: address in href= on <a> was removed: "
-            "only http, https, mailto, tel addresses are allowed") in warnings
-    assert f"content/pages/kontakt.sv.md:{n + 3}: warning: raw HTML <iframe> was removed: it is not allowed on the site" in warnings
-    assert f"content/pages/kontakt.sv.md:{n + 4}: warning: raw HTML <style> was removed: it is not allowed on the site" in warnings
-    assert f"content/pages/kontakt.sv.md:{n + 5}: warning: raw HTML <form> was removed: it is not allowed on the site" in warnings
-    assert f"content/pages/kontakt.sv.md:{n + 6}: warning: the attribute onclick= on <a> was removed: it is not allowed on the site" in warnings
+    assert (
+        f"content/pages/kontakt.sv.md:{n}: warning: raw HTML <script> was removed: it is not allowed on the site"
+        in warnings
+    )
+    assert (
+        f"content/pages/kontakt.sv.md:{n + 1}: warning: the attribute onclick= on <p> was removed: it is not allowed on the site"
+        in warnings
+    )
+    assert (
+        f"content/pages/kontakt.sv.md:{n + 2}: warning: the javascript: address in href= on <a> was removed: "
+        "only http, https, mailto, tel addresses are allowed"
+    ) in warnings
+    assert (
+        f"content/pages/kontakt.sv.md:{n + 3}: warning: raw HTML <iframe> was removed: it is not allowed on the site"
+        in warnings
+    )
+    assert (
+        f"content/pages/kontakt.sv.md:{n + 4}: warning: raw HTML <style> was removed: it is not allowed on the site"
+        in warnings
+    )
+    assert (
+        f"content/pages/kontakt.sv.md:{n + 5}: warning: raw HTML <form> was removed: it is not allowed on the site"
+        in warnings
+    )
+    assert (
+        f"content/pages/kontakt.sv.md:{n + 6}: warning: the attribute onclick= on <a> was removed: it is not allowed on the site"
+        in warnings
+    )
     assert any(w.startswith(f"content/pages/kontakt.sv.md:{n + 6}: warning: the javascript: address") for w in warnings)
 
 
 def test_what_editors_need_survives_the_sanitizer(tiny):
     page = tiny / "content/pages/kontakt.sv.md"
-    page.write_text(page.read_text(encoding="utf-8") + """
+    page.write_text(
+        page.read_text(encoding="utf-8")
+        + """
 ## Egen rubrik {#egen-rubrik}
 
 | Kommun | Tjänster |
@@ -262,7 +311,9 @@ def test_what_editors_need_survives_the_sanitizer(tiny):
 ```python
 print("<hej>")
 ```
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = run_build(tiny, "check")
     assert result.returncode == 0 and ": warning: " not in result.stderr, result.stderr
     assert run_build(tiny).returncode == 0
@@ -270,5 +321,7 @@ print("<hej>")
     assert '<h2 id="egen-rubrik">Egen rubrik</h2>' in html
     assert "<table>" in html and "<th>Kommun</th>" in html and '<td data-label="Tjänster">1,135</td>' in html
     assert '<p lang="en">In English</p>' in html
-    assert '<code class="language-python">print(&quot;&lt;hej&gt;&quot;)' in html or \
-        '<code class="language-python">print("&lt;hej&gt;")' in html
+    assert (
+        '<code class="language-python">print(&quot;&lt;hej&gt;&quot;)' in html
+        or '<code class="language-python">print("&lt;hej&gt;")' in html
+    )

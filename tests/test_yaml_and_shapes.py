@@ -1,4 +1,5 @@
 """Load stage: YAML that remembers its lines, and the declared shapes of values."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -10,6 +10,7 @@ A test that needs a variant writes its own few lines on top:
 
     (tiny / "data/staffing.yaml").write_text(...)
 """
+
 from __future__ import annotations
 
 import shutil
