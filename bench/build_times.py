@@ -30,7 +30,6 @@ figure slower.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import shutil
@@ -132,19 +131,11 @@ def table(count: int, results: dict, rounds: int, stamp: str) -> str:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = measure.parser(
+        __doc__,
+        [1000, 5000, 10000],
+        "sizes N: news items, each a Swedish and an English file (default: 1000 5000 10000)",
     )
-    p.add_argument(
-        "--items",
-        type=int,
-        nargs="+",
-        default=[1000, 5000, 10000],
-        help="sizes N: news items, each a Swedish and an English file (default: 1000 5000 10000)",
-    )
-    p.add_argument("--rounds", type=int, default=3, help="rounds per size; the median is shown (default 3)")
     p.add_argument("--python", default=sys.executable, help="the Python that runs build.py (default: this one)")
     p.add_argument(
         "--keep", type=Path, help="make the sites in this folder and keep them (default: a temporary folder)"

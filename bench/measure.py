@@ -26,6 +26,7 @@ waited for (the RSS of one process at its peak, not a sum).
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 import platform
@@ -213,3 +214,17 @@ if __name__ == "__main__":
         f"exit {r.returncode}; wall {r.wall:.3f} s; peak memory, all processes (PSS) {mb(r.peak_memory)} MB; "
         f"largest single process {mb(r.max_single_rss)} MB"
     )
+
+
+def parser(doc: str, sizes: list | None = None, sizes_help: str = "") -> argparse.ArgumentParser:
+    """The command line every bench script starts from: its docstring as help, and with
+    `sizes` the corpus sizes (--items N …) and the rounds whose median is shown (--rounds)."""
+    p = argparse.ArgumentParser(
+        description=doc.splitlines()[0],
+        epilog=doc.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if sizes is not None:
+        p.add_argument("--items", type=int, nargs="+", default=sizes, help=sizes_help)
+        p.add_argument("--rounds", type=int, default=3, help="rounds; the median is shown (default 3)")
+    return p

@@ -42,7 +42,6 @@ pagination pages).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import glob
 import os
@@ -409,19 +408,9 @@ def table(count: int, runs: dict, rounds: int, names: dict, stamp: str) -> str:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = measure.parser(
+        __doc__, [1000, 5000, 10000], "sizes N: news items, each in Swedish and English (default: 1000 5000 10000)"
     )
-    p.add_argument(
-        "--items",
-        type=int,
-        nargs="+",
-        default=[1000, 5000, 10000],
-        help="sizes N: news items, each in Swedish and English (default: 1000 5000 10000)",
-    )
-    p.add_argument("--rounds", type=int, default=3, help="rounds; the median is shown (default 3)")
     p.add_argument("--tools", nargs="+", default=TOOLS, choices=TOOLS, help="tools to run (default: all)")
     p.add_argument("--peers-venv", type=Path, default=HERE / ".venv-peers", help="made by bench/setup")
     p.add_argument(

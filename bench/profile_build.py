@@ -15,7 +15,6 @@ profile (--save) opens with `python -m pstats FILE` or snakeviz.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import datetime as dt
 import pstats
@@ -77,11 +76,7 @@ def summarise(stats: pstats.Stats, top: int) -> str:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = measure.parser(__doc__)
     p.add_argument("--items", type=int, default=1000, help="news items in the generated site (default 1000)")
     p.add_argument("--top", type=int, default=15, help="rows per table (default 15)")
     p.add_argument("--save", type=Path, help="also write the raw cProfile data here")
