@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tinysite import tiny_site
+
 REPO = Path(__file__).resolve().parents[1]
 SITE_DIRS = ("content", "data", "templates", "static")
 
@@ -41,20 +43,13 @@ def run_build(root: Path, *args: str, timeout: float = 120) -> subprocess.Comple
 @pytest.fixture
 def tiny(tmp_path) -> Path:
     """A fresh tiny site (tests/tinysite.py) that a test may change: for tests of the engine's rules."""
-    from tinysite import tiny_site
-
     return tiny_site(tmp_path / "tiny")
 
 
 @pytest.fixture(scope="session")
 def tiny_built(tmp_path_factory) -> Path:
     """The tiny site, built once for the whole session; read it, don't change it."""
-    from tinysite import tiny_site
-
-    root = tiny_site(tmp_path_factory.mktemp("tiny_built") / "tiny")
-    result = run_build(root)
-    assert result.returncode == 0, result.stderr
-    return root / "_site"
+    return built_site(tiny_site(tmp_path_factory.mktemp("tiny_built") / "tiny"))
 
 
 @pytest.fixture
@@ -66,7 +61,11 @@ def portal(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The real portal, built once for the whole session; read it, don't change it."""
-    root = copy_portal(tmp_path_factory.mktemp("built") / "portal")
+    return built_site(copy_portal(tmp_path_factory.mktemp("built") / "portal"))
+
+
+def built_site(root: Path) -> Path:
+    """Build the site in `root` as an editor would; its output folder (the build must succeed)."""
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     return root / "_site"
