@@ -133,6 +133,9 @@ def test_the_pages_workflow_tests_builds_for_the_public_address_and_deploys(page
     build_steps = pages_workflow["jobs"]["build"]["steps"]
     order = [s.get("uses", s.get("run", "")).split("@")[0].strip() for s in build_steps]
     assert order.index(".ci/run") < order.index("actions/upload-pages-artifact")
+    # Every push is tested before it is published; only the hourly rebuild of a tested commit skips them.
+    tests = next(s for s in build_steps if s.get("run", "").strip() == ".ci/run")
+    assert tests.get("if") == "github.event_name != 'schedule'"
     configure = next(s for s in build_steps if s.get("uses", "").startswith("actions/configure-pages@"))
     build = next(s for s in build_steps if "build.py" in s.get("run", ""))
     # The address comes from configure-pages, through the environment (no template injection).
