@@ -154,6 +154,8 @@ def test_the_pages_workflow_tests_builds_for_the_public_address_and_deploys(page
 def test_gitlab_tests_every_change_and_publishes_pages_from_the_default_branch():
     ci = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
     assert ci["test"]["script"] == [".ci/run"]
+    # Every push and merge request is tested; only the hourly rebuild of a tested commit is not.
+    assert ci["test"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"', "when": "never"}, {"when": "on_success"}]
     assert {"_site/", "test-artifacts/"} <= set(ci["test"]["artifacts"]["paths"])
     assert ci["test"]["artifacts"]["when"] == "always"
     pages = ci["pages"]
