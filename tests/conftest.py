@@ -23,6 +23,13 @@ def copy_portal(dest: Path) -> Path:
     return dest
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Change the first `old` in the file at `path` to `new`, as an editor's save; `old` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def site_pages(site: Path) -> list[Path]:
     """The site's own pages: every HTML file but Pagefind's and the web editor's (admin/)."""
     return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in ("pagefind", "admin"))

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_build
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import edit, run_build
 
 
 def append(path, text):

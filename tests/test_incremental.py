@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edit
 from portal import incremental, pipeline
 
 BASE = "http://127.0.0.1:8000/"
@@ -29,12 +30,6 @@ def same_as_full_build(root: Path, builder: incremental.Builder) -> None:
     incremental_files, full_files = files(root / "_inc"), files(root / "_full")
     assert sorted(incremental_files) == sorted(full_files)
     assert [p for p in full_files if incremental_files[p] != full_files[p]] == []
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture

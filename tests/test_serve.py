@@ -13,17 +13,12 @@ from pathlib import Path
 from livereload.handlers import LiveReloadHandler
 from tornado import httpserver, ioloop, netutil, websocket
 
+from conftest import edit
 from newsitems import write_pair
 from portal import serve
 from servetools import fetch, serving, wait_for
 
 TITLE_SV = "title: Bemanningen"  # the tiny site's content/pages/enheten.sv.md
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_saved_change_is_served_with_the_reload_script_that_never_reaches_the_output(tiny):

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import edit
 from servetools import serving
 
 pytestmark = pytest.mark.browser
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in the test group of uv.lock")
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def connected(page):

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import edit
 from servetools import fetch, serving, wait_for
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_after_a_broken_save_is_fixed_serve_says_so(tiny):
