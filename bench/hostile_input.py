@@ -15,8 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from portal import load, markup, yamlnodes  # noqa: E402
+from portal.load import sources as load
+from portal.load import yamlnodes
 from portal.problems import Problems  # noqa: E402
+from portal.render import markup  # noqa: E402
 
 ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)

@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, clock, external, messages, pipeline, scaffold
-from .messages import _, _n, say
+from portal import __version__, clock, messages, pipeline, scaffold
+from portal.messages import _, _n, say
+from portal.review import external
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -239,7 +240,7 @@ def run(argv: list[str]) -> int:
     )
 
     if args.command == "serve":
-        from . import serve  # only this command needs livereload and tornado
+        from portal.preview import serve  # only this command needs livereload and tornado
 
         return serve.serve(options, host=args.host, port=args.port, open_browser=args.open)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .messages import _
+from portal.messages import _
 
 
 class BadNow(ValueError):

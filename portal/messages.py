@@ -32,7 +32,7 @@ import functools
 import os
 from pathlib import Path
 
-from . import formatting
+from portal import formatting
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "portal"

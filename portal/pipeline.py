@@ -11,9 +11,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alerts, assets, checks, clock, links, load, model, publishing, render, search, sitefiles, sites, write
-from .messages import _
-from .problems import Problems
+from portal import clock, write
+from portal.load import sources as load
+from portal.messages import _
+from portal.model import alerts, publishing, sites
+from portal.model import site as model
+from portal.outputs import assets, registry, search
+from portal.problems import Problems
+from portal.render import pages as render
+from portal.review import checks, links
 
 
 @dataclass
@@ -71,11 +77,11 @@ def check(options: Options, memo=None) -> Result:
     result.site = site
     if site is not None:
         started = time.perf_counter()
-        if memo is not None:  # its early write of the open pages makes the site's files too (sitefiles.py)
+        if memo is not None:  # its early write of the open pages makes the site's files too (outputs/registry.py)
             memo.public = result.public_site
         result.outputs = render.render(site, result.problems, memo, progress=options.progress)
         if not result.problems.errors:
-            result.outputs += sitefiles.site_files(site, result.public_site, result.problems)
+            result.outputs += registry.site_files(site, result.public_site, result.problems)
         result.timings["render"] = time.perf_counter() - started
         options.stage("assets")
         started = time.perf_counter()

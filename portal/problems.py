@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .messages import _, say
+from portal.messages import _, say
 
 ERROR = "error"
 WARNING = "warning"

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import load
-from . import strings as i18n
-from .messages import _, _n
-from .yamlnodes import Mapping
+from portal.load import sources as load
+from portal.load import strings as i18n
+from portal.load.yamlnodes import Mapping
+from portal.messages import _, _n
 
 KINDS = ("news",)
 

@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from .messages import _
-from .outputs import Output
-from .problems import Problems
+from portal.messages import _
+from portal.output import Output
+from portal.problems import Problems
 
 MARKER = ".portal-site"  # marks a folder this tool made and may replace
 _TMP_PREFIX = ".portal-tmp-"

@@ -41,6 +41,23 @@ MODULES = {
     "links": ["tests/test_rules_links.py"],
     "publishing": ["tests/test_rules_publishing.py"],
 }
+# Module -> its file under portal/ (the stage packages).
+PATHS = {
+    "shape": "load/shape.py",
+    "yamlnodes": "load/yamlnodes.py",
+    "figures": "model/figures.py",
+    "load": "load/sources.py",
+    "write": "write.py",
+    "links": "review/links.py",
+    "publishing": "model/publishing.py",
+}
+
+
+def _dotted(module: str) -> str:
+    """The prefix of a module's mutant names: "portal.load.shape."."""
+    return "portal." + PATHS[module].removesuffix(".py").replace("/", ".") + "."
+
+
 EQUIVALENT_LIST = REPO / "docs/mutation.md"
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
 
@@ -67,7 +84,7 @@ def prepare(work: Path, modules: list[str]) -> None:
     shutil.copy2(REPO / "pyproject.toml", work / "pyproject.toml")
     tests = sorted({t for m in modules for t in MODULES[m]})
     lines = ["[mutmut]", "source_paths = portal", "only_mutate ="]
-    lines += [f"    portal/{m}.py" for m in modules]
+    lines += [f"    portal/{PATHS[m]}" for m in modules]
     lines += ["pytest_add_cli_args_test_selection ="] + [f"    {t}" for t in tests]
     lines += ["pytest_add_cli_args =", "    -p no:cacheprovider"]
     (work / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -77,7 +94,7 @@ def statuses(work: Path, module: str) -> dict:
     """mutant name -> mutmut's status, from the .meta file mutmut writes per source file."""
     from mutmut.stats import status_by_exit_code
 
-    meta = work / "mutants/portal" / f"{module}.py.meta"
+    meta = work / "mutants/portal" / f"{PATHS[module]}.meta"
     if not meta.exists():
         return {}
     codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
@@ -90,7 +107,7 @@ def diff(work: Path, module: str, name: str) -> str:
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     try:
-        return get_diff_for_mutant(name, path=Path("portal") / f"{module}.py")
+        return get_diff_for_mutant(name, path=Path("portal") / PATHS[module])
     except Exception as exc:  # noqa: BLE001 - a report without one diff beats no report
         return f"(no diff: {exc})"
 
@@ -155,7 +172,7 @@ def main() -> int:
         )
         for name in survivors:
             details += [f"### {name} ({counted[name]})", "", "```diff", diff(args.work, module, name), "```", ""]
-        stale = sorted(n for n in equivalent if n.startswith(f"portal.{module}.") and n not in found)
+        stale = sorted(n for n in equivalent if n.startswith(_dotted(module)) and n not in found)
         if stale:
             details += [f"(listed as equivalent but not generated any more: {', '.join(stale)})", ""]
         killed_equivalent = sorted(n for n, st in equiv.items() if st in DETECTED)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from conftest import run_build
 from htmlview import read
-from portal import assets
+from portal.outputs import assets
 from tinysite import tiny_site
 
 HASHED = re.compile(r"\.([0-9a-f]{8})\.[a-z0-9]+$")

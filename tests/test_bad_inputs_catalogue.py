@@ -18,7 +18,7 @@ import tracemalloc
 import pytest
 
 from conftest import run_build
-from portal import yamlnodes
+from portal.load import yamlnodes
 from tinysite import tiny_site
 
 PAGE = "content/pages/enheten.sv.md"
@@ -385,7 +385,7 @@ CATALOGUE = [
     (
         "undefined template variable",
         lambda r: replace(r, "templates/page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.titel }}</h1>"),
-        "templates/page.html:4: 'portal.model.Page object' has no attribute 'titel' (rendering …)",
+        "templates/page.html:4: 'portal.model.site.Page object' has no attribute 'titel' (rendering …)",
     ),
     (
         "template that includes itself",

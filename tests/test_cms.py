@@ -14,9 +14,13 @@ import pytest
 import yaml
 
 from conftest import REPO, run_build
-from portal import cms, cmsbackend, load, model, render
-from portal import shape as s
+from portal.load import shape as s
+from portal.load import sources as load
+from portal.model import site as model
+from portal.outputs import cms
+from portal.preview import cmsbackend
 from portal.problems import Problems
+from portal.render import pages as render
 from tinysite import add_municipality, tiny_site
 
 needs_bundle = pytest.mark.skipif(cms.bundle_version() is None, reason="Decap CMS is not in node_modules (npm ci)")

@@ -18,7 +18,8 @@ import urllib.request
 import pytest
 
 from conftest import REPO, run_build
-from portal import cms, render
+from portal.outputs import cms
+from portal.render import pages as render
 from servetools import serving, wait_for
 
 pytestmark = [

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_build, site_pages
 from htmlview import read
-from portal.contacts import tel
+from portal.model.contacts import tel
 
 ROUTES = {  # what the sources give (see data/sources.yaml), and nothing more
     "mjolby": {"tel": "tel:+4614285995", "phone": "0142-859 95", "mail": "mailto:medborgarservice@mjolby.se"},

@@ -9,8 +9,9 @@ import time
 import pytest
 
 from conftest import run_build
-from portal import cli, external
+from portal import cli
 from portal.problems import Problems
+from portal.review import external
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import run_build
-from portal import load, model
+from portal.load import sources as load
+from portal.model import site as model
 
 STAFFING = "data/staffing.yaml"
 

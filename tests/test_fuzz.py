@@ -22,9 +22,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from portal import load, markup, model, pipeline, yamlnodes
-from portal import shape as s
+from portal import pipeline
+from portal.load import shape as s
+from portal.load import sources as load
+from portal.load import yamlnodes
+from portal.model import site as model
 from portal.problems import Problems
+from portal.render import markup
 from tinysite import tiny_site
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))

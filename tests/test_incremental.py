@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import edit
-from portal import incremental, pipeline
+from portal import pipeline
+from portal.preview import incremental
 
 BASE = "http://127.0.0.1:8000/"
 NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"

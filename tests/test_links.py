@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import run_build
-from portal import links
-from portal.render import Output
+from portal.output import Output
+from portal.review import links
 
 
 def page(path, body):

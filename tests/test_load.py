@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal import load
+from portal.load import sources as load
 from portal.problems import Problems
 
 

@@ -9,7 +9,9 @@ import pytest
 
 from conftest import REPO
 from newsitems import write_pair
-from portal import load, model, sites
+from portal.load import sources as load
+from portal.model import site as model
+from portal.model import sites
 
 
 def site_of(root):

@@ -72,7 +72,7 @@ def test_the_easy_to_read_page_has_the_stricter_threshold(tiny):
 
 
 def test_lix_is_words_per_sentence_plus_the_share_of_long_words():
-    from portal import readability
+    from portal.review import readability
 
     found = readability.score(["Hunden sprang. Katten satt stilla vid fönstret!"])
     # 7 words, 2 sentences, 1 long word (fönstret; six letters, as in stilla, is not long): 3.5 + 100·1/7

@@ -47,7 +47,7 @@ def test_missing_link_target_names_file_and_line(tiny):
 
 
 def test_markdown_table_cells_carry_their_column_header_for_the_phone_layout():
-    from portal.markup import to_html
+    from portal.render.markup import to_html
 
     table = to_html("| Datum | Vad **hände** |\n|---|---|\n| 2019 | Avtal |\n| 2020 | A & B |\n")
     assert '<td data-label="Datum">2019</td>' in table and '<td data-label="Vad hände">A &amp; B</td>' in table

@@ -14,7 +14,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import figures, load, yamlnodes
+from portal.load import sources as load
+from portal.load import yamlnodes
+from portal.model import figures
 from portal.problems import Problems
 
 PATH = "data/staffing.yaml"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal import links
-from portal.render import Output
+from portal.output import Output
+from portal.review import links
 
 BASE = "https://example.org/"
 

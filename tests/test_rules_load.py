@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import load
+from portal.load import sources as load
 from portal.problems import Problems
 
 LIMIT = load.MAX_FILE_BYTES

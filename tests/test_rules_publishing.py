@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import model, publishing, yamlnodes
-from portal import shape as s
-from portal.model import Page, Site
+from portal.load import shape as s
+from portal.load import yamlnodes
+from portal.model import publishing
+from portal.model import site as model
+from portal.model.site import Page, Site
 from portal.problems import Problems
 
 TODAY = dt.date(2026, 11, 30)

@@ -14,8 +14,10 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from portal import load, model, strings, yamlnodes
-from portal import shape as s
+from portal.load import shape as s
+from portal.load import sources as load
+from portal.load import strings, yamlnodes
+from portal.model import site as model
 from portal.problems import Problems
 
 LOADERS = [pytest.param(yaml.CSafeLoader, id="libyaml"), pytest.param(yaml.SafeLoader, id="pure")]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from portal import write
+from portal.output import Output
 from portal.problems import Problems
-from portal.render import Output
 
 
 def messages(problems: Problems) -> list[str]:

@@ -15,10 +15,10 @@ from test_accessibility import tab_through
 
 from browser import DESKTOP, Site, axe_violations, serve, watch
 from conftest import run_build
-from portal import search as search_index
 from portal import write
+from portal.output import Output
+from portal.outputs import search as search_index
 from portal.problems import Problems
-from portal.render import Output
 
 SV_SEARCH, EN_SEARCH = "sok/", "en/search/"
 

@@ -15,7 +15,7 @@ from tornado import httpserver, ioloop, netutil, websocket
 
 from conftest import edit
 from newsitems import write_pair
-from portal import serve
+from portal.preview import serve
 from servetools import fetch, serving, wait_for
 
 TITLE_SV = "title: Bemanningen"  # the tiny site's content/pages/enheten.sv.md

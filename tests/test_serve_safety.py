@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal.serve import resolve
+from portal.preview.serve import resolve
 from servetools import fetch, serving
 
 TRAVERSALS = [

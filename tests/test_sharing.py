@@ -13,7 +13,8 @@ from PIL import Image
 
 from conftest import run_build, site_pages
 from htmlview import read
-from portal import formatting, shareimages
+from portal import formatting
+from portal.render import shareimages
 
 BASE = "http://127.0.0.1:8000/"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
@@ -190,7 +191,7 @@ def test_sitemap_names_x_default_too(tiny_built):
     "url, section", [("", ""), ("nyheter/x/", "nyheter"), ("en/", ""), ("en/news/page/2/", "news"), ("404.html", "")]
 )
 def test_section_of_a_page(url, section):
-    from portal.model import Language, Page
+    from portal.model.site import Language, Page
 
     lang = (
         Language("en", "English", "en_GB", "T", "en/")

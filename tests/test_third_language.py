@@ -17,7 +17,9 @@ from types import SimpleNamespace
 import yaml
 
 from conftest import run_build
-from portal import catalog, serve, strings
+from portal.load import strings
+from portal.model import opendata
+from portal.preview import serve
 from portal.problems import Problems
 
 GERMAN = {  # key -> its German text; the other keys keep the English text
@@ -190,7 +192,7 @@ def test_one_lookup_fills_placeholders_safely_and_names_the_key_and_file():
 def test_a_language_the_catalogue_cannot_name_is_a_problem_in_site_yaml():
     problems = Problems()
     config = SimpleNamespace(languages=(SimpleNamespace(code="sv"), SimpleNamespace(code="xx")))
-    catalog.check_languages(config, problems)
+    opendata.check_languages(config, problems)
     assert [p.text() for p in problems.errors] == [
-        "data/site.yaml: the open data catalogue cannot name the language 'xx': add its EU vocabulary code to LANGUAGE_CODES in portal/catalog.py"
+        "data/site.yaml: the open data catalogue cannot name the language 'xx': add its EU vocabulary code to LANGUAGE_CODES in portal/model/opendata.py"
     ]

@@ -7,7 +7,8 @@ import threading
 
 from tornado import ioloop
 
-from portal import incremental, problems, serve, watch
+from portal import problems
+from portal.preview import incremental, serve, watch
 from servetools import wait_for
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from portal import write
+from portal.output import Output
 from portal.problems import Problems
-from portal.render import Output
 
 
 def test_output_is_swapped_in_whole(tmp_path):

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from portal import shape as s
+from portal.load import shape as s
+from portal.load.yamlnodes import YamlError, parse
 from portal.problems import Problems
-from portal.yamlnodes import YamlError, parse
 
 
 def convert(text, shp):

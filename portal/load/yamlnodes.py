@@ -1,0 +1,166 @@
+"""YAML to plain values that remember their line.
+
+Scalars stay strings (a `Scalar` that knows its line and whether it was quoted);
+the declared shapes in `shape` turn them into dates, decimals and booleans. That
+keeps YAML 1.1's surprises out (`NO` is not False, `1.10` is not 1.1), and
+every value an editor wrote can be traced back to a line.
+
+Anchors and aliases are refused: they are how a "billion laughs" file expands
+to gigabytes, and a content file has no need for them. Tags (`!!python/object`)
+are refused too, and so is nesting deeper than MAX_DEPTH. Duplicate keys are an
+error rather than last-one-wins.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from portal.messages import _
+
+try:  # libyaml is ~3.5x faster; the pure loader gives the same nodes.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - wheels ship libyaml
+    _Loader = yaml.SafeLoader
+
+
+class YamlError(Exception):
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class Scalar(str):
+    """A YAML scalar kept as text, with its line (1-based) and quoting."""
+
+    line: int
+    plain: bool
+
+    def __new__(cls, value: str, line: int, plain: bool):
+        obj = super().__new__(cls, value)
+        obj.line = line
+        obj.plain = plain
+        return obj
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and str(self) in ("", "~", "null", "Null", "NULL")
+
+
+class Mapping(dict):
+    """A YAML mapping; `line` is where it starts, `lines[key]` where each key is."""
+
+    line: int
+    lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class Sequence(list):
+    line: int
+
+
+MAX_DEPTH = 20  # real files nest 5 levels; a deeper one is a mistake or an attack
+
+
+def parse(text: str, line_offset: int = 0):
+    """Parse one YAML document into Mapping/Sequence/Scalar values.
+
+    `line_offset` is added to every line, for YAML that starts further down a
+    file (front matter). Raises YamlError with a 1-based line.
+
+    Values are built straight from the parser's events, in a loop rather than
+    by recursion, so neither an alias bomb nor a 10,000-level nesting can
+    expand in memory or exhaust the stack: both are refused at their line.
+    """
+    try:
+        return _build(yaml.parse(text, Loader=_Loader), line_offset)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or exc.context or _("not valid YAML")  # PyYAML's own words stay English
+        if mark and _char_at(text, mark) == "\t":
+            problem = _("a tab character; indent with spaces, not tabs")
+        raise YamlError(line, _("YAML syntax error: {problem}", problem=problem)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(None, _("YAML syntax error: {exc}", exc=exc)) from None
+
+
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+def _build(events, offset: int):
+    root = None
+    stack = []  # open collections, innermost last
+    pending = []  # per open mapping: the key waiting for its value, or None
+    documents = 0
+    for event in events:
+        line = event.start_mark.line + 1 + offset
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlError(line, _("only one YAML document is allowed here (a second '---' starts another)"))
+            continue
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlError(line, _("YAML anchors and aliases (&name, *name) are not allowed"))
+        if isinstance(event, yaml.CollectionEndEvent):
+            if isinstance(stack.pop(), Mapping):
+                pending.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            continue  # stream and document ends
+        if event.tag is not None:
+            raise YamlError(line, _("YAML tags such as {tag} are not allowed", tag=event.tag))
+        if isinstance(event, yaml.ScalarEvent):
+            node = Scalar(event.value, line, plain=_is_plain(event))
+        elif isinstance(event, yaml.SequenceStartEvent):
+            node = Sequence()
+            node.line = line
+        else:
+            node = Mapping()
+            node.line = line
+            node.lines = {}
+        if not stack:
+            root = node
+        elif isinstance(stack[-1], Sequence):
+            stack[-1].append(node)
+        elif pending[-1] is None:
+            _check_key(stack[-1], node, line)
+            pending[-1] = node
+        else:
+            stack[-1][str(pending[-1])] = node
+            pending[-1] = None
+        if isinstance(node, (Sequence, Mapping)):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlError(line, _("YAML is nested more than {depth} levels deep", depth=MAX_DEPTH))
+            stack.append(node)
+            if isinstance(node, Mapping):
+                pending.append(None)
+    return root
+
+
+def _is_plain(event) -> bool:
+    """True for an unquoted, non-block scalar. The pure loader gives such a scalar the
+    style None, libyaml's CSafeLoader the style '': both mean plain (a quoted one has
+    ' or ", a block one | or >)."""
+    return event.style in (None, "")
+
+
+def _check_key(mapping: Mapping, key, line: int) -> None:
+    if not isinstance(key, Scalar):
+        raise YamlError(line, _("a key must be plain text"))
+    if key == "<<" and key.plain:
+        raise YamlError(line, _("YAML merge keys (<<) are not allowed"))
+    if key in mapping.lines:
+        raise YamlError(line, _("duplicate key '{key}' (first at line {line})", key=key, line=mapping.lines[key]))
+    mapping.lines[str(key)] = line
+
+
+def dump(data) -> str:
+    """Plain data as YAML text, keys in their order (the web editor's config.yml, cms.py)."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)

@@ -1,0 +1,87 @@
+"""Moved pages, as the model sees them: `aliases:` in front matter lists a page's old
+addresses, each answered from a file of its own (outputs/redirects.py writes them).
+An alias that is already the address of a page, a static file or another alias is an
+error naming both files: one address, one meaning.
+"""
+
+from __future__ import annotations
+
+from portal.messages import _
+from portal.model.site import Page, Site
+from portal.problems import Problems
+
+
+def output_path(alias: str) -> str:
+    """The file an old address is answered from: /gammal/ and /gammal → gammal/index.html; /x.html stays."""
+    path = alias.strip().strip("/")
+    if path.rsplit("/", 1)[-1].endswith((".html", ".htm")):
+        return path
+    return path + "/index.html"
+
+
+def public_path(alias: str) -> str:
+    """The old address as the site answers it, without the base path: gammal/ or x.html."""
+    path = output_path(alias)
+    return path.removesuffix("index.html")
+
+
+def moves(site: Site) -> list:
+    """(alias as written, output path, page) for every alias of every page this build makes."""
+    out = []
+    for page in site.pages:
+        for alias in page.meta.get("aliases") or ():
+            out.append((alias, output_path(alias), page))
+    return out
+
+
+def check(site: Site, problems: Problems) -> None:
+    """An old address may not be a page's, a static file's or another alias's."""
+    owners = {p.output: p.source or f"the generated page /{p.url}" for p in site.pages}
+    owners.update({url_path: f"static/{url_path}" for url_path, _ in site.static})
+    claimed = {}
+    for alias, path, page in moves(site):
+        line = _line(page, alias)
+        if path in owners:
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' is the address of a page: {owners} (/{path}); remove the alias or move that page",
+                    alias=alias,
+                    owners=owners[path],
+                    path=path.removesuffix("index.html"),
+                ),
+            )
+        elif any(folder in owners for folder in _folders(path)):
+            folder = next(f for f in _folders(path) if f in owners)
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' needs a folder /{folder}/ where {owners} is a file",
+                    alias=alias,
+                    folder=folder,
+                    owners=owners[folder],
+                ),
+            )
+        elif path in claimed and claimed[path] is not page:
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' is also an alias of {source}; an old address can lead to one page only",
+                    alias=alias,
+                    source=claimed[path].source,
+                ),
+            )
+        claimed.setdefault(path, page)
+
+
+def _folders(path: str) -> list:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _line(page: Page, alias) -> int | None:
+    """The alias's line in its file: model/site.py keeps each alias as the located text it read."""
+    return getattr(alias, "line", None)

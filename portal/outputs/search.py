@@ -1,0 +1,218 @@
+"""The search index: Pagefind run over the fully written site.
+
+Pagefind reads the HTML the build wrote and writes `pagefind/` beside it: a
+static index split by `<html lang>`, so each language's search page finds only
+that language's pages. Only what a template marks `data-pagefind-body` (the
+main content) is indexed, not menus and footers. It runs on the temporary
+folder before the swap (see `write.write`), so a failed index leaves the
+previous site as it was. This is the only module that knows about Pagefind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from portal import write
+from portal.messages import _
+from portal.problems import Problems
+
+OUTPUT_SUBDIR = "pagefind"  # the search page's script loads <base>/pagefind/pagefind.js
+TIMEOUT = 300  # seconds: Pagefind takes a few for 5,000 pages; far more means it hangs
+STOP_CHECK = 0.02  # seconds between looks at `stop` while Pagefind runs
+
+
+def index(site: Path, problems: Problems, into: Path | None = None, stop: threading.Event | None = None) -> None:
+    """Write the search index of the site in `site` into `site/pagefind/` (or `into`).
+
+    When `stop` is set while Pagefind runs, Pagefind is ended and nothing is reported.
+    """
+    into = into or site / OUTPUT_SUBDIR
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(into)]
+    try:
+        run = _run(command, stop)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        problems.error("search index", None, _("Pagefind could not run ({exc})", exc=exc))
+        return
+    if run is None:  # stopped
+        return
+    if run.returncode != 0 or not (into / "pagefind.js").is_file():
+        said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
+        hint = (
+            _(" (is the pinned 'pagefind[bin]' installed? run scripts/setup)")
+            if "No module named" in run.stderr
+            else ""
+        )
+        problems.error(
+            "search index", None, _("Pagefind failed{hint}: {said}", hint=hint, said=" / ".join(said) or _("no output"))
+        )
+        return
+    try:
+        steady_filters(into)
+        steady_entry(into / "pagefind-entry.json")
+    except (OSError, ValueError) as exc:  # a full disk leaves Pagefind's files cut short or empty
+        problems.error(
+            "search index",
+            None,
+            _(
+                "the search index Pagefind wrote in {folder} is incomplete ({exc}); is the disk full?",
+                folder=into,
+                exc=exc,
+            ),
+        )
+
+
+def _run(command: list, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
+    """Run Pagefind to the end (at most TIMEOUT seconds), or None if `stop` was set first."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=STOP_CHECK)
+                return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop.is_set():
+                    process.kill()
+                    process.communicate()
+                    return None
+                if time.monotonic() > deadline:
+                    process.kill()
+                    process.communicate()
+                    raise subprocess.TimeoutExpired(command, TIMEOUT) from None
+
+
+def refresh(site: Path, problems: Problems, stop: threading.Event | None = None) -> bool:
+    """Index again a site that `serve` changed in place; True if the new index is in place.
+
+    The new index is made beside the old one and swapped in whole, so no stale
+    part of the old one stays. `serve` runs this in the background after saves
+    and sets `stop` when the next save comes: the old index then stays as it was.
+    """
+    fresh = site / ".pagefind-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    before = len(problems.errors)
+    index(site, problems, into=fresh, stop=stop)
+    done = len(problems.errors) == before and (fresh / "pagefind.js").is_file() and not (stop and stop.is_set())
+    if done:
+        write.swap(fresh, site / OUTPUT_SUBDIR)
+    shutil.rmtree(fresh, ignore_errors=True)
+    return done
+
+
+def steady_entry(entry: Path) -> None:
+    """Pagefind lists the languages in its entry file in a random order; sort them,
+    so the same sources give byte-identical output on every build."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+SIGNATURE = b"pagefind_dcd"  # what Pagefind writes before the CBOR of each index file
+
+
+def steady_filters(folder: Path) -> None:
+    """Pagefind writes each filter's values, and the filters in each language's
+    metadata, in a random order (hash maps; its author says filter indexes still
+    change between builds), so the filter files, their names, the metadata file that
+    names them and the entry file differ on every build. Sort them, name each file by
+    its new bytes and rename what refers to it, so the same sources give the same
+    search index. Everything is worked out before anything is written: an index laid
+    out in a way this does not know (a newer Pagefind) is left exactly as it was."""
+    try:
+        writes, removals, entry = _steady_filters(folder)
+    except (OSError, ValueError, TypeError, IndexError, KeyError):
+        return
+    for path in removals:
+        path.unlink()
+    for path, data in writes.items():
+        path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    if entry is not None:
+        (folder / "pagefind-entry.json").write_text(
+            json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
+
+
+def _steady_filters(folder: Path) -> tuple[dict, list, dict | None]:
+    """(files to write, with their uncompressed bytes; files to remove; the new entry)."""
+    writes, removals, renamed = {}, [], {}
+    for file in sorted((folder / "filter").glob("*.pf_filter")):
+        data = gzip.decompress(file.read_bytes())
+        if not data.startswith(SIGNATURE):
+            raise ValueError(f"{file.name} is not a Pagefind index file")
+        name, values = _cbor_load(data[len(SIGNATURE) :])
+        steady = SIGNATURE + _cbor_dump([name, sorted(values, key=lambda entry: entry[0])])
+        new = f"{file.stem.split('_', 1)[0]}_{hashlib.sha256(steady).hexdigest()[:7]}"
+        removals.append(file)
+        writes[file.with_name(new + ".pf_filter")] = steady
+        renamed[file.stem] = new
+    if not renamed:
+        return {}, [], None
+    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for lang in entry["languages"].values():
+        meta = folder / f"pagefind.{lang['hash']}.pf_meta"
+        data = gzip.decompress(meta.read_bytes())
+        if not data.startswith(SIGNATURE):
+            raise ValueError(f"{meta.name} is not a Pagefind index file")
+        # [version, pages, index chunks, filters as [name, file], sorts, metadata fields]
+        fields = _cbor_load(data[len(SIGNATURE) :])
+        fields[3] = sorted([name, renamed[file]] for name, file in fields[3])
+        steady = SIGNATURE + _cbor_dump(fields)
+        lang["hash"] = f"{lang['hash'].split('_', 1)[0]}_{hashlib.sha256(steady).hexdigest()[:10]}"
+        removals.append(meta)
+        writes[folder / f"pagefind.{lang['hash']}.pf_meta"] = steady
+    return writes, removals, entry
+
+
+def _cbor_load(data: bytes):
+    """The part of CBOR a filter file uses: unsigned integers, text and arrays."""
+
+    def item(at):
+        major, info = data[at] >> 5, data[at] & 31
+        at += 1
+        if info < 24:
+            n = info
+        elif info <= 27:
+            size = 1 << (info - 24)
+            n, at = int.from_bytes(data[at : at + size], "big"), at + size
+        else:
+            raise ValueError(f"unexpected CBOR item {data[at - 1]:#x}")
+        if major == 0:
+            return n, at
+        if major == 3:
+            return data[at : at + n].decode("utf-8"), at + n
+        if major == 4:
+            out = []
+            for _ in range(n):
+                value, at = item(at)
+                out.append(value)
+            return out, at
+        raise ValueError(f"unexpected CBOR major type {major}")
+
+    value, end = item(0)
+    if end != len(data):
+        raise ValueError("trailing bytes after the CBOR item")
+    return value
+
+
+def _cbor_dump(value) -> bytes:
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if n < 1 << (8 * size):
+                return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+        raise ValueError("number too large for CBOR")
+
+    if isinstance(value, int):
+        return head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    return head(4, len(value)) + b"".join(_cbor_dump(v) for v in value)

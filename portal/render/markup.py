@@ -1,0 +1,409 @@
+"""Markdown to safe HTML: Python-Markdown, then the nh3 allow-list sanitizer.
+
+Editors may write raw HTML in markdown; only the tags and attributes below
+survive, so nothing in content can run a script on the published site.
+Links to other content files (`om-samverkan.sv.md`) become the page's URL, and
+links from the site root (`/en/`) get the site's base path, so content keeps
+working when the site is hosted under a sub-path.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import multiprocessing
+import posixpath
+import re
+import signal
+import threading
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+
+from portal.messages import _
+
+EXTENSIONS = ["extra", "sane_lists", "toc"]
+EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
+
+TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ATTRIBUTES = {
+    "*": {"id", "class", "lang", "title", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_HREF = re.compile(r'(href|src)="([^"]*)"')
+
+
+MARKDOWN_SECONDS = 10  # a 1 MB page converts in about 2 s; some inputs (20,000 '[') take hours
+TOO_SLOW = _(
+    "the markdown took more than {seconds} seconds to convert; look for a very long run of '[' or '(' "
+    "or deeply nested lists",
+    seconds=MARKDOWN_SECONDS,
+)
+
+
+STOPPING = _("not converted: the preview is stopping")
+
+
+class MarkupError(Exception):
+    """Markdown that cannot be converted: too slow or nested too deeply."""
+
+
+def to_html(text: str) -> str:
+    return convert(text)[0]
+
+
+@functools.lru_cache(maxsize=16384)  # pages and feeds convert the same text; `serve` converts it after every save
+def convert(text: str) -> tuple[str, list]:
+    """(safe HTML, [(line in text or None, what the sanitizer removed)])."""
+    if threading.current_thread() is threading.main_thread():
+        raw = _markdown(text)
+    else:
+        raw = _helper.markdown(text)  # a timer signal cannot stop a thread; a process can be stopped
+    return label_cells(sanitize(raw)), removed(raw, text)
+
+
+def _markdown(text: str) -> str:
+    """Python-Markdown's HTML for text, stopped after MARKDOWN_SECONDS. Main thread only."""
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    try:
+        return _bounded(MARKDOWN_SECONDS, md.convert, text)
+    except RecursionError:
+        raise MarkupError(_("the markdown is nested too deeply (lists or quotes inside each other)")) from None
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _bounded(seconds: float, fn, *args):
+    """fn(*args), stopped after `seconds` by a timer signal (Python-Markdown is quadratic on some inputs)."""
+    if not hasattr(signal, "setitimer"):
+        return fn(*args)
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    except _TooSlow:
+        raise MarkupError(TOO_SLOW) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _Helper:
+    """A child process that converts markdown for threads (the preview's rebuilds).
+
+    In its own main thread the timer signal works, so a hostile page is stopped
+    there after MARKDOWN_SECONDS; if the child does not answer even then, it is
+    killed. `stop()` kills it from any thread, so a server that is stopping never
+    waits for a conversion. Started on first use, and again after a kill.
+    """
+
+    GRACE = 5  # seconds past the child's own limit before it is killed
+
+    def __init__(self):
+        self.lock = threading.Lock()  # one conversion at a time through the one pipe
+        self.process = self.conn = None
+        self.stopped = False
+
+    def markdown(self, text: str) -> str:
+        with self.lock:
+            if self.stopped:
+                raise MarkupError(STOPPING)
+            if self.process is None:
+                self._start()
+            try:
+                self.conn.send(text)
+                if not self.conn.poll(MARKDOWN_SECONDS + self.GRACE):
+                    self._kill()
+                    raise MarkupError(TOO_SLOW)
+                ok, value = self.conn.recv()
+            except (EOFError, OSError):  # killed by stop(), or died
+                self._kill()
+                raise MarkupError(
+                    STOPPING if self.stopped else _("the markdown could not be converted (the converter stopped)")
+                ) from None
+        if not ok:
+            raise MarkupError(value)
+        return value
+
+    def _start(self):
+        # spawn, not fork: the parent has threads (the server), and a forked lock could be held forever.
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_helper_main, args=(child,), daemon=True, name="portal-markdown")
+        self.process.start()
+        child.close()
+
+    def _kill(self):
+        process, conn = self.process, self.conn
+        self.process = self.conn = None
+        if process is not None:
+            process.kill()
+            process.join()
+        if conn is not None:
+            conn.close()
+
+    def stop(self):
+        """Kill the child now (from any thread); later conversions off the main thread fail at once."""
+        self.stopped = True
+        process = self.process
+        if process is not None:
+            process.kill()  # the waiting thread wakes with EOFError and cleans up
+
+
+def _helper_main(conn) -> None:
+    while True:
+        try:
+            text = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            conn.send((True, _markdown(text)))
+        except MarkupError as exc:
+            conn.send((False, exc.args[0]))  # a messages.Message: it pickles with its msgid, to be said in Swedish too
+
+
+_helper = _Helper()
+
+
+def stop_helper() -> None:
+    """Stop converting off the main thread (the preview calls this when it stops)."""
+    _helper.stop()
+
+
+def sanitize(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+_HEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.S)
+_BODY = re.compile(r"<(tbody|tfoot)\b[^>]*>(.*?)</\1>", re.S)
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
+_SPAN = re.compile(r'\bcolspan="(\d+)"')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def label_cells(fragment: str) -> str:
+    """Give every body cell of a table with a header row its column's header as
+    `data-label`, so that on a phone, where the stylesheet reflows each row into a
+    block, every value is shown after its header. Runs on the sanitized HTML, so the
+    label is made of text that is already safe; tables inside tables are left alone."""
+    if "<table" not in fragment:
+        return fragment
+
+    def one_table(match):
+        table = match.group(0)
+        head = _HEAD.search(table)
+        if table.count("<table") > 1 or not head:
+            return table
+        headers = []
+        for cell in _CELL.finditer(head.group(1)):
+            text = html.escape(" ".join(html.unescape(_TAG.sub("", cell.group(3))).split()), quote=True)
+            span = _SPAN.search(cell.group(2))
+            headers += [text] * (int(span.group(1)) if span else 1)
+
+        def one_row(row):
+            column = 0
+            cells = []
+            for cell in _CELL.finditer(row.group(2)):
+                tag, attrs, inner = cell.groups()
+                span = _SPAN.search(attrs)
+                if tag == "td" and column < len(headers) and headers[column] and "data-label=" not in attrs:
+                    attrs += f' data-label="{headers[column]}"'
+                cells.append(f"<{tag}{attrs}>{inner}</{tag}>")
+                column += int(span.group(1)) if span else 1
+            between = _CELL.split(row.group(2))[::4]  # the whitespace between cells
+            return row.group(1) + "".join(b + c for b, c in zip(between, cells + [""])) + "</tr>"
+
+        def one_body(body):
+            return body.group(0).replace(body.group(2), _ROW.sub(one_row, body.group(2)), 1)
+
+        return table[: head.end()] + _BODY.sub(one_body, table[head.end() :])
+
+    return _TABLE.sub(one_table, fragment)
+
+
+def removed(raw: str, source: str) -> list:
+    """What `sanitize` takes out of `raw` that the editor wrote in `source`.
+
+    Each item is (1-based line in source or None, message). Attributes that
+    markdown itself generated (not found in the source) are not reported.
+    """
+    finder = _Removed(source)
+    finder.feed(raw)
+    finder.close()
+    return finder.found
+
+
+class _Removed(HTMLParser):
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.source = source
+        self.cursor = {}  # needle -> where to search for its next occurrence
+        self.found = []
+
+    def locate(self, *needles):
+        """Line of the next occurrence of the first needle found (a str, or a compiled pattern)."""
+        for needle in needles:
+            if not needle:
+                continue
+            start = self.cursor.get(needle, 0)
+            if isinstance(needle, str):
+                index = self.source.find(needle, start)
+            else:
+                match = needle.search(self.source, start)
+                index = match.start() if match else -1
+            if index >= 0:
+                self.cursor[needle] = index + 1
+                return self.source.count("\n", 0, index) + 1
+        return None
+
+    def handle_starttag(self, tag, attrs):
+        raw = self.get_starttag_text() or ""
+        if tag == "h1" and raw not in self.source:
+            line = self.locate(re.compile(r"^# ", re.M), re.compile(r"^=+\s*$", re.M))
+            self.found.append(
+                (
+                    line,
+                    _("a level-1 heading (# …) became plain text: the page title is the only one; use ## for headings"),
+                )
+            )
+            return
+        if tag not in TAGS:
+            line = self.locate(raw, f"<{tag}")
+            if line is not None:
+                self.found.append((line, _("raw HTML <{tag}> was removed: it is not allowed on the site", tag=tag)))
+            return
+        allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+        raw_line = self.locate(raw)  # None: markdown made this tag, from its own syntax
+        for name, value in attrs:
+            if name not in allowed:
+                # Written as raw HTML or as an attribute list {: name=…}; not what markdown adds itself.
+                line = raw_line or self.locate(re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
+                if line is not None:
+                    self.found.append(
+                        (
+                            line,
+                            _(
+                                "the attribute {name}= on <{tag}> was removed: it is not allowed on the site",
+                                name=name,
+                                tag=tag,
+                            ),
+                        )
+                    )
+            elif name in ("href", "src") and value:
+                scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+                if scheme and scheme[1].lower() not in URL_SCHEMES:
+                    line = raw_line or self.locate(value, scheme[0].strip())
+                    self.found.append(
+                        (
+                            line,
+                            _(
+                                "the {scheme}: address in {name}= on <{tag}> was removed: only {schemes} addresses are allowed",
+                                scheme=scheme[1].lower(),
+                                name=name,
+                                tag=tag,
+                                schemes=", ".join(sorted(URL_SCHEMES)),
+                            ),
+                        )
+                    )
+
+    handle_startendtag = handle_starttag
+
+
+def rewrite_links(fragment: str, source: str, resolve, base_path: str):
+    """Point links at content files and site-root paths to real URLs.
+
+    `resolve(content_path)` gives the URL path of a content file or None.
+    Returns (html, [targets that could not be resolved]).
+    """
+    missing = []
+    folder = posixpath.dirname(source)
+
+    def fix(match):
+        attr, raw = match.group(1), html.unescape(match.group(2))
+        target, hash_, anchor = raw.partition("#")
+        if target.endswith(".md") and "://" not in target:
+            path = posixpath.normpath(posixpath.join(folder, target))
+            url = resolve(path)
+            if url is None:
+                missing.append(raw)
+                return match.group(0)
+            return f'{attr}="{html.escape(base_path + url + hash_ + anchor)}"'
+        if raw.startswith("/") and not raw.startswith("//"):
+            return f'{attr}="{html.escape(base_path + raw[1:])}"'
+        return match.group(0)
+
+    return _HREF.sub(fix, fragment), missing
+
+
+def first_line_with(text: str, needle: str) -> int | None:
+    """1-based line of the first occurrence of needle in text, for error messages."""
+    index = text.find(needle)
+    return None if index < 0 else text.count("\n", 0, index) + 1
