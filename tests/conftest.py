@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tinysite import tiny_site
+from tinysite import split_site, tiny_site
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_DIRS = ("content", "data", "templates", "static")
@@ -57,6 +57,13 @@ def tiny(tmp_path) -> Path:
 def tiny_built(tmp_path_factory) -> Path:
     """The tiny site, built once for the whole session; read it, don't change it."""
     return built_site(tiny_site(tmp_path_factory.mktemp("tiny_built") / "tiny"))
+
+
+@pytest.fixture(scope="session")
+def split_built(tmp_path_factory) -> Path:
+    """The tiny site with a funding split between three municipalities (tinysite.split_site),
+    built once for the whole session; read it, don't change it."""
+    return built_site(split_site(tmp_path_factory.mktemp("split_built") / "tiny"))
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """Pages made from data/: one per municipality, the agreements over time and the
-open data page, in both languages, saying only what the source says."""
+open data page, in both languages, saying only what the source says.
+
+Built from the tiny site with a funding split (tinysite.split_site, made-up figures):
+6.3 posts in total, 2.1 paid for by Ödeshög, 4.2 by Mjölby and Boxholm together; an
+undated agreement between Mjölby and Boxholm, then Ödeshög's, announced 2020-01-10."""
 
 from __future__ import annotations
 
@@ -16,9 +20,16 @@ MUNICIPALITIES = {
 }
 
 
+def agreements_section(page) -> str:
+    """The text under the heading "Kommunens avtal" / "The municipality's agreements"."""
+    heading = "Kommunens avtal" if page.lang == "sv" else "The municipality's agreements"
+    return page.text.split(heading)[1].split("Kontakt" if page.lang == "sv" else "Contact")[0]
+
+
 @pytest.mark.parametrize("mid", MUNICIPALITIES)
-def test_one_page_per_municipality_in_both_languages(built, mid):
-    sv, en = read(built / f"kommuner/{mid}/index.html"), read(built / f"en/municipalities/{mid}/index.html")
+def test_one_page_per_municipality_in_both_languages(split_built, mid):
+    sv = read(split_built / f"kommuner/{mid}/index.html")
+    en = read(split_built / f"en/municipalities/{mid}/index.html")
     assert sv.lang == "sv" and en.lang == "en"
     assert sv.headings[0] == (1, MUNICIPALITIES[mid][0]) and en.headings[0] == (1, MUNICIPALITIES[mid][1])
     # The contact routes each page shows are checked in test_contacts.py.
@@ -27,50 +38,60 @@ def test_one_page_per_municipality_in_both_languages(built, mid):
     assert en.link_to("Svenska").href == f"/kommuner/{mid}/"
 
 
-def test_what_each_municipality_pays_for(built):
-    odeshog = read(built / "kommuner/odeshog/index.html")
-    assert "1,135 heltidstjänster" in odeshog.text
-    boxholm = read(built / "en/municipalities/boxholm/index.html")
-    assert "not published" in boxholm.text
+def test_what_each_municipality_pays_for(split_built):
+    odeshog = read(split_built / "kommuner/odeshog/index.html")
+    assert "Betalas av Ödeshög: 2,1 heltidstjänster" in odeshog.text
+    boxholm = read(split_built / "en/municipalities/boxholm/index.html")
+    assert "Paid for by Boxholm: not published" in boxholm.text
     # The source only gives what Mjölby and Boxholm pay together: said as such.
-    assert "Together, Mjölby Municipality and Boxholm Municipality pay for 3.565 full-time posts" in boxholm.text
-    assert "Samverkan för trygghet och säkerhet" in boxholm.text  # Mjölby's announcement
+    assert "Together, Mjölby Municipality and Boxholm Municipality pay for 4.2 full-time posts" in boxholm.text
+    assert "2.1" not in boxholm.text  # Ödeshög's share is not Boxholm's
+    assert "announcement by the municipality: Enheten växer" in boxholm.text  # the source of the shares
 
 
-def test_each_municipality_lists_its_agreements(built):
-    boxholm = read(built / "kommuner/boxholm/index.html")
-    assert (
-        "Odaterat" in boxholm.text
-        and "23 september 2019" not in boxholm.text.split("Kommunens avtal")[1].split("Kontakt")[0]
-    )
-    odeshog = read(built / "en/municipalities/odeshog/index.html")
-    assert "23 September 2019 (announced)" in odeshog.text
+def test_each_municipality_lists_its_agreements(split_built):
+    boxholm = agreements_section(read(split_built / "kommuner/boxholm/index.html"))
+    assert "Odaterat" in boxholm and "Mjölby och Boxholm har ett äldre avtal." in boxholm
+    # Ödeshög's agreement, and its date, are not Boxholm's.
+    assert "10 januari 2020" not in boxholm and "Ödeshög betalar" not in boxholm
+    odeshog = agreements_section(read(split_built / "en/municipalities/odeshog/index.html"))
+    assert "10 January 2020 (announced)" in odeshog and "Ödeshög pays for some of the posts." in odeshog
+    assert "Undated" not in odeshog and "old deal" not in odeshog
 
 
-def test_agreements_over_time_never_back_computes_an_earlier_total(built):
+def test_agreements_over_time_never_back_computes_an_earlier_total(split_built):
     for path, not_published, total in (
-        ("avtal/index.html", "Inte publicerat", "4,7 heltidstjänster"),
-        ("en/agreements/index.html", "Not published", "4.7 full-time posts"),
+        ("avtal/index.html", "Inte publicerat", "6,3 heltidstjänster"),
+        ("en/agreements/index.html", "Not published", "6.3 full-time posts"),
     ):
-        html = (built / path).read_text(encoding="utf-8")
+        html = (split_built / path).read_text(encoding="utf-8")
         history = html.split('class="history"')[1].split("</table>")[0]
         undated, dated = history.split("<tbody>")[1].split("</tr>")[:2]
-        assert not_published in undated
-        # Neither 4.7 - 1 nor 4.7 - 1.135 appears as an earlier total.
-        assert not re.search(r"3[.,]7|3[.,]565", undated)
+        assert "Mjölby" in undated and not_published in undated
+        # No number at all: neither 6.3 - 1.1 nor 6.3 - 2.1, nor the later 6.3 itself.
+        assert not re.search(r"\d", undated)
         assert total in dated
 
 
-def test_the_collaboration_page_links_every_municipality_and_the_timeline(built):
-    page = read(built / "om-samverkan/index.html")
+def test_the_collaboration_page_links_every_municipality_and_the_timeline(split_built):
+    page = read(split_built / "samverkan/index.html")
     for mid, (name, _) in MUNICIPALITIES.items():
         assert page.link_to(name).href == f"/kommuner/{mid}/"
     assert page.link_to("Avtal över tid").href == "/avtal/"
 
 
-@pytest.mark.parametrize("path, lang", [("oppna-data/index.html", "sv"), ("en/open-data/index.html", "en")])
-def test_the_data_page_lists_datasets_fields_licence_and_last_change(built, path, lang):
-    page = read(built / path)
+# The tiny site's open datasets (tests/fixtures/tiny/data/datasets.yaml): each field is
+# described as "Fältet <name>." / "The field <name>."; municipalities changed last, 2020-03-01.
+DATA_PAGE = {
+    "sv": ("oppna-data/index.html", "Fältet", "Senast ändrad: 1 februari 2020", "Senast ändrad: 1 mars 2020"),
+    "en": ("en/open-data/index.html", "The field", "Last changed: 1 February 2020", "Last changed: 1 March 2020"),
+}
+
+
+@pytest.mark.parametrize("lang", DATA_PAGE)
+def test_the_data_page_lists_datasets_fields_licence_and_last_change(tiny_built, lang):
+    path, described, staffing_changed, municipalities_changed = DATA_PAGE[lang]
+    page = read(tiny_built / path)
     assert page.lang == lang
     hrefs = {link.href for link in page.links}
     for name in ("staffing", "agreements", "municipalities"):
@@ -78,11 +99,26 @@ def test_the_data_page_lists_datasets_fields_licence_and_last_change(built, path
             assert f"/data/{name}.{suffix}" in hrefs
     assert "http://creativecommons.org/publicdomain/zero/1.0/deed." + lang in hrefs
     assert "CC0 1.0" in page.text
-    assert ("Senast ändrad: 24 november 2026" if lang == "sv" else "Last changed: 24 November 2026") in page.text
+    # Each dataset says when it last changed.
+    staffing = page.text.split("staffing.csv")[0]
+    municipalities = page.text.split("agreements.schema.json")[1].split("municipalities.csv")[0]
+    assert staffing_changed in staffing and municipalities_changed in municipalities
+    # Each column's name, with what it means in the page's language.
     for field in ("as_of", "share_of", "source_publisher", "date_kind", "role"):
-        assert field in page.text
+        assert f"{field} {described} {field}." in page.text
 
 
-def test_the_footer_links_the_open_data_page(built):
-    assert read(built / "index.html").link_to("Öppna data").href == "/oppna-data/"
-    assert read(built / "en/index.html").link_to("Open data").href == "/en/open-data/"
+def test_the_footer_links_the_open_data_page(tiny_built):
+    assert read(tiny_built / "index.html").link_to("Öppna data").href == "/oppna-data/"
+    assert read(tiny_built / "en/index.html").link_to("Open data").href == "/en/open-data/"
+
+
+# --- the real portal, end to end: what its municipality pages say ---------------------------------
+
+
+def test_the_portals_municipality_pages_say_what_each_pays_for(built):
+    odeshog = read(built / "kommuner/odeshog/index.html")
+    assert "1,135 heltidstjänster" in odeshog.text
+    boxholm = read(built / "en/municipalities/boxholm/index.html")
+    assert "Together, Mjölby Municipality and Boxholm Municipality pay for 3.565 full-time posts" in boxholm.text
+    assert "Samverkan för trygghet och säkerhet" in boxholm.text  # Mjölby's announcement, the source

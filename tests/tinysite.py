@@ -18,6 +18,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny"
+SPLIT = Path(__file__).resolve().parent / "fixtures" / "split"
 
 
 def tiny_site(root: Path, **files: str) -> Path:
@@ -36,6 +37,20 @@ def tiny_site(root: Path, **files: str) -> Path:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    return root
+
+
+def split_site(root: Path) -> Path:
+    """The tiny site with a funding split (tests/fixtures/split, written over it); returns root.
+
+    Three municipalities: Mjölby hosts, Boxholm has an undated agreement with it, then a dated
+    one brings in Ödeshög. Made-up decimal figures: 6.3 posts in total (from a newspaper),
+    Ödeshög pays for 2.1 (from Mjölby's announcement), what Mjölby and Boxholm each pay is
+    not published, so the two pay 4.2 together; 1.1 posts came with the agreement. The
+    page 'samverkan' lists the municipalities (template collaboration.html).
+    """
+    tiny_site(root)
+    shutil.copytree(SPLIT, root, dirs_exist_ok=True)
     return root
 
 
