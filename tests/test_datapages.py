@@ -122,3 +122,19 @@ def test_the_portals_municipality_pages_say_what_each_pays_for(built):
     boxholm = read(built / "en/municipalities/boxholm/index.html")
     assert "Together, Mjölby Municipality and Boxholm Municipality pay for 3.565 full-time posts" in boxholm.text
     assert "Samverkan för trygghet och säkerhet" in boxholm.text  # Mjölby's announcement, the source
+
+
+def test_one_municipality_left_to_pay_the_rest_is_named_alone_not_together(tiny_built):
+    """The tiny site: 5 posts, Ödeshög pays 2, Mjölby's share is not published. The 3 left
+    are Mjölby's alone: no "together" or "between them" about one municipality."""
+    sv = read(tiny_built / "kommuner/mjolby/index.html")
+    assert "De publicerade siffrorna lämnar 3 heltidstjänster, och de är kommunens del" in sv.text
+    en = read(tiny_built / "en/municipalities/mjolby/index.html")
+    assert "The published figures leave 3 full-time posts, and those are its part" in en.text
+    # Nowhere on the site, the chart and the staffing page's table included.
+    saying = [
+        path.relative_to(tiny_built).as_posix()
+        for path in tiny_built.rglob("*.html")
+        if re.search(r"\btogether\b|\btillsammans\b", read(path).text, re.IGNORECASE)
+    ]
+    assert saying == []

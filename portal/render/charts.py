@@ -43,7 +43,7 @@ def join_names(names: list, word_and: str) -> str:
 def label(segment, collaboration, strings, lang: str) -> str:
     """Who pays for a part, in words: one municipality, several together, or nobody known."""
     names = [collaboration.municipality(m).name[lang] for m in segment.municipalities]
-    if segment.known:
+    if segment.known or len(names) == 1:  # one payer left: the rest is theirs, nothing is split between them
         return names[0]
     if not names:
         return i18n.text(strings, lang, "chart.unattributed")
