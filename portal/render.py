@@ -194,7 +194,7 @@ def _content_html(site: Site, page: Page, problems: Problems, recorded: set | No
     except markup.MarkupError as exc:
         problems.error(page.source, page.body_line, exc.args[0])
         return Markup("")
-    for line, message in removed:  # `check` shows what an editor's raw HTML lost
+    for line, message in removed:  # what an editor's raw HTML lost; a footnote nothing refers to
         problems.warn(page.source, page.body_line + (line or 1) - 1, message)
 
     def url_of(source):
