@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from . import formatting, opendata
+from . import citations, opendata
 from . import strings as i18n
 from .messages import _
 from .model import Kind
@@ -230,17 +230,8 @@ def _dataset_sources(site, dataset_id) -> list:
 
 def _provenance(site, sources, lang) -> str:
     """Where a dataset's facts come from, in one language: each source as the pages cite it."""
-    config, locale = site.config, site.config.language(lang).locale
-    cited = []
-    for src in sources:
-        who = src.publisher_in(lang) + (f", {i18n.text(config, lang, 'sources.kind.' + src.kind)}" if src.kind else "")
-        when = (
-            f"{i18n.text(config, lang, 'sources.' + src.date_kind)} {formatting.date(src.date, locale)}"
-            if src.date
-            else i18n.text(config, lang, "sources.undated")
-        )
-        cited.append(f"{who}: {src.label}" + (f" ({src.url})" if src.url else "") + (f", {when}" if when else ""))
-    return f"{i18n.text(config, lang, 'sources.provenance')} {'; '.join(cited)}.".strip()
+    cited = [citations.cite(src, site.config, lang) for src in sources]
+    return f"{i18n.text(site.config, lang, 'sources.provenance')} {'; '.join(cited)}.".strip()
 
 
 def catalogue_xml(site) -> bytes:

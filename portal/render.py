@@ -1,7 +1,7 @@
 """Stage 3, render: every page of the Site through its Jinja template.
 
 Templates get a read-only view: the page, its translations, the site's data,
-and a few helpers (`t` for interface strings, `url` for links, `number` and
+and a few helpers (`t` for interface strings, `url` for links, `cite` for sources, `number` and
 `date` for localized figures). Autoescaping is on and undefined names fail, so
 a typo in a template is an error naming the template and its line.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import jinja2
 import jinja2.nodes
 import jinja2.sandbox
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from . import charts, contacts, depends, formatting, markup, publishing, shareimages, strings, templateloops
+from . import charts, citations, contacts, depends, formatting, markup, publishing, shareimages, strings, templateloops
 from .messages import _
 from .model import Page, Site
 from .outputs import Output
@@ -62,6 +62,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals.update(t=_t, t_in=_t_in, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
     env.globals.update(share_image=_share_image, og_locale=_og_locale, organisation_data=_organisation_data)
+    env.globals.update(cite=_cite)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
     return env
 
@@ -78,6 +79,15 @@ def _t(ctx, key: str, **values) -> str:
 def _t_in(ctx, lang: str, key: str, **values) -> str:
     """A string in another language than the page's (the 404 page says it in every language)."""
     return strings.text(ctx["site"].config, lang, key, **values)
+
+
+_ON_A_PAGE = citations.Page(escape)
+
+
+@jinja2.pass_context
+def _cite(ctx, src) -> Markup:
+    """A source cited in the page's language, in the words the feeds and the catalogue use (citations.py)."""
+    return Markup(citations.cite(src, ctx["site"].config, ctx["lang"].code, _ON_A_PAGE))
 
 
 @jinja2.pass_context
