@@ -209,7 +209,7 @@ def _typed(root, iri, *classes):
 def _applies_from(site, dataset_id):
     """The date a dataset's content applies from, for its temporal coverage; None if none."""
     if dataset_id == "staffing":
-        dates = [f.as_of for f in site.figures]
+        dates = [f.as_of for f in site.staffing.figures]
         return min(dates) if dates else None
     dated = [a.date for a in site.collaboration.agreements if a.date]
     if not dated:
@@ -222,7 +222,7 @@ def _applies_from(site, dataset_id):
 def _dataset_sources(site, dataset_id) -> list:
     """The sources a dataset's rows come from, in first-use order."""
     if dataset_id == "staffing":
-        found = [f.source for f in site.figures]
+        found = [f.source for f in site.staffing.figures]
     else:  # the agreements, and the municipalities taking part in them
         found = [a.source for a in site.collaboration.agreements]
     return list(dict.fromkeys(found))
