@@ -144,6 +144,13 @@ def report(result: pipeline.Result, stream=None, style: str = "text", colour: bo
             print(problem.text(), file=stream)
 
 
+def notices(result: pipeline.Result, stream=None) -> None:
+    """What the person building should know though nothing is wrong (problems.py), before the problems."""
+    stream = stream or sys.stderr
+    for message in result.problems.notices:
+        print(f"build.py: {say(message)}", file=stream)
+
+
 def github_annotation(problem) -> str:
     """`::error file=…,line=…::message`, escaped as GitHub Actions' workflow commands want."""
 
@@ -249,6 +256,7 @@ def run(argv: list[str]) -> int:
     took = time.perf_counter() - started
     if progress:
         progress.done()
+    notices(result)
     if getattr(args, "external", False) and result.site is not None:
         sources = {p.output: p.source for p in result.site.pages if p.source}
         external.check(result.external_pages, sources, result.problems)

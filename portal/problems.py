@@ -35,9 +35,15 @@ class Problem:
 
 @dataclass
 class Problems:
-    """A list of problems that a stage appends to and the next stage reads."""
+    """A list of problems that a stage appends to and the next stage reads.
+
+    Beside them, notices: what the person running the build should know although nothing
+    in the site's files is wrong (the web editor cannot be made here). A stage never
+    prints; the command line says each notice once, and it never fails a build.
+    """
 
     items: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     def error(self, path: str, line: int | None, message: str) -> None:
         self.items.append(Problem(path, line, message, ERROR))
@@ -45,8 +51,14 @@ class Problems:
     def warn(self, path: str, line: int | None, message: str) -> None:
         self.items.append(Problem(path, line, message, WARNING))
 
+    def notice(self, message: str) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
+
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
+        for message in other.notices:
+            self.notice(message)
 
     @property
     def errors(self) -> list[Problem]:

@@ -3,8 +3,8 @@
 
     .venv/bin/python scripts/wrap_messages.py portal/alerts.py …
 
-turns every message written as a string or an f-string in a `….error(…)` or
-`….warn(…)` call (and in the exceptions that carry messages) into
+turns every message written as a string or an f-string in a `….error(…)`,
+`….warn(…)` or `….notice(…)` call (and in the exceptions that carry messages) into
 `_("… {name} …", name=value)`: the English text stays byte for byte the same,
 each value gets a name (the variable, attribute or key it came from; check the
 names read well for a translator) and the module gets `from .messages import _`.
@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-CALL_ATTRS = {"error", "warn"}
+CALL_ATTRS = {"error", "warn", "notice"}
 CALL_NAMES = {"YamlError", "MarkupError", "BadNow", "TemplateFailure"}
 
 

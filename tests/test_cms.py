@@ -7,18 +7,22 @@ The editor in a real browser: tests/test_cms_browser.py."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import REPO, run_build
+from portal import cli
 from portal.load import shape as s
 from portal.load import sources as load
 from portal.model import site as model
 from portal.outputs import cms
-from portal.preview import cmsbackend
+from portal.preview import cmsbackend, incremental, serve
 from portal.problems import Problems
 from portal.render import pages as render
 from tinysite import add_municipality, tiny_site
@@ -161,17 +165,50 @@ def test_the_preview_pane_uses_the_sites_stylesheet(tiny_built):
     assert "registerPreviewStyle" in (tiny_built / "admin/admin.js").read_text(encoding="utf-8")
 
 
-def test_without_the_bundle_the_build_makes_no_admin_and_says_so(tmp_path, monkeypatch, capsys):
+NO_BUNDLE = (
+    "build.py: no web editor at /admin/: the pinned Decap CMS is not in node_modules "
+    "(run 'npm ci --ignore-scripts' once to add it). Everything else is built."
+)
+
+
+def without_the_bundle(monkeypatch, tmp_path):
     monkeypatch.setattr(cms, "DIST", tmp_path / "nothing")
     monkeypatch.setattr(cms, "PACKAGE", tmp_path / "nothing/package.json")
+
+
+def test_without_the_bundle_the_build_makes_no_admin_and_says_so(tmp_path, monkeypatch, capsys):
+    without_the_bundle(monkeypatch, tmp_path)
     problems = Problems()
     assert cms.outputs(real_site(), problems) == []
-    assert not problems.items
-    assert "npm ci" in capsys.readouterr().err
+    assert not problems.items  # nothing is wrong with the site's files: a notice, not a problem
+    assert ["build.py: " + message for message in problems.notices] == [NO_BUNDLE]
+    assert capsys.readouterr().err == ""  # a stage never prints: the command line says it
     site = real_site()
     turned_on = dataclasses.replace(site, config=dataclasses.replace(site.config, edit_link="cms"))
     cms.outputs(turned_on, problems)
     assert "edit_link: cms" in str(problems.errors[0])
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_without_the_bundle_the_command_line_says_so_once(tiny, tmp_path, monkeypatch, command):
+    without_the_bundle(monkeypatch, tmp_path)
+    monkeypatch.chdir(tiny)
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert cli.main([command, "--now", "2026-11-30"]) == 0
+    assert err.getvalue().splitlines() == [NO_BUNDLE]
+    assert not (tiny / "_site/admin").exists()
+
+
+def test_the_preview_says_it_once_however_often_it_rebuilds(tmp_path, monkeypatch, capsys):
+    without_the_bundle(monkeypatch, tmp_path)
+    problems = Problems()
+    cms.outputs(real_site(), problems)
+    state = serve.State(out=tmp_path, lock=threading.Lock())
+    for _ in range(3):
+        serve.report(incremental.Result(problems), state, None)
+    assert capsys.readouterr().err.splitlines().count(NO_BUNDLE) == 1
 
 
 # --- "Edit this page" ------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def test_a_new_as_of_makes_the_same_change_history(tiny):
     site = model.build(sources, problems)
     # The derived figure mixes dates now: reported, not guessed.
     assert any("would mix figures of different dates" in p.message for p in problems.errors)
-    assert [f.as_of.isoformat() for f in site.figures if f.id == "total-posts"] == ["2020-01-10", "2020-01-14"]
+    assert [f.as_of.isoformat() for f in site.staffing.figures if f.id == "total-posts"] == ["2020-01-10", "2020-01-14"]
 
 
 def test_shares_larger_than_the_total_are_an_error(tiny):

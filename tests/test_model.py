@@ -49,6 +49,14 @@ def test_derived_figure_is_computed_not_typed(tiny):
     assert site.figure("mjolby-posts").value is None
 
 
+def test_the_site_holds_its_figures_once_in_staffing(tiny):
+    site, _ = site_of(tiny)
+    # A second copy (Site.figures) could be left behind when a stage replaces the staffing.
+    assert not hasattr(site, "figures")
+    assert site.figure("total-posts") in site.staffing.figures
+    assert site.staffing.figures[-1].derived  # every entry, derived ones last
+
+
 def test_parts_larger_than_the_total_are_an_error(tiny):
     path = tiny / "data/staffing.yaml"
     path.write_text(path.read_text().replace("value: 2\n", "value: 5.5\n"))
@@ -89,6 +97,6 @@ def test_news_are_newest_first_and_one_dates_items_by_url():
         news("d/", dt.date(2019, 12, 31)),
         model.Page(key="p", lang="sv", kind="page", url="p/", title="p", template="page.html"),
     )
-    site = model.Site(config=None, pages=pages, collaboration=None, figures=(), sources=(), static=(), templates=None)
+    site = model.Site(config=None, pages=pages, collaboration=None, sources=(), static=(), templates=None)
     assert [p.url for p in site.news("sv")] == ["c/", "a/", "d/", "b/"]
     assert [p.url for p in site.news("en")] == ["en/x/"]

@@ -47,7 +47,7 @@ def other(kind, name="x"):
 
 
 def site(*pages):
-    return Site(config=None, pages=tuple(pages), collaboration=None, figures=(), sources=(), static=(), templates=None)
+    return Site(config=None, pages=tuple(pages), collaboration=None, sources=(), static=(), templates=None)
 
 
 def test_news_dated_today_or_earlier_is_published():

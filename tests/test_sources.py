@@ -6,11 +6,18 @@ start page (before the figures), the unit page and Lättläst."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
+from conftest import REPO
 from htmlview import read
+from portal.load import sources as load
+from portal.model import site as model
+from portal.model.site import Source
+from portal.render import citations
+from portal.render import pages as render
 
 CORREN = "https://www.corren.se/nyheter/mjolby/nytt-samarbete-ska-gora-kommunerna-tryggare-om6311682.aspx"
 MJOLBY = "https://www.mjolby.se/36214.html"
@@ -163,3 +170,63 @@ def test_announcement_and_newspaper_report_are_each_shown_as_what_they_are(built
         "Östgöta Correspondenten (Corren), tidningsartikel: Nytt samarbete ska göra kommunerna tryggare, publicerad 26 september 2019"
         in text
     )
+
+
+# --- one citation, written for a page, a feed and the catalogue --------------------------
+
+SOURCE = Source(
+    id="x",
+    publisher="Ödeshögs kommun",
+    publisher_names={"en": "Ödeshög Municipality"},
+    kind="web-page",
+    title='Om "oss" & dem',
+    url="https://www.odeshog.se/a?b=1&c=2",
+    date=dt.date(2018, 5, 4),
+)
+UNDATED = Source(id="y", publisher="Mjölby kommun", title=None, url="https://www.mjolby.se/34865.html", date=None)
+
+
+@pytest.fixture(scope="module")
+def site():
+    sources, problems = load.load(REPO)
+    found = model.build(sources, problems)
+    assert found is not None and not problems.errors, problems.sorted()
+    return found
+
+
+def on_a_page(site, src, lang):
+    template = render.environment(REPO / "templates").from_string("{{ cite(src) }}")
+    return template.render(site=site, lang=site.config.language(lang), src=src)
+
+
+def test_one_function_cites_a_source_for_a_page_a_feed_and_the_catalogue_in_the_same_words(site):
+    config = site.config
+    assert citations.cite(SOURCE, config, "en") == (
+        'Ödeshög Municipality, web page: Om "oss" & dem (https://www.odeshog.se/a?b=1&c=2), published 4 May 2018'
+    )
+    assert citations.cite(SOURCE, config, "en", citations.FEED) == (
+        'Ödeshög Municipality, web page: <a href="https://www.odeshog.se/a?b=1&amp;c=2">Om &quot;oss&quot; &amp; dem</a>, '
+        "published 4 May 2018"
+    )
+    assert on_a_page(site, SOURCE, "en") == (
+        '<span class="publisher" title="Ödeshögs kommun">Ödeshög Municipality</span>, web page: '
+        '<a href="https://www.odeshog.se/a?b=1&amp;c=2" lang="sv">Om &#34;oss&#34; &amp; dem</a>, '
+        'published <time datetime="2018-05-04">4 May 2018</time>'
+    )
+    # Without a title it is named by its address (in no language); without a date, it says so.
+    assert citations.cite(UNDATED, config, "sv") == (
+        "Mjölby kommun: www.mjolby.se/34865.html (https://www.mjolby.se/34865.html), sidan anger inget datum"
+    )
+    assert on_a_page(site, UNDATED, "sv") == (
+        'Mjölby kommun: <a href="https://www.mjolby.se/34865.html">www.mjolby.se/34865.html</a>, sidan anger inget datum'
+    )
+
+
+def test_only_the_citation_module_looks_up_the_words_of_a_citation():
+    words = re.compile(r"sources\.(undated|kind\.)|'sources\.' ?[~+]")
+    found = [
+        path.relative_to(REPO).as_posix()
+        for path in [*(REPO / "portal").rglob("*.py"), *(REPO / "templates").rglob("*.html")]
+        if path.name != "strings.py" and words.search(path.read_text(encoding="utf-8"))  # strings.NEEDED lists keys
+    ]
+    assert found == ["portal/render/citations.py"]

@@ -194,11 +194,10 @@ class Site:
     config: Config
     pages: tuple  # every page; in sites.make's one order (language, then URL)
     collaboration: Collaboration
-    figures: tuple  # Figure, every entry (history included), derived ones last
     sources: tuple
     static: tuple  # (url path, absolute Path)
     templates: object  # Path of the templates folder
-    staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # current figures, splits, history
+    staffing: staffing_figures.Staffing = staffing_figures.EMPTY  # every figure entry, the current ones, splits
     catalogue: opendata.Catalogue | None = None  # the open datasets under /data/
     withheld: dict = field(default_factory=dict)  # source path -> news Page publishing.py left out
     alert_schedule: tuple = ()  # every alert in data/alerts.yaml (alerts.py); templates read `alerts`
@@ -865,7 +864,6 @@ def build(sources: Sources, problems: Problems) -> Site | None:
         config=config,
         pages=tuple(pages),
         collaboration=collaboration,
-        figures=staffing.figures,
         staffing=staffing,
         catalogue=catalogue,
         contacts=contacts,

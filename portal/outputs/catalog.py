@@ -53,11 +53,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from portal import formatting
 from portal.load import strings as i18n
 from portal.model import opendata
 from portal.model.site import Kind
 from portal.output import Output
+from portal.render import citations
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -148,7 +148,7 @@ def _typed(root, iri, *classes):
 def _applies_from(site, dataset_id):
     """The date a dataset's content applies from, for its temporal coverage; None if none."""
     if dataset_id == "staffing":
-        dates = [f.as_of for f in site.figures]
+        dates = [f.as_of for f in site.staffing.figures]
         return min(dates) if dates else None
     dated = [a.date for a in site.collaboration.agreements if a.date]
     if not dated:
@@ -161,7 +161,7 @@ def _applies_from(site, dataset_id):
 def _dataset_sources(site, dataset_id) -> list:
     """The sources a dataset's rows come from, in first-use order."""
     if dataset_id == "staffing":
-        found = [f.source for f in site.figures]
+        found = [f.source for f in site.staffing.figures]
     else:  # the agreements, and the municipalities taking part in them
         found = [a.source for a in site.collaboration.agreements]
     return list(dict.fromkeys(found))
@@ -169,17 +169,8 @@ def _dataset_sources(site, dataset_id) -> list:
 
 def _provenance(site, sources, lang) -> str:
     """Where a dataset's facts come from, in one language: each source as the pages cite it."""
-    config, locale = site.config, site.config.language(lang).locale
-    cited = []
-    for src in sources:
-        who = src.publisher_in(lang) + (f", {i18n.text(config, lang, 'sources.kind.' + src.kind)}" if src.kind else "")
-        when = (
-            f"{i18n.text(config, lang, 'sources.' + src.date_kind)} {formatting.date(src.date, locale)}"
-            if src.date
-            else i18n.text(config, lang, "sources.undated")
-        )
-        cited.append(f"{who}: {src.label}" + (f" ({src.url})" if src.url else "") + (f", {when}" if when else ""))
-    return f"{i18n.text(config, lang, 'sources.provenance')} {'; '.join(cited)}.".strip()
+    cited = [citations.cite(src, site.config, lang) for src in sources]
+    return f"{i18n.text(site.config, lang, 'sources.provenance')} {'; '.join(cited)}.".strip()
 
 
 def catalogue_xml(site) -> bytes:

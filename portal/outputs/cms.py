@@ -12,14 +12,14 @@ The bundle loads its chunks by their own names, so nothing under admin/ gets a
 content hash (assets.py); the version is in the folder's name instead.
 
 Without node_modules (someone who never ran `npm ci`) there is no bundle: the
-build makes no /admin/ and says so on stderr once, and everything else is as usual.
+build makes no /admin/ and says so (a notice in its problems, which the command line
+prints), and everything else is as usual.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -307,9 +307,6 @@ ADMIN_JS = """\
 """
 
 
-_noted = set()
-
-
 def check(site: model.Site, problems: Problems) -> None:
     """What the Git host needs to sign in; without it Decap would fail, or ask Netlify."""
     editor = site.config.editor or {}
@@ -342,13 +339,12 @@ def outputs(site: model.Site, problems: Problems) -> list[Output]:
         )
         return []
     if version is None:
-        if DIST not in _noted:  # once per process: serve rebuilds often
-            _noted.add(DIST)
-            print(
-                "build.py: no web editor at /admin/: the pinned Decap CMS is not in node_modules "
-                "(run 'npm ci --ignore-scripts' once to add it). Everything else is built.",
-                file=sys.stderr,
+        problems.notice(
+            _(
+                "no web editor at /admin/: the pinned Decap CMS is not in node_modules "
+                "(run 'npm ci --ignore-scripts' once to add it). Everything else is built."
             )
+        )
         return []
     files = [
         Output(FOLDER + "index.html", page(site, version)),

@@ -26,7 +26,7 @@ from portal.load import strings as i18n
 from portal.model.publishing import is_public
 from portal.model.site import Page, Site
 from portal.output import Output
-from portal.render import markup
+from portal.render import citations, markup
 
 ATOM = "http://www.w3.org/2005/Atom"
 FILE = "atom.xml"  # beside the first page of each language's news list
@@ -56,7 +56,7 @@ def absolute_html(site: Site, item: Page, page_url: str) -> str:
 def source_line(site: Site, item: Page, lang) -> str:
     config = site.config
     if item.meta.get("sources"):  # ids in data/sources.yaml, cited as on the item's page
-        cited = [_cite(site.source(sid), config, lang) for sid in item.meta["sources"]]
+        cited = [citations.cite(site.source(sid), config, lang.code, citations.FEED) for sid in item.meta["sources"]]
         label = i18n.text(config, lang.code, "news.source" if len(cited) == 1 else "sources.several")
         return f"<p>{html.escape(label)}: {'; '.join(cited)}.</p>"
     src = item.meta.get("source")
@@ -70,21 +70,6 @@ def source_line(site: Site, item: Page, lang) -> str:
     if src.get("date"):
         parts.append(html.escape(formatting.date(src["date"], lang.locale)))
     return f"<p>{html.escape(label)}: {', '.join(parts)}.</p>"
-
-
-def _cite(src, config, lang) -> str:
-    """A source as templates/partials/cite.html writes it, for a feed reader."""
-    who = html.escape(src.publisher_in(lang.code))
-    if src.kind:
-        who += f", {html.escape(i18n.text(config, lang.code, 'sources.kind.' + src.kind))}"
-    title = html.escape(src.label)
-    title = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url else f"<cite>{title}</cite>"
-    when = (
-        f"{i18n.text(config, lang.code, 'sources.' + src.date_kind)} {html.escape(formatting.date(src.date, lang.locale))}"
-        if src.date
-        else i18n.text(config, lang.code, "sources.undated")
-    )
-    return f"{who}: {title}, {html.escape(when)}"
 
 
 def _sub(parent, tag, text=None, **attrs):

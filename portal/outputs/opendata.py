@@ -32,7 +32,7 @@ def rows(site, dataset_id: str) -> list[dict]:
 
 def _staffing(site, codes) -> list[dict]:
     out = []
-    for f in site.figures:
+    for f in site.staffing.figures:
         status = "derived" if f.derived else ("not-published" if f.value is None else "published")
         formula = " - ".join([f.derived[0], *f.derived[1]]) if f.derived else None
         src = f.source

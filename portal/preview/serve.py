@@ -81,6 +81,7 @@ class State:
     languages: tuple = ()  # language codes, default first, of the last build that read them
     strings: dict = dataclasses.field(default_factory=dict)  # the interface strings of that build (data/i18n)
     problems: list = dataclasses.field(default_factory=list)  # of the last rebuild; empty when it was good
+    told: set = dataclasses.field(default_factory=set)  # notices said already (every rebuild repeats them)
     root: Path | None = None  # the site's folder, for the web editor's local backend (cmsbackend.py)
 
 
@@ -441,6 +442,10 @@ def report(result, state: State, started: float | None, was_broken: bool = False
         if result.site is not None:
             state.languages = tuple(lang.code for lang in result.site.config.languages)
             state.strings = result.site.config.strings
+    for message in result.problems.notices:
+        if message not in state.told:
+            state.told.add(message)
+            print(f"build.py: {say(message)}", file=sys.stderr)
     for problem in result.problems.sorted():
         print(problem.text(), file=sys.stderr)
     for problem in warnings:

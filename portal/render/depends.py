@@ -5,7 +5,7 @@ A dependency is a key naming one thing a page read:
     ("template", "partials/footer.html")      a template, loaded directly or by extends/include/import
     ("page", "en/news/x/index.html")          the page being rendered (every field, body included)
     ("field", "nyheter/index.html", "title")  one field of another page (a link's text, its address)
-    ("site", "staffing")                      a field of the Site: figures, collaboration, config, …
+    ("site", "staffing")                      a field of the Site: staffing, collaboration, config, …
     ("call", "news", ("sv",), ())             a Site method with its arguments: which pages it gave, in order
     ("source-url", "content/pages/a.sv.md")   the URL of a content file a markdown link points to
 

@@ -20,7 +20,10 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
 
 from portal.messages import _
 
@@ -107,21 +110,86 @@ def to_html(text: str) -> str:
 
 @functools.lru_cache(maxsize=16384)  # pages and feeds convert the same text; `serve` converts it after every save
 def convert(text: str) -> tuple[str, list]:
-    """(safe HTML, [(line in text or None, what the sanitizer removed)])."""
+    """(safe HTML, [(line in text or None, a warning: what the sanitizer removed, a footnote nothing refers to)])."""
     if threading.current_thread() is threading.main_thread():
-        raw = _markdown(text)
+        raw, unreferenced = _markdown(text)
     else:
-        raw = _helper.markdown(text)  # a timer signal cannot stop a thread; a process can be stopped
-    return label_cells(sanitize(raw)), removed(raw, text)
+        raw, unreferenced = _helper.markdown(text)  # a timer signal cannot stop a thread; a process can be stopped
+    return label_cells(sanitize(raw)), removed(raw, text) + unreferenced_footnotes(unreferenced, text)
 
 
-def _markdown(text: str) -> str:
-    """Python-Markdown's HTML for text, stopped after MARKDOWN_SECONDS. Main thread only."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+def _markdown(text: str) -> tuple[str, list]:
+    """(Python-Markdown's HTML for text, [footnote labels nothing refers to]), stopped after
+    MARKDOWN_SECONDS. Main thread only."""
+    footnotes = _UnreferencedFootnotes()
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, footnotes], extension_configs=EXTENSION_CONFIGS, output_format="html"
+    )
     try:
-        return _bounded(MARKDOWN_SECONDS, md.convert, text)
+        return _bounded(MARKDOWN_SECONDS, md.convert, text), footnotes.labels
     except RecursionError:
         raise MarkupError(_("the markdown is nested too deeply (lists or quotes inside each other)")) from None
+
+
+class _UnreferencedFootnotes(Extension):
+    """Finds the footnotes defined (`[^1]: text`) but never referred to (`[^1]`) and takes their back-link off.
+
+    Python-Markdown lists every defined footnote, each with a link back to its mark in the
+    text (`#fnref:1`); a footnote without a mark would link to nothing, a broken link on the
+    page. The note is still shown, and the editor is told where it is (`unreferenced_footnotes`).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.labels = []
+
+    def extendMarkdown(self, md):
+        notes = next(e for e in md.registeredExtensions if isinstance(e, FootnoteExtension))
+        # After the inline patterns (20), which find the marks, and the footnotes' own back-links (15).
+        md.treeprocessors.register(_DropDanglingBacklinks(md, notes, self.labels), "unreferenced-footnotes", 14)
+
+
+class _DropDanglingBacklinks(Treeprocessor):
+    def __init__(self, md, notes: FootnoteExtension, labels: list):
+        super().__init__(md)
+        self.notes, self.labels = notes, labels
+
+    def run(self, root):
+        self.labels[:] = [label for label in self.notes.footnotes if label not in self.notes.footnote_order]
+        notes = {self.notes.makeFootnoteId(label) for label in self.labels}
+        for li in root.iter("li"):
+            if li.get("id") not in notes:
+                continue
+            for p in list(li):  # the back-link ends the note's last paragraph, or is a paragraph of its own
+                for a in list(p):
+                    if a.tag == "a" and a.get("class") == "footnote-backref":
+                        p.remove(a)
+                        before = p[-1] if len(p) else None  # the no-break space before the back-link goes too
+                        if before is not None:
+                            before.tail = (before.tail or "").removesuffix(NBSP_PLACEHOLDER) or None
+                        else:
+                            p.text = (p.text or "").removesuffix(NBSP_PLACEHOLDER) or None
+                if p.tag == "p" and not len(p) and not (p.text or "").strip():
+                    li.remove(p)
+
+
+def unreferenced_footnotes(labels: list, text: str) -> list:
+    """(line in text or None, a warning) for each footnote defined in text that nothing refers to."""
+    found = []
+    for label in labels:
+        definition = re.compile(r"^[ \t>]*\[\^" + re.escape(label) + r"\]:", re.M).search(text)
+        line = text.count("\n", 0, definition.start()) + 1 if definition else None
+        found.append(
+            (
+                line,
+                _(
+                    "the footnote [^{label}] is never referred to in the text, so it is shown without a mark: "
+                    "write [^{label}] where it belongs, or remove the footnote",
+                    label=label,
+                ),
+            )
+        )
+    return found
 
 
 class _TooSlow(Exception):
@@ -163,7 +231,7 @@ class _Helper:
         self.process = self.conn = None
         self.stopped = False
 
-    def markdown(self, text: str) -> str:
+    def markdown(self, text: str) -> tuple[str, list]:
         with self.lock:
             if self.stopped:
                 raise MarkupError(STOPPING)

@@ -1,7 +1,7 @@
 """Stage 3, render: every page of the Site through its Jinja template.
 
 Templates get a read-only view: the page, its translations, the site's data,
-and a few helpers (`t` for interface strings, `url` for links, `number` and
+and a few helpers (`t` for interface strings, `url` for links, `cite` for sources, `number` and
 `date` for localized figures). Autoescaping is on and undefined names fail, so
 a typo in a template is an error naming the template and its line.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 import jinja2.nodes
 import jinja2.sandbox
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal import formatting
 from portal.load import strings
@@ -25,7 +25,7 @@ from portal.model import contacts, publishing
 from portal.model.site import Page, Site
 from portal.output import Output
 from portal.problems import Problems
-from portal.render import charts, depends, markup, shareimages, templateloops
+from portal.render import charts, citations, depends, markup, shareimages, templateloops
 
 
 class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
@@ -65,6 +65,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals.update(t=_t, t_in=_t_in, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
     env.globals.update(share_image=_share_image, og_locale=_og_locale, organisation_data=_organisation_data)
+    env.globals.update(cite=_cite)
     env.filters.update(number=_number, date=_date, isodate=formatting.iso, sentence=formatting.sentence)
     return env
 
@@ -81,6 +82,15 @@ def _t(ctx, key: str, **values) -> str:
 def _t_in(ctx, lang: str, key: str, **values) -> str:
     """A string in another language than the page's (the 404 page says it in every language)."""
     return strings.text(ctx["site"].config, lang, key, **values)
+
+
+_ON_A_PAGE = citations.Page(escape)
+
+
+@jinja2.pass_context
+def _cite(ctx, src) -> Markup:
+    """A source cited in the page's language, in the words the feeds and the catalogue use (citations.py)."""
+    return Markup(citations.cite(src, ctx["site"].config, ctx["lang"].code, _ON_A_PAGE))
 
 
 @jinja2.pass_context
@@ -197,7 +207,7 @@ def _content_html(site: Site, page: Page, problems: Problems, recorded: set | No
     except markup.MarkupError as exc:
         problems.error(page.source, page.body_line, exc.args[0])
         return Markup("")
-    for line, message in removed:  # `check` shows what an editor's raw HTML lost
+    for line, message in removed:  # what an editor's raw HTML lost; a footnote nothing refers to
         problems.warn(page.source, page.body_line + (line or 1) - 1, message)
 
     def url_of(source):
