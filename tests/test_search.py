@@ -362,12 +362,11 @@ def test_result_excerpts_start_where_a_sentence_starts_and_show_no_footnote_mark
 
 def test_an_index_cut_short_by_a_full_disk_is_a_plain_problem_not_a_crash(tmp_path, monkeypatch):
     # What Pagefind leaves when the disk fills: its script written, its entry file empty.
-    def run_out_of_space(command, stop):
-        into = Path(command[command.index("--output-path") + 1])
+    def run_out_of_space(groups, into, stop):
         into.mkdir(parents=True)
         (into / "pagefind.js").write_text("// pagefind")
         (into / "pagefind-entry.json").write_text("")
-        return subprocess.CompletedProcess(command, 0, "", "")
+        return subprocess.CompletedProcess(["pagefind"], 0, "", "")
 
     monkeypatch.setattr(search_index, "_run", run_out_of_space)
     problems = Problems()
@@ -375,3 +374,26 @@ def test_an_index_cut_short_by_a_full_disk_is_a_plain_problem_not_a_crash(tmp_pa
     [problem] = problems.errors
     assert problem.path == "search index"
     assert "is incomplete" in problem.message and "is the disk full?" in problem.message
+
+
+def test_pagefind_is_fed_the_marked_pages_one_language_at_a_time_in_path_order(tmp_path):
+    def page(rel, lang, marked=True):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        body = "<main data-pagefind-body>x</main>" if marked else "<main>x</main>"
+        (tmp_path / rel).write_text(f'<!DOCTYPE html>\n<html lang="{lang}"><body>{body}</body></html>')
+
+    page("index.html", "sv")
+    page("en/index.html", "en")
+    page("b/index.html", "sv")
+    page("a.html", "sv")
+    page("sok/index.html", "sv", marked=False)  # Pagefind would parse it and drop it
+    page("pagefind/x.html", "sv")  # the index's own folder
+    groups = search_index.languages(tmp_path, tmp_path / "pagefind")
+    assert [[(p.lang, p.url) for p in group] for group in groups] == [
+        [("en", "/en/")],
+        [("sv", "/a.html"), ("sv", "/b/"), ("sv", "/")],
+    ]
+    # A page whose language cannot be read here: all in one process, as Pagefind's crawl would have them.
+    (tmp_path / "c.html").write_text("<html><body data-pagefind-body>y</body></html>")
+    [group] = search_index.languages(tmp_path, tmp_path / "pagefind")
+    assert [p.url for p in group] == ["/a.html", "/b/", "/c.html", "/en/", "/"]
