@@ -20,10 +20,11 @@ The ways (--ways, default all but `api`, which is slow):
                  (Pagefind would parse the others and then drop them)
   per-language   `service-body`, one Pagefind process per language (`<html lang>`), one after
                  the other, into the same folder; the entry files' language lists are merged
-  portal         what the portal runs now: `portal.outputs.search.index` (per-language, with
-                 the pages sorted by path, so its index is not byte-identical to the crawl's,
-                 whose order is the file system's: "same index" compares the pages, filters
-                 and languages it holds instead, see `same_pages`)
+  portal         what the portal runs now: `portal.outputs.search.index`, Pagefind's command
+                 line once per language over a folder of hard links to that language's
+                 marked pages (created in path order, so its pages are numbered in another
+                 order than the crawl's: "same index" compares what the index holds, see
+                 `same_pages`)
 
 Each way runs as its own process (this script with --feed, or Pagefind's command line),
 measured by measure.py: wall time, and the peak of PSS summed over the process tree
@@ -147,6 +148,9 @@ class Service:
         self.receive()
 
     def close(self) -> None:
+        # Pagefind 1.5 answers WriteFiles before its last writes land (tokio files, not flushed),
+        # and its service exits as soon as its input ends: wait, or its last files are cut short.
+        time.sleep(0.5)
         self.process.stdin.close()
         self.process.wait()
 

@@ -362,11 +362,12 @@ def test_result_excerpts_start_where_a_sentence_starts_and_show_no_footnote_mark
 
 def test_an_index_cut_short_by_a_full_disk_is_a_plain_problem_not_a_crash(tmp_path, monkeypatch):
     # What Pagefind leaves when the disk fills: its script written, its entry file empty.
-    def run_out_of_space(groups, into, stop):
+    def run_out_of_space(command, stop):
+        into = Path(command[command.index("--output-path") + 1])
         into.mkdir(parents=True)
         (into / "pagefind.js").write_text("// pagefind")
         (into / "pagefind-entry.json").write_text("")
-        return subprocess.CompletedProcess(["pagefind"], 0, "", "")
+        return subprocess.CompletedProcess(command, 0, "", "")
 
     monkeypatch.setattr(search_index, "_run", run_out_of_space)
     problems = Problems()
@@ -376,7 +377,7 @@ def test_an_index_cut_short_by_a_full_disk_is_a_plain_problem_not_a_crash(tmp_pa
     assert "is incomplete" in problem.message and "is the disk full?" in problem.message
 
 
-def test_pagefind_is_fed_the_marked_pages_one_language_at_a_time_in_path_order(tmp_path):
+def test_pagefind_is_run_once_per_language_on_the_marked_pages_only(tmp_path):
     def page(rel, lang, marked=True):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         body = "<main data-pagefind-body>x</main>" if marked else "<main>x</main>"
@@ -388,12 +389,21 @@ def test_pagefind_is_fed_the_marked_pages_one_language_at_a_time_in_path_order(t
     page("a.html", "sv")
     page("sok/index.html", "sv", marked=False)  # Pagefind would parse it and drop it
     page("pagefind/x.html", "sv")  # the index's own folder
-    groups = search_index.languages(tmp_path, tmp_path / "pagefind")
-    assert [[(p.lang, p.url) for p in group] for group in groups] == [
-        [("en", "/en/")],
-        [("sv", "/a.html"), ("sv", "/b/"), ("sv", "/")],
+    page(".pagefind-0/a.html", "sv")  # what a stopped run left
+    assert search_index.languages(tmp_path, tmp_path / "pagefind") == [
+        ["en/index.html"],
+        ["a.html", "b/index.html", "index.html"],
     ]
-    # A page whose language cannot be read here: all in one process, as Pagefind's crawl would have them.
+    # A page whose language cannot be read here: all in one run, as Pagefind's crawl would have them.
     (tmp_path / "c.html").write_text("<html><body data-pagefind-body>y</body></html>")
-    [group] = search_index.languages(tmp_path, tmp_path / "pagefind")
-    assert [p.url for p in group] == ["/a.html", "/b/", "/c.html", "/en/", "/"]
+    assert search_index.languages(tmp_path, tmp_path / "pagefind") == [
+        ["a.html", "b/index.html", "c.html", "en/index.html", "index.html"]
+    ]
+    # Indexed, the languages are listed together, and the folders Pagefind crawled are gone.
+    (tmp_path / "c.html").unlink()
+    problems = Problems()
+    search_index.index(tmp_path, problems)
+    assert not problems.items
+    entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text())
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": 1, "sv": 3}
+    assert not list(tmp_path.glob(".pagefind-*"))

@@ -1,4 +1,4 @@
-"""The search index: Pagefind fed the fully written site, one language at a time.
+"""The search index: Pagefind run over the fully written site, one language at a time.
 
 Pagefind reads the HTML the build wrote and writes `pagefind/` beside it: a
 static index split by `<html lang>`, so each language's search page finds only
@@ -7,31 +7,28 @@ main content) is indexed, not menus and footers. It runs on the temporary
 folder before the swap (see `write.write`), so a failed index leaves the
 previous site as it was. This is the only module that knows about Pagefind.
 
-How it is fed (bench/RESULTS.md, "Pagefind: how it is fed"): Pagefind's service
-(`pagefind --service`, what its Python API starts, without the API's 0.1 s wait
-before each answer) is given the pages one by one, one Pagefind process per
-language, one after the other. Pagefind keeps every page it parsed until it has
-written the index, and a second copy of those of each language while it builds
-them; a crawl of the whole folder holds both languages at once. Fed a language
-at a time it holds one, and it is not sent the pages it would drop anyway (those
-without `data-pagefind-body`): a third less memory than the crawl, the same
-index. Pages go in sorted by path, so the index does not depend on the order
-the file system lists a folder in.
+How it is fed (bench/RESULTS.md, "Pagefind: how it is fed"): Pagefind keeps
+every page it parsed until it has written the index, and a second copy of each
+language's pages while it builds that language; a crawl of the whole site holds
+both languages at once. So each language is indexed by a Pagefind process of its
+own, one after the other, all writing into the same folder: each crawls a folder
+of hard links to that language's pages, and only those that mark their content
+(Pagefind would parse the others and drop them). The index is the same, its
+languages listed in one entry file; the peak is about a third lower. (Its
+service, which its Python API drives, holds the same; and it answers that the
+index is written before its last files are, so ending it then cuts them short.)
 """
 
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
 import json
 import os
 import re
-import selectors
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -41,20 +38,11 @@ from portal.messages import _
 from portal.problems import Problems
 
 OUTPUT_SUBDIR = "pagefind"  # the search page's script loads <base>/pagefind/pagefind.js
-TIMEOUT = 300  # seconds: Pagefind takes a few for 5,000 pages; far more means it hangs
+VIEW_PREFIX = ".pagefind-"  # hard links to one language's pages, inside the site while Pagefind runs
+TIMEOUT = 300  # seconds for one Pagefind run: it takes a few for 5,000 pages; far more means it hangs
 STOP_CHECK = 0.02  # seconds between looks at `stop` while Pagefind runs
 MARK = "data-pagefind-body"  # Pagefind indexes only the pages that have it, when any page has it
-WINDOW = 8  # pages sent ahead of Pagefind's answers: it parses one while the next arrives
 LANG = re.compile(r"<html\b[^>]*?\slang=[\"']?([^\"'\s>]+)", re.IGNORECASE)
-
-
-class Page:
-    """A written page as Pagefind is given it: the URL its crawl would give, the file, the language."""
-
-    __slots__ = ("url", "path", "lang")
-
-    def __init__(self, url: str, path: Path, lang: str):
-        self.url, self.path, self.lang = url, path, lang
 
 
 def index(site: Path, problems: Problems, into: Path | None = None, stop: threading.Event | None = None) -> None:
@@ -64,7 +52,7 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
     """
     into = into or site / OUTPUT_SUBDIR
     try:
-        run = _run(languages(site, into), into, stop)
+        run = _by_language(site, into, stop)
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.error("search index", None, _("Pagefind could not run ({exc})", exc=exc))
         return
@@ -96,8 +84,8 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
         )
 
 
-def languages(site: Path, into: Path) -> list[list[Page]]:
-    """The pages to index, one list per language, sorted by path.
+def languages(site: Path, into: Path) -> list[list[str]]:
+    """The pages to index (paths relative to `site`), one sorted list per language.
 
     A page without `data-pagefind-body` is left out when any page has it (Pagefind
     would parse it and drop it). If a page's language cannot be read here, all go in
@@ -108,140 +96,88 @@ def languages(site: Path, into: Path) -> list[list[Page]]:
         if path.is_relative_to(into) or path.is_relative_to(site / OUTPUT_SUBDIR):
             continue
         rel = path.relative_to(site).as_posix()
+        if rel.startswith(VIEW_PREFIX):
+            continue
         text = path.read_text(encoding="utf-8", errors="replace")
         found = LANG.search(text, 0, 4096)
-        url = "/" + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
-        page = Page(url, path, found.group(1).lower() if found else "")
+        page = (found.group(1).lower() if found else "", rel)
         pages.append(page)
         if MARK in text:
             marked.append(page)
     pages = marked or pages
-    if not pages or any(not page.lang for page in pages):
-        return [pages] if pages else []
+    if not pages or any(not lang for lang, _rel in pages):
+        return [[rel for _lang, rel in pages]] if pages else []
     by_lang = {}
-    for page in pages:
-        by_lang.setdefault(page.lang, []).append(page)
+    for lang, rel in pages:
+        by_lang.setdefault(lang, []).append(rel)
     return [by_lang[lang] for lang in sorted(by_lang)]
 
 
-def _run(groups: list[list[Page]], into: Path, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
-    """Index each group in a Pagefind process of its own, one after the other, all into
-    `into`, and join the languages their entry files list. How it went (return code 1
-    and Pagefind's last words if a process failed), or None if `stop` was set first."""
-    command = [sys.executable, "-m", "pagefind", "--service"]  # Pagefind's Python package runs its binary
-    if not groups:
-        return subprocess.CompletedProcess(command, 1, "", "Pagefind was not given any HTML page to index")
-    deadline = time.monotonic() + TIMEOUT
+def _by_language(site: Path, into: Path, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
+    """Run Pagefind once per language into `into` and list all the languages in its entry file.
+    How the runs went (the first that failed), or None if `stop` was set first."""
+    groups = languages(site, into)
+    if len(groups) < 2:  # one language, or pages whose language is not read here: one crawl of it all
+        return _run(_command(site, into), stop)
     joined = {}
-    for group in groups:
-        with tempfile.TemporaryFile() as stderr:
-            with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr) as process:
-                try:
-                    said = _Service(process, deadline, stop).index(group, into)
-                    if said is None:
-                        process.stdin.close()  # Pagefind's service ends when its input does
-                        process.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except _Stopped:
-                    return None
-                finally:
-                    process.kill()
-            stderr.seek(0)
-            errors = stderr.read().decode("utf-8", "replace")
-        if said is not None:  # Pagefind's last words: what it printed, then what it answered
-            return subprocess.CompletedProcess(command, 1, "", "\n".join(filter(None, [errors.strip(), said])))
+    for number, group in enumerate(groups):
+        view = site / f"{VIEW_PREFIX}{number}"
+        shutil.rmtree(view, ignore_errors=True)
+        try:
+            for rel in group:
+                (view / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link(site / rel, view / rel)
+            run = _run(_command(view, into), stop)
+        finally:
+            shutil.rmtree(view, ignore_errors=True)
+        if run is None or run.returncode != 0:
+            return run
         try:
             entry = json.loads((into / "pagefind-entry.json").read_text(encoding="utf-8"))
             found = set(entry["languages"])
         except (OSError, ValueError, KeyError, TypeError):
-            return subprocess.CompletedProcess(command, 0, "", "")  # index() says what is wrong with the files
+            return run  # index() says what is wrong with the files
         if found & set(joined):
-            return subprocess.CompletedProcess(
-                command, 1, "", f"pages read as {group[0].lang!r} were indexed as {', '.join(sorted(found))}"
-            )
+            said = f"{group[0]}'s language was indexed again, as {', '.join(sorted(found))}"
+            return subprocess.CompletedProcess(run.args, 1, run.stdout, said)
         joined.update(entry["languages"])
-    if len(groups) > 1:
-        entry["languages"] = joined
-        try:
-            (into / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-        except OSError:
-            pass  # a full disk: index() finds the entry file cut short and says so
-    return subprocess.CompletedProcess(command, 0, "", "")
+    entry["languages"] = joined
+    try:
+        (into / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # a full disk: index() finds the entry file cut short and says so
+    return run
 
 
-class _Stopped(Exception):
-    pass
+def _link(source: Path, target: Path) -> None:
+    """A hard link: no copy of the page. A copy where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
-class _Service:
-    """One Pagefind service process: messages are base64 JSON, each ending in a comma."""
-
-    def __init__(self, process: subprocess.Popen, deadline: float, stop: threading.Event | None):
-        self.process, self.deadline, self.stop = process, deadline, stop
-        self.sent, self.buffer = 0, b""
-        self.selector = selectors.DefaultSelector()
-        self.selector.register(process.stdout, selectors.EVENT_READ)
-
-    def index(self, pages: list[Page], into: Path) -> str | None:
-        """Index `pages` and write the index into `into`: None, or what Pagefind said went wrong."""
-        try:
-            self.send({"type": "NewIndex", "config": None})
-            index_id = self.receive()["index_id"]
-            waiting = 0
-            for page in pages:
-                html = page.path.read_text(encoding="utf-8", errors="replace")
-                self.send(
-                    {"type": "AddFile", "index_id": index_id, "file_path": None, "url": page.url, "file_contents": html}
-                )
-                waiting += 1
-                if waiting == WINDOW:
-                    self.receive()
-                    waiting -= 1
-            for _ in range(waiting):
-                self.receive()
-            self.send({"type": "WriteFiles", "index_id": index_id, "output_path": str(into)})
-            self.receive()
-        except _Failed as failed:
-            return str(failed)
-        finally:
-            self.selector.close()
-        return None
-
-    def send(self, payload: dict) -> None:
-        self.check()
-        self.sent += 1
-        message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
-        try:
-            self.process.stdin.write(base64.b64encode(message) + b",")
-            self.process.stdin.flush()
-        except BrokenPipeError:
-            raise _Failed(_("no output")) from None
-
-    def receive(self) -> dict:
-        while b"," not in self.buffer:
-            self.check()
-            if self.selector.select(STOP_CHECK):
-                chunk = os.read(self.process.stdout.fileno(), 1 << 16)
-                if not chunk:
-                    raise _Failed(_("no output"))
-                self.buffer += chunk
-        message, self.buffer = self.buffer.split(b",", 1)
-        try:
-            payload = json.loads(base64.b64decode(message))["payload"]
-        except (ValueError, KeyError, TypeError):  # binascii.Error is a ValueError
-            raise _Failed(message[:200].decode("utf-8", "replace")) from None
-        if payload.get("type") == "Error":
-            raise _Failed(payload.get("message", ""))
-        return payload
-
-    def check(self) -> None:
-        if self.stop is not None and self.stop.is_set():
-            raise _Stopped
-        if time.monotonic() > self.deadline:
-            raise subprocess.TimeoutExpired(self.process.args, TIMEOUT)
+def _command(site: Path, into: Path) -> list:
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(into)]
 
 
-class _Failed(Exception):
-    pass
+def _run(command: list, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
+    """Run Pagefind to the end (at most TIMEOUT seconds), or None if `stop` was set first."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=STOP_CHECK)
+                return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop.is_set():
+                    process.kill()
+                    process.communicate()
+                    return None
+                if time.monotonic() > deadline:
+                    process.kill()
+                    process.communicate()
+                    raise subprocess.TimeoutExpired(command, TIMEOUT) from None
 
 
 def refresh(site: Path, problems: Problems, stop: threading.Event | None = None) -> bool:
