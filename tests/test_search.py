@@ -389,7 +389,7 @@ def test_pagefind_is_run_once_per_language_on_the_marked_pages_only(tmp_path):
     page("a.html", "sv")
     page("sok/index.html", "sv", marked=False)  # Pagefind would parse it and drop it
     page("pagefind/x.html", "sv")  # the index's own folder
-    page(".pagefind-0/a.html", "sv")  # what a stopped run left
+    page(".pagefind-x1y2/a.html", "sv")  # what a killed run left
     assert search_index.languages(tmp_path, tmp_path / "pagefind") == [
         ["en/index.html"],
         ["a.html", "b/index.html", "index.html"],
@@ -401,6 +401,7 @@ def test_pagefind_is_run_once_per_language_on_the_marked_pages_only(tmp_path):
     ]
     # Indexed, the languages are listed together, and the folders Pagefind crawled are gone.
     (tmp_path / "c.html").unlink()
+    shutil.rmtree(tmp_path / ".pagefind-x1y2")
     problems = Problems()
     search_index.index(tmp_path, problems)
     assert not problems.items

@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -120,9 +121,8 @@ def _by_language(site: Path, into: Path, stop: threading.Event | None) -> subpro
     if len(groups) < 2:  # one language, or pages whose language is not read here: one crawl of it all
         return _run(_command(site, into), stop)
     joined = {}
-    for number, group in enumerate(groups):
-        view = site / f"{VIEW_PREFIX}{number}"
-        shutil.rmtree(view, ignore_errors=True)
+    for group in groups:
+        view = Path(tempfile.mkdtemp(prefix=VIEW_PREFIX, dir=site))  # its own, should two runs meet
         try:
             for rel in group:
                 (view / rel).parent.mkdir(parents=True, exist_ok=True)
