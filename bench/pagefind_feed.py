@@ -22,9 +22,9 @@ The ways (--ways, default all but `api`, which is slow):
                  the other, into the same folder; the entry files' language lists are merged
   portal         what the portal runs now: `portal.outputs.search.index`, Pagefind's command
                  line once per language over a folder of hard links to that language's
-                 marked pages (created in path order, so its pages are numbered in another
-                 order than the crawl's: "same index" compares what the index holds, see
-                 `same_pages`)
+                 marked pages (new folders, which the file system may list in another
+                 order than the site's: then "same index" compares what the index holds,
+                 see `same_pages`)
 
 Each way runs as its own process (this script with --feed, or Pagefind's command line),
 measured by measure.py: wall time, and the peak of PSS summed over the process tree
