@@ -170,13 +170,17 @@ def feed(way: str, site: Path, into: Path) -> None:
             raise SystemExit(str(problems.items))
         return
     if way == "api":
-        from pagefind.index import PagefindIndex
+        from pagefind.service import PagefindService
 
         async def run():
-            async with PagefindIndex() as index:
+            # Not `async with PagefindIndex()`: leaving it writes the index again, to ./pagefind
+            # unless told otherwise, and ends the service at once (see Service.close).
+            async with PagefindService() as service:
+                index = await service.create_index()
                 for url, path, _lang in pages(site, body_only=False):
                     await index.add_html_file(content=path.read_text(encoding="utf-8"), url=url)
                 await index.write_files(output_path=str(into))
+                await asyncio.sleep(0.5)
 
         asyncio.run(run())
         return
