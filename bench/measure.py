@@ -21,7 +21,9 @@ Known limits: a peak shorter than the interval can be missed; a descendant
 whose id wrapped around below the child's (after pid_max) is not seen. As a
 cross-check the largest single process is also given, from the kernel:
 `os.wait4`'s ru_maxrss for the child, which covers it and the descendants it
-waited for (the RSS of one process at its peak, not a sum).
+waited for (the RSS of one process at its peak, not a sum). The same call gives
+the CPU time (user + system) of the child and those descendants: on a machine
+shared with other work it moves far less than the wall time does.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Run:
     max_single_rss: int  # bytes: wait4 ru_maxrss of the child (largest single process)
     stdout: str
     stderr: str
+    cpu: float = 0.0  # seconds: user + system time of the child and the descendants it waited for (wait4)
 
 
 def _ppid(pid: int) -> int | None:
@@ -165,6 +168,7 @@ def run(
         usage.ru_maxrss * 1024,
         stdout,
         stderr,
+        usage.ru_utime + usage.ru_stime,
     )
 
 

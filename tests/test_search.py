@@ -375,3 +375,36 @@ def test_an_index_cut_short_by_a_full_disk_is_a_plain_problem_not_a_crash(tmp_pa
     [problem] = problems.errors
     assert problem.path == "search index"
     assert "is incomplete" in problem.message and "is the disk full?" in problem.message
+
+
+def test_pagefind_is_run_once_per_language_on_the_marked_pages_only(tmp_path):
+    def page(rel, lang, marked=True):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        body = "<main data-pagefind-body>x</main>" if marked else "<main>x</main>"
+        (tmp_path / rel).write_text(f'<!DOCTYPE html>\n<html lang="{lang}"><body>{body}</body></html>')
+
+    page("index.html", "sv")
+    page("en/index.html", "en")
+    page("b/index.html", "sv")
+    page("a.html", "sv")
+    page("sok/index.html", "sv", marked=False)  # Pagefind would parse it and drop it
+    page("pagefind/x.html", "sv")  # the index's own folder
+    page(".pagefind-x1y2/a.html", "sv")  # what a killed run left
+    assert search_index.languages(tmp_path, tmp_path / "pagefind") == [
+        ["en/index.html"],
+        ["a.html", "b/index.html", "index.html"],
+    ]
+    # A page whose language cannot be read here: all in one run, as Pagefind's crawl would have them.
+    (tmp_path / "c.html").write_text("<html><body data-pagefind-body>y</body></html>")
+    assert search_index.languages(tmp_path, tmp_path / "pagefind") == [
+        ["a.html", "b/index.html", "c.html", "en/index.html", "index.html"]
+    ]
+    # Indexed, the languages are listed together, and the folders Pagefind crawled are gone.
+    (tmp_path / "c.html").unlink()
+    shutil.rmtree(tmp_path / ".pagefind-x1y2")
+    problems = Problems()
+    search_index.index(tmp_path, problems)
+    assert not problems.items
+    entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text())
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": 1, "sv": 3}
+    assert not list(tmp_path.glob(".pagefind-*"))

@@ -1,4 +1,4 @@
-"""The search index: Pagefind run over the fully written site.
+"""The search index: Pagefind run over the fully written site, one language at a time.
 
 Pagefind reads the HTML the build wrote and writes `pagefind/` beside it: a
 static index split by `<html lang>`, so each language's search page finds only
@@ -6,6 +6,17 @@ that language's pages. Only what a template marks `data-pagefind-body` (the
 main content) is indexed, not menus and footers. It runs on the temporary
 folder before the swap (see `write.write`), so a failed index leaves the
 previous site as it was. This is the only module that knows about Pagefind.
+
+How it is fed (bench/RESULTS.md, "Pagefind: how it is fed"): Pagefind keeps
+every page it parsed until it has written the index, and a second copy of each
+language's pages while it builds that language; a crawl of the whole site holds
+both languages at once. So each language is indexed by a Pagefind process of its
+own, one after the other, all writing into the same folder: each crawls a folder
+of hard links to that language's pages, and only those that mark their content
+(Pagefind would parse the others and drop them). The index is the same, its
+languages listed in one entry file; the peak is about a third lower. (Its
+service, which its Python API drives, holds the same; and it answers that the
+index is written before its last files are, so ending it then cuts them short.)
 """
 
 from __future__ import annotations
@@ -13,9 +24,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,8 +39,11 @@ from portal.messages import _
 from portal.problems import Problems
 
 OUTPUT_SUBDIR = "pagefind"  # the search page's script loads <base>/pagefind/pagefind.js
-TIMEOUT = 300  # seconds: Pagefind takes a few for 5,000 pages; far more means it hangs
+VIEW_PREFIX = ".pagefind-"  # hard links to one language's pages, inside the site while Pagefind runs
+TIMEOUT = 300  # seconds for one Pagefind run: it takes a few for 5,000 pages; far more means it hangs
 STOP_CHECK = 0.02  # seconds between looks at `stop` while Pagefind runs
+MARK = "data-pagefind-body"  # Pagefind indexes only the pages that have it, when any page has it
+LANG = re.compile(r"<html\b[^>]*?\slang=[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
 
 def index(site: Path, problems: Problems, into: Path | None = None, stop: threading.Event | None = None) -> None:
@@ -35,9 +52,8 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
     When `stop` is set while Pagefind runs, Pagefind is ended and nothing is reported.
     """
     into = into or site / OUTPUT_SUBDIR
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(into)]
     try:
-        run = _run(command, stop)
+        run = _by_language(site, into, stop)
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.error("search index", None, _("Pagefind could not run ({exc})", exc=exc))
         return
@@ -67,6 +83,82 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
                 exc=exc,
             ),
         )
+
+
+def languages(site: Path, into: Path) -> list[list[str]]:
+    """The pages to index (paths relative to `site`), one sorted list per language.
+
+    A page without `data-pagefind-body` is left out when any page has it (Pagefind
+    would parse it and drop it). If a page's language cannot be read here, all go in
+    one list: Pagefind then puts pages without a language with the site's main one.
+    """
+    pages, marked = [], []
+    for path in sorted(site.rglob("*.html")):
+        if path.is_relative_to(into) or path.is_relative_to(site / OUTPUT_SUBDIR):
+            continue
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(VIEW_PREFIX):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = LANG.search(text, 0, 4096)
+        page = (found.group(1).lower() if found else "", rel)
+        pages.append(page)
+        if MARK in text:
+            marked.append(page)
+    pages = marked or pages
+    if not pages or any(not lang for lang, _rel in pages):
+        return [[rel for _lang, rel in pages]] if pages else []
+    by_lang = {}
+    for lang, rel in pages:
+        by_lang.setdefault(lang, []).append(rel)
+    return [by_lang[lang] for lang in sorted(by_lang)]
+
+
+def _by_language(site: Path, into: Path, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
+    """Run Pagefind once per language into `into` and list all the languages in its entry file.
+    How the runs went (the first that failed), or None if `stop` was set first."""
+    groups = languages(site, into)
+    if len(groups) < 2:  # one language, or pages whose language is not read here: one crawl of it all
+        return _run(_command(site, into), stop)
+    joined = {}
+    for group in groups:
+        view = Path(tempfile.mkdtemp(prefix=VIEW_PREFIX, dir=site))  # its own, should two runs meet
+        try:
+            for rel in group:
+                (view / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link(site / rel, view / rel)
+            run = _run(_command(view, into), stop)
+        finally:
+            shutil.rmtree(view, ignore_errors=True)
+        if run is None or run.returncode != 0:
+            return run
+        try:
+            entry = json.loads((into / "pagefind-entry.json").read_text(encoding="utf-8"))
+            found = set(entry["languages"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return run  # index() says what is wrong with the files
+        if found & set(joined):
+            said = f"{group[0]}'s language was indexed again, as {', '.join(sorted(found))}"
+            return subprocess.CompletedProcess(run.args, 1, run.stdout, said)
+        joined.update(entry["languages"])
+    entry["languages"] = joined
+    try:
+        (into / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # a full disk: index() finds the entry file cut short and says so
+    return run
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link: no copy of the page. A copy where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _command(site: Path, into: Path) -> list:
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(into)]
 
 
 def _run(command: list, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
