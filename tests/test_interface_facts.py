@@ -63,3 +63,22 @@ def test_a_municipality_that_joins_is_one_entry_in_the_data(tiny):
     assert "If you live in Ödeshög or Tranås you can also contact your own municipality." in contact.text
     assert "Say that your question is for the joint unit." in contact.text
     assert (2, "The joint unit") in contact.headings
+
+
+def test_who_lists_the_units_work_is_said_by_the_data_or_not_at_all(tiny, tiny_built):
+    """The unit page's note under the areas of work: the source's number, and who lists the
+    areas where unit.work.listed_by says it (the real portal: Mjölby's announcement)."""
+    note = re.compile(r'<p class="note">([^<]*)<a data-pagefind-ignore href="#source-1">\[1\]</a></p>')
+    assert note.search((tiny_built / "enheten/index.html").read_text(encoding="utf-8"))[1] == "Källa: "
+    collaboration = tiny / "data/collaboration.yaml"
+    text = collaboration.read_text(encoding="utf-8")
+    listed_by = "    listed_by:\n      sv: Så listar Mjölby kommun arbetet.\n      en: Mjölby lists it so.\n"
+    collaboration.write_text(
+        text.replace("    source: mjolby-news\n", "    source: mjolby-news\n" + listed_by, 1), encoding="utf-8"
+    )
+    result = run_build(tiny)
+    assert result.returncode == 0, result.stderr
+    assert note.search((tiny / "_site/enheten/index.html").read_text(encoding="utf-8"))[1] == (
+        "Så listar Mjölby kommun arbetet. "
+    )
+    assert note.search((tiny / "_site/en/staffing/index.html").read_text(encoding="utf-8"))[1] == "Mjölby lists it so. "
