@@ -34,6 +34,17 @@ def iso(value: dt.date) -> str:
     return value.isoformat()
 
 
+def join_names(names: list, word: str) -> str:
+    """Names as a list in words: "Mjölby, Boxholm and Ödeshög", `word` the language's "and" (or "or")."""
+    return "".join(names) if len(names) < 2 else ", ".join(names[:-1]) + f" {word} " + names[-1]
+
+
+def in_sentence(name: str) -> str:
+    """A name written as it begins a sentence, for the middle of one: "The safety and security
+    unit" → "the safety and security unit". An abbreviation ("MSB") keeps its capitals."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
 def sentence(text: str) -> str:
     """The text with its first letter a capital, for where it starts a table cell or a line
     ("inte publicerat" → "Inte publicerat"); the interface strings stay as they are used

@@ -1,12 +1,14 @@
 """The alert region and the expired notice in a real browser: axe (WCAG 2.1 A/AA), the
-region's name as a screen reader announces it, and nothing wider than a 320 px phone."""
+region's name as a screen reader announces it, and nothing wider than a 320 px phone.
+On the tiny site (tests/tinysite.py), with alerts and an expired page of its own."""
 
 from __future__ import annotations
 
 import pytest
 
 from browser import DESKTOP, axe_violations, serve, visit
-from conftest import copy_portal, run_build
+from conftest import edit, run_build
+from tinysite import tiny_site
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +33,9 @@ ALERTS = """\
 
 @pytest.fixture(scope="module")
 def alert_site(tmp_path_factory):
-    root = copy_portal(tmp_path_factory.mktemp("alerts") / "portal")
-    (root / "data/alerts.yaml").write_text(ALERTS, encoding="utf-8")
-    page = root / "content/pages/kontakt.en.md"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace("---\n", "---\nexpires: 2026-11-01\n", 1), encoding="utf-8"
-    )
+    """The tiny site with two running alerts and an English contact page that expired."""
+    root = tiny_site(tmp_path_factory.mktemp("alerts") / "tiny", **{"data/alerts.yaml": ALERTS})
+    edit(root / "content/pages/kontakt.en.md", "---\n", "---\nexpires: 2026-11-01\n")
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     with serve(root / "_site") as origin:

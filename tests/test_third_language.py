@@ -1,6 +1,6 @@
 """A third language is one entry in data/site.yaml and one file in data/i18n (issue #16, item 6).
 
-Nothing about the site's languages is written in the engine: a copy of the portal
+Nothing about the site's languages is written in the engine: the tiny site (tests/tinysite.py)
 with German added builds German pages, German interface strings, open data with
 German columns, a catalogue that names German, and a preview error page in German;
 a German file that lacks strings makes `check` name each one and the file.
@@ -36,12 +36,12 @@ GERMAN = {  # key -> its German text; the other keys keep the English text
     "check.vague_link_texts": "hier klicken; hier; mehr",
 }
 PAGE = """---
-title: Sicherheit in Mjölby, Boxholm und Ödeshög
-description: Mjölby, Boxholm und Ödeshög teilen sich eine Einheit für Sicherheit.
-updated: 2026-11-30
+title: Die Testseite
+description: Die Startseite der Testseite.
+updated: 2020-02-01
 template: home.html
 ---
-Mjölby, Boxholm und Ödeshög arbeiten für die Sicherheit zusammen. Wer sie erreicht, steht [hier](kontakt.sv.md).
+Mjölby und Ödeshög arbeiten für die Sicherheit zusammen. Wer sie erreicht, steht [hier](kontakt.sv.md).
 """
 
 
@@ -58,9 +58,8 @@ def add_german(root, drop=()) -> None:
     site = root / "data/site.yaml"
     site.write_text(
         site.read_text(encoding="utf-8").replace(
-            "    title: Safety and security in Mjölby, Boxholm and Ödeshög\n",
-            "    title: Safety and security in Mjölby, Boxholm and Ödeshög\n"
-            "  - code: de\n    name: Deutsch\n    locale: de\n    title: Sicherheit in Mjölby, Boxholm und Ödeshög\n",
+            "    title: The test site\n",
+            "    title: The test site\n  - code: de\n    name: Deutsch\n    locale: de\n    title: Die Testseite\n",
             1,
         ),
         encoding="utf-8",
@@ -76,6 +75,7 @@ def add_german(root, drop=()) -> None:
         text = re.sub(
             r"^( +)(\w+)_en:\n((?:\1 +.*\n)+)", lambda m: m[0] + f"{m[1]}{m[2]}_de:\n{m[3]}", text, flags=re.M
         )
+        text = re.sub(r"^( +)(\w+)_en: (\{.*\})\n", lambda m: m[0] + f"{m[1]}{m[2]}_de: {m[3]}\n", text, flags=re.M)
         path.write_text(text, encoding="utf-8")
     texts = yaml.safe_load((root / "data/i18n/en.yaml").read_text(encoding="utf-8"))
     for key, value in GERMAN.items():
@@ -92,15 +92,15 @@ def add_german(root, drop=()) -> None:
     (root / "content/pages/index.de.md").write_text(PAGE, encoding="utf-8")
 
 
-def test_a_third_language_gets_its_pages_strings_open_data_catalogue_and_error_page(portal):
-    add_german(portal)
-    result = run_build(portal)
+def test_a_third_language_gets_its_pages_strings_open_data_catalogue_and_error_page(tiny):
+    add_german(tiny)
+    result = run_build(tiny)
     assert result.returncode == 0, result.stderr
-    site = portal / "_site"
+    site = tiny / "_site"
 
     home = (site / "de/index.html").read_text(encoding="utf-8")
     assert '<html lang="de"' in home
-    assert "Sicherheit in Mjölby, Boxholm und Ödeshög" in home and "arbeiten für die Sicherheit zusammen" in home
+    assert "Die Testseite" in home and "arbeiten für die Sicherheit zusammen" in home
     assert "Zum Inhalt springen" in home and "Startseite" in home
     assert "Nachrichten" in (site / "de/news/index.html").read_text(encoding="utf-8")
     assert "Seite nicht gefunden" in (site / "404.html").read_text(encoding="utf-8")
@@ -131,25 +131,25 @@ def test_a_third_language_gets_its_pages_strings_open_data_catalogue_and_error_p
         rdf,
     )
 
-    checked = run_build(portal, "check")
+    checked = run_build(tiny, "check")
     assert "content/pages/index.de.md:7: warning: the link text 'hier' says nothing out of context" in checked.stderr, (
         checked.stderr
     )
 
-    new = run_build(portal, "new", "news", "Övning i Boxholm", "--now", "2026-11-20")
+    new = run_build(tiny, "new", "news", "Övning i Ödeshög", "--now", "2026-11-20")
     assert new.returncode == 0, new.stderr
-    german = (portal / "content/news/2026-11-20-ovning-i-boxholm.de.md").read_text(encoding="utf-8")
+    german = (tiny / "content/news/2026-11-20-ovning-i-odeshog.de.md").read_text(encoding="utf-8")
     assert f'summary: "{GERMAN["new.summary"]}"' in german and "draft: true" in german
 
-    title, lead = serve.error_text(strings.read(portal), "de")
+    title, lead = serve.error_text(strings.read(tiny), "de")
     assert (title, lead) == (GERMAN["preview.error_title"], GERMAN["preview.error_lead"])
-    assert serve.error_text(strings.read(portal), "sv")[0] == "Sidan kunde inte byggas"
+    assert serve.error_text(strings.read(tiny), "sv")[0] == "Sidan kunde inte byggas"
 
 
-def test_check_names_each_string_the_third_language_lacks_and_its_file(portal):
+def test_check_names_each_string_the_third_language_lacks_and_its_file(tiny):
     dropped = ("news.title", "preview.error_lead", "check.vague_link_texts", "chart.together")
-    add_german(portal, drop=dropped)
-    result = run_build(portal, "check")
+    add_german(tiny, drop=dropped)
+    result = run_build(tiny, "check")
     assert result.returncode == 1, result.stderr
     for key in dropped:
         line = f"data/i18n/de.yaml: the interface string '{key}' is missing (it is in data/i18n/sv.yaml:"
@@ -157,13 +157,13 @@ def test_check_names_each_string_the_third_language_lacks_and_its_file(portal):
     assert "Traceback" not in result.stderr
 
 
-def test_a_string_no_language_has_that_the_build_needs_is_named_in_every_file(portal):
+def test_a_string_no_language_has_that_the_build_needs_is_named_in_every_file(tiny):
     for code in ("sv", "en"):
-        path = portal / f"data/i18n/{code}.yaml"
+        path = tiny / f"data/i18n/{code}.yaml"
         path.write_text(
             re.sub(r"^redirect:\n(  .*\n)+", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
         )
-    result = run_build(portal)
+    result = run_build(tiny)
     assert result.returncode == 1
     for code in ("sv", "en"):
         for key in ("redirect.title", "redirect.text"):

@@ -46,9 +46,10 @@ NEEDED = (
     "chart.title",
     "chart.alt_start",
     "chart.together",
-    "chart.and",
     "chart.unknown_split",
     "chart.unattributed",
+    "list.and",
+    "list.or",
     "sources.several",
     "sources.published",
     "sources.updated",
@@ -101,6 +102,11 @@ def text(strings, lang: str, key: str, /, **values) -> str:
     if found is None:
         raise StringMissing(_("the interface string '{key}' is not in {path}", key=key, path=path(lang)), path(lang))
     return fill(found, key, values, lang)
+
+
+def placeholders(strings, lang: str, key: str, /) -> set:
+    """The names of the {name} placeholders in the string `key` (none when it is not there)."""
+    return set(PLACEHOLDER.findall(getattr(strings, "strings", strings).get(lang, {}).get(key, "")))
 
 
 def fill(template: str, key: str, values: dict, lang: str = "") -> str:

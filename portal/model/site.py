@@ -175,6 +175,7 @@ class WorkArea:
 class UnitWork:
     areas: tuple  # WorkArea, in the source's order
     source: Source
+    listed_by: dict | None = None  # lang -> who lists the areas, and where; None: the source says it
 
 
 @dataclass(frozen=True)
@@ -503,6 +504,7 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
             work=s.Field(
                 s.Fields(
                     source=s.Id(),
+                    listed_by=s.Field(text, required=False),
                     areas=s.ListOf(s.Fields(name=text, easy_read=s.Text()), min_items=1),
                 ),
                 required=False,
@@ -572,7 +574,8 @@ def build_collaboration(sources: Sources, codes, known_sources, problems) -> Col
     if data["unit"]["work"]:
         w = data["unit"]["work"]
         work_source = _source_ref(ctx, w, "source", known_sources)
-        work = UnitWork(tuple(WorkArea(dict(a["name"]), a["easy_read"]) for a in w["areas"]), work_source)
+        listed_by = dict(w["listed_by"]) if w["listed_by"] else None
+        work = UnitWork(tuple(WorkArea(dict(a["name"]), a["easy_read"]) for a in w["areas"]), work_source, listed_by)
     return Collaboration(
         work=work,
         unit_name=dict(data["unit"]["name"]),

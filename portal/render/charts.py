@@ -36,10 +36,6 @@ def path(lang_prefix: str, total_id: str, variant: str) -> str:
     return f"{lang_prefix}charts/funding-{total_id}{suffix}.svg"
 
 
-def join_names(names: list, word_and: str) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word_and} " + names[-1]
-
-
 def label(segment, collaboration, strings, lang: str) -> str:
     """Who pays for a part, in words: one municipality, several together, or nobody known."""
     names = [collaboration.municipality(m).name[lang] for m in segment.municipalities]
@@ -48,7 +44,7 @@ def label(segment, collaboration, strings, lang: str) -> str:
     if not names:
         return i18n.text(strings, lang, "chart.unattributed")
     together = i18n.text(
-        strings, lang, "chart.together", names=join_names(names, i18n.text(strings, lang, "chart.and"))
+        strings, lang, "chart.together", names=formatting.join_names(names, i18n.text(strings, lang, "list.and"))
     )
     return f"{together} ({i18n.text(strings, lang, 'chart.unknown_split')})"
 

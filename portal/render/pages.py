@@ -1,8 +1,8 @@
 """Stage 3, render: every page of the Site through its Jinja template.
 
 Templates get a read-only view: the page, its translations, the site's data,
-and a few helpers (`t` for interface strings, `url` for links, `cite` for sources, `number` and
-`date` for localized figures). Autoescaping is on and undefined names fail, so
+and a few helpers (`t` for interface strings, with the site's facts for their placeholders
+(FACTS), `url` for links, `cite` for sources, `number` and `date` for localized figures). Autoescaping is on and undefined names fail, so
 a typo in a template is an error naming the template and its line.
 """
 
@@ -75,13 +75,44 @@ def environment(templates: Path) -> jinja2.Environment:
 
 @jinja2.pass_context
 def _t(ctx, key: str, **values) -> str:
-    return strings.text(ctx["site"].config, ctx["lang"].code, key, **values)
+    return _text(ctx["site"], ctx["lang"].code, key, values)
 
 
 @jinja2.pass_context
 def _t_in(ctx, lang: str, key: str, **values) -> str:
     """A string in another language than the page's (the 404 page says it in every language)."""
-    return strings.text(ctx["site"].config, lang, key, **values)
+    return _text(ctx["site"], lang, key, values)
+
+
+# Placeholders any interface string may use without the template giving them: the site's
+# facts from data/collaboration.yaml, so that no string names the unit or a municipality and
+# a partner that joins is one entry in the data, not an edit of every language's strings.
+FACTS = frozenset({"Unit", "unit", "host", "municipalities", "partners_or"})
+
+
+def _text(site, lang: str, key: str, values: dict) -> str:
+    # The collaboration is read (and recorded, depends.py) only by a string that uses a fact.
+    if (strings.placeholders(site.config, lang, key) - values.keys()) & FACTS:
+        values = facts(site, lang) | values
+    return strings.text(site.config, lang, key, **values)
+
+
+def facts(site, lang: str) -> dict:
+    """The values of FACTS in a language: {Unit} the unit's name as data/collaboration.yaml
+    writes it (to begin a sentence or a heading), {unit} the same in the middle of a sentence,
+    {host} the host municipality's name, {municipalities} every municipality's place and
+    {partners_or} the partners' places, listed with the language's "and" and "or"."""
+    collab, config = site.collaboration, site.config
+    places = [(m.place or m.name[lang], m.role) for m in collab.municipalities]
+    return {
+        "Unit": collab.unit_name[lang],
+        "unit": formatting.in_sentence(collab.unit_name[lang]),
+        "host": collab.municipality(collab.host).name[lang],
+        "municipalities": formatting.join_names([p for p, _r in places], strings.text(config, lang, "list.and")),
+        "partners_or": formatting.join_names(
+            [p for p, role in places if role == "partner"], strings.text(config, lang, "list.or")
+        ),
+    }
 
 
 _ON_A_PAGE = citations.Page(escape)
