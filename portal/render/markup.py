@@ -9,7 +9,6 @@ working when the site is hosted under a sub-path.
 
 from __future__ import annotations
 
-import functools
 import html
 import multiprocessing
 import posixpath
@@ -22,6 +21,7 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
+from portal import caches
 from portal.messages import _
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
@@ -105,7 +105,7 @@ def to_html(text: str) -> str:
     return convert(text)[0]
 
 
-@functools.lru_cache(maxsize=16384)  # pages and feeds convert the same text; `serve` converts it after every save
+@caches.bounded(64 * caches.MB)  # pages and feeds convert the same text; `serve` converts it after every save
 def convert(text: str) -> tuple[str, list]:
     """(safe HTML, [(line in text or None, what the sanitizer removed)])."""
     if threading.current_thread() is threading.main_thread():
