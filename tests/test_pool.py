@@ -23,8 +23,8 @@ NOW = dt.date(2026, 11, 30)
 
 
 def add_items(root, count: int) -> None:
-    """`count` news items in both languages (the same text in both), about 6 kB of markdown each."""
-    body = "## Rubrik\n\n" + PARAGRAPH * 40 + "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    """`count` news items in both languages (the same text in both), about 9 kB of markdown each."""
+    body = "## Rubrik\n\n" + PARAGRAPH * 60 + "| a | b |\n|---|---|\n| 1 | 2 |\n"
     for i in range(count):
         write_pair(root, f"2025-01-{1 + i % 28:02d}-nyhet-{i}", f"2025-01-{1 + i % 28:02d}", body=f"{i}\n\n{body}")
 
@@ -134,3 +134,12 @@ def test_jobs_has_help(capsys):
     out = " ".join(capsys.readouterr().out.split())  # as argparse wraps it
     assert "--jobs N" in out and "the number of cores" in out
     assert cli.parse(["check", "-j", "3"]).jobs == 3
+
+
+def test_the_processes_end_of_themselves_when_the_build_is_done(small_pool):
+    texts = [f"## {i}\n\n{PARAGRAPH}" for i in range(20)]
+    with markup.converting_ahead(texts, 2):
+        workers = list(markup._ahead.workers)
+        assert [markup.convert(text)[0] for text in texts] == [markup._convert_here(text)[0] for text in texts]
+    assert markup._ahead is None
+    assert [worker.process.exitcode for worker in workers] == [0, 0]  # asked to stop, not killed

@@ -242,7 +242,7 @@ def stop_helper() -> None:
 
 # --- converting ahead, in a pool of processes ---------------------------------------
 
-POOL_FROM = 300_000  # characters of markdown: below this, starting processes costs more than it saves
+POOL_FROM = 500_000  # characters of markdown (about half a second of work): less is not worth starting processes for
 
 
 @contextlib.contextmanager
@@ -398,11 +398,16 @@ class _Pool:
 
     def close(self) -> None:
         for worker in self.workers:
-            worker.conn.close()  # an idle process reads the end of its pipe and returns
+            if worker.texts:  # the build ended early: what it still converts is not needed
+                worker.kill()
+            else:
+                with contextlib.suppress(OSError):  # (a forked process shares the pipes: it would not see them closed)
+                    worker.conn.send(None)
         for worker in self.workers:
             worker.process.join(1)
             if worker.process.is_alive():
                 worker.kill()
+            worker.conn.close()
 
 
 def _pool_main(conn) -> None:
@@ -411,6 +416,8 @@ def _pool_main(conn) -> None:
         try:
             text = conn.recv()
         except EOFError:
+            return
+        if text is None:
             return
         try:
             outcome = (True, _convert_here(text))
