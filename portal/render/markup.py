@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import html
 import multiprocessing
 import multiprocessing.connection
@@ -321,12 +322,22 @@ class _Pool:
     def __init__(self, texts: list, jobs: int):
         # fork is quick and safe in a process with one thread (build, check); else start afresh.
         alone = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+        self.forks = alone
         self.context = multiprocessing.get_context("fork" if alone else "spawn")
         self.queue = collections.deque(texts)
         self.waiting = set(texts)  # queued or being converted
         self.ready = {}  # text -> (ok, (html, removed) or message)
         self.held = 0  # characters sent out or ready, not yet taken
-        self.workers = [_Worker(self.context) for _ in range(jobs)]
+        self.workers = [self._start() for _ in range(jobs)]
+
+    def _start(self) -> _Worker:
+        if not self.forks:
+            return _Worker(self.context)
+        gc.freeze()  # a forked process's collector then leaves the build's objects alone, so they stay shared
+        try:
+            return _Worker(self.context)
+        finally:
+            gc.unfreeze()
 
     def has(self, text: str) -> bool:
         return text in self.ready or text in self.waiting
@@ -394,7 +405,7 @@ class _Pool:
     def _replace(self, worker: _Worker) -> None:
         """A fresh process in place of one that died or took too long (its texts stay with it, for _done)."""
         worker.kill()
-        self.workers[self.workers.index(worker)] = _Worker(self.context)
+        self.workers[self.workers.index(worker)] = self._start()
 
     def close(self) -> None:
         for worker in self.workers:
