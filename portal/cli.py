@@ -53,6 +53,14 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument(
         "--drafts", action="store_true", help="also build drafts and items dated after now, marked as such"
     )
+    site.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes that convert markdown at once (default: the number of cores this build may use; "
+        "1: no other process)",
+    )
 
     p = argparse.ArgumentParser(
         prog="build.py" if sys.argv[0].endswith("build.py") else "portal",
@@ -235,6 +243,10 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        print(say(_("build.py: --jobs should be 1 or more, not {jobs}", jobs=jobs)), file=sys.stderr)
+        return EXIT_USAGE
     progress = Progress(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     options = pipeline.Options(
         root=root,
@@ -244,6 +256,7 @@ def run(argv: list[str]) -> int:
         drafts=getattr(args, "drafts", False),
         moment=moment,
         progress=progress,
+        jobs=jobs or cores(),
     )
 
     if args.command == "serve":
@@ -306,6 +319,13 @@ def run(argv: list[str]) -> int:
         )
         print(say(_("No errors in {files} files{also}.", files=len(result.outputs), also=also)))
     return EXIT_OK
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, as a container or `taskset` sets it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def colour_on(stream) -> bool:

@@ -18,6 +18,7 @@ from portal.model import alerts, publishing, sites
 from portal.model import site as model
 from portal.outputs import assets, registry, search
 from portal.problems import Problems
+from portal.render import markup
 from portal.render import pages as render
 from portal.review import checks, links
 
@@ -33,6 +34,7 @@ class Options:
         None  # the build's moment, for alerts; None: midnight UTC of `now`, else clock.moment()
     )
     progress: object = None  # progress(stage, done=None, total=None), called as the build goes (cli.Progress)
+    jobs: int = 1  # processes that convert markdown (markup.converting_ahead); the command line gives the cores
 
     def stage(self, name: str) -> None:
         if self.progress:
@@ -79,9 +81,10 @@ def check(options: Options, memo=None) -> Result:
         started = time.perf_counter()
         if memo is not None:  # its early write of the open pages makes the site's files too (outputs/registry.py)
             memo.public = result.public_site
-        result.outputs = render.render(site, result.problems, memo, progress=options.progress)
-        if not result.problems.errors:
-            result.outputs += registry.site_files(site, result.public_site, result.problems)
+        with markup.converting_ahead([page.body for page in site.pages], options.jobs):  # on every core
+            result.outputs = render.render(site, result.problems, memo, progress=options.progress)
+            if not result.problems.errors:
+                result.outputs += registry.site_files(site, result.public_site, result.problems)
         result.timings["render"] = time.perf_counter() - started
         options.stage("assets")
         started = time.perf_counter()

@@ -149,7 +149,7 @@ def test_the_tree_shows_the_pipeline():
     top = sorted(path.stem for path in PORTAL.glob("*.py"))
     assert top == sorted(
         ["__init__", "__main__", "cli", "pipeline", "scaffold", "write"]  # commands, the flow
-        + ["clock", "formatting", "messages", "output", "problems"]
+        + ["caches", "clock", "formatting", "messages", "output", "problems"]
     )  # shared vocabulary
 
 

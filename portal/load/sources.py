@@ -8,13 +8,13 @@ that `model` turns into a site.
 
 from __future__ import annotations
 
-import functools
 import html
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal import caches
 from portal.load import yamlnodes
 from portal.messages import _
 from portal.problems import Problems
@@ -167,7 +167,7 @@ def _front_matter(name: str, text: str, problems: Problems):
     return split
 
 
-@functools.lru_cache(maxsize=16384)
+@caches.bounded(64 * caches.MB)
 def _split_remembered(name: str, text: str):
     found = Problems()
     return split_front_matter(name, text, found), tuple(found.items)

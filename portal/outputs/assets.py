@@ -15,13 +15,13 @@ give the same names on every machine.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import posixpath
 import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from portal import caches
 from portal.messages import _
 from portal.output import Output
 from portal.problems import Problems
@@ -264,7 +264,7 @@ def _bytes(o: Output) -> bytes:
     return o.data if o.data is not None else o.copy_from.read_bytes()
 
 
-@functools.lru_cache(maxsize=16384)
+@caches.bounded(64 * caches.MB, size=lambda args, new: 2 * len(args[0]))  # the page, and its rewrite
 def _html_data(data: bytes, here: str, base, renames: tuple) -> bytes:
     """A rendered page's bytes with asset names rewritten; the same `data` object when nothing changed.
 

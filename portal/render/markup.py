@@ -9,13 +9,17 @@ working when the site is hosted under a sub-path.
 
 from __future__ import annotations
 
-import functools
+import collections
+import contextlib
+import gc
 import html
 import multiprocessing
+import multiprocessing.connection
 import posixpath
 import re
 import signal
 import threading
+import time
 from html.parser import HTMLParser
 
 import markdown
@@ -25,6 +29,7 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from portal import caches
 from portal.messages import _
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
@@ -108,13 +113,25 @@ def to_html(text: str) -> str:
     return convert(text)[0]
 
 
-@functools.lru_cache(maxsize=16384)  # pages and feeds convert the same text; `serve` converts it after every save
+@caches.bounded(64 * caches.MB)  # pages and feeds convert the same text; `serve` converts it after every save
 def convert(text: str) -> tuple[str, list]:
     """(safe HTML, [(line in text or None, a warning: what the sanitizer removed, a footnote nothing refers to)])."""
     if threading.current_thread() is threading.main_thread():
-        raw, unreferenced = _markdown(text)
-    else:
-        raw, unreferenced = _helper.markdown(text)  # a timer signal cannot stop a thread; a process can be stopped
+        if _ahead is not None and _ahead.has(text):
+            return _ahead.take(text)
+        return _convert_here(text)
+    raw, unreferenced = _helper.markdown(text)  # a timer signal cannot stop a thread; a process can be stopped
+    return _finish(raw, unreferenced, text)
+
+
+def _convert_here(text: str) -> tuple[str, list]:
+    """convert(text) in this process, stopped after MARKDOWN_SECONDS. Main thread only."""
+    raw, unreferenced = _markdown(text)
+    return _finish(raw, unreferenced, text)
+
+
+def _finish(raw: str, unreferenced: list, text: str) -> tuple[str, list]:
+    """Markdown's HTML made safe, and what the editor is told about it."""
     return label_cells(sanitize(raw)), removed(raw, text) + unreferenced_footnotes(unreferenced, text)
 
 
@@ -295,6 +312,207 @@ _helper = _Helper()
 def stop_helper() -> None:
     """Stop converting off the main thread (the preview calls this when it stops)."""
     _helper.stop()
+
+
+# --- converting ahead, in a pool of processes ---------------------------------------
+
+POOL_FROM = 500_000  # characters of markdown (about half a second of work): less is not worth starting processes for
+
+
+@contextlib.contextmanager
+def converting_ahead(texts, jobs: int):
+    """Within the block, `convert` takes these texts from `jobs` processes that convert them ahead.
+
+    A build converts every page's markdown, about 40 % of its time, and each text is a pure
+    function of itself: the processes convert the texts in the order given while this one
+    renders, so rendering is unchanged and its output byte for byte the same. Each process
+    converts in its own main thread, where the time limit's timer signal holds; one that does
+    not answer in time is stopped, one that dies is reported at its text's page. With one job,
+    off the main thread (`serve` converts through its helper) or for little text, nothing changes.
+    """
+    global _ahead
+    todo = list(dict.fromkeys(text for text in texts if text.strip() and (text,) not in convert.cache))
+    if (
+        jobs <= 1
+        or _ahead is not None
+        or threading.current_thread() is not threading.main_thread()
+        or sum(map(len, todo)) < POOL_FROM
+    ):
+        yield
+        return
+    _ahead = _Pool(todo, jobs)
+    try:
+        yield
+    finally:
+        pool, _ahead = _ahead, None
+        pool.close()
+
+
+class _Worker:
+    """One process of the pool, and the texts sent to it that have not come back, oldest first."""
+
+    DEPTH = 4  # texts sent to one process at most, so that it never waits for the pool...
+    IN_PIPE = 16_000  # ...and characters (UTF-8: up to 4 bytes each) well within a pipe's 64 kB buffer
+
+    def __init__(self, context):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_pool_main, args=(child,), daemon=True, name="portal-markdown")
+        self.process.start()
+        child.close()
+        self.texts = collections.deque()
+        self.started = 0.0  # when the oldest text began to convert (at the latest)
+
+    def room(self, text: str) -> bool:
+        """Whether text may go now: a process never waits for this one between texts, and this
+        one never waits to send (unread texts stay within the pipe's buffer) while the process
+        waits to send it a result."""
+        if not self.texts:
+            return True
+        return len(self.texts) < self.DEPTH and sum(map(len, self.texts)) + len(text) <= self.IN_PIPE
+
+    def send(self, text: str) -> None:
+        if not self.texts:
+            self.started = time.monotonic()
+        self.texts.append(text)
+        self.conn.send(text)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class _Pool:
+    """The processes of `converting_ahead`, driven from this thread each time `convert` asks.
+
+    Texts go out in order, a few at a time to each process, at most AHEAD characters beyond
+    what has been taken, so memory stays bounded whatever the size of the site.
+    """
+
+    GRACE = 5  # seconds past a process's own time limit before it is killed
+    AHEAD = 4_000_000  # characters of text sent out or converted and not yet taken
+
+    def __init__(self, texts: list, jobs: int):
+        # fork is quick and safe in a process with one thread (build, check); else start afresh.
+        alone = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+        self.forks = alone
+        self.context = multiprocessing.get_context("fork" if alone else "spawn")
+        self.queue = collections.deque(texts)
+        self.waiting = set(texts)  # queued or being converted
+        self.ready = {}  # text -> (ok, (html, removed) or message)
+        self.held = 0  # characters sent out or ready, not yet taken
+        self.workers = [self._start() for _ in range(jobs)]
+
+    def _start(self) -> _Worker:
+        if not self.forks:
+            return _Worker(self.context)
+        gc.freeze()  # a forked process's collector then leaves the build's objects alone, so they stay shared
+        try:
+            return _Worker(self.context)
+        finally:
+            gc.unfreeze()
+
+    def has(self, text: str) -> bool:
+        return text in self.ready or text in self.waiting
+
+    def take(self, text: str) -> tuple[str, list]:
+        while text not in self.ready:
+            if text in self.queue:  # asked for before its turn: it goes next
+                self.queue.remove(text)
+                self.queue.appendleft(text)
+                self._send(force=True)
+            self._step(MARKDOWN_SECONDS)
+        ok, value = self.ready.pop(text)
+        self.held -= len(text)
+        self._step(0)  # keep every process busy while this one renders
+        if ok is None:
+            raise RuntimeError(value)  # a fault in the code, as it would be in one process
+        if not ok:
+            raise MarkupError(value)
+        return value
+
+    def _send(self, force: bool = False) -> None:
+        for worker in sorted(self.workers, key=lambda w: len(w.texts)):
+            while self.queue and worker.room(self.queue[0]) and (force or self.held < self.AHEAD):
+                text = self.queue.popleft()
+                self.held += len(text)
+                worker.send(text)
+                force = False
+
+    def _step(self, timeout: float) -> None:
+        """Send out what may go, collect what has come back, stop what took too long."""
+        self._send()
+        busy = {worker.conn: worker for worker in self.workers if worker.texts}
+        if not busy:
+            return
+        limit = MARKDOWN_SECONDS + self.GRACE
+        first_due = min(worker.started for worker in busy.values()) + limit
+        timeout = max(0.0, min(timeout, first_due - time.monotonic()))
+        for conn in multiprocessing.connection.wait(list(busy), timeout):
+            worker = busy[conn]
+            try:
+                while worker.texts and conn.poll():
+                    self._done(worker, conn.recv())
+            except (EOFError, OSError):  # the process died (out of memory, killed) on its oldest text
+                self._replace(worker)
+                self._done(worker, (False, _("the markdown could not be converted (the converter stopped)")))
+        now = time.monotonic()
+        for worker in busy.values():
+            if worker.texts and now - worker.started > limit:
+                self._replace(worker)
+                self._done(worker, (False, TOO_SLOW))
+        self._send()
+
+    def _done(self, worker: _Worker, outcome: tuple) -> None:
+        """The oldest text of the worker has its outcome; the others, if it was replaced, go back in the queue."""
+        text = worker.texts.popleft()
+        self.waiting.discard(text)
+        self.ready[text] = outcome
+        worker.started = time.monotonic()
+        if worker.conn.closed:
+            while worker.texts:
+                again = worker.texts.pop()
+                self.held -= len(again)
+                self.queue.appendleft(again)
+
+    def _replace(self, worker: _Worker) -> None:
+        """A fresh process in place of one that died or took too long (its texts stay with it, for _done)."""
+        worker.kill()
+        self.workers[self.workers.index(worker)] = self._start()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            if worker.texts:  # the build ended early: what it still converts is not needed
+                worker.kill()
+            else:
+                with contextlib.suppress(OSError):  # (a forked process shares the pipes: it would not see them closed)
+                    worker.conn.send(None)
+        for worker in self.workers:
+            worker.process.join(1)
+            if worker.process.is_alive():
+                worker.kill()
+            worker.conn.close()
+
+
+def _pool_main(conn) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build, which ends its processes
+    while True:
+        try:
+            text = conn.recv()
+        except EOFError:
+            return
+        if text is None:
+            return
+        try:
+            outcome = (True, _convert_here(text))
+        except MarkupError as exc:
+            outcome = (False, exc.args[0])  # a messages.Message: it pickles with its msgid
+        except Exception as exc:  # noqa: BLE001 - a fault in the code reaches the build, not a traceback here
+            outcome = (None, f"{type(exc).__name__}: {exc}")
+        conn.send(outcome)
+
+
+_ahead = None  # the _Pool of the converting_ahead block in progress, if any
 
 
 def sanitize(fragment: str) -> str:

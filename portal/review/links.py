@@ -7,12 +7,12 @@ never fetched: the build must not depend on the network.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+from portal import caches
 from portal.output import Output
 
 LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"), ("area", "href")}
@@ -39,7 +39,7 @@ class _Collector(HTMLParser):
                 self.ids.add(value)
 
 
-@functools.lru_cache(maxsize=16384)  # `serve` rebuilds often; most pages have not changed
+@caches.bounded(64 * caches.MB)  # `serve` rebuilds often; most pages have not changed
 def _parse(data: bytes) -> _Collector:
     collector = _Collector()
     collector.feed(data.decode("utf-8", errors="replace"))
@@ -76,7 +76,7 @@ def check(outputs: list[Output], base_url: str) -> LinkReport:
     return report
 
 
-@functools.lru_cache(maxsize=16384)  # an unchanged page keeps its parse (_parse), so this is reused too
+@caches.bounded(16 * caches.MB)  # an unchanged page keeps its parse (_parse), so this is reused too
 def _resolve_all(page_url: str, page: _Collector, base) -> tuple:
     return tuple((raw, *_resolve(page_url, raw, base)) for raw in page.links)
 
