@@ -17,6 +17,11 @@ in a browser before the rest when a change redoes many pages, and a
 build can be stopped (`stop`) when a newer save makes its work out of date.
 The search index is not made here but in `index_search`, which `serve` calls
 once the saves pause.
+
+The first build is `pipeline.build`, as `build.py build` makes it, with the
+build cache of the preview's address (render/cache.py): started again on an
+unchanged site, the preview renders no page. `save_cache` keeps the last good
+build there again (`serve` calls it when it stops).
 """
 
 from __future__ import annotations
@@ -69,12 +74,12 @@ class Builder:
         template used by 5,000 pages shows on the page the editor looks at in well
         under a second, and everywhere some seconds later.
         """
-        if self.written is None:
-            return self._build_whole()
         early = set()
         self.cache.stop = stop
         result = pipeline.Result(Problems())
         try:
+            if self.written is None:
+                return self._build_whole()
             site = result.site = pipeline.make_site(self.options, result)
             if site is not None and viewed and not result.problems.errors:
                 early = self._open_pages_first(site, result.public_site, viewed, shown)

@@ -8,8 +8,7 @@ read). `PageCache` is the per-page renderer that `render.render` is given:
   different value in the new site than in the last good build's (compared as
   objects, which unchanged files keep: no hashing on a save);
 - between processes, the cache lives in `.cache/` under the site's root, one
-  folder per output (where it is written, for which address, with or without
-  drafts): the keys each page read with a digest of what each named, the page's
+  folder per kind of build (its address, with or without drafts): the keys each page read with a digest of what each named, the page's
   warnings, what the link check reads from it (its links and ids), and the page
   as published, stored by its SHA-256. A page whose every key has the same digest
   in the new site is not parsed, rendered or rewritten: its stored file is linked
