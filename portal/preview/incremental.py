@@ -131,15 +131,17 @@ class Builder:
         """When this build redoes FIRST_WHEN pages or more, render the pages open in a browser
         and write them, and files they need that are not there yet (a stylesheet's new name),
         then call `shown`; the paths written. Their problems are left for the whole build."""
-        problems = Problems()
-        files = registry.site_files(site, public)
-        names = assets.plan(files, site.config.base_url, problems)
-        self.cache.renames = names.renames
+        # Counted with the last build's asset names: enough to choose, and the site's files
+        # (seconds on a big site) are made only when this build is split.
         self.cache.environment(site)
         stale = [p for p in site.pages if self.cache.stale(p)]
         first = [p for p in stale if p.output in viewed]
         if len(stale) < FIRST_WHEN or not first:
             return set()
+        problems = Problems()
+        files = registry.site_files(site, public)
+        names = assets.plan(files, site.config.base_url, problems)
+        self.cache.renames = names.renames  # render_page judges each page again with these
         outputs = render.render(site, problems, self.cache, pages=first)
         if problems.errors:
             return set()  # the whole build finds them again and reports them
