@@ -79,6 +79,14 @@ def parser() -> argparse.ArgumentParser:
         description="Build the site into a folder; the previous one stays if anything is wrong.",
     )
     build.add_argument("--out", default="_site", help="output folder (default: _site)")
+    build.add_argument(
+        "--no-search", action="store_true", help="do not make the search index (quicker; the search page finds nothing)"
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render every page, and neither read nor keep the build cache in .cache/ (safe to delete at any time)",
+    )
 
     serve = commands.add_parser(
         "serve",
@@ -257,6 +265,8 @@ def run(argv: list[str]) -> int:
         moment=moment,
         progress=progress,
         jobs=jobs or cores(),
+        search=not getattr(args, "no_search", False),
+        cache=not getattr(args, "no_cache", False),
     )
 
     if args.command == "serve":

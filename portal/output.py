@@ -16,3 +16,6 @@ class Output:
     path: str  # inside the output folder, forward slashes
     data: bytes | None = None
     copy_from: Path | None = None  # a static file copied as it is
+    # A page the build cache kept as it was published (render/cache.py): its bytes, or its
+    # stored file in copy_from, already carry the asset names; write.py links that file.
+    reused: bool = False

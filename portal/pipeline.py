@@ -18,6 +18,7 @@ from portal.model import alerts, publishing, sites
 from portal.model import site as model
 from portal.outputs import assets, registry, search
 from portal.problems import Problems
+from portal.render import cache as page_cache
 from portal.render import markup
 from portal.render import pages as render
 from portal.review import checks, links
@@ -35,6 +36,8 @@ class Options:
     )
     progress: object = None  # progress(stage, done=None, total=None), called as the build goes (cli.Progress)
     jobs: int = 1  # processes that convert markdown (markup.converting_ahead); the command line gives the cores
+    search: bool = True  # make the search index (build --no-search: not)
+    cache: bool = True  # reuse and keep unchanged pages in .cache/ (build --no-cache: not)
 
     def stage(self, name: str) -> None:
         if self.progress:
@@ -72,30 +75,44 @@ def make_site(options: Options, result: Result) -> model.Site | None:
     return preview or result.public_site
 
 
-def check(options: Options, memo=None) -> Result:
-    """Everything a build does except writing; `memo` makes rendering incremental (serve)."""
+def check(options: Options, cache: page_cache.PageCache | None = None) -> Result:
+    """Everything a build does except writing; `cache` reuses the pages whose inputs did not change."""
     result = Result(Problems())
     site = make_site(options, result)
     result.site = site
     if site is not None:
-        started = time.perf_counter()
-        if memo is not None:  # its early write of the open pages makes the site's files too (outputs/registry.py)
-            memo.public = result.public_site
-        with markup.converting_ahead([page.body for page in site.pages], options.jobs):  # on every core
-            result.outputs = render.render(site, result.problems, memo, progress=options.progress)
-            if not result.problems.errors:
-                result.outputs += registry.site_files(site, result.public_site, result.problems)
-        result.timings["render"] = time.perf_counter() - started
-        options.stage("assets")
-        started = time.perf_counter()
-        result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems)
-        write.clashes(result.outputs, result.problems)
-        result.timings["assets"] = time.perf_counter() - started
-        options.stage("links")
-        started = time.perf_counter()
-        check_links(result)
-        result.timings["links"] = time.perf_counter() - started
+        produce(site, result, options, cache)
     return result
+
+
+def produce(site: model.Site, result: Result, options: Options, cache: page_cache.PageCache | None = None) -> None:
+    """render → assets → links: the site's files in `result.outputs`, checked."""
+    started = time.perf_counter()
+    # Markdown on every core, for the pages this build renders (not those the cache reuses);
+    # the feeds among the site's files take their texts from the same processes.
+    rendered = site.pages if cache is None else cache.likely_stale(site)
+    with markup.converting_ahead([page.body for page in rendered], options.jobs):
+        # The site's other files first: they settle the asset names, which the cache's pages carry.
+        files, found = [], Problems()
+        if not result.problems.errors:
+            files = registry.site_files(site, result.public_site, found)
+        names = assets.plan(files, site.config.base_url, found)
+        if cache is not None:
+            cache.renames = names.renames
+        result.outputs = render.render(site, result.problems, cache, progress=options.progress)
+    if not result.problems.errors:  # what the files found counts once the pages are good, as before
+        result.problems.extend(found)
+        result.outputs += files
+    result.timings["render"] = time.perf_counter() - started
+    options.stage("assets")
+    started = time.perf_counter()
+    result.outputs = assets.fingerprint(result.outputs, site.config.base_url, result.problems, names)
+    write.clashes(result.outputs, result.problems)
+    result.timings["assets"] = time.perf_counter() - started
+    options.stage("links")
+    started = time.perf_counter()
+    check_links(result, cache)
+    result.timings["links"] = time.perf_counter() - started
 
 
 def review(options: Options) -> Result:
@@ -108,11 +125,11 @@ def review(options: Options) -> Result:
     return result
 
 
-def check_links(result: Result) -> None:
+def check_links(result: Result, cache: page_cache.PageCache | None = None) -> None:
     """A broken internal link is an error: it would reach citizens as a 404."""
     if result.problems.errors:
         return
-    report = links.check(result.outputs, result.site.config.base_url)
+    report = links.check(result.outputs, result.site.config.base_url, cache.links() if cache else None)
     sources = {p.output: p.source for p in result.site.pages}
     for page, target, reason in report.broken:
         where = sources.get(page) or f"_site/{page}"
@@ -123,17 +140,36 @@ def check_links(result: Result) -> None:
     result.external_pages = report.external
 
 
-def build(options: Options) -> Result:
-    result = check(options)
+def open_cache(options: Options) -> page_cache.PageCache | None:
+    """The build cache in .cache/ for this output (None: --no-cache)."""
+    if not options.cache:
+        return None
+    return page_cache.PageCache(page_cache.folder(options.root, options.base_url, options.drafts))
+
+
+def build(options: Options, cache: page_cache.PageCache | None = None) -> Result:
+    """check, then write: the build, and the preview's first build (`cache`: the preview's own)."""
+    cache = cache or open_cache(options)
+    result = check(options, cache)
     if result.site is None or result.problems.errors:
         return result
+    write_site(result, options)
+    if cache is not None and not result.problems.errors:
+        cache.commit()
+        options.stage("cache")
+        started = time.perf_counter()
+        cache.save(result.outputs, options.out, links.found)
+        result.timings["cache"] = time.perf_counter() - started
+    return result
+
+
+def write_site(result: Result, options: Options) -> None:
+    """Write every output into a new folder, index it for search (unless --no-search), swap it in."""
     options.stage("write")
     started = time.perf_counter()
-    write.write(
-        result.outputs, options.out, result.problems, finish=lambda folder: index_search(folder, result, options)
-    )
+    finish = (lambda folder: index_search(folder, result, options)) if options.search else None
+    write.write(result.outputs, options.out, result.problems, finish=finish)
     result.timings["write"] = time.perf_counter() - started - result.timings.get("search", 0)
-    return result
 
 
 def index_search(folder: Path, result: Result, options: Options) -> None:

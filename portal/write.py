@@ -37,7 +37,7 @@ def clashes(outputs: list[Output], problems: Problems) -> None:
     for o in outputs:
         if o.path in first:
             # Named at the editor's file (a static one) if there is one: that is what to rename.
-            a, b = sorted((first[o.path], o), key=lambda x: x.copy_from is None)
+            a, b = sorted((first[o.path], o), key=lambda x: x.copy_from is None or x.reused)
             problems.error(
                 _origin(a),
                 None,
@@ -47,7 +47,7 @@ def clashes(outputs: list[Output], problems: Problems) -> None:
 
 
 def _origin(o: Output) -> str:
-    return f"static/{o.path}" if o.copy_from is not None else f"the build's own /{o.path}"
+    return f"static/{o.path}" if o.copy_from is not None and not o.reused else f"the build's own /{o.path}"
 
 
 def check_target(out: Path, problems: Problems) -> None:
@@ -86,10 +86,12 @@ def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable
         for o in outputs:
             target = tmp / o.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if o.copy_from is not None:
-                shutil.copyfile(o.copy_from, target)
-            else:
+            if o.data is not None:
                 target.write_bytes(o.data)
+            elif o.reused:
+                _link(o.copy_from, target)
+            else:
+                shutil.copyfile(o.copy_from, target)
         (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
         if finish is not None:
             finish(tmp)
@@ -99,6 +101,15 @@ def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable
         swap(tmp, out.resolve())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # after a swap this holds the old site
+
+
+def _link(stored: Path, target: Path) -> None:
+    """A page kept by the build cache: the stored file itself, by a second name (no copy),
+    or a copy where the two folders are on different disks."""
+    try:
+        os.link(stored, target)
+    except OSError:
+        shutil.copyfile(stored, target)
 
 
 _RENAME_EXCHANGE = 2

@@ -19,6 +19,7 @@ import hashlib
 import html
 import posixpath
 import re
+from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from portal import caches
@@ -75,8 +76,17 @@ def hashed_name(path: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
 
 
-def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> list[Output]:
-    """The outputs with assets renamed by content and every reference to them rewritten."""
+@dataclass(frozen=True)
+class Plan:
+    """The new name of every asset, and the output that takes each one's place."""
+
+    renames: dict  # old path → new path, inside the output folder
+    replaced: dict  # old path → the output that takes its place
+
+
+def plan(outputs: list[Output], base_url: str, problems: Problems) -> Plan:
+    """The asset names, from the files that get them. Pages never do (HTML keeps its name),
+    so the names are known before the pages are rendered."""
     base = urlsplit(base_url)
     by_path = {o.path: o for o in outputs}
     renames: dict[str, str] = {}  # old path → new path, inside the output folder
@@ -118,12 +128,22 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems) -> lis
     for o in outputs:
         if is_fingerprinted(o.path) and _is_stylesheet(o.path):
             settle(o.path)
+    return Plan(renames, replaced)
 
+
+def fingerprint(outputs: list[Output], base_url: str, problems: Problems, names: Plan | None = None) -> list[Output]:
+    """The outputs with assets renamed by content and every reference to them rewritten
+    (`names`: the plan made before, from these outputs' assets)."""
+    names = names or plan(outputs, base_url, problems)
+    base = urlsplit(base_url)
+    renames, replaced = names.renames, names.replaced
     result = []
     frozen = tuple(sorted(renames.items()))
     for o in outputs:
         here = base.path + posixpath.dirname(o.path)
-        if o.path in replaced:
+        if o.reused:  # published before with these very names (render/cache.py): not read again
+            result.append(o)
+        elif o.path in replaced:
             result.append(replaced[o.path])
         elif o.path.endswith(".html") and o.data is not None:  # a rendered page
             data = _html_data(o.data, here, base, frozen)

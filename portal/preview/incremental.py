@@ -17,6 +17,11 @@ in a browser before the rest when a change redoes many pages, and a
 build can be stopped (`stop`) when a newer save makes its work out of date.
 The search index is not made here but in `index_search`, which `serve` calls
 once the saves pause.
+
+The first build is `pipeline.build`, as `build.py build` makes it, with the
+build cache of the preview's address (render/cache.py): started again on an
+unchanged site, the preview renders no page. `save_cache` keeps the last good
+build there again (`serve` calls it when it stops).
 """
 
 from __future__ import annotations
@@ -25,111 +30,14 @@ import contextlib
 from dataclasses import dataclass, field
 
 from portal import pipeline, write
-from portal.output import Output
 from portal.outputs import assets, registry, search
 from portal.problems import Problems
-from portal.render import depends
+from portal.render import cache as page_cache
 from portal.render import pages as render
+from portal.render.cache import Cancelled
+from portal.review import links
 
-
-def same(old, new) -> bool:
-    # Unchanged files give the very same objects (load and markup remember them): no deep comparison then.
-    return old is new or old == new
-
-
-class Cancelled(Exception):
-    """A newer save came while rendering: this build is dropped, the next one starts."""
-
-
-FIRST_WHEN = 200  # pages to redo from which the pages open in a browser are done first (render_first)
-
-
-@dataclass(frozen=True)
-class Entry:
-    output: Output
-    recorded: frozenset
-    problems: tuple  # warnings the page's content gave when it was rendered
-
-
-class Memo:
-    """The pages of the last good build and what each read; renders a page only if that changed."""
-
-    def __init__(self):
-        self.entries = {}  # output path -> Entry, from the last good build
-        self.fresh = {}  # the entries of the build in progress
-        self.old = None  # depends.Values of the last good build's site
-        self.new = None  # depends.Values of the site being built
-        self.env = None
-        self.env_templates = None
-        self.rendered = []  # output paths rendered (not reused) in the build in progress
-        self.keys = set()  # every key some page of a good build read (the last one's at least)
-        self.changed = None  # the keys whose value differs in the build in progress
-        self.stop = None  # a threading.Event: set, the build in progress ends (Cancelled)
-        self.first = None  # (output paths open in a browser, show(site, outputs)) for `render_first`
-        self.public = None  # the published site of the build in progress (pipeline.check): its feeds and sitemap
-
-    def environment(self, site):
-        """A Jinja environment; a new one when any template changed, so no stale compiled template survives."""
-        hashes = depends.template_hashes(site.templates)
-        self.new = depends.Values(site, hashes)
-        if self.env is None or hashes != self.env_templates:
-            self.env, self.env_templates = render.environment(site.templates), hashes
-        self.fresh, self.rendered = {}, []
-        # Each key any page read is judged once; a page is reused if none of its keys changed.
-        self.changed = None if self.old is None else {k for k in self.keys if not same(self.old(k), self.new(k))}
-        return self.env
-
-    def stale(self, page) -> bool:
-        """True if the page must be rendered again: new, or something it read has changed."""
-        entry = self.entries.get(page.output)
-        return entry is None or self.changed is None or not entry.recorded.isdisjoint(self.changed)
-
-    def render_first(self, site) -> None:
-        """When this build redoes FIRST_WHEN pages or more, render the pages open in a
-        browser now and hand them to `show`, before the rest are rendered."""
-        if self.first is None:
-            return
-        viewed, show = self.first
-        stale = [p for p in site.pages if self.stale(p)]
-        first = [p for p in stale if p.output in viewed]
-        if len(stale) < FIRST_WHEN or not first:
-            return
-        try:
-            outputs = [self.render_page(self.env, site, p, Problems()) for p in first]
-        except render.TemplateFailure:
-            return  # the render of every page finds it again and reports it
-        show(site, outputs)
-
-    def render_page(self, env, site, page, problems: Problems):
-        done = self.fresh.get(page.output)  # rendered already in this build (render_first)
-        if done is not None:
-            problems.items.extend(done.problems)
-            return done.output
-        entry = self.entries.get(page.output)
-        if not self.stale(page):
-            problems.items.extend(entry.problems)
-            self.fresh[page.output] = entry
-            return entry.output
-        if self.stop is not None and self.stop.is_set():
-            raise Cancelled
-        own = Problems()
-        env.recorded = recorded = set()
-        try:
-            output = render.render_page(env, site, page, own)
-        finally:
-            env.recorded = None
-        problems.extend(own)
-        self.fresh[page.output] = Entry(output, frozenset(recorded), tuple(own.items))
-        self.rendered.append(page.output)
-        return output
-
-    def commit(self):
-        """The build succeeded: it is the reference for the next one."""
-        if self.old is None:
-            self.keys = set().union(*(e.recorded for e in self.fresh.values()))
-        else:  # only the pages rendered now read anything new (keys of removed pages cost a comparison, no more)
-            self.keys.update(*(self.fresh[path].recorded for path in self.rendered))
-        self.entries, self.old = self.fresh, self.new
+FIRST_WHEN = 200  # pages to redo from which the pages open in a browser are done first
 
 
 @dataclass
@@ -151,8 +59,11 @@ class Builder:
     def __init__(self, options: pipeline.Options, lock=None):
         self.options = options
         self.lock = lock or contextlib.nullcontext()
-        self.memo = Memo()
+        # The pages of the last good build; the first build takes those of .cache/ (a build
+        # cache of the preview's own address), and `save_cache` keeps them there again.
+        self.cache = pipeline.open_cache(options) or page_cache.PageCache()
         self.written = None  # path -> bytes of the output folder as last written
+        self.outputs = []  # the outputs of the last good build
 
     def build(self, stop=None, viewed=frozenset(), shown=None) -> Result:
         """Build again.
@@ -164,57 +75,77 @@ class Builder:
         under a second, and everywhere some seconds later.
         """
         early = set()
-        self.memo.stop = stop
-        if viewed and self.written is not None:
-            self.memo.first = (
-                viewed,
-                lambda site, outputs: early.update(self._write_first(site, outputs, viewed, shown)),
-            )
+        self.cache.stop = stop
+        result = pipeline.Result(Problems())
         try:
-            result = pipeline.check(self.options, self.memo)
+            if self.written is None:
+                return self._build_whole()
+            site = result.site = pipeline.make_site(self.options, result)
+            if site is not None and viewed and not result.problems.errors:
+                early = self._open_pages_first(site, result.public_site, viewed, shown)
+            if site is not None:
+                pipeline.produce(site, result, self.options, self.cache)
         except Cancelled:
             return Result(Problems(), cancelled=True, early=early)
         finally:
-            self.memo.stop = self.memo.first = None
+            self.cache.stop = None
         out = Result(result.problems, result.site, early=early)
         if result.site is None or result.problems.errors:
             return out
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in result.outputs}
         with self.lock:
-            if self.written is None:
-                write.write(
-                    result.outputs,
-                    self.options.out,
-                    result.problems,
-                    finish=lambda folder: search.index(folder, result.problems),
-                )
-                out.changed = set(new)
-            else:
-                out.changed = {p for p in new.keys() | self.written.keys() if new.get(p) != self.written.get(p)}
-                write.update(
-                    self.options.out,
-                    {p: new[p] for p in out.changed if p in new},
-                    [p for p in out.changed if p not in new],
-                    result.problems,
-                )
-                # The search index follows the pages, but not here: Pagefind reads every page
-                # (seconds on a big site), so `serve` runs `index_search` after the reload.
-                out.search_stale = any(p.endswith(".html") for p in out.changed)
+            out.changed = {p for p in new.keys() | self.written.keys() if new.get(p) != self.written.get(p)}
+            write.update(
+                self.options.out,
+                {p: new[p] for p in out.changed if p in new},
+                [p for p in out.changed if p not in new],
+                result.problems,
+            )
+        # The search index follows the pages, but not here: Pagefind reads every page
+        # (seconds on a big site), so `serve` runs `index_search` after the reload.
+        out.search_stale = any(p.endswith(".html") for p in out.changed)
         if result.problems.errors:
             self.written = None  # the folder may hold part of this build: the next one writes it whole
             return out
-        self.written = new
-        self.memo.commit()
-        out.rendered, out.pages = list(self.memo.rendered), len(result.site.pages)
+        self.written, self.outputs = new, result.outputs
+        self.cache.commit()
+        out.rendered, out.pages = list(self.cache.rendered), len(result.site.pages)
         return out
 
-    def _write_first(self, site, outputs: list, viewed: set, shown) -> set:
-        """Write the pages rendered first, and files they need that are not there yet
-        (a stylesheet's new name); the paths written. Problems are left for the build."""
+    def _build_whole(self) -> Result:
+        """The first build, or the one after a failed write: the site written whole, as `build` does."""
+        result = pipeline.build(self.options, self.cache)
+        out = Result(result.problems, result.site)
+        if result.site is None or result.problems.errors:
+            return out
+        self.cache.hold()  # compared on every save: read the stored pages once
+        self.outputs = [
+            o if o.data is not None or not o.reused else self.cache.entries[o.path].output for o in result.outputs
+        ]
+        self.written = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in self.outputs}
+        out.changed = set(self.written)
+        out.rendered, out.pages = list(self.cache.rendered), len(result.site.pages)
+        return out
+
+    def _open_pages_first(self, site, public, viewed: set, shown) -> set:
+        """When this build redoes FIRST_WHEN pages or more, render the pages open in a browser
+        and write them, and files they need that are not there yet (a stylesheet's new name),
+        then call `shown`; the paths written. Their problems are left for the whole build."""
+        # Counted with the last build's asset names: enough to choose, and the site's files
+        # (seconds on a big site) are made only when this build is split.
+        self.cache.environment(site)
+        stale = [p for p in site.pages if self.cache.stale(p)]
+        first = [p for p in stale if p.output in viewed]
+        if len(stale) < FIRST_WHEN or not first:
+            return set()
         problems = Problems()
-        outputs = assets.fingerprint(
-            outputs + registry.site_files(site, self.memo.public), site.config.base_url, problems
-        )
+        files = registry.site_files(site, public)
+        names = assets.plan(files, site.config.base_url, problems)
+        self.cache.renames = names.renames  # render_page judges each page again with these
+        outputs = render.render(site, problems, self.cache, pages=first)
+        if problems.errors:
+            return set()  # the whole build finds them again and reports them
+        outputs = assets.fingerprint(outputs + files, site.config.base_url, problems, names)
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in outputs}
         write_now = {
             path: data
@@ -232,6 +163,11 @@ class Builder:
         if shown is not None:
             shown()
         return set(write_now)
+
+    def save_cache(self) -> None:
+        """Keep the last good build in .cache/ (between builds; `serve` does it when the saves pause)."""
+        if self.written is not None:
+            self.cache.save(self.outputs, self.options.out, links.found)
 
     def index_search(self, stop=None) -> Problems:
         """Make the search index of the written site again (call it between builds, never during one).

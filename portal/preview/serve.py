@@ -519,4 +519,7 @@ def serve(options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000, 
         markup.stop_helper()  # ...and at once if it waits for a slow conversion
         rebuilds.stop_idle_work()  # ends a running Pagefind
         rebuilds.pool.shutdown(wait=True, cancel_futures=True)
+        # The pages of the last good build, for the next start (.cache/); after the first
+        # build it is kept at once, so a preview that is killed loses only the later saves.
+        builder.save_cache()
     return 0

@@ -349,31 +349,40 @@ def check_templates(env: jinja2.Environment, site: Site, problems: Problems) -> 
     problems.extend(found)
 
 
-def render(site: Site, problems: Problems, memo=None, progress=None) -> list[Output]:
-    """Every page of the site; `memo` (incremental.Memo) reuses pages whose inputs did not change.
-    (The other files come from outputs/registry.py.)
+class Fresh:
+    """The plain per-page renderer: a new environment, every page rendered.
+    (The build cache, render/cache.py, is the other: it reuses pages whose inputs did not change.)"""
+
+    def environment(self, site: Site) -> jinja2.Environment:
+        return environment(site.templates)
+
+    render_page = staticmethod(render_page)
+
+
+def render(site: Site, problems: Problems, renderer=None, pages=None, progress=None) -> list[Output]:
+    """The pages of the site (`pages`: only those), each by `renderer.render_page` (default:
+    Fresh). The other files come from outputs/registry.py.
 
     `progress(stage, done, total)`, if given, hears of each page rendered.
     """
-    env = environment(site.templates) if memo is None else memo.environment(site)
-    render_one = render_page if memo is None else memo.render_page
+    renderer = renderer or Fresh()
+    env = renderer.environment(site)
     check_templates(env, site, problems)
     if problems.errors:
         return []
-    if memo is not None:
-        memo.render_first(site)  # the pages open in a browser, when a change redoes many
+    pages = site.pages if pages is None else pages
     outputs = []
     failures = {}  # one template mistake breaks many pages: report it once
-    for done, page in enumerate(site.pages, 1):
+    for done, page in enumerate(pages, 1):
         if progress:
-            progress("render", done, len(site.pages))
+            progress("render", done, len(pages))
         try:
-            outputs.append(render_one(env, site, page, problems))
+            outputs.append(renderer.render_page(env, site, page, problems))
         except TemplateFailure as exc:
             failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
-    for (path, line, message), pages in failures.items():
-        others = _(" and {count} other page(s)", count=len(pages) - 1) if len(pages) > 1 else ""
+    for (path, line, message), broken in failures.items():
+        others = _(" and {count} other page(s)", count=len(broken) - 1) if len(broken) > 1 else ""
         problems.error(
-            path, line, _("{message} (rendering {pages}{others})", message=message, pages=pages[0], others=others)
+            path, line, _("{message} (rendering {pages}{others})", message=message, pages=broken[0], others=others)
         )
     return outputs

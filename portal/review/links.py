@@ -39,6 +39,20 @@ class _Collector(HTMLParser):
                 self.ids.add(value)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What `check` reads of a page, kept by the build cache so the page is not parsed again."""
+
+    links: tuple
+    ids: frozenset
+
+
+def found(data: bytes) -> tuple[list, set]:
+    """(links, ids) of a page, as `check` reads them."""
+    page = _parse(data)
+    return list(page.links), set(page.ids)
+
+
 @caches.bounded(64 * caches.MB)  # `serve` rebuilds often; most pages have not changed
 def _parse(data: bytes) -> _Collector:
     collector = _Collector()
@@ -47,10 +61,12 @@ def _parse(data: bytes) -> _Collector:
     return collector
 
 
-def check(outputs: list[Output], base_url: str) -> LinkReport:
+def check(outputs: list[Output], base_url: str, known: dict | None = None) -> LinkReport:
+    """`known`: output path -> (links, ids) of pages given without their bytes (the build cache's, `found`)."""
     base = urlsplit(base_url)
     files = {o.path for o in outputs}
     pages = {o.path: _parse(o.data) for o in outputs if o.path.endswith(".html") and o.data is not None}
+    pages.update({path: Found(tuple(seen[0]), frozenset(seen[1])) for path, seen in (known or {}).items()})
     report = LinkReport()
     for path, page in sorted(pages.items()):
         page_url = base.path + ("" if path == "index.html" else path.removesuffix("index.html"))

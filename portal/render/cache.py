@@ -1,0 +1,492 @@
+"""The build cache: a page whose inputs did not change is not rendered again.
+
+A page's inputs are the dependency keys it read while rendering (depends.py:
+its own source, the templates it loaded, the data and other pages' fields it
+read). `PageCache` is the per-page renderer that `render.render` is given:
+
+- in one process (`serve`), a page is reused while none of its keys has a
+  different value in the new site than in the last good build's (compared as
+  objects, which unchanged files keep: no hashing on a save);
+- between processes, the cache lives in `.cache/` under the site's root, one
+  folder per kind of build (its address, with or without drafts): the keys each page read with a digest of what each named, the page's
+  warnings, what the link check reads from it (its links and ids), and the page
+  as published, stored by its SHA-256. A page whose every key has the same digest
+  in the new site is not parsed, rendered or rewritten: its stored file is linked
+  into the new output folder (write.py).
+
+Nothing in the cache is trusted that cannot be checked: a file that is not the
+engine's format, version or configuration, or that does not parse, is ignored
+whole (the build is then cold); a stored page whose size or time changed is
+hashed again and dropped if its bytes are not the ones recorded (someone edited
+_site/ by hand: a hard link shares the file). The asset names a page was
+published with (assets.py) are part of its key: a changed stylesheet name
+renders the pages again. The cache is written only after a build succeeded, in
+one atomic rename; deleting `.cache/` only makes the next build cold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import posixpath
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from portal import __version__
+from portal.messages import Message
+from portal.output import Output
+from portal.problems import Problem, Problems
+from portal.render import depends
+from portal.render import pages as render
+
+FOLDER = ".cache"  # under the site's root; in .gitignore
+FORMAT = 1  # of the files below; a change makes every older cache foreign
+INDEX = "pages.json"
+OBJECTS = "pages"  # the published pages, each named by the SHA-256 of its bytes
+LIBRARIES = ("Markdown", "nh3", "Jinja2", "MarkupSafe", "PyYAML", "Babel", "Pillow")  # they make the pages too
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+
+def same(old, new) -> bool:
+    # Unchanged files give the very same objects (load and markup remember them): no deep comparison then.
+    return old is new or old == new
+
+
+class Cancelled(Exception):
+    """A newer save came while rendering: this build is dropped, the next one starts."""
+
+
+class Undigestible(Exception):
+    """A value with no canonical form: a page that read it is not kept between builds."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    output: Output  # as rendered in this process, or the stored page (reused=True: already published)
+    recorded: frozenset  # the dependency keys the page read
+    problems: tuple  # the warnings the page's content gave when it was rendered
+    digests: dict | None = None  # key -> digest, for an entry read from .cache/ (compared by digest, once)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A page kept in .cache/: its published bytes' hash, where they are and what the link check reads."""
+
+    sha: str
+    size: int
+    mtime_ns: int
+    links: tuple
+    ids: tuple
+    assets: tuple  # the assets whose content-hashed names the page carries (assets.py), by their own path
+    names: str  # digest of those names
+
+
+def engine() -> dict:
+    """What besides the inputs makes a page: a cache made by another engine is foreign."""
+    return {
+        "format": FORMAT,
+        "portal": __version__,
+        "python": platform.python_version(),
+        "libraries": {name: importlib.metadata.version(name) for name in LIBRARIES},
+    }
+
+
+class PageCache:
+    """The pages of the last good build and what each read; renders a page only if that changed.
+
+    `folder` (None: in memory only) is this output's folder in .cache/, read now.
+    """
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder
+        self.entries = {}  # output path -> Entry, from the last good build
+        self.stored = {}  # output path -> (Entry, Stored): what .cache/ holds of that entry
+        self.fresh = {}  # the entries of the build in progress
+        self.old = None  # depends.Values of the last good build's site (this process)
+        self.new = None  # depends.Values of the site being built
+        self.site = None  # the site being built
+        self.env = None
+        self.env_templates = None
+        self.rendered = []  # output paths rendered (not reused) in the build in progress
+        self.keys = set()  # every key some page of a good build read (the last one's at least)
+        self.changed = None  # the keys whose value differs in the build in progress
+        self.digests = {}  # key -> digest in the site being built
+        self.stop = None  # a threading.Event: set, the build in progress ends (Cancelled)
+        self.renames = {}  # asset path -> its published name in this build (assets.Plan, set by pipeline)
+        self.dirty = False  # something to save since the last save
+        self.checked_templates = None  # name -> sha256 of the templates of the build in .cache/
+        if folder is not None:
+            self._read()
+
+    # --- the renderer that render.render is given --------------------------------
+
+    def environment(self, site):
+        """A Jinja environment for `site`; a new one when any template changed, so no stale
+        compiled template survives. Called again for the same site, it keeps what was rendered."""
+        if site is self.site:
+            return self.env
+        hashes = depends.template_hashes(site.templates)
+        self.site, self.new = site, depends.Values(site, hashes)
+        if self.env is None or hashes != self.env_templates:
+            self.env, self.env_templates = render.environment(site.templates), hashes
+            if hashes == self.checked_templates:  # each one compiled without error for the cached build
+                self.env.template_problems = Problems()
+        self.fresh, self.rendered, self.digests = {}, [], {}
+        # Each key any page read is judged once; a page is reused if none of its keys changed.
+        self.changed = None if self.old is None else {k for k in self.keys if not same(self.old(k), self.new(k))}
+        return self.env
+
+    def stale(self, page, assets: bool = True) -> bool:
+        """True if the page must be rendered again: new, or something it read has changed
+        (`assets=False`: leaving out the names of the assets it shows, not settled yet)."""
+        entry = self.entries.get(page.output)
+        if entry is None:
+            return True
+        if assets and entry.output.reused and self.stored.get(page.output, (None,))[0] is entry:
+            record = self.stored[page.output][1]
+            if self._names(record.assets) != record.names:
+                return True  # an asset it shows has another name now
+        if entry.digests is not None:
+            return any(self._digest(key) != digest for key, digest in entry.digests.items()) or not self._intact(
+                page.output
+            )
+        return self.changed is None or not entry.recorded.isdisjoint(self.changed)
+
+    def likely_stale(self, site) -> list:
+        """The pages of `site` that will be rendered, before the asset names are settled (the
+        pool converts their markdown ahead; a page redone for an asset's new name alone is
+        converted when it renders)."""
+        self.environment(site)
+        return [page for page in site.pages if self.stale(page, assets=False)]
+
+    def render_page(self, env, site, page, problems: Problems):
+        done = self.fresh.get(page.output)  # rendered already in this build (the open pages, first)
+        if done is not None:
+            problems.items.extend(done.problems)
+            return done.output
+        entry = self.entries.get(page.output)
+        if not self.stale(page):
+            problems.items.extend(entry.problems)
+            self.fresh[page.output] = entry
+            return entry.output
+        if self.stop is not None and self.stop.is_set():
+            raise Cancelled
+        own = Problems()
+        env.recorded = recorded = set()
+        try:
+            output = render.render_page(env, site, page, own)
+        finally:
+            env.recorded = None
+        problems.extend(own)
+        self.fresh[page.output] = Entry(output, frozenset(recorded), tuple(own.items))
+        self.rendered.append(page.output)
+        return output
+
+    def commit(self):
+        """The build succeeded: it is the reference for the next one."""
+        if self.old is None:
+            self.keys = set().union(*(e.recorded for e in self.fresh.values()))
+        else:  # only the pages rendered now read anything new (keys of removed pages cost a comparison, no more)
+            self.keys.update(*(self.fresh[path].recorded for path in self.rendered))
+        # An entry read from .cache/ held in this build: from now on it is compared as the others.
+        for path, entry in self.fresh.items():
+            if entry.digests is not None:
+                self.fresh[path] = plain = dataclasses.replace(entry, digests=None)
+                if self.stored.get(path, (None,))[0] is entry:
+                    self.stored[path] = (plain, self.stored[path][1])
+        self.dirty = self.dirty or bool(self.rendered) or self.entries.keys() != self.fresh.keys()
+        self.entries, self.old = self.fresh, self.new
+
+    def links(self) -> dict:
+        """Output path -> (links, ids) of the pages reused as stored files, for the link check."""
+        return {
+            path: (record.links, record.ids)
+            for path, (entry, record) in self.stored.items()
+            if self.fresh.get(path) is entry and entry.output.data is None
+        }
+
+    def hold(self) -> None:
+        """Read the stored pages this process reuses into memory (`serve`: compared on every save)."""
+        for path, entry in list(self.entries.items()):
+            if entry.output.reused and entry.output.data is None:
+                held = dataclasses.replace(entry, output=Output(path, entry.output.copy_from.read_bytes(), reused=True))
+                self.entries[path] = held
+                if self.stored.get(path, (None,))[0] is entry:
+                    self.stored[path] = (held, self.stored[path][1])
+
+    # --- .cache/ ------------------------------------------------------------------------
+
+    def save(self, outputs: list, out: Path, describe) -> None:
+        """Keep the last good build (its `outputs` as published in `out`) in .cache/.
+
+        `describe(data)` gives (links, ids) of a page, as the link check reads them.
+        """
+        if self.folder is None or not self.dirty:
+            return
+        objects = self.folder / OBJECTS
+        objects.mkdir(parents=True, exist_ok=True)
+        # Which published asset names a page carries: one search through its bytes for all of them.
+        self._shown = {}
+        for old, new in self.renames.items():
+            self._shown.setdefault(posixpath.basename(new).encode("utf-8"), []).append(old)
+        found = re.compile(b"|".join(re.escape(name) for name in sorted(self._shown, key=len, reverse=True)))
+        self._names_in = found.findall if self._shown else lambda data: ()
+        published = {o.path: o for o in outputs}
+        keys, pages = {}, {}
+        for path, entry in sorted(self.entries.items()):
+            output = published.get(path)
+            if output is None:
+                continue
+            try:
+                record = self._record(path, entry, output, Path(out), objects, describe)
+                page = {
+                    "keys": [
+                        keys.setdefault(key, (len(keys), _key_json(key), self._digest(key)))[0]
+                        for key in sorted(entry.recorded, key=repr)
+                    ],
+                    "problems": [_problem_json(p) for p in entry.problems],
+                    "file": [record.sha, record.size, record.mtime_ns],
+                    "links": list(record.links),
+                    "ids": list(record.ids),
+                    "assets": list(record.assets),
+                    "names": record.names,
+                }
+            except (Undigestible, OSError, TypeError):
+                continue  # not kept: the next build renders this page
+            pages[path] = page
+            self.stored[path] = (entry, record)
+        index = {
+            "format": FORMAT,
+            "engine": engine(),
+            "templates": self.env_templates,
+            "keys": [[key, digest] for _index, key, digest in keys.values()],
+            "pages": pages,
+        }
+        handle, tmp = tempfile.mkstemp(prefix=".index-", dir=self.folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            json.dump(index, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, self.folder / INDEX)
+        kept = {page["file"][0] for page in pages.values()}
+        for stale in objects.iterdir():
+            if stale.name not in kept:
+                stale.unlink(missing_ok=True)
+        self.dirty = False
+
+    def _record(self, path, entry, output, out: Path, objects: Path, describe) -> Stored:
+        held = self.stored.get(path)
+        if held is not None and held[0] is entry:
+            if entry.output.reused or held[1].names == self._names(held[1].assets):
+                return held[1]
+        data = output.data if output.data is not None else output.copy_from.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        target = objects / sha
+        tmp = objects / f".part-{sha}"
+        tmp.unlink(missing_ok=True)
+        try:  # the written page itself, by a second name: no second copy on disk
+            os.link(out / path, tmp)
+            if (out / path).read_bytes() != data:
+                raise OSError("changed")
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            tmp.write_bytes(data)
+        os.replace(tmp, target)
+        st = target.stat()
+        links, ids = describe(data)
+        shown = sorted({old for name in set(self._names_in(data)) for old in self._shown[name]})
+        return Stored(
+            sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), tuple(shown), self._names(shown)
+        )
+
+    def _read(self) -> None:
+        """The entries of .cache/, or none if anything in it is not what this engine writes."""
+        try:
+            index = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
+            if index["format"] != FORMAT or index["engine"] != engine():
+                return
+            templates = {_text(name): _text(sha) for name, sha in index["templates"].items()}
+            table = [(_key(key), _text(digest)) for key, digest in index["keys"]]
+            entries, stored = {}, {}
+            for path, page in index["pages"].items():
+                sha, size, mtime_ns = page["file"]
+                if not (isinstance(path, str) and _SHA.fullmatch(sha) and type(size) is type(mtime_ns) is int):
+                    return
+                digests = dict(table[i] for i in page["keys"])
+                entry = Entry(
+                    Output(path, copy_from=self.folder / OBJECTS / sha, reused=True),
+                    frozenset(digests),
+                    tuple(_problem(p) for p in page["problems"]),
+                    digests,
+                )
+                record = Stored(
+                    sha,
+                    size,
+                    mtime_ns,
+                    tuple(map(_text, page["links"])),
+                    tuple(map(_text, page["ids"])),
+                    tuple(map(_text, page["assets"])),
+                    _text(page["names"]),
+                )
+                entries[path], stored[path] = entry, (entry, record)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return
+        self.entries, self.stored, self.checked_templates = entries, stored, templates
+
+    def _intact(self, path: str) -> bool:
+        """The stored page is there with the bytes recorded (hashed again only if its size or time changed)."""
+        record = self.stored[path][1]
+        target = self.folder / OBJECTS / record.sha
+        try:
+            st = target.stat()
+            if (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns):
+                return True
+            return hashlib.sha256(target.read_bytes()).hexdigest() == record.sha
+        except OSError:
+            return False
+
+    def _names(self, assets) -> str:
+        return digest([(path, self.renames.get(path)) for path in assets])
+
+    def _digest(self, key) -> str:
+        found = self.digests.get(key)
+        if found is None:
+            try:
+                found = digest(self.new(key))
+            except Undigestible:
+                found = "undigestible"  # never equal to a digest: the page is rendered
+            self.digests[key] = found
+        return found
+
+
+def folder(root: Path, base_url: str | None, drafts: bool) -> Path:
+    """The folder in .cache/ for builds for one address, with or without drafts: a preview and a
+    build do not share pages (they would replace each other's). Where the site or its output
+    folder is does not matter: a cache restored into another checkout is used."""
+    name = json.dumps([base_url, drafts])
+    return Path(root) / FOLDER / hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+
+
+def clear(root: Path) -> None:
+    shutil.rmtree(Path(root) / FOLDER, ignore_errors=True)
+
+
+# --- canonical digests: the same value gives the same digest in every process ----------
+
+
+def digest(value) -> str:
+    parts = []
+    _canonical(value, parts)
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _canonical(value, parts: list) -> None:
+    # Never hash() or the order of a set: both differ between processes.
+    if value is None or isinstance(value, (bool, int, float)) and not isinstance(value, enum.Enum):
+        parts.append(f"{type(value).__name__}:{value!r};")
+    elif isinstance(value, enum.Enum):
+        parts.append(f"E{type(value).__qualname__}:{value.value!r};")
+    elif isinstance(value, str):
+        parts.append(f"s{len(value)}:{value};")
+    elif isinstance(value, bytes):
+        parts.append(f"b{hashlib.sha256(value).hexdigest()};")
+    elif isinstance(value, (dt.date, dt.time)):
+        parts.append(f"{type(value).__name__}:{value.isoformat()};")
+    elif isinstance(value, decimal.Decimal):
+        parts.append(f"D{value};")
+    elif isinstance(value, PurePath):
+        parts.append(f"p{value.as_posix()};")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts.append(f"C{type(value).__qualname__}(")
+        for f in dataclasses.fields(value):
+            parts.append(f.name + "=")
+            _canonical(getattr(value, f.name), parts)
+        parts.append(")")
+    elif isinstance(value, (list, tuple)):
+        parts.append(f"{type(value).__name__}[")
+        for item in value:
+            _canonical(item, parts)
+        parts.append("]")
+    elif isinstance(value, dict):
+        parts.append("{")
+        for key, item in sorted((digest(k), v) for k, v in value.items()):
+            parts.append(key)
+            _canonical(item, parts)
+        parts.append("}")
+    elif isinstance(value, (set, frozenset)):
+        parts.append("set{" + ",".join(sorted(digest(item) for item in value)) + "}")
+    else:
+        raise Undigestible(type(value).__name__)
+
+
+# --- the JSON of .cache/: only plain values go in, and only what was checked comes out ----
+
+
+def _key_json(key):
+    if isinstance(key, tuple):
+        return [_key_json(part) for part in key]
+    if key is None or type(key) in (str, int, bool, float):
+        return key
+    raise Undigestible(type(key).__name__)
+
+
+def _key(value):
+    if isinstance(value, list):
+        return tuple(_key(part) for part in value)
+    if value is None or type(value) in (str, int, bool, float):
+        return value
+    raise ValueError("not a key")
+
+
+def _text(value) -> str:
+    if type(value) is not str:
+        raise ValueError("not a text")
+    return value
+
+
+def _message_json(message):
+    if isinstance(message, Message):
+        return {
+            "msgid": message.msgid,
+            "plural": message.plural,
+            "count": message.count,
+            "values": {k: _message_json(v) for k, v in message.values.items()},
+        }
+    if message is None or type(message) in (str, int, bool, float):
+        return message
+    if isinstance(message, str):
+        return str(message)
+    raise TypeError(type(message).__name__)
+
+
+def _message(value):
+    if isinstance(value, dict):
+        values = {_text(k): _message(v) for k, v in value["values"].items()}
+        plural, count = value["plural"], value["count"]
+        if plural is not None:
+            _text(plural)
+        if count is not None and type(count) is not int:
+            raise ValueError("not a count")
+        return Message(_text(value["msgid"]), values, plural, count)
+    if value is None or type(value) in (str, int, bool, float):
+        return value
+    raise ValueError("not a message")
+
+
+def _problem_json(problem: Problem) -> list:
+    return [problem.path, problem.line, _message_json(problem.message), problem.severity]
+
+
+def _problem(value) -> Problem:
+    path, line, message, severity = value
+    if line is not None and type(line) is not int or severity not in ("error", "warning"):
+        raise ValueError("not a problem")
+    return Problem(_text(path), line, _message(message), severity)

@@ -1,0 +1,191 @@
+"""The build cache (.cache/): an unchanged page is not rendered again, and a warm build
+writes exactly the files a cold one does, whatever changed in between."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import edit, run_build
+from portal import pipeline
+from portal.preview import incremental
+from portal.render import cache as page_cache
+
+NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"
+NOW = dt.date(2026, 11, 30)
+
+
+def options(root: Path, out: str = "_site", cache: bool = True, now=NOW, search: bool = False, **more):
+    return pipeline.Options(root=root, out=root / out, now=now, search=search, cache=cache, **more)
+
+
+def files(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, **more) -> tuple[pipeline.Result, page_cache.PageCache | None]:
+    """A build as `build.py build` makes it; the cache it used (None with cache=False)."""
+    opts = options(root, **more)
+    cache = pipeline.open_cache(opts)
+    result = pipeline.build(opts, cache)
+    assert not result.problems.errors, result.problems.sorted()
+    return result, cache
+
+
+def warm_equals_cold(root: Path, **more) -> page_cache.PageCache:
+    """Build warm into _site and cold (no cache) into _cold: the same files, byte for byte."""
+    _, cache = build(root, **more)
+    build(root, out="_cold", cache=False, **more)
+    warm, cold = files(root / "_site"), files(root / "_cold")
+    assert sorted(warm) == sorted(cold)
+    assert [path for path in cold if warm[path] != cold[path]] == []
+    return cache
+
+
+@pytest.fixture
+def warm(tiny) -> Path:
+    """The tiny site built once: its cache is warm."""
+    _, cache = build(tiny)
+    assert len(cache.rendered) == len(cache.site.pages)
+    return tiny
+
+
+def test_nothing_changed_renders_nothing_and_writes_the_same_files(warm):
+    before = files(warm / "_site")
+    cache = warm_equals_cold(warm)
+    assert cache.rendered == []
+    assert files(warm / "_site") == before
+
+
+def test_a_kept_page_is_the_stored_file_itself_not_a_copy(warm):
+    build(warm)
+    page = warm / "_site/kontakt/index.html"
+    assert page.stat().st_nlink == 2  # _site/ and .cache/ share it
+
+
+CHANGES = {
+    "content": (NEWS_SV, "har ett avtal", "har skrivit ett avtal"),
+    "data": ("data/staffing.yaml", "value: 5\n", "value: 6\n"),
+    "template": ("templates/news_item.html", "<h1>", '<h1 class="news-title">'),
+    "static file": ("static/assets/site.css", ":root {", ":root { --edited: 1;"),
+    "i18n string": ("data/i18n/sv.yaml", "home: Startsida", "home: Förstasidan"),
+}
+
+
+@pytest.mark.parametrize("kind", CHANGES)
+def test_a_warm_build_after_a_change_equals_a_cold_one(warm, kind):
+    path, old, new = CHANGES[kind]
+    edit(warm / path, old, new)
+    cache = warm_equals_cold(warm)
+    if kind in ("content", "template", "data"):  # only the pages that read it
+        assert 0 < len(cache.rendered) < len(cache.site.pages)
+
+
+def test_the_content_change_redoes_only_the_item_its_lists_and_its_translation_link(warm):
+    edit(warm / NEWS_SV, "har ett avtal", "har skrivit ett avtal")
+    _, cache = build(warm)
+    assert "nyheter/enheten-vaxer/index.html" in cache.rendered
+    assert not {"kontakt/index.html", "om/index.html", "en/index.html"} & set(cache.rendered)
+
+
+def test_the_build_date_publishes_a_scheduled_item_in_a_warm_build_as_in_a_cold_one(tiny):
+    item = tiny / "content/news/2030-01-01-framtid.sv.md"
+    item.write_text(
+        "---\ntitle: Framtiden\ndate: 2030-01-01\nsummary: Snart.\nmunicipalities: [mjolby]\n---\nText.\n",
+        encoding="utf-8",
+    )
+    build(tiny, now=dt.date(2029, 12, 31))
+    assert not (tiny / "_site/nyheter/2030-01-01-framtid/index.html").exists()
+    warm_equals_cold(tiny, now=dt.date(2030, 1, 2))
+    assert (tiny / "_site/nyheter/2030-01-01-framtid/index.html").is_file()
+
+
+def index(root: Path) -> Path:
+    (found,) = (root / page_cache.FOLDER).glob(f"*/{page_cache.INDEX}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda text: text[: len(text) // 2],  # cut short
+        lambda text: "not json at all",
+        lambda text: text.replace('"portal":', '"portal":"0.0.0-other","was":', 1),  # another version
+        lambda text: text.replace('"file":["', '"file":["../../../etc/', 1),  # a path out of the cache
+    ],
+    ids=["cut short", "not json", "another portal version", "a path out of the cache"],
+)
+def test_a_corrupt_or_foreign_cache_is_ignored_and_the_build_is_cold_and_right(warm, spoil):
+    found = index(warm)
+    found.write_text(spoil(found.read_text(encoding="utf-8")), encoding="utf-8")
+    cache = warm_equals_cold(warm)
+    assert len(cache.rendered) == len(cache.site.pages)
+
+
+def test_a_stored_page_whose_bytes_changed_is_not_trusted(warm):
+    # The output folder's page and the stored one are one file: an edit by hand changes both.
+    with (warm / "_site/kontakt/index.html").open("r+b") as f:
+        f.write(b"<!-- edited by hand -->")
+    cache = warm_equals_cold(warm)
+    assert cache.rendered == ["kontakt/index.html"]
+
+
+def test_deleting_the_cache_is_safe(warm):
+    shutil.rmtree(warm / page_cache.FOLDER)
+    cache = warm_equals_cold(warm)
+    assert len(cache.rendered) == len(cache.site.pages)
+
+
+def test_a_build_with_errors_leaves_the_cache_and_the_site_as_they_were(warm):
+    site, kept = files(warm / "_site"), files(warm / page_cache.FOLDER)
+    edit(warm / NEWS_SV, "har ett avtal", "har ett avtal [trasig](saknas.sv.md)")
+    edit(warm / "data/staffing.yaml", "value: 5\n", "value: 5,2\n")
+    result = pipeline.build(options(warm))
+    assert result.problems.errors
+    assert files(warm / "_site") == site and files(warm / page_cache.FOLDER) == kept
+
+
+def test_a_cache_restored_into_a_fresh_checkout_gives_the_cold_build(warm, tmp_path):
+    """As CI does (docs/deploy.md): only .cache/ is kept between runs, with new file times."""
+    fresh = tmp_path / "checkout"
+    for name in ("content", "data", "templates", "static"):
+        shutil.copytree(warm / name, fresh / name)
+    shutil.copytree(warm / page_cache.FOLDER, fresh / page_cache.FOLDER, copy_function=shutil.copyfile)
+    cache = warm_equals_cold(fresh)
+    assert cache.rendered == []
+
+
+def test_no_cache_neither_reads_nor_writes_it(tiny):
+    build(tiny, cache=False)
+    assert not (tiny / page_cache.FOLDER).exists()
+
+
+def test_a_preview_started_on_a_warm_cache_renders_no_unchanged_page(tiny):
+    preview = pipeline.Options(root=tiny, out=tiny / "_site", base_url="http://127.0.0.1:8000/", drafts=True)
+    first = incremental.Builder(preview)
+    assert len(first.build().rendered) > 0
+    edit(tiny / NEWS_SV, "har ett avtal", "har skrivit ett avtal")
+    assert "nyheter/enheten-vaxer/index.html" in first.build().rendered
+    first.save_cache()  # serve does it when it stops
+    again = incremental.Builder(preview).build()
+    assert not again.problems.errors and again.rendered == []
+    edit(tiny / "templates/news_item.html", "<h1>", '<h1 class="news-title">')
+    second = incremental.Builder(preview)
+    assert set(second.build().rendered) == {"nyheter/enheten-vaxer/index.html", "en/news/the-unit-grows/index.html"}
+
+
+def test_canonical_digests_do_not_depend_on_order_or_process():
+    assert page_cache.digest({"b": 1, "a": {3, 2, 1}}) == page_cache.digest({"a": frozenset({1, 2, 3}), "b": 1})
+    assert page_cache.digest((1, "1")) != page_cache.digest(("1", 1))
+    assert page_cache.digest(dt.date(2020, 1, 1)) != page_cache.digest("2020-01-01")
+    with pytest.raises(page_cache.Undigestible):
+        page_cache.digest(object())
+
+
+def test_build_no_search_skips_the_index(tiny):
+    done = run_build(tiny, "--no-search")
+    assert done.returncode == 0, done.stderr
+    assert not (tiny / "_site/pagefind").exists() and "search index" not in done.stdout
