@@ -197,17 +197,24 @@ def rewrite_html(text: str, here: str, base, renames: dict) -> str:
 
 def _rewrite_html(text: str, here: str, base, renames: tuple) -> str:
     # Not remembered here: rendered pages are, by their bytes, in _html_data (one copy, not two).
+    names = _names(renames)
     renames = dict(renames)
-    names = {n for old in renames for n in (posixpath.basename(old), quote(posixpath.basename(old)))}
 
     def fix(match: re.Match) -> str:
         tag = match.group("tag") or match.group("rawtag")
-        if tag is None or not any(name in tag for name in names):
+        if tag is None or not names.search(tag):
             return match.group(0)
         new_tag = _ATTRIBUTE.sub(lambda m: _rewrite_attribute(m, here, base, renames), tag)
         return new_tag + match.group(0)[len(tag) :]
 
     return _HTML_TOKEN.sub(fix, text)
+
+
+@functools.lru_cache(maxsize=4)  # one set of renames per build
+def _names(renames: tuple) -> re.Pattern:
+    """Finds any renamed file's name (as written, or percent-encoded): one search, not one per name."""
+    names = {n for old, _new in renames for n in (posixpath.basename(old), quote(posixpath.basename(old)))}
+    return re.compile("|".join(re.escape(n) for n in sorted(names)) or "(?!)")
 
 
 def _rewrite_attribute(match: re.Match, here: str, base, renames: dict) -> str:
