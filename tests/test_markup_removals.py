@@ -47,6 +47,10 @@ MARKDOWN = [
     "<me@example.org> and <https://example.org/>",
     "<span STYLE='color:red'>x</span><SPAN>y</SPAN>",
     "```html\n<script>not html</script>\n```\n",
+    "| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n",
+    '| a | b |\n|---|--:|\n| 1 | 2 |\n\nText {: style="color: red" }\n',
+    '| a | b |\n|---|--:|\n| 1 | 2 |\n\n<table><tr><td style="text-align: left;">x</td></tr></table>\n',
+    '| a | b |\n|---|--:|\n| 1 | 2 |\n\n<p style="x">y</p>\n',
 ]
 
 
@@ -60,7 +64,7 @@ PIECES = [
     "# ", "## ", "\n", "\n\n", "text ", "*em* ", "[l](/x/) ", "<a href=\"", "<img src=\"", "javascript:",
     "https://x/", "\u2003", "&nbsp;", "&amp;", " ", "\">", "</a>", "<p onclick=\"x\">", "</p>", "<script>",
     "</script>", "<h1>", "</h1>", "<div>", "</div>", "<span id=\"a\" data-x=\"1\">", "</span>", "{: #a }",
-    "{: onclick=x }", "<!-- c -->", "`<b>`", "    <code>", "| a | b |\n|---|---|\n", "<", ">", "'", "\"",
+    "{: onclick=x }", "{: style=\"x\" }", "<!-- c -->", "|:-:|--:|\n", "`<b>`", "    <code>", "| a | b |\n|---|---|\n", "<", ">", "'", "\"",
 ]  # fmt: skip
 
 
