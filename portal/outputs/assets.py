@@ -15,6 +15,7 @@ give the same names on every machine.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import posixpath
@@ -215,19 +216,68 @@ def rewrite_html(text: str, here: str, base, renames: dict) -> str:
     return _rewrite_html(text, here, base, tuple(sorted(renames.items())))
 
 
+def _letters(name: str, closing: bool = False) -> str:
+    """`name` in any ASCII case; closing, also as _HTML_TOKEN's back-reference (?P=raw) matches it,
+    which compares letters by str.lower() ("İ" closes an "i"), where re.IGNORECASE reads more."""
+    return "".join(f"[{c}{c.upper()}{'İ' if closing and c == 'i' else ''}]" for c in name)
+
+
+# What cannot hold a renamed file's name, and so is passed by in one C-level match: text,
+# a "<" that starts no token, comments, and tags (a <script>'s or <title>'s with its content)
+# whose start tag has no dot, for every renamed name has one (its suffix, FINGERPRINTED).
+# Each tag or comment passed is exactly the token _HTML_TOKEN finds at that place: the tag
+# name is plain, and attributes are read the same way, without dots. Only the tags with a
+# dot (about one in eight) come back to Python. tests/test_assets_rewrite_pass.py holds it to the old
+# token-by-token rewrite. (No capturing group inside the possessive repetition: Python 3.11's
+# re fails on one; so each raw-text element is written out, in ASCII letters: other names go
+# to _HTML_TOKEN.)
+_NO_DOT_ATTRIBUTES = r"""(?:[^>"'.]|"[^".]*"|'[^'.]*')*"""
+_PASSED = re.compile(
+    r"(?:[^<]+"
+    r"|<(?![!a-zA-Z])|<!(?!--)"
+    r"|<!--.*?-->"
+    + "".join(
+        rf"|<(?-i:{_letters(raw)})\b{_NO_DOT_ATTRIBUTES}>.*?(?=</(?-i:{_letters(raw, closing=True)})\s*>|\Z)"
+        for raw in ("script", "style", "textarea", "title")
+    )
+    + rf"|<(?!(?:script|style|textarea|title)\b)[a-zA-Z][^\s/>\"'.]*(?=[\s/>]){_NO_DOT_ATTRIBUTES}>"
+    r")*+",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
 def _rewrite_html(text: str, here: str, base, renames: tuple) -> str:
     # Not remembered here: rendered pages are, by their bytes, in _html_data (one copy, not two).
+    names = _names(renames)
     renames = dict(renames)
-    names = {n for old in renames for n in (posixpath.basename(old), quote(posixpath.basename(old)))}
 
     def fix(match: re.Match) -> str:
         tag = match.group("tag") or match.group("rawtag")
-        if tag is None or not any(name in tag for name in names):
+        if tag is None or not names.search(tag):
             return match.group(0)
         new_tag = _ATTRIBUTE.sub(lambda m: _rewrite_attribute(m, here, base, renames), tag)
         return new_tag + match.group(0)[len(tag) :]
 
-    return _HTML_TOKEN.sub(fix, text)
+    parts, position, size = [], 0, len(text)
+    while True:
+        passed = _PASSED.match(text, position).end()
+        parts.append(text[position:passed])
+        if passed >= size:
+            return "".join(parts)
+        token = _HTML_TOKEN.match(text, passed)
+        if token is None:  # a "<" that starts no token: read on from the next character, as re.sub would
+            parts.append(text[passed])
+            position = passed + 1
+        else:
+            parts.append(fix(token))
+            position = token.end()
+
+
+@functools.lru_cache(maxsize=4)  # one set of renames per build
+def _names(renames: tuple) -> re.Pattern:
+    """Finds any renamed file's name (as written, or percent-encoded): one search, not one per name."""
+    names = {n for old, _new in renames for n in (posixpath.basename(old), quote(posixpath.basename(old)))}
+    return re.compile("|".join(re.escape(n) for n in sorted(names)) or "(?!)")
 
 
 def _rewrite_attribute(match: re.Match, here: str, base, renames: dict) -> str:
