@@ -158,7 +158,15 @@ def build(options: Options, cache: page_cache.PageCache | None = None) -> Result
         cache.commit()
         options.stage("cache")
         started = time.perf_counter()
-        cache.save(result.outputs, options.out, links.found)
+        try:
+            cache.save(result.outputs, options.out, links.found)
+        except OSError as exc:  # the site is built and in place; only the next build is slower
+            result.problems.notice(
+                _(
+                    "the build cache in .cache/ could not be kept ({reason}); the next build renders every page",
+                    reason=write.reason(exc),
+                )
+            )
         result.timings["cache"] = time.perf_counter() - started
     return result
 

@@ -81,26 +81,59 @@ def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable
         return
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{out.name}-", dir=out.resolve().parent))
     try:
-        for o in outputs:
-            target = tmp / o.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if o.data is not None:
-                target.write_bytes(o.data)
-            elif o.reused:
-                _link(o.copy_from, target)
-            else:
-                shutil.copyfile(o.copy_from, target)
-        (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
+        tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{out.name}-", dir=out.resolve().parent))
+    except OSError as exc:
+        problems.error(shown(out), None, _("{reason}; nothing was written", reason=reason(exc)))
+        return
+    try:
+        try:
+            for o in outputs:
+                target = tmp / o.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if o.data is not None:
+                    target.write_bytes(o.data)
+                elif o.reused:
+                    _link(o.copy_from, target)
+                else:
+                    shutil.copyfile(o.copy_from, target)
+            (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
+        except OSError as exc:  # a full disk, a folder it may not write to: said plainly, the old site kept
+            problems.error(
+                shown(out),
+                None,
+                _("{reason} (writing {file}); the previous site is as it was", reason=reason(exc), file=o.path),
+            )
+            return
         if finish is not None:
             finish(tmp)
             if problems.errors:
                 return
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
-        swap(tmp, out.resolve())
+        try:
+            os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
+            swap(tmp, out.resolve())
+        except OSError as exc:
+            problems.error(
+                shown(out),
+                None,
+                _("{reason} (putting the new site in place); the previous site is as it was", reason=reason(exc)),
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # after a swap this holds the old site
+
+
+def shown(out: Path) -> str:
+    """The output folder as the person building would name it: relative to where they are, if inside."""
+    try:
+        return Path(out).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(out)
+
+
+def reason(exc: OSError) -> str:
+    """What the system said, in a sentence's words: "no space left on device"."""
+    said = exc.strerror or str(exc)
+    return said[:1].lower() + said[1:]
 
 
 def _link(stored: Path, target: Path) -> None:
@@ -160,10 +193,14 @@ def update(out: Path, changed: dict, removed: list, problems: Problems) -> None:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(prefix=".portal-part-", dir=target.parent)
-            with os.fdopen(handle, "wb") as f:
-                f.write(data)
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; a web server must read it
-            os.replace(tmp, target)
+            try:
+                with os.fdopen(handle, "wb") as f:
+                    f.write(data)
+                os.chmod(tmp, 0o644)  # mkstemp makes it private; a web server must read it
+                os.replace(tmp, target)
+            except OSError:
+                Path(tmp).unlink(missing_ok=True)  # a full disk leaves no half-written part behind
+                raise
         for path in removed:
             (out / path).unlink(missing_ok=True)
             folder = (out / path).parent

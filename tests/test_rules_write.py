@@ -147,8 +147,11 @@ def test_a_failed_finish_swaps_nothing_and_leaves_no_temporary_folder(tmp_path):
 def test_a_failed_write_leaves_the_old_site_and_no_temporary_folder(tmp_path):
     out = tmp_path / "_site"
     write.write([Output("old.html", b"old")], out, Problems())
-    with pytest.raises(FileNotFoundError):
-        write.write([Output("new.html", copy_from=tmp_path / "missing")], out, Problems())
+    problems = Problems()
+    write.write([Output("new.html", copy_from=tmp_path / "missing")], out, problems)
+    [error] = problems.errors
+    assert error.path == write.shown(out) and error.line is None
+    assert error.message == "no such file or directory (writing new.html); the previous site is as it was"
     assert [p.name for p in tmp_path.iterdir()] == ["_site"] and (out / "old.html").exists()
 
 

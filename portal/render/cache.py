@@ -273,9 +273,13 @@ class PageCache:
             "pages": pages,
         }
         handle, tmp = tempfile.mkstemp(prefix=".index-", dir=self.folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            json.dump(index, f, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, self.folder / INDEX)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as f:
+                json.dump(index, f, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.folder / INDEX)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)  # the old index stays, whole; the caller says why
+            raise
         kept = {page["file"][0] for page in pages.values()}
         for stale in objects.iterdir():
             if stale.name not in kept:

@@ -341,7 +341,11 @@ def converting_ahead(texts, jobs: int):
     ):
         yield
         return
-    _ahead = _Pool(todo, jobs)
+    try:
+        _ahead = _Pool(todo, jobs)
+    except OSError:  # no process could start (memory, a full /dev/shm): convert here, as with one job
+        yield
+        return
     try:
         yield
     finally:
