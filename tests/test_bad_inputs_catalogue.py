@@ -471,6 +471,7 @@ def test_the_catalogue_has_at_least_30_cases_with_distinct_names():
 def test_bad_input_gives_its_exact_error_and_leaves_the_site_alone(built_portal, tmp_path, name, break_it, expected):
     root = fresh_copy(built_portal, tmp_path)
     before = snapshot(root / "_site")
+    cache_before = snapshot(root / ".cache")  # the build cache the good build kept
 
     line = break_it(root)
     if line is not None:  # the break says where it edited a file that keeps growing
@@ -483,7 +484,16 @@ def test_bad_input_gives_its_exact_error_and_leaves_the_site_alone(built_portal,
     assert lines[-1].endswith("; nothing was written.")
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == [".git", "_site", "content", "data", "static", "templates"]
+    assert snapshot(root / ".cache") == cache_before and cache_before
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".cache",
+        ".git",
+        "_site",
+        "content",
+        "data",
+        "static",
+        "templates",
+    ]
 
 
 def test_the_alias_bomb_is_refused_with_little_memory():
