@@ -167,7 +167,7 @@ def _front_matter(name: str, text: str, problems: Problems):
     return split
 
 
-@caches.bounded(64 * caches.MB)
+@caches.bounded(256 * caches.MB, size=lambda args, split: 3 * len(args[1]))  # the text, its front matter and body
 def _split_remembered(name: str, text: str):
     found = Problems()
     return split_front_matter(name, text, found), tuple(found.items)

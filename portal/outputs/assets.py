@@ -334,7 +334,7 @@ def _bytes(o: Output) -> bytes:
     return o.data if o.data is not None else o.copy_from.read_bytes()
 
 
-@caches.bounded(64 * caches.MB, size=lambda args, new: 2 * len(args[0]))  # the page, and its rewrite
+@caches.bounded(512 * caches.MB, size=lambda args, new: 2 * len(args[0]))  # the page, and its rewrite
 def _html_data(data: bytes, here: str, base, renames: tuple) -> bytes:
     """A rendered page's bytes with asset names rewritten; the same `data` object when nothing changed.
 

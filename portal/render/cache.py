@@ -121,6 +121,7 @@ class PageCache:
         self.keys = set()  # every key some page of a good build read (the last one's at least)
         self.changed = None  # the keys whose value differs in the build in progress
         self.digests = {}  # key -> digest in the site being built
+        self.names_seen = {}  # (the renames, a page's assets) -> digest of their names, in this build
         self.stop = None  # a threading.Event: set, the build in progress ends (Cancelled)
         self.renames = {}  # asset path -> its published name in this build (assets.Plan, set by pipeline)
         self.dirty = False  # something to save since the last save
@@ -141,7 +142,7 @@ class PageCache:
             self.env, self.env_templates = render.environment(site.templates), hashes
             if hashes == self.checked_templates:  # each one compiled without error for the cached build
                 self.env.template_problems = Problems()
-        self.fresh, self.rendered, self.digests = {}, [], {}
+        self.fresh, self.rendered, self.digests, self.names_seen = {}, [], {}, {}
         # Each key any page read is judged once; a page is reused if none of its keys changed.
         self.changed = None if self.old is None else {k for k in self.keys if not same(self.old(k), self.new(k))}
         return self.env
@@ -358,7 +359,12 @@ class PageCache:
             return False
 
     def _names(self, assets) -> str:
-        return digest([(path, self.renames.get(path)) for path in assets])
+        # Thousands of pages show the same few assets: each set is digested once per set of names.
+        key = (id(self.renames), tuple(assets))
+        found = self.names_seen.get(key)
+        if found is None:
+            found = self.names_seen[key] = digest([(path, self.renames.get(path)) for path in assets])
+        return found
 
     def _digest(self, key) -> str:
         found = self.digests.get(key)

@@ -113,7 +113,9 @@ def to_html(text: str) -> str:
     return convert(text)[0]
 
 
-@caches.bounded(64 * caches.MB)  # pages and feeds convert the same text; `serve` converts it after every save
+@caches.bounded(
+    256 * caches.MB, size=lambda args, done: len(args[0]) + len(done[0])
+)  # pages and feeds convert the same text; `serve` converts it after every save
 def convert(text: str) -> tuple[str, list]:
     """(safe HTML, [(line in text or None, a warning: what the sanitizer removed, a footnote nothing refers to)])."""
     if threading.current_thread() is threading.main_thread():

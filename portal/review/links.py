@@ -139,7 +139,9 @@ def _scan(text: str) -> _Page | None:
     return _Page(links, ids)
 
 
-@caches.bounded(64 * caches.MB)  # `serve` rebuilds often; most pages have not changed
+@caches.bounded(
+    512 * caches.MB, size=lambda args, page: len(args[0]) + 128 * (len(page.links) + len(page.ids))
+)  # `serve` rebuilds often; most pages have not changed
 def _parse(data: bytes) -> _Page:
     text = data.decode("utf-8", errors="replace")
     page = _scan(text)
@@ -182,7 +184,9 @@ def check(outputs: list[Output], base_url: str, known: dict | None = None) -> Li
     return report
 
 
-@caches.bounded(16 * caches.MB)  # an unchanged page keeps its parse (_parse), so this is reused too
+@caches.bounded(
+    128 * caches.MB, size=lambda args, found: 256 * len(found)
+)  # an unchanged page keeps its parse (_parse), so this is reused too
 def _resolve_all(page_url: str, page: _Page, base) -> tuple:
     return tuple((raw, *_resolve(page_url, raw, base)) for raw in page.links)
 
