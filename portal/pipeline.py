@@ -6,6 +6,7 @@ written unless every stage before `write` succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import dataclass, field
