@@ -8,6 +8,7 @@ replaced: `--out content` must not wipe an editor's work.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -69,9 +70,51 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable[[Path], None] | None = None) -> None:
+@contextlib.contextmanager
+def staging(out: Path):
+    """The new site's folder beside `out`, for a build that writes its pages as they are rendered
+    (`put`) before `write` adds the rest and swaps it in; removed when the block ends, swapped or
+    not (after a swap it holds the old site). None when `out` would be refused: `write` says why."""
+    out = Path(out)
+    if _refused(out):
+        yield None
+        return
+    out.resolve().parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{out.name}-", dir=out.resolve().parent))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _refused(out: Path) -> bool:
+    problems = Problems()
+    check_target(out, problems)
+    return bool(problems.errors)
+
+
+def put(folder: Path, output: Output) -> Output:
+    """Write one output into the new folder now; what stays of it is its path (`written`).
+    One whose path is refused stays whole, for `write` to report."""
+    if not safe_relative(output.path):
+        return output
+    target = folder / output.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(output.data)
+    return Output(output.path, written=True)
+
+
+def write(
+    outputs: list[Output],
+    out: Path,
+    problems: Problems,
+    finish: Callable[[Path], None] | None = None,
+    folder: Path | None = None,
+) -> None:
     """Write `outputs` and swap them in. `finish(folder)` may add files made from the
-    written site (the search index) before the swap; if it reports an error, nothing is swapped."""
+    written site (the search index) before the swap; if it reports an error, nothing is swapped.
+    `folder`: the `staging` folder the outputs marked `written` are in already."""
     out = Path(out)
     check_target(out, problems)
     for o in outputs:
@@ -79,28 +122,32 @@ def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable
             problems.error(o.path, None, _("would be written outside the output folder; refused"))
     if problems.errors:
         return
-    out.resolve().parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{out.name}-", dir=out.resolve().parent))
-    try:
-        for o in outputs:
-            target = tmp / o.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if o.data is not None:
-                target.write_bytes(o.data)
-            elif o.reused:
-                _link(o.copy_from, target)
-            else:
-                shutil.copyfile(o.copy_from, target)
-        (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
-        if finish is not None:
-            finish(tmp)
-            if problems.errors:
-                return
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
-        swap(tmp, out.resolve())
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # after a swap this holds the old site
+    if folder is None:
+        with staging(out) as tmp:
+            _fill(tmp, outputs, out, problems, finish)
+    else:
+        _fill(folder, outputs, out, problems, finish)
+
+
+def _fill(tmp: Path, outputs: list[Output], out: Path, problems: Problems, finish) -> None:
+    for o in outputs:
+        if o.written:
+            continue
+        target = tmp / o.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if o.data is not None:
+            target.write_bytes(o.data)
+        elif o.reused:
+            _link(o.copy_from, target)
+        else:
+            shutil.copyfile(o.copy_from, target)
+    (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
+    if finish is not None:
+        finish(tmp)
+        if problems.errors:
+            return
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
+    swap(tmp, out.resolve())
 
 
 def _link(stored: Path, target: Path) -> None:

@@ -192,6 +192,13 @@ class PageCache:
         self.rendered.append(page.output)
         return output
 
+    def written(self, path: str, output: Output) -> None:
+        """The page rendered for `path` was written into the build's new folder (`output`:
+        `written`): its bytes are not held here either. `save` stores them in .cache/."""
+        entry = self.fresh.get(path)
+        if entry is not None and entry.output.data is not None and not entry.output.reused:
+            self.fresh[path] = dataclasses.replace(entry, output=output)
+
     def commit(self):
         """The build succeeded: it is the reference for the next one."""
         if self.old is None:
@@ -226,10 +233,13 @@ class PageCache:
 
     # --- .cache/ ------------------------------------------------------------------------
 
-    def save(self, outputs: list, out: Path, describe) -> None:
+    def save(self, outputs: list, out: Path, describe, known: dict | None = None) -> None:
         """Keep the last good build (its `outputs` as published in `out`) in .cache/.
 
-        `describe(data)` gives (links, ids) of a page, as the link check reads them.
+        `describe(data)` gives (links, ids) of a page, as the link check reads them (`known`:
+        path -> the same, read already). A page the build wrote as it rendered it (`written`)
+        is from now on its stored file, as if read from .cache/; one that cannot be kept is
+        forgotten (rendered again by the next build in this process).
         """
         if self.folder is None or not self.dirty:
             return
@@ -248,7 +258,7 @@ class PageCache:
             if output is None:
                 continue
             try:
-                record = self._record(path, entry, output, Path(out), objects, describe)
+                record = self._record(path, entry, output, Path(out), objects, describe, known or {})
                 page = {
                     "keys": [
                         keys.setdefault(key, (len(keys), _key_json(key), self._digest(key)))[0]
@@ -262,7 +272,13 @@ class PageCache:
                     "names": record.names,
                 }
             except (Undigestible, OSError, TypeError):
+                if entry.output.written:
+                    del self.entries[path]
                 continue  # not kept: the next build renders this page
+            if entry.output.written:
+                entry = self.entries[path] = dataclasses.replace(
+                    entry, output=Output(path, copy_from=objects / record.sha, reused=True)
+                )
             pages[path] = page
             self.stored[path] = (entry, record)
         index = {
@@ -282,12 +298,15 @@ class PageCache:
                 stale.unlink(missing_ok=True)
         self.dirty = False
 
-    def _record(self, path, entry, output, out: Path, objects: Path, describe) -> Stored:
+    def _record(self, path, entry, output, out: Path, objects: Path, describe, known: dict) -> Stored:
         held = self.stored.get(path)
         if held is not None and held[0] is entry:
             if entry.output.reused or held[1].names == self._names(held[1].assets):
                 return held[1]
-        data = output.data if output.data is not None else output.copy_from.read_bytes()
+        if output.data is not None:
+            data = output.data
+        else:
+            data = (out / path if output.written else output.copy_from).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         target = objects / sha
         tmp = objects / f".part-{sha}"
@@ -301,7 +320,7 @@ class PageCache:
             tmp.write_bytes(data)
         os.replace(tmp, target)
         st = target.stat()
-        links, ids = describe(data)
+        links, ids = known[path] if path in known else describe(data)
         shown = sorted({old for name in set(self._names_in(data)) for old in self._shown[name]})
         return Stored(
             sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), tuple(shown), self._names(shown)
