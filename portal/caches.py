@@ -9,6 +9,7 @@ forgets its least recently used entries beyond it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import threading
@@ -67,6 +68,14 @@ class SizeBoundedCache:
                 _, (_, dropped) = self.entries.popitem(last=False)
                 self.bytes -= dropped
 
+    def bound(self, max_bytes: int) -> None:
+        """Keep at most `max_bytes` from now on (the least recently used entries beyond it go now)."""
+        with self.lock:
+            self.max_bytes = max_bytes
+            while self.bytes > self.max_bytes:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.bytes -= dropped
+
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
@@ -77,6 +86,24 @@ class SizeBoundedCache:
 
 
 _MISSING = object()
+_EVERY = []  # each cache `bounded` made
+
+
+@contextlib.contextmanager
+def at_most(max_bytes: int):
+    """Each cache keeps at most `max_bytes` while the block runs, then its own bound again.
+
+    For a build that runs once (`build.py build`, `check`): it reads each text once, so what
+    the caches would keep is for a rebuild that never comes (`serve`'s), and holding it
+    would grow the build's memory with the site (64 MB a cache)."""
+    bounds = [(cache, cache.max_bytes) for cache in _EVERY]
+    for cache, own in bounds:
+        cache.bound(min(own, max_bytes))
+    try:
+        yield
+    finally:
+        for cache, own in bounds:
+            cache.bound(own)
 
 
 def _size(args: tuple, value) -> int:
@@ -92,6 +119,7 @@ def bounded(max_bytes: int, size=None):
 
     def decorate(fn):
         cache = SizeBoundedCache(max_bytes)
+        _EVERY.append(cache)
 
         @functools.wraps(fn)
         def remembered(*args):

@@ -267,6 +267,7 @@ def run(argv: list[str]) -> int:
         jobs=jobs or cores(),
         search=not getattr(args, "no_search", False),
         cache=not getattr(args, "no_cache", False),
+        once=args.command != "serve",
     )
 
     if args.command == "serve":

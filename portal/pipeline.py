@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portal import clock, write
+from portal import caches, clock, write
 from portal.load import sources as load
 from portal.messages import _
 from portal.model import alerts, publishing, sites
@@ -23,6 +23,10 @@ from portal.render import cache as page_cache
 from portal.render import markup
 from portal.render import pages as render
 from portal.review import checks, links
+
+# What each cache of caches.py may hold in a process that builds once: enough for the texts
+# the feeds and the pages both convert (the newest items), not for every page.
+ONCE_CACHES = 4 * caches.MB
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Options:
     jobs: int = 1  # processes that convert markdown (markup.converting_ahead); the command line gives the cores
     search: bool = True  # make the search index (build --no-search: not)
     cache: bool = True  # reuse and keep unchanged pages in .cache/ (build --no-cache: not)
+    once: bool = False  # a process that builds once (build, check): the caches stay small (caches.at_most)
 
     def stage(self, name: str) -> None:
         if self.progress:
@@ -149,7 +154,8 @@ def _streaming(folder: Path, base_url: str, names: assets.Plan, result: Result, 
 
 def review(options: Options) -> Result:
     """`check`: everything a build checks, then what a reviewer would (portal/checks.py)."""
-    result = check(options)
+    with _caches(options):
+        result = check(options)
     if result.site is not None and not result.problems.errors:
         result.readability = checks.run(options.root, result.site, result.outputs, result.problems)
         alerts.warn_ended(result.site.alert_schedule, result.moment, result.problems)
@@ -182,6 +188,15 @@ def open_cache(options: Options) -> page_cache.PageCache | None:
 
 def build(options: Options, cache: page_cache.PageCache | None = None) -> Result:
     """check, then write: the build, and the preview's first build (`cache`: the preview's own)."""
+    with _caches(options):
+        return _build(options, cache)
+
+
+def _caches(options: Options):
+    return caches.at_most(ONCE_CACHES) if options.once else contextlib.nullcontext()
+
+
+def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
     cache = cache or open_cache(options)
     result = Result(Problems())
     site = result.site = make_site(options, result)
