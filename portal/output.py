@@ -19,3 +19,6 @@ class Output:
     # A page the build cache kept as it was published (render/cache.py): its bytes, or its
     # stored file in copy_from, already carry the asset names; write.py links that file.
     reused: bool = False
+    # A page the build streamed (pipeline.build): its bytes, asset names rewritten, are already
+    # in the build's new folder at `path` (write.put), and only this light record stays in memory.
+    written: bool = False

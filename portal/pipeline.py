@@ -61,6 +61,7 @@ class Result:
     public_site: model.Site | None = None  # the site as published, even when previewing drafts
     moment: dt.datetime | None = None  # the moment the build showed alerts for
     readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
+    found: dict = field(default_factory=dict)  # output path -> (links, ids) of each page streamed (links.record)
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -91,8 +92,18 @@ def check(options: Options, cache: page_cache.PageCache | None = None) -> Result
     return result
 
 
-def produce(site: model.Site, result: Result, options: Options, cache: page_cache.PageCache | None = None) -> None:
-    """render → assets → links: the site's files in `result.outputs`, checked."""
+def produce(
+    site: model.Site,
+    result: Result,
+    options: Options,
+    cache: page_cache.PageCache | None = None,
+    folder: Path | None = None,
+) -> None:
+    """render → assets → links: the site's files in `result.outputs`, checked.
+
+    `folder` (write.staging): each page rendered is published at once (its assets' names
+    rewritten, what the link check reads of it kept in `result.found`) and written there;
+    `result.outputs` then holds only its path (`written`), not its bytes."""
     started = time.perf_counter()
     # Markdown on every core, for the pages this build renders (not those the cache reuses);
     # the feeds among the site's files take their texts from the same processes.
@@ -105,7 +116,8 @@ def produce(site: model.Site, result: Result, options: Options, cache: page_cach
         names = assets.plan(files, site.config.base_url, found)
         if cache is not None:
             cache.renames = names.renames
-        result.outputs = render.render(site, result.problems, cache, progress=options.progress)
+        each = None if folder is None else _streaming(folder, options.out, site.config.base_url, names, result, cache)
+        result.outputs = render.render(site, result.problems, cache, progress=options.progress, each=each)
     if not result.problems.errors:  # what the files found counts once the pages are good, as before
         result.problems.extend(found)
         result.outputs += files
@@ -119,6 +131,34 @@ def produce(site: model.Site, result: Result, options: Options, cache: page_cach
     started = time.perf_counter()
     check_links(result, cache)
     result.timings["links"] = time.perf_counter() - started
+
+
+def _streaming(folder: Path, out: Path, base_url: str, names: assets.Plan, result: Result, cache):
+    """What `render` keeps of each page while a build streams: the page published into `folder`."""
+
+    failed = []  # a full disk: said once, and nothing more is streamed (the build has failed)
+
+    def stream(output):
+        if output.data is None or output.reused:  # a page the cache kept: linked into the folder by write
+            return output
+        page = assets.published(output, base_url, names, remember=False)
+        if failed:
+            return page
+        try:
+            light = write.put(folder, page)
+        except OSError as exc:
+            failed.append(page.path)
+            result.problems.error(write.shown(out), None, write.not_written(exc, page.path))
+            return page
+        if not light.written:  # refused (write says why): kept whole
+            return page
+        if page.path.endswith(".html"):
+            result.found[page.path] = links.record(page.data)
+        if cache is not None:
+            cache.written(output.path, light)
+        return light
+
+    return stream
 
 
 def review(options: Options) -> Result:
@@ -136,7 +176,8 @@ def check_links(result: Result, cache: page_cache.PageCache | None = None) -> No
     """A broken internal link is an error: it would reach citizens as a 404."""
     if result.problems.errors:
         return
-    report = links.check(result.outputs, result.site.config.base_url, cache.links() if cache else None)
+    known = (cache.links() if cache else {}) | result.found
+    report = links.check(result.outputs, result.site.config.base_url, known)
     sources = {p.output: p.source for p in result.site.pages}
     for page, target, reason in report.broken:
         where = sources.get(page) or f"_site/{page}"
@@ -166,16 +207,25 @@ def _caches(options: Options):
 
 def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
     cache = cache or open_cache(options)
-    result = check(options, cache)
-    if result.site is None or result.problems.errors:
+    result = Result(Problems())
+    site = result.site = make_site(options, result)
+    if site is None:
         return result
-    write_site(result, options)
+    # The pages go into the new folder as they are rendered, not held to the end (write.staging;
+    # not with a cache in memory only, `serve --no-cache`: its pages are what it compares with).
+    streams = not result.problems.errors and (cache is None or cache.folder is not None)
+    staging = write.staging(options.out) if streams else contextlib.nullcontext()
+    with staging as folder:
+        produce(site, result, options, cache, folder)
+        if result.problems.errors:
+            return result
+        write_site(result, options, folder)
     if cache is not None and not result.problems.errors:
         cache.commit()
         options.stage("cache")
         started = time.perf_counter()
         try:
-            cache.save(result.outputs, options.out, links.found)
+            cache.save(result.outputs, options.out, links.found, result.found)
         except OSError as exc:  # the site is built and in place; only the next build is slower
             result.problems.notice(
                 _(
@@ -187,12 +237,13 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
     return result
 
 
-def write_site(result: Result, options: Options) -> None:
-    """Write every output into a new folder, index it for search (unless --no-search), swap it in."""
+def write_site(result: Result, options: Options, folder: Path | None = None) -> None:
+    """Write every output into a new folder (`folder`: the one the pages are in already), index it
+    for search (unless --no-search), swap it in."""
     options.stage("write")
     started = time.perf_counter()
     finish = (lambda folder: index_search(folder, result, options)) if options.search else None
-    write.write(result.outputs, options.out, result.problems, finish=finish)
+    write.write(result.outputs, options.out, result.problems, finish=finish, folder=folder)
     result.timings["write"] = time.perf_counter() - started - result.timings.get("search", 0)
 
 

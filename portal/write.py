@@ -8,6 +8,7 @@ replaced: `--out content` must not wipe an editor's work.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -69,15 +70,65 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable[[Path], None] | None = None) -> None:
+@contextlib.contextmanager
+def staging(out: Path):
+    """The new site's folder beside `out`, for a build that writes its pages as they are rendered
+    (`put`) before `write` adds the rest and swaps it in; removed when the block ends, swapped or
+    not (after a swap it holds the old site). None when `out` would be refused or cannot be
+    made: `write` says why."""
+    out = Path(out)
+    if _refused(out):
+        yield None
+        return
+    try:
+        out.resolve().parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{out.name}-", dir=out.resolve().parent))
+    except OSError:  # write tries again, without streaming, and says why it cannot
+        yield None
+        return
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _refused(out: Path) -> bool:
+    problems = Problems()
+    check_target(out, problems)
+    return bool(problems.errors)
+
+
+def put(folder: Path, output: Output) -> Output:
+    """Write one output into the new folder now; what stays of it is its path (`written`).
+    One whose path is refused stays whole, for `write` to report."""
+    if not safe_relative(output.path):
+        return output
+    target = folder / output.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(output.data)
+    return Output(output.path, written=True)
+
+
+def write(
+    outputs: list[Output],
+    out: Path,
+    problems: Problems,
+    finish: Callable[[Path], None] | None = None,
+    folder: Path | None = None,
+) -> None:
     """Write `outputs` and swap them in. `finish(folder)` may add files made from the
-    written site (the search index) before the swap; if it reports an error, nothing is swapped."""
+    written site (the search index) before the swap; if it reports an error, nothing is swapped.
+    `folder`: the `staging` folder the outputs marked `written` are in already."""
     out = Path(out)
     check_target(out, problems)
     for o in outputs:
         if not safe_relative(o.path):
             problems.error(o.path, None, _("would be written outside the output folder; refused"))
     if problems.errors:
+        return
+    if folder is not None:
+        _fill(folder, outputs, out, problems, finish)
         return
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
@@ -87,39 +138,48 @@ def write(outputs: list[Output], out: Path, problems: Problems, finish: Callable
         problems.error(shown(out), None, _("{reason}; nothing was written", reason=reason(exc)))
         return
     try:
-        try:
-            for o in outputs:
-                target = tmp / o.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if o.data is not None:
-                    target.write_bytes(o.data)
-                elif o.reused:
-                    _link(o.copy_from, target)
-                else:
-                    shutil.copyfile(o.copy_from, target)
-            (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
-        except OSError as exc:  # a full disk, a folder it may not write to: said plainly, the old site kept
-            problems.error(
-                shown(out),
-                None,
-                _("{reason} (writing {file}); the previous site is as it was", reason=reason(exc), file=o.path),
-            )
-            return
-        if finish is not None:
-            finish(tmp)
-            if problems.errors:
-                return
-        try:
-            os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
-            swap(tmp, out.resolve())
-        except OSError as exc:
-            problems.error(
-                shown(out),
-                None,
-                _("{reason} (putting the new site in place); the previous site is as it was", reason=reason(exc)),
-            )
+        _fill(tmp, outputs, out, problems, finish)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # after a swap this holds the old site
+
+
+def _fill(tmp: Path, outputs: list[Output], out: Path, problems: Problems, finish) -> None:
+    o = None
+    try:
+        for o in outputs:
+            if o.written:
+                continue
+            target = tmp / o.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if o.data is not None:
+                target.write_bytes(o.data)
+            elif o.reused:
+                _link(o.copy_from, target)
+            else:
+                shutil.copyfile(o.copy_from, target)
+        o = None
+        (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
+    except OSError as exc:  # a full disk, a folder it may not write to: said plainly, the old site kept
+        problems.error(shown(out), None, not_written(exc, o.path if o is not None else MARKER))
+        return
+    if finish is not None:
+        finish(tmp)
+        if problems.errors:
+            return
+    try:
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
+        swap(tmp, out.resolve())
+    except OSError as exc:
+        problems.error(
+            shown(out),
+            None,
+            _("{reason} (putting the new site in place); the previous site is as it was", reason=reason(exc)),
+        )
+
+
+def not_written(exc: OSError, path: str) -> str:
+    """The message for a file of the new site that could not be written."""
+    return _("{reason} (writing {file}); the previous site is as it was", reason=reason(exc), file=path)
 
 
 def shown(out: Path) -> str:

@@ -140,7 +140,23 @@ def test_workers_that_cannot_start_leave_the_markdown_to_the_build_itself(built,
 
 def test_a_build_cache_that_cannot_be_kept_is_a_notice_and_the_site_is_built(built, monkeypatch, capsys):
     root, _before = built
-    monkeypatch.setattr(page_cache.json, "dump", full)
+    opened = os.fdopen
+
+    class FillsUp:  # the cache's index: its first piece written, then the disk is full
+        def __init__(self, *args, **kwargs):
+            self.file, self.pieces = opened(*args, **kwargs), 0
+
+        def write(self, text):
+            self.pieces += 1
+            return self.file.write(text) if self.pieces == 1 else full()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+    monkeypatch.setattr(page_cache.os, "fdopen", FillsUp)
     code, err = build(root, monkeypatch, capsys)
     assert code == 0, err
     assert "the build cache in .cache/ could not be kept (no space left on device)" in err

@@ -84,6 +84,11 @@ class Plan:
     renames: dict  # old path → new path, inside the output folder
     replaced: dict  # old path → the output that takes its place
 
+    @functools.cached_property
+    def in_order(self) -> tuple:
+        """The renames as the page rewrite remembers them, sorted once per plan."""
+        return tuple(sorted(self.renames.items()))
+
 
 def plan(outputs: list[Output], base_url: str, problems: Problems) -> Plan:
     """The asset names, from the files that get them. Pages never do (HTML keeps its name),
@@ -136,27 +141,28 @@ def fingerprint(outputs: list[Output], base_url: str, problems: Problems, names:
     """The outputs with assets renamed by content and every reference to them rewritten
     (`names`: the plan made before, from these outputs' assets)."""
     names = names or plan(outputs, base_url, problems)
-    base = urlsplit(base_url)
-    renames, replaced = names.renames, names.replaced
-    result = []
-    frozen = tuple(sorted(renames.items()))
-    for o in outputs:
-        here = base.path + posixpath.dirname(o.path)
-        if o.reused:  # published before with these very names (render/cache.py): not read again
-            result.append(o)
-        elif o.path in replaced:
-            result.append(replaced[o.path])
-        elif o.path.endswith(".html") and o.data is not None:  # a rendered page
-            data = _html_data(o.data, here, base, frozen)
-            result.append(o if data is o.data else Output(o.path, data))
-        elif o.path.endswith(".html"):  # an HTML file from static/
-            result.append(_rewritten(o, lambda text, here=here: rewrite_html(text, here, base, renames)))
-        elif o.path.endswith(_XML_SUFFIXES):
-            result.append(_rewritten(o, lambda text: rewrite_absolute(text, base_url, renames)))
-        else:
-            result.append(o)
     # No new name can be taken: every other file with such a suffix is renamed too.
-    return result
+    return [published(o, base_url, names) for o in outputs]
+
+
+def published(o: Output, base_url: str, names: Plan, remember: bool = True) -> Output:
+    """One output as published, with the names of `names` (a page alone, as soon as it is rendered:
+    pages never get a new name). `remember=False`: a rendered page's rewrite is not kept in
+    memory (a build rewrites each page once; `serve` meets the same bytes again)."""
+    base = urlsplit(base_url)
+    here = base.path + posixpath.dirname(o.path)
+    if o.reused or o.written:  # published before with these very names (render/cache.py), or streamed
+        return o
+    if o.path in names.replaced:
+        return names.replaced[o.path]
+    if o.path.endswith(".html") and o.data is not None:  # a rendered page
+        data = (_html_data if remember else _page_data)(o.data, here, base, names.in_order)
+        return o if data is o.data else Output(o.path, data)
+    if o.path.endswith(".html"):  # an HTML file from static/
+        return _rewritten(o, lambda text: rewrite_html(text, here, base, names.renames))
+    if o.path.endswith(_XML_SUFFIXES):
+        return _rewritten(o, lambda text: rewrite_absolute(text, base_url, names.renames))
+    return o
 
 
 def host_files() -> list[Output]:
@@ -334,19 +340,20 @@ def _bytes(o: Output) -> bytes:
     return o.data if o.data is not None else o.copy_from.read_bytes()
 
 
-@caches.bounded(512 * caches.MB, size=lambda args, new: 2 * len(args[0]))  # the page, and its rewrite
-def _html_data(data: bytes, here: str, base, renames: tuple) -> bytes:
-    """A rendered page's bytes with asset names rewritten; the same `data` object when nothing changed.
-
-    Remembered by the page's bytes: `serve` reuses the bytes of every page it did not
-    render again, and bytes keep their hash, so an unchanged page costs a lookup.
-    """
+def _page_data(data: bytes, here: str, base, renames: tuple) -> bytes:
+    """A rendered page's bytes with asset names rewritten; the same `data` object when nothing changed."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return data
     new = _rewrite_html(text, here, base, renames) if renames else text
     return data if new == text else new.encode("utf-8")
+
+
+# Remembered by the page's bytes (an entry's size: the page, and its rewrite): `serve` reuses
+# the bytes of every page it did not render again, and bytes keep their hash, so an unchanged
+# page costs a lookup.
+_html_data = caches.bounded(512 * caches.MB, size=lambda args, new: 2 * len(args[0]))(_page_data)
 
 
 def _rewritten(o: Output, fix) -> Output:

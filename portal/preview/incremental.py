@@ -30,6 +30,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 from portal import pipeline, write
+from portal.output import Output
 from portal.outputs import assets, registry, search
 from portal.problems import Problems
 from portal.render import cache as page_cache
@@ -119,13 +120,21 @@ class Builder:
         if result.site is None or result.problems.errors:
             return out
         self.cache.hold()  # compared on every save: read the stored pages once
-        self.outputs = [
-            o if o.data is not None or not o.reused else self.cache.entries[o.path].output for o in result.outputs
-        ]
+        self.outputs = [self._held(o) for o in result.outputs]
         self.written = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in self.outputs}
         out.changed = set(self.written)
         out.rendered, out.pages = list(self.cache.rendered), len(result.site.pages)
         return out
+
+    def _held(self, output: Output) -> Output:
+        """An output of the first build with its bytes: the cache's (one copy), or, for a page
+        the build wrote as it rendered it and the cache could not keep, the written file's."""
+        if output.data is not None or not (output.reused or output.written):
+            return output
+        entry = self.cache.entries.get(output.path)
+        if entry is not None and entry.output.data is not None:
+            return entry.output
+        return Output(output.path, (self.options.out / output.path).read_bytes())
 
     def _open_pages_first(self, site, public, viewed: set, shown) -> set:
         """When this build redoes FIRST_WHEN pages or more, render the pages open in a browser

@@ -38,6 +38,7 @@ import platform
 import posixpath
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -193,6 +194,13 @@ class PageCache:
         self.rendered.append(page.output)
         return output
 
+    def written(self, path: str, output: Output) -> None:
+        """The page rendered for `path` was written into the build's new folder (`output`:
+        `written`): its bytes are not held here either. `save` stores them in .cache/."""
+        entry = self.fresh.get(path)
+        if entry is not None and entry.output.data is not None and not entry.output.reused:
+            self.fresh[path] = dataclasses.replace(entry, output=output)
+
     def commit(self):
         """The build succeeded: it is the reference for the next one."""
         if self.old is None:
@@ -227,10 +235,13 @@ class PageCache:
 
     # --- .cache/ ------------------------------------------------------------------------
 
-    def save(self, outputs: list, out: Path, describe) -> None:
+    def save(self, outputs: list, out: Path, describe, known: dict | None = None) -> None:
         """Keep the last good build (its `outputs` as published in `out`) in .cache/.
 
-        `describe(data)` gives (links, ids) of a page, as the link check reads them.
+        `describe(data)` gives (links, ids) of a page, as the link check reads them (`known`:
+        path -> the same, read already). A page the build wrote as it rendered it (`written`)
+        is from now on its stored file, as if read from .cache/; one that cannot be kept is
+        forgotten (rendered again by the next build in this process).
         """
         if self.folder is None or not self.dirty:
             return
@@ -243,56 +254,61 @@ class PageCache:
         found = re.compile(b"|".join(re.escape(name) for name in sorted(self._shown, key=len, reverse=True)))
         self._names_in = found.findall if self._shown else lambda data: ()
         published = {o.path: o for o in outputs}
-        keys, pages = {}, {}
-        for path, entry in sorted(self.entries.items()):
-            output = published.get(path)
-            if output is None:
-                continue
-            try:
-                record = self._record(path, entry, output, Path(out), objects, describe)
-                page = {
-                    "keys": [
-                        keys.setdefault(key, (len(keys), _key_json(key), self._digest(key)))[0]
-                        for key in sorted(entry.recorded, key=repr)
-                    ],
-                    "problems": [_problem_json(p) for p in entry.problems],
-                    "file": [record.sha, record.size, record.mtime_ns],
-                    "links": list(record.links),
-                    "ids": list(record.ids),
-                    "assets": list(record.assets),
-                    "names": record.names,
-                }
-            except (Undigestible, OSError, TypeError):
-                continue  # not kept: the next build renders this page
-            pages[path] = page
-            self.stored[path] = (entry, record)
-        index = {
-            "format": FORMAT,
-            "engine": engine(),
-            "templates": self.env_templates,
-            "keys": [[key, digest] for _index, key, digest in keys.values()],
-            "pages": pages,
-        }
+        keys, kept = {}, set()
+        # Written page by page: json.dump of the whole index made a string for every link of
+        # every page at once (the build's peak memory with a cold cache).
         handle, tmp = tempfile.mkstemp(prefix=".index-", dir=self.folder)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as f:
-                json.dump(index, f, ensure_ascii=False, separators=(",", ":"))
+                head = {"format": FORMAT, "engine": engine(), "templates": self.env_templates}
+                f.write(_json(head)[:-1] + ',"pages":{')
+                for path, entry in sorted(self.entries.items()):
+                    output = published.get(path)
+                    if output is None:
+                        continue
+                    try:
+                        record = self._record(path, entry, output, Path(out), objects, describe, known or {})
+                        page = {
+                            "keys": [
+                                keys.setdefault(key, (len(keys), _key_json(key), self._digest(key)))[0]
+                                for key in sorted(entry.recorded, key=repr)
+                            ],
+                            "problems": [_problem_json(p) for p in entry.problems],
+                            "file": [record.sha, record.size, record.mtime_ns],
+                            "links": list(record.links),
+                            "ids": list(record.ids),
+                            "assets": list(record.assets),
+                            "names": record.names,
+                        }
+                    except (Undigestible, OSError, TypeError):
+                        if entry.output.written:
+                            del self.entries[path]
+                        continue  # not kept: the next build renders this page
+                    if entry.output.written:
+                        entry = self.entries[path] = dataclasses.replace(
+                            entry, output=Output(path, copy_from=objects / record.sha, reused=True)
+                        )
+                    f.write(("," if kept else "") + _json(path) + ":" + _json(page))
+                    kept.add(record.sha)
+                    self.stored[path] = (entry, record)
+                f.write('},"keys":' + _json([[key, digest] for _index, key, digest in keys.values()]) + "}")
             os.replace(tmp, self.folder / INDEX)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)  # the old index stays, whole; the caller says why
-            raise
-        kept = {page["file"][0] for page in pages.values()}
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         for stale in objects.iterdir():
             if stale.name not in kept:
                 stale.unlink(missing_ok=True)
         self.dirty = False
 
-    def _record(self, path, entry, output, out: Path, objects: Path, describe) -> Stored:
+    def _record(self, path, entry, output, out: Path, objects: Path, describe, known: dict) -> Stored:
         held = self.stored.get(path)
         if held is not None and held[0] is entry:
             if entry.output.reused or held[1].names == self._names(held[1].assets):
                 return held[1]
-        data = output.data if output.data is not None else output.copy_from.read_bytes()
+        if output.data is not None:
+            data = output.data
+        else:
+            data = (out / path if output.written else output.copy_from).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         target = objects / sha
         tmp = objects / f".part-{sha}"
@@ -306,7 +322,7 @@ class PageCache:
             tmp.write_bytes(data)
         os.replace(tmp, target)
         st = target.stat()
-        links, ids = describe(data)
+        links, ids = known[path] if path in known else describe(data)
         shown = sorted({old for name in set(self._names_in(data)) for old in self._shown[name]})
         return Stored(
             sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), tuple(shown), self._names(shown)
@@ -336,8 +352,8 @@ class PageCache:
                     sha,
                     size,
                     mtime_ns,
-                    tuple(map(_text, page["links"])),
-                    tuple(map(_text, page["ids"])),
+                    tuple(sys.intern(_text(link)) for link in page["links"]),  # the menus' links are on every page
+                    tuple(sys.intern(_text(name)) for name in page["ids"]),
                     tuple(map(_text, page["assets"])),
                     _text(page["names"]),
                 )
@@ -393,12 +409,33 @@ def clear(root: Path) -> None:
 
 
 def digest(value) -> str:
-    parts = []
+    parts = _Hashing()
     _canonical(value, parts)
-    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return parts.hexdigest()[:32]
 
 
-def _canonical(value, parts: list) -> None:
+class _Hashing:
+    """The canonical form's parts, hashed a few thousand at a time: the same digest as of all of
+    them joined, without the whole form in memory at once (a news archive's is every item's text)."""
+
+    def __init__(self):
+        self.sha, self.parts = hashlib.sha256(), []
+
+    def append(self, part: str) -> None:
+        self.parts.append(part)
+        if len(self.parts) >= 4096:
+            self._hash()
+
+    def hexdigest(self) -> str:
+        self._hash()
+        return self.sha.hexdigest()
+
+    def _hash(self) -> None:
+        self.sha.update("".join(self.parts).encode("utf-8", "surrogatepass"))
+        self.parts.clear()
+
+
+def _canonical(value, parts: _Hashing) -> None:
     # Never hash() or the order of a set: both differ between processes.
     if value is None or isinstance(value, (bool, int, float)) and not isinstance(value, enum.Enum):
         parts.append(f"{type(value).__name__}:{value!r};")
@@ -438,6 +475,10 @@ def _canonical(value, parts: list) -> None:
 
 
 # --- the JSON of .cache/: only plain values go in, and only what was checked comes out ----
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _key_json(key):

@@ -359,11 +359,12 @@ class Fresh:
     render_page = staticmethod(render_page)
 
 
-def render(site: Site, problems: Problems, renderer=None, pages=None, progress=None) -> list[Output]:
+def render(site: Site, problems: Problems, renderer=None, pages=None, progress=None, each=None) -> list[Output]:
     """The pages of the site (`pages`: only those), each by `renderer.render_page` (default:
     Fresh). The other files come from outputs/registry.py.
 
-    `progress(stage, done, total)`, if given, hears of each page rendered.
+    `progress(stage, done, total)`, if given, hears of each page rendered. `each(output)`, if
+    given, is what is kept of each page as soon as it is rendered (a build writes it at once).
     """
     renderer = renderer or Fresh()
     env = renderer.environment(site)
@@ -377,7 +378,8 @@ def render(site: Site, problems: Problems, renderer=None, pages=None, progress=N
         if progress:
             progress("render", done, len(pages))
         try:
-            outputs.append(renderer.render_page(env, site, page, problems))
+            output = renderer.render_page(env, site, page, problems)
+            outputs.append(output if each is None else each(output))
         except TemplateFailure as exc:
             failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
     for (path, line, message), broken in failures.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -55,6 +56,14 @@ def found(data: bytes) -> tuple[list, set]:
     """(links, ids) of a page, as `check` reads them."""
     page = _parse(data)
     return list(page.links), set(page.ids)
+
+
+def record(data: bytes) -> tuple[tuple, frozenset]:
+    """`found`, for a build that reads each page once and keeps only this of it: not remembered
+    by the page's bytes, and each text shared with the other pages that have it (the menus'
+    links are on every page)."""
+    page = _read(data)
+    return tuple(map(sys.intern, page.links)), frozenset(map(sys.intern, page.ids))
 
 
 class _Page:
@@ -139,10 +148,7 @@ def _scan(text: str) -> _Page | None:
     return _Page(links, ids)
 
 
-@caches.bounded(
-    512 * caches.MB, size=lambda args, page: len(args[0]) + 128 * (len(page.links) + len(page.ids))
-)  # `serve` rebuilds often; most pages have not changed
-def _parse(data: bytes) -> _Page:
+def _read(data: bytes) -> _Page:
     text = data.decode("utf-8", errors="replace")
     page = _scan(text)
     if page is None:
@@ -151,6 +157,11 @@ def _parse(data: bytes) -> _Page:
         collector.close()
         page = _Page(collector.links, collector.ids)
     return page
+
+
+_parse = caches.bounded(
+    512 * caches.MB, size=lambda args, page: len(args[0]) + 128 * (len(page.links) + len(page.ids))
+)(_read)  # `serve` rebuilds often; most pages have not changed
 
 
 def check(outputs: list[Output], base_url: str, known: dict | None = None) -> LinkReport:
