@@ -9,6 +9,7 @@ stays 1.135): the figures are exact decimals, not floats.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from babel import Locale
@@ -18,16 +19,24 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 
+@functools.cache
+def _locale(name: str) -> Locale:
+    # Parsed once: babel parses a locale given by name on every call, and its parse compares
+    # the name with every locale it knows (a quarter of a large build's time, before this).
+    return Locale.parse(name)
+
+
 def number(value: Decimal | int, locale: str) -> str:
     if isinstance(value, Decimal):
         places = max(0, -value.as_tuple().exponent)
         pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(value, format=pattern, locale=locale, decimal_quantization=False)
-    return format_decimal(value, locale=locale)
+        return format_decimal(value, format=pattern, locale=_locale(locale), decimal_quantization=False)
+    return format_decimal(value, locale=_locale(locale))
 
 
+@functools.lru_cache(maxsize=4096)  # a news archive shows the same few hundred dates on many pages
 def date(value: dt.date, locale: str) -> str:
-    return format_date(value, format="long", locale=locale)
+    return format_date(value, format="long", locale=_locale(locale))
 
 
 def iso(value: dt.date) -> str:
@@ -52,14 +61,15 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@functools.cache  # on every page; a few locales
 def og_locale(locale: str) -> str:
     """Open Graph's form of a locale, language_TERRITORY: "sv" → "sv_SE", "en_GB" → "en_GB".
     A locale without a territory gets the one CLDR finds likeliest for its language."""
-    parsed = Locale.parse(locale)
+    parsed = _locale(locale)
     territory = parsed.territory
     if not territory:
         likely = get_global("likely_subtags").get(parsed.language)
-        territory = Locale.parse(likely).territory if likely else None
+        territory = _locale(likely).territory if likely else None
     return f"{parsed.language}_{territory}" if territory else parsed.language
 
 

@@ -20,7 +20,7 @@ from portal.model import site as model
 from portal.outputs import assets, registry, search
 from portal.problems import Problems
 from portal.render import cache as page_cache
-from portal.render import markup
+from portal.render import markup, workers
 from portal.render import pages as render
 from portal.review import checks, links
 
@@ -108,7 +108,11 @@ def produce(
     # Markdown on every core, for the pages this build renders (not those the cache reuses);
     # the feeds among the site's files take their texts from the same processes.
     rendered = site.pages if cache is None else cache.likely_stale(site)
-    with markup.converting_ahead([page.body for page in rendered], options.jobs):
+    # Many pages to render, in a build that runs once: each is rendered whole, markdown and
+    # all, by one of `jobs` processes (render/workers.py); else the markdown alone is.
+    jobs = options.jobs
+    pooled = options.once and workers.usable(jobs, len(rendered))
+    with markup.converting_ahead([] if pooled else [page.body for page in rendered], jobs):
         # The site's other files first: they settle the asset names, which the cache's pages carry.
         files, found = [], Problems()
         if not result.problems.errors:
@@ -116,8 +120,10 @@ def produce(
         names = assets.plan(files, site.config.base_url, found)
         if cache is not None:
             cache.renames = names.renames
-        each = None if folder is None else _streaming(folder, options.out, site.config.base_url, names, result, cache)
-        result.outputs = render.render(site, result.problems, cache, progress=options.progress, each=each)
+        each = None if folder is None else _Stream(folder, options.out, site.config.base_url, names, result, cache)
+        result.outputs = render.render(
+            site, result.problems, cache, progress=options.progress, each=each, jobs=jobs if pooled else 1
+        )
     if not result.problems.errors:  # what the files found counts once the pages are good, as before
         result.problems.extend(found)
         result.outputs += files
@@ -133,32 +139,46 @@ def produce(
     result.timings["links"] = time.perf_counter() - started
 
 
-def _streaming(folder: Path, out: Path, base_url: str, names: assets.Plan, result: Result, cache):
+class _Stream:
     """What `render` keeps of each page while a build streams: the page published into `folder`."""
 
-    failed = []  # a full disk: said once, and nothing more is streamed (the build has failed)
+    def __init__(self, folder: Path, out: Path, base_url: str, names: assets.Plan, result: Result, cache):
+        self.folder, self.out, self.base_url, self.names = folder, out, base_url, names
+        self.result, self.cache = result, cache
+        self.failed = None  # a full disk: said once, and nothing more is streamed (the build has failed)
 
-    def stream(output):
+    def __call__(self, output):
         if output.data is None or output.reused:  # a page the cache kept: linked into the folder by write
             return output
-        page = assets.published(output, base_url, names, remember=False)
-        if failed:
+        page = assets.published(output, self.base_url, self.names, remember=False)
+        if self.failed:
             return page
         try:
-            light = write.put(folder, page)
+            light = write.put(self.folder, page)
         except OSError as exc:
-            failed.append(page.path)
-            result.problems.error(write.shown(out), None, write.not_written(exc, page.path))
+            self.failed = write.not_written(exc, page.path)
+            self.result.problems.error(write.shown(self.out), None, self.failed)
             return page
         if not light.written:  # refused (write says why): kept whole
             return page
         if page.path.endswith(".html"):
-            result.found[page.path] = links.record(page.data)
-        if cache is not None:
-            cache.written(output.path, light)
+            self.result.found[page.path] = links.record(page.data)
+        if self.cache is not None:
+            self.cache.written(output.path, light)
         return light
 
-    return stream
+    def carry(self, path: str):
+        """In a process that rendered the page (render/workers.py): what the link check reads of
+        it, and whether the disk is full."""
+        return self.result.found.get(path), self.failed
+
+    def receive(self, path: str, carried) -> None:
+        found, failed = carried
+        if found is not None:
+            self.result.found[path] = found
+        if failed and not self.failed:
+            self.failed = failed
+            self.result.problems.error(write.shown(self.out), None, failed)
 
 
 def review(options: Options) -> Result:

@@ -196,6 +196,24 @@ class PageCache:
         self.rendered.append(page.output)
         return output
 
+    def carry(self, path: str):
+        """In a process that rendered the page for `path` for this build (workers.py): what this
+        cache learnt of it, for `receive` in the build's own process."""
+        entry = self.fresh.get(path)
+        if entry is not None and entry is self.entries.get(path):
+            return "reused", None  # named, not sent: the build's process holds this very entry
+        return "rendered" if self.rendered and self.rendered[-1] == path else "read", entry
+
+    def receive(self, path: str, carried) -> None:
+        how, entry = carried
+        if how == "reused":
+            self.fresh[path] = self.entries[path]
+            return
+        if entry is not None:
+            self.fresh[path] = entry
+        if how == "rendered":
+            self.rendered.append(path)
+
     def written(self, path: str, output: Output) -> None:
         """The page rendered for `path` was written into the build's new folder (`output`:
         `written`): its bytes are not held here either. `save` stores them in .cache/."""

@@ -25,7 +25,7 @@ from portal.model import contacts, publishing
 from portal.model.site import Page, Site
 from portal.output import Output
 from portal.problems import Problems
-from portal.render import charts, citations, depends, markup, shareimages, templateloops
+from portal.render import charts, citations, depends, markup, shareimages, templateloops, workers
 
 
 class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
@@ -49,6 +49,18 @@ class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
             self.recorded.add(("template", template.name))
         return template
 
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        # The sandbox's own test, remembered: it looks only at the object's type and the name
+        # (never at `value`), and a large site's pages ask it hundreds of thousands of times.
+        key = (type(obj), attr)
+        safe = _SAFE.get(key)
+        if safe is None:
+            safe = _SAFE[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+
+_SAFE = {}  # (type, attribute name) -> is_safe_attribute; as many as the templates' names
+
 
 def environment(templates: Path) -> jinja2.Environment:
     # The sandbox: a template an editor commits cannot reach Python's internals
@@ -61,6 +73,7 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
+        auto_reload=False,  # no stat of each template on each use: a changed template gets a new environment
     )
     env.globals.update(t=_t, t_in=_t_in, url=_url, abs_url=_abs_url, page_url=_page_url, asset=_asset)
     env.globals.update(chart_path=charts.path, chart_label=_chart_label, edit_url=_edit_url)
@@ -359,12 +372,15 @@ class Fresh:
     render_page = staticmethod(render_page)
 
 
-def render(site: Site, problems: Problems, renderer=None, pages=None, progress=None, each=None) -> list[Output]:
+def render(
+    site: Site, problems: Problems, renderer=None, pages=None, progress=None, each=None, jobs: int = 1
+) -> list[Output]:
     """The pages of the site (`pages`: only those), each by `renderer.render_page` (default:
     Fresh). The other files come from outputs/registry.py.
 
     `progress(stage, done, total)`, if given, hears of each page rendered. `each(output)`, if
     given, is what is kept of each page as soon as it is rendered (a build writes it at once).
+    `jobs`: processes that render at once (workers.py), where that is worth it.
     """
     renderer = renderer or Fresh()
     env = renderer.environment(site)
@@ -374,17 +390,61 @@ def render(site: Site, problems: Problems, renderer=None, pages=None, progress=N
     pages = site.pages if pages is None else pages
     outputs = []
     failures = {}  # one template mistake breaks many pages: report it once
-    for done, page in enumerate(pages, 1):
+    for done, (page, (output, failure)) in enumerate(
+        zip(pages, _rendered(env, site, pages, renderer, problems, each, jobs)), 1
+    ):
         if progress:
             progress("render", done, len(pages))
-        try:
-            output = renderer.render_page(env, site, page, problems)
-            outputs.append(output if each is None else each(output))
-        except TemplateFailure as exc:
-            failures.setdefault((exc.path, exc.line, exc.message), []).append(page.source or "/" + page.url)
+        if failure is None:
+            if output is not None:  # None: a page its process could not render, reported as such
+                outputs.append(output)
+        else:
+            failures.setdefault(failure, []).append(page.source or "/" + page.url)
     for (path, line, message), broken in failures.items():
         others = _(" and {count} other page(s)", count=len(broken) - 1) if len(broken) > 1 else ""
         problems.error(
             path, line, _("{message} (rendering {pages}{others})", message=message, pages=broken[0], others=others)
         )
     return outputs
+
+
+def _rendered(env, site: Site, pages: list, renderer, problems: Problems, each, jobs: int):
+    """(what is kept of the page, None) or (None, (path, line, message) of a template failure)
+    for each page in order; by `jobs` processes where that is worth it. The renderer and `each`
+    hand over what they learnt of a page in another process (`carry`, `receive`), if they keep
+    anything of it."""
+
+    def one(page, problems):
+        try:
+            output = renderer.render_page(env, site, page, problems)
+        except TemplateFailure as exc:
+            return None, (exc.path, exc.line, exc.message)
+        return (output if each is None else each(output)), None
+
+    if not workers.usable(jobs, len(pages)):
+        for page in pages:
+            yield one(page, problems)
+        return
+    keepers = [k for k in (renderer, each) if hasattr(k, "carry")]
+
+    def work(i):  # in a forked process
+        page, own = pages[i], Problems()
+        done = one(page, own)
+        return done, own, [k.carry(page.output) for k in keepers]
+
+    for i, outcome in workers.ordered(len(pages), work, jobs, markup.MARKDOWN_SECONDS):
+        page = pages[i]
+        if outcome in (workers.SLOW, workers.DIED):
+            message = (
+                markup.TOO_SLOW
+                if outcome == workers.SLOW
+                else _("the page could not be rendered (its process stopped)")
+            )
+            problems.error(page.source or "/" + page.url, page.body_line if page.source else None, message)
+            yield None, None
+            continue
+        done, own, carried = outcome
+        problems.extend(own)
+        for keeper, value in zip(keepers, carried):
+            keeper.receive(page.output, value)
+        yield done
