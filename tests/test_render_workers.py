@@ -95,7 +95,9 @@ def test_a_page_whose_markdown_cannot_finish_is_stopped_in_its_process(pooled, c
     code, err = build(capsys, "--jobs", "2")
     lines = err.strip().splitlines()
     assert code == 1
-    assert any(line.startswith("content/pages/enheten.sv.md:") and "took more than 10 seconds" in line for line in lines), err
+    assert any(
+        line.startswith("content/pages/enheten.sv.md:") and "took more than 10 seconds" in line for line in lines
+    ), err
     assert any(line.startswith("content/pages/om.sv.md:") and "finns-inte.sv.md" in line for line in lines), err
     assert "Traceback" not in err
 
