@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,10 +162,11 @@ class _Stream:
             return page
         if not light.written:  # refused (write says why): kept whole
             return page
+        found = None
         if page.path.endswith(".html"):
-            self.result.found[page.path] = links.record(page.data)
+            found = self.result.found[page.path] = links.record(page.data)
         if self.cache is not None:
-            self.cache.written(output.path, light)
+            self.cache.written(output.path, light, page.data, self.folder / page.path, found)
         return light
 
     def carry(self, path: str):
@@ -174,8 +176,9 @@ class _Stream:
 
     def receive(self, path: str, carried) -> None:
         found, failed = carried
-        if found is not None:
-            self.result.found[path] = found
+        if found is not None:  # its texts one object each again, shared with the other pages' (links.record)
+            links_, ids = found
+            self.result.found[path] = tuple(map(sys.intern, links_)), frozenset(map(sys.intern, ids))
         if failed and not self.failed:
             self.failed = failed
             self.result.problems.error(write.shown(self.out), None, failed)

@@ -26,6 +26,7 @@ one atomic rename; deleting `.cache/` only makes the next build cold.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
@@ -128,6 +129,10 @@ class PageCache:
         self.stop = None  # a threading.Event: set, the build in progress ends (Cancelled)
         self.renames = {}  # asset path -> its published name in this build (assets.Plan, set by pipeline)
         self.dirty = False  # something to save since the last save
+        self.records = {}  # output path -> Stored: the pages of this build kept in .cache/ as they were written
+        self.sent = set()  # in a process rendering pages for the build: the keys whose digests it sent
+        self._asset_index = None  # (renames, name -> asset paths, digest -> names): _assets_in
+        self.key_objects = {}  # key -> the one object for it, of the keys received from other processes
         self.checked_templates = None  # name -> sha256 of the templates of the build in .cache/
         if folder is not None:
             self._read()
@@ -146,6 +151,7 @@ class PageCache:
             if hashes == self.checked_templates:  # each one compiled without error for the cached build
                 self.env.template_problems = Problems()
         self.fresh, self.rendered, self.digests, self.names_seen, self.nested = {}, [], {}, {}, {}
+        self.records, self.sent, self.key_objects = {}, set(), {}
         # Each key any page read is judged once; a page is reused if none of its keys changed.
         self.changed = None if self.old is None else {k for k in self.keys if not same(self.old(k), self.new(k))}
         return self.env
@@ -198,28 +204,84 @@ class PageCache:
 
     def carry(self, path: str):
         """In a process that rendered the page for `path` for this build (workers.py): what this
-        cache learnt of it, for `receive` in the build's own process."""
+        cache learnt of it, for `receive` in the build's own process. The digests of the keys
+        the page read are worked out here too, on every core, each sent once."""
         entry = self.fresh.get(path)
         if entry is not None and entry is self.entries.get(path):
-            return "reused", None  # named, not sent: the build's process holds this very entry
-        return "rendered" if self.rendered and self.rendered[-1] == path else "read", entry
+            return "reused", None, None, {}  # named, not sent: the build's process holds this very entry
+        how = "rendered" if self.rendered and self.rendered[-1] == path else "read"
+        digests = {}
+        if how == "rendered" and self.folder is not None:
+            for key in entry.recorded - self.sent:
+                digests[key] = self._digest(key)
+            self.sent.update(digests)
+        # Handed over, not kept here too: this process renders each page once.
+        self.fresh.pop(path, None)
+        return how, entry, self.records.pop(path, None), digests
 
     def receive(self, path: str, carried) -> None:
-        how, entry = carried
+        how, entry, record, digests = carried
         if how == "reused":
             self.fresh[path] = self.entries[path]
             return
         if entry is not None:
-            self.fresh[path] = entry
+            # Each key came as a new object with every page that read it (a menu's link: every
+            # page): one object per key, as when rendered here.
+            keys = self.key_objects
+            recorded = frozenset(keys.setdefault(key, key) for key in entry.recorded)
+            self.fresh[path] = dataclasses.replace(entry, recorded=recorded)
         if how == "rendered":
             self.rendered.append(path)
+        if record is not None:
+            self.records[path] = record
+        for key, found in digests.items():
+            self.digests[self.key_objects.setdefault(key, key)] = found
 
-    def written(self, path: str, output: Output) -> None:
+    def written(self, path: str, output: Output, data: bytes | None = None, file: Path | None = None, found=None):
         """The page rendered for `path` was written into the build's new folder (`output`:
-        `written`): its bytes are not held here either. `save` stores them in .cache/."""
+        `written`): its bytes are not held here either. Given its bytes as published, the
+        file they were written to and what the link check reads of them (`found`), the page
+        is kept in .cache/ now, by the process that rendered it; else `save` keeps it."""
         entry = self.fresh.get(path)
         if entry is not None and entry.output.data is not None and not entry.output.reused:
             self.fresh[path] = dataclasses.replace(entry, output=output)
+            if found is not None and self.folder is not None:  # (a page the link check reads: HTML)
+                with contextlib.suppress(OSError):  # not kept now: save tries again
+                    self.records[path] = self._keep(data, file, found)
+
+    def _keep(self, data: bytes, file: Path, found) -> Stored:
+        """The page's bytes in .cache/, by a second name of the file written (no second copy)."""
+        objects = self.folder / OBJECTS
+        objects.mkdir(parents=True, exist_ok=True)
+        sha = hashlib.sha256(data).hexdigest()
+        target = objects / sha
+        tmp = objects / f".part-{sha}-{os.getpid()}"  # two processes may keep the same bytes at once
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(file, tmp)
+        except OSError:
+            tmp.write_bytes(data)
+        os.replace(tmp, target)
+        st = target.stat()
+        links, ids = found
+        shown = self._assets_in(data)
+        return Stored(sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), shown, self._names(shown))
+
+    def _assets_in(self, data: bytes) -> tuple:
+        """The assets whose published names the page's bytes carry, by their own paths. Each
+        name has its digest between dots (site.f5d1e7d4.css): one fast search for such digests,
+        then only their names are looked for (a search for all names at once: 40 times slower)."""
+        if self._asset_index is None or self._asset_index[0] is not self.renames:
+            shown, by_digest = {}, {}
+            for old, new in self.renames.items():
+                name = posixpath.basename(new).encode("utf-8")
+                shown.setdefault(name, []).append(old)
+                stem, suffix = posixpath.splitext(old)
+                by_digest.setdefault(new[len(stem) + 1 : len(new) - len(suffix)].encode("utf-8"), set()).add(name)
+            self._asset_index = (self.renames, shown, by_digest)
+        _renames, shown, by_digest = self._asset_index
+        names = {name for found in set(_DIGESTS.findall(data)) for name in by_digest.get(found, ()) if name in data}
+        return tuple(sorted({old for name in names for old in shown[name]}))
 
     def commit(self):
         """The build succeeded: it is the reference for the next one."""
@@ -267,15 +329,6 @@ class PageCache:
             return
         objects = self.folder / OBJECTS
         objects.mkdir(parents=True, exist_ok=True)
-        # Which published asset names a page carries. Each has its digest between dots
-        # (site.f5d1e7d4.css): one fast search for such digests, then only their names are
-        # looked for (a search for all names at once took 40 times as long).
-        self._shown, self._by_digest = {}, {}
-        for old, new in self.renames.items():
-            name = posixpath.basename(new).encode("utf-8")
-            self._shown.setdefault(name, []).append(old)
-            stem, suffix = posixpath.splitext(old)
-            self._by_digest.setdefault(new[len(stem) + 1 : len(new) - len(suffix)].encode("utf-8"), set()).add(name)
         published = {o.path: o for o in outputs}
         keys, kept = {}, set()
         # Written page by page: json.dump of the whole index made a string for every link of
@@ -290,7 +343,9 @@ class PageCache:
                     if output is None:
                         continue
                     try:
-                        record = self._record(path, entry, output, Path(out), objects, describe, known or {})
+                        record = self.records.get(path) if entry.output.written else None
+                        if record is None:
+                            record = self._record(path, entry, output, Path(out), objects, describe, known or {})
                         numbers = []
                         for key in entry.recorded:
                             found = keys.get(key)
@@ -349,13 +404,8 @@ class PageCache:
         os.replace(tmp, target)
         st = target.stat()
         links, ids = known[path] if path in known else describe(data)
-        names = {
-            name for hexes in set(_DIGESTS.findall(data)) for name in self._by_digest.get(hexes, ()) if name in data
-        }
-        shown = sorted({old for name in names for old in self._shown[name]})
-        return Stored(
-            sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), tuple(shown), self._names(shown)
-        )
+        shown = self._assets_in(data)
+        return Stored(sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), shown, self._names(shown))
 
     def _read(self) -> None:
         """The entries of .cache/, or none if anything in it is not what this engine writes."""
@@ -438,10 +488,12 @@ def clear(root: Path) -> None:
 
 
 def digest(value, nested: dict | None = None) -> str:
-    """`nested`: id -> (object, digest) of the dataclasses met inside values, kept for one site:
-    each is digested once and stands in others by its digest (a year's archive page holds every
-    item of that year; digested whole, every item's text was hashed again for each list)."""
-    remembered = nested is not None and dataclasses.is_dataclass(value) and not isinstance(value, type)
+    """`nested`: id -> (object, digest) of the dataclasses and long tuples met inside values,
+    kept for one site: each is digested once and stands in others by its digest (a year's
+    archive page holds every item of that year, and each page of a news list the addresses of
+    all of them: digested whole, every item's text was hashed again for each list, and each
+    list's addresses once per page of it)."""
+    remembered = nested is not None and _shared(value)
     if remembered and id(value) in nested:
         return nested[id(value)][1]
     parts = _Hashing()
@@ -450,6 +502,13 @@ def digest(value, nested: dict | None = None) -> str:
     if remembered:  # the object is kept with its digest, so its id is not reused meanwhile
         nested[id(value)] = (value, found)
     return found
+
+
+def _shared(value) -> bool:
+    """Worth digesting once per site and naming by its digest where it is met again."""
+    if type(value) is tuple:
+        return len(value) >= 16
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
 class _Hashing:
@@ -504,6 +563,9 @@ def _canonical(value, parts: _Hashing, nested: dict | None = None, top: bool = T
             _canonical(getattr(value, name), parts, nested, False)
         parts.append(")")
     elif isinstance(value, (list, tuple)):
+        if nested is not None and not top and _shared(value):
+            parts.append(f"#{digest(value, nested)};")
+            return
         parts.append(f"{kind.__name__}[")
         for item in value:
             _canonical(item, parts, nested, False)
