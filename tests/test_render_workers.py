@@ -149,3 +149,16 @@ def test_a_small_site_or_one_job_renders_in_the_build_itself(tiny, capsys, monke
     monkeypatch.chdir(tiny)
     assert build(capsys, "--no-cache", "--jobs", "8")[0] == 0  # the tiny site: fewer pages than FROM
     assert started == []
+
+
+def test_processes_that_cannot_start_leave_the_pages_to_the_build_itself(pooled, capsys, monkeypatch):
+    root, _started = pooled
+    assert build(capsys, "--no-cache", "--jobs", "1", "--out", "one")[0] == 0
+
+    def cannot_fork(work):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(workers, "_Worker", cannot_fork)
+    code, err = build(capsys, "--no-cache", "--jobs", "2", "--out", "two")
+    assert code == 0 and err == "", err
+    assert same_files(root / "one", root / "two")

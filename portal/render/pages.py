@@ -421,10 +421,6 @@ def _rendered(env, site: Site, pages: list, renderer, problems: Problems, each, 
             return None, (exc.path, exc.line, exc.message)
         return (output if each is None else each(output)), None
 
-    if not workers.usable(jobs, len(pages)):
-        for page in pages:
-            yield one(page, problems)
-        return
     keepers = [k for k in (renderer, each) if hasattr(k, "carry")]
 
     def work(i):  # in a forked process
@@ -432,7 +428,19 @@ def _rendered(env, site: Site, pages: list, renderer, problems: Problems, each, 
         done = one(page, own)
         return done, own, [k.carry(page.output) for k in keepers]
 
-    for i, outcome in workers.ordered(len(pages), work, jobs, markup.MARKDOWN_SECONDS):
+    try:
+        results = (
+            workers.ordered(len(pages), work, jobs, markup.MARKDOWN_SECONDS)
+            if workers.usable(jobs, len(pages))
+            else None
+        )
+    except OSError:  # no process could start (memory, a process limit): rendered here, as with one job
+        results = None
+    if results is None:
+        for page in pages:
+            yield one(page, problems)
+        return
+    for i, outcome in results:
         page = pages[i]
         if outcome in (workers.SLOW, workers.DIED):
             message = (

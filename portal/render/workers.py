@@ -73,10 +73,21 @@ DIED = "died"  # the process stopped (out of memory, killed)
 def ordered(count: int, work: Callable[[int], object], jobs: int, limit: float) -> Iterator[tuple[int, object]]:
     """(i, work(i)) for i in range(count), in order, each `work(i)` run by one of `jobs` forked
     processes. In place of a value: SLOW or DIED. A fault in `work` (an exception) is raised
-    here as a RuntimeError, as it would be in one process."""
+    here as a RuntimeError, as it would be in one process. OSError, now: no process could
+    start (memory, a process limit)."""
+    workers = []
+    try:
+        for _ in range(jobs):
+            workers.append(_Worker(work))
+    except OSError:
+        _close(workers)
+        raise
+    return _results(workers, count, work, limit)
+
+
+def _results(workers: list, count: int, work: Callable, limit: float) -> Iterator[tuple[int, object]]:
     queue = collections.deque(range(count))
     ready = {}
-    workers = [_Worker(work) for _ in range(jobs)]
     try:
         for wanted in range(count):
             while wanted not in ready:
