@@ -238,25 +238,29 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
     # not with a cache in memory only, `serve --no-cache`: its pages are what it compares with).
     streams = not result.problems.errors and (cache is None or cache.folder is not None)
     staging = write.staging(options.out) if streams else contextlib.nullcontext()
-    with staging as folder:
-        produce(site, result, options, cache, folder)
-        if result.problems.errors:
-            return result
-        write_site(result, options, folder)
-    if cache is not None and not result.problems.errors:
-        cache.commit()
-        options.stage("cache")
-        started = time.perf_counter()
-        try:
-            cache.save(result.outputs, options.out, links.found, result.found)
-        except OSError as exc:  # the site is built and in place; only the next build is slower
-            result.problems.notice(
-                _(
-                    "the build cache in .cache/ could not be kept ({reason}); the next build renders every page",
-                    reason=write.reason(exc),
+    try:
+        with staging as folder:
+            produce(site, result, options, cache, folder)
+            if result.problems.errors:
+                return result
+            write_site(result, options, folder)
+        if cache is not None and not result.problems.errors:
+            cache.commit()
+            options.stage("cache")
+            started = time.perf_counter()
+            try:
+                cache.save(result.outputs, options.out, links.found, result.found)
+            except OSError as exc:  # the site is built and in place; only the next build is slower
+                result.problems.notice(
+                    _(
+                        "the build cache in .cache/ could not be kept ({reason}); the next build renders every page",
+                        reason=write.reason(exc),
+                    )
                 )
-            )
-        result.timings["cache"] = time.perf_counter() - started
+            result.timings["cache"] = time.perf_counter() - started
+    finally:
+        if cache is not None:
+            cache.discard()  # what a failed (or stopped) build kept on its way: .cache/ stays as it was
     return result
 
 

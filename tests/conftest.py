@@ -3,9 +3,11 @@ folder for the tests about its content, and a way to run build.py."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,26 @@ def copy_portal(dest: Path) -> Path:
     for name in SITE_DIRS:
         shutil.copytree(REPO / name, dest / name)
     return dest
+
+
+@pytest.fixture
+def alone(request) -> bool:
+    """For a test of what a build does when it forks (render/workers.py, markup's pool): the
+    build forks only from a process with one thread, and earlier tests (a preview's server)
+    may have left threads in this one. True: this process has one thread, run the test here.
+    False: the test was run on its own in a fresh pytest process, and passed there."""
+    if threading.active_count() == 1 or os.environ.get("PORTAL_TEST_ALONE"):
+        return True
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", request.node.nodeid],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PORTAL_TEST_ALONE": "1"},
+    )
+    assert done.returncode == 0 and "\n1 passed" in done.stdout, done.stdout[-4000:] + done.stderr[-2000:]
+    return False
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import os
-import threading
 
 import pytest
 
@@ -102,7 +101,9 @@ def test_a_page_markdown_cannot_finish_is_stopped_in_its_process_and_reported_wi
     assert len(said) == 2, said
 
 
-def test_a_process_that_dies_is_reported_at_its_page_plainly(tiny, small_pool, monkeypatch, capfd):
+def test_a_process_that_dies_is_reported_at_its_page_plainly(tiny, small_pool, monkeypatch, capfd, alone):
+    if not alone:  # run, and passed, in a process of its own (conftest.alone)
+        return
     add_items(tiny, 6)
     page = tiny / "content/pages/enheten.sv.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nDÖ HÄR\n", encoding="utf-8")
@@ -113,8 +114,6 @@ def test_a_process_that_dies_is_reported_at_its_page_plainly(tiny, small_pool, m
             os._exit(9)  # as if the system had killed it for its memory
         return real(text)
 
-    if threading.active_count() > 1:  # then the processes are spawned and would not see the stand-in
-        pytest.skip("the pool forks only from a process with one thread")
     monkeypatch.setattr(markup, "_convert_here", dies_on_one_page)  # what the forked processes run
     result = pipeline.check(pipeline.Options(root=tiny, now=NOW, jobs=2))
     said = [str(problem) for problem in result.problems.errors]

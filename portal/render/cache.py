@@ -129,9 +129,10 @@ class PageCache:
         self.stop = None  # a threading.Event: set, the build in progress ends (Cancelled)
         self.renames = {}  # asset path -> its published name in this build (assets.Plan, set by pipeline)
         self.dirty = False  # something to save since the last save
-        self.records = {}  # output path -> Stored: the pages of this build kept in .cache/ as they were written
+        self.records = {}  # output path -> (Stored, its file in .cache/ until save names it): pages kept as written
         self.sent = set()  # in a process rendering pages for the build: the keys whose digests it sent
         self._asset_index = None  # (renames, name -> asset paths, digest -> names): _assets_in
+        self.kept_count = 0  # pages kept by this process in this build (their files' names)
         self.key_objects = {}  # key -> the one object for it, of the keys received from other processes
         self.checked_templates = None  # name -> sha256 of the templates of the build in .cache/
         if folder is not None:
@@ -151,7 +152,7 @@ class PageCache:
             if hashes == self.checked_templates:  # each one compiled without error for the cached build
                 self.env.template_problems = Problems()
         self.fresh, self.rendered, self.digests, self.names_seen, self.nested = {}, [], {}, {}, {}
-        self.records, self.sent, self.key_objects = {}, set(), {}
+        self.records, self.sent, self.key_objects, self.kept_count = {}, set(), {}, 0
         # Each key any page read is judged once; a page is reused if none of its keys changed.
         self.changed = None if self.old is None else {k for k in self.keys if not same(self.old(k), self.new(k))}
         return self.env
@@ -254,18 +255,28 @@ class PageCache:
         objects = self.folder / OBJECTS
         objects.mkdir(parents=True, exist_ok=True)
         sha = hashlib.sha256(data).hexdigest()
-        target = objects / sha
-        tmp = objects / f".part-{sha}-{os.getpid()}"  # two processes may keep the same bytes at once
+        # Named as kept only when the build has succeeded (save); a failed build's are removed
+        # (discard), and what a killed one left is removed by the next save. One name per page
+        # and process: two pages, or two processes, may keep the same bytes.
+        self.kept_count += 1
+        tmp = objects / f".new-{sha}-{os.getpid()}-{self.kept_count}"
         tmp.unlink(missing_ok=True)
         try:
             os.link(file, tmp)
         except OSError:
             tmp.write_bytes(data)
-        os.replace(tmp, target)
-        st = target.stat()
+        st = tmp.stat()
         links, ids = found
         shown = self._assets_in(data)
-        return Stored(sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), shown, self._names(shown))
+        record = Stored(sha, st.st_size, st.st_mtime_ns, tuple(links), tuple(sorted(ids)), shown, self._names(shown))
+        return record, tmp.name
+
+    def discard(self) -> None:
+        """The build failed: the pages it kept on the way are not kept (.cache/ stays as it was)."""
+        if self.folder is not None:
+            for _record, name in self.records.values():
+                (self.folder / OBJECTS / name).unlink(missing_ok=True)
+        self.records = {}
 
     def _assets_in(self, data: bytes) -> tuple:
         """The assets whose published names the page's bytes carry, by their own paths. Each
@@ -343,7 +354,10 @@ class PageCache:
                     if output is None:
                         continue
                     try:
-                        record = self.records.get(path) if entry.output.written else None
+                        record = None
+                        if entry.output.written and path in self.records:
+                            record, name = self.records.pop(path)
+                            os.replace(objects / name, objects / record.sha)
                         if record is None:
                             record = self._record(path, entry, output, Path(out), objects, describe, known or {})
                         numbers = []
