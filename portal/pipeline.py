@@ -63,6 +63,7 @@ class Result:
     moment: dt.datetime | None = None  # the moment the build showed alerts for
     readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
     found: dict = field(default_factory=dict)  # output path -> (links, ids) of each page streamed (links.record)
+    search_made_from: str | None = None  # the fingerprint of the pages the search index was made from
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -211,6 +212,9 @@ def check_links(result: Result, cache: page_cache.PageCache | None = None) -> No
     result.external_pages = report.external
 
 
+SEARCH_STATE = "search.json"  # in the build cache's folder: what the published search index was made from
+
+
 def open_cache(options: Options) -> page_cache.PageCache | None:
     """The build cache in .cache/ for this output (None: --no-cache)."""
     if not options.cache:
@@ -243,8 +247,11 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
             produce(site, result, options, cache, folder)
             if result.problems.errors:
                 return result
-            write_site(result, options, folder)
+            write_site(result, options, folder, cache)
         if cache is not None and not result.problems.errors:
+            if result.search_made_from is not None:  # for the next build, whose pages may all be the same
+                with contextlib.suppress(OSError):  # not remembered: the next build runs Pagefind
+                    search.remember(options.out, cache.folder / SEARCH_STATE, result.search_made_from)
             cache.commit()
             options.stage("cache")
             started = time.perf_counter()
@@ -264,19 +271,28 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
     return result
 
 
-def write_site(result: Result, options: Options, folder: Path | None = None) -> None:
+def write_site(result: Result, options: Options, folder: Path | None = None, cache=None) -> None:
     """Write every output into a new folder (`folder`: the one the pages are in already), index it
     for search (unless --no-search), swap it in."""
     options.stage("write")
     started = time.perf_counter()
-    finish = (lambda folder: index_search(folder, result, options)) if options.search else None
+    finish = (lambda folder: index_search(folder, result, options, cache)) if options.search else None
     write.write(result.outputs, options.out, result.problems, finish=finish, folder=folder)
     result.timings["write"] = time.perf_counter() - started - result.timings.get("search", 0)
 
 
-def index_search(folder: Path, result: Result, options: Options) -> None:
-    """Index the written site for search, in the temporary folder before the swap."""
+def index_search(folder: Path, result: Result, options: Options, cache=None) -> None:
+    """Index the written site for search, in the temporary folder before the swap. With a build
+    cache in .cache/, the published site's index is reused when it was made from the very pages
+    Pagefind would read now (search.reuse)."""
     options.stage("search")
     started = time.perf_counter()
-    search.index(folder, result.problems)
+    state = None if cache is None or cache.folder is None else cache.folder / SEARCH_STATE
+    made_from = None if state is None else search.fingerprint(folder)
+    if state is None or not search.reuse(options.out, state, made_from, folder / search.OUTPUT_SUBDIR):
+        before = len(result.problems.errors)
+        search.index(folder, result.problems)
+        if len(result.problems.errors) > before:
+            made_from = None
+    result.search_made_from = made_from
     result.timings["search"] = time.perf_counter() - started

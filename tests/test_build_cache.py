@@ -189,3 +189,30 @@ def test_build_no_search_skips_the_index(tiny):
     done = run_build(tiny, "--no-search")
     assert done.returncode == 0, done.stderr
     assert not (tiny / "_site/pagefind").exists() and "search index" not in done.stdout
+
+
+def test_the_search_index_is_reused_only_while_the_pages_it_reads_are_the_same(tiny, monkeypatch):
+    from portal.outputs import search
+
+    runs = []
+    real = search._run
+    monkeypatch.setattr(search, "_run", lambda command, stop: runs.append(command) or real(command, stop))
+    build(tiny, search=True)
+    assert runs  # cold: Pagefind made the index
+    index = tiny / "_site" / search.OUTPUT_SUBDIR
+    made = files(index)
+    runs.clear()
+    build(tiny, search=True)  # nothing changed: the index is the one published, not made again
+    assert runs == [] and files(index) == made
+
+    edit(tiny / NEWS_SV, "Ödeshög och Mjölby har ett avtal.", "Ödeshög och Mjölby har ett nytt avtal.")
+    build(tiny, search=True)  # a page changed: Pagefind reads them again
+    assert runs
+    build(tiny, out="_cold", cache=False, search=True)
+    assert files(index) == files(tiny / "_cold" / search.OUTPUT_SUBDIR) != made
+
+    runs.clear()
+    hand = next(p for p in sorted(index.rglob("*")) if p.is_file())
+    hand.write_bytes(hand.read_bytes() + b"edited by hand")
+    build(tiny, search=True)  # a file of the published index changed since: not trusted
+    assert runs and files(index) == files(tiny / "_cold" / search.OUTPUT_SUBDIR)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -83,6 +84,70 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
                 exc=exc,
             ),
         )
+
+
+def fingerprint(site: Path) -> str:
+    """What the index of the site in `site` is made from: the pages Pagefind reads, by language,
+    each with its bytes' digest, and the Pagefind that reads them. One fingerprint, one index."""
+    sha = hashlib.sha256(json.dumps([_command(Path("site"), Path("into")), _pagefind_version()]).encode("utf-8"))
+    for group in languages(site, site / OUTPUT_SUBDIR):
+        sha.update(b"\x00language")
+        for rel in group:
+            sha.update(rel.encode("utf-8") + b"\x00" + hashlib.sha256((site / rel).read_bytes()).digest())
+    return sha.hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+def reuse(previous: Path, state: Path, made_from: str, into: Path) -> bool:
+    """Put the index of the site published in `previous` into `into` (hard links), if `state`
+    (written by `remember`) says it was made from the same pages, `made_from`, and its files
+    are still those it describes; else nothing, and False. A warm build whose pages are all as
+    they were then skips Pagefind, the slowest part of it."""
+    try:
+        saved = json.loads(state.read_text(encoding="utf-8"))
+        old = previous.resolve() / OUTPUT_SUBDIR
+        if saved["made_from"] != made_from or saved["folder"] != str(old):
+            return False
+        files = {rel: tuple(stat) for rel, stat in saved["files"].items()}
+        there = {p.relative_to(old).as_posix(): p for p in old.rglob("*") if p.is_file()}
+        if not files or there.keys() != files.keys():
+            return False
+        for rel, path in there.items():
+            st = path.stat()
+            if (st.st_size, st.st_mtime_ns) != files[rel]:
+                return False  # changed since (by hand?): not trusted
+        for rel, path in sorted(there.items()):
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            _link(path, into / rel)
+        return True
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        shutil.rmtree(into, ignore_errors=True)
+        return False
+
+
+def remember(site: Path, state: Path, made_from: str) -> None:
+    """Describe in `state` the index published in `site`, made from `made_from`, for `reuse`."""
+    folder = site.resolve() / OUTPUT_SUBDIR
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            files[path.relative_to(folder).as_posix()] = [st.st_size, st.st_mtime_ns]
+    text = json.dumps({"made_from": made_from, "folder": str(folder), "files": files})
+    state.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=".search-", dir=state.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, state)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def languages(site: Path, into: Path) -> list[list[str]]:
