@@ -58,8 +58,8 @@ def parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="processes that convert markdown at once (default: the number of cores this build may use; "
-        "1: no other process)",
+        help="processes that render pages at once (default: the number of cores this build may use; "
+        "1: no other process; a small build renders in its own and converts only its markdown in them)",
     )
 
     p = argparse.ArgumentParser(
