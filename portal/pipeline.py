@@ -288,7 +288,12 @@ def index_search(folder: Path, result: Result, options: Options, cache=None) -> 
     options.stage("search")
     started = time.perf_counter()
     state = None if cache is None or cache.folder is None else cache.folder / SEARCH_STATE
-    made_from = None if state is None else search.fingerprint(folder)
+    made_from = None
+    if state is not None:
+        try:
+            made_from = search.fingerprint(folder)
+        except OSError:  # a page it cannot read again: Pagefind indexes, and says what it cannot read
+            state = None
     if state is None or not search.reuse(options.out, state, made_from, folder / search.OUTPUT_SUBDIR):
         before = len(result.problems.errors)
         search.index(folder, result.problems)

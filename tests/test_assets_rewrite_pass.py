@@ -3,14 +3,13 @@ gives exactly what the token-by-token rewrite it replaced gave (`token_by_token`
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import posixpath
 import re
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.outputs import assets
@@ -89,13 +88,7 @@ PIECES = [
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "0")) or 1500,
-    deadline=dt.timedelta(seconds=5),
-    derandomize=not os.environ.get("FUZZ_RANDOM"),
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@fuzz(1500, 5)
 def test_any_markup_is_rewritten_as_before(text):
     new, old = both(text, RENAMES, "/assets")
     assert new == old

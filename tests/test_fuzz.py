@@ -11,15 +11,14 @@ hunt: FUZZ_EXAMPLES=2000 FUZZ_RANDOM=1 .venv/bin/python -m pytest tests/test_fuz
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from fuzzing import fuzz
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from portal import pipeline
@@ -30,20 +29,6 @@ from portal.model import site as model
 from portal.problems import Problems
 from portal.render import markup
 from tinysite import tiny_site
-
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-
-
-def fuzz(examples: int, seconds: float):
-    """Settings for one fuzz test: a bounded number of examples, each bounded in time."""
-    return settings(
-        max_examples=EXAMPLES or examples,
-        deadline=dt.timedelta(seconds=seconds),  # a hang bound, far above the usual milliseconds
-        derandomize=not os.environ.get("FUZZ_RANDOM"),
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
-
 
 # --- plausible input, assembled from the pieces real files (and attacks) are made of -------
 

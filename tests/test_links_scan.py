@@ -4,11 +4,9 @@ it knows are read by html.parser itself (links._parse), so the check never diffe
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.review import links
@@ -94,13 +92,7 @@ PIECES = [
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "0")) or 1500,
-    deadline=dt.timedelta(seconds=5),
-    derandomize=not os.environ.get("FUZZ_RANDOM"),
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@fuzz(1500, 5)
 def test_any_markup_read_in_one_pass_is_read_as_html_parser_reads_it(text):
     page = links._scan(text)
     if page is not None:

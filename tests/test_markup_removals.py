@@ -3,12 +3,11 @@ unchanged (markup.removals), and the warnings are exactly those `markup.removed`
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.render import markup
@@ -69,13 +68,7 @@ PIECES = [
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "0")) or 300,
-    deadline=dt.timedelta(seconds=10),
-    derandomize=not os.environ.get("FUZZ_RANDOM"),
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@fuzz(300, 10)
 def test_any_markdown_gets_the_same_warnings(text):
     new, old = both(text)
     assert new == old
