@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal.messages import _, say
+from portal.messages import Message, _, say
 
 ERROR = "error"
 WARNING = "warning"
@@ -79,3 +79,53 @@ class BuildFailed(Exception):
     def __init__(self, problems: Problems):
         super().__init__(f"{len(problems.errors)} error(s)")
         self.problems = problems
+
+
+# --- problems kept between builds (the build cache, the last build's outcome) ---------------
+# A message is kept with its msgid and values, so it is said again in the reader's language.
+
+
+def _text(value) -> str:
+    if type(value) is not str:
+        raise ValueError("not a text")
+    return value
+
+
+def message_json(message):
+    if isinstance(message, Message):
+        return {
+            "msgid": message.msgid,
+            "plural": message.plural,
+            "count": message.count,
+            "values": {k: message_json(v) for k, v in message.values.items()},
+        }
+    if message is None or type(message) in (str, int, bool, float):
+        return message
+    if isinstance(message, str):
+        return str(message)
+    raise TypeError(type(message).__name__)
+
+
+def message_from_json(value):
+    if isinstance(value, dict):
+        values = {_text(k): message_from_json(v) for k, v in value["values"].items()}
+        plural, count = value["plural"], value["count"]
+        if plural is not None:
+            _text(plural)
+        if count is not None and type(count) is not int:
+            raise ValueError("not a count")
+        return Message(_text(value["msgid"]), values, plural, count)
+    if value is None or type(value) in (str, int, bool, float):
+        return value
+    raise ValueError("not a message")
+
+
+def problem_json(problem: Problem) -> list:
+    return [problem.path, problem.line, message_json(problem.message), problem.severity]
+
+
+def problem_from_json(value) -> Problem:
+    path, line, message, severity = value
+    if line is not None and type(line) is not int or severity not in ("error", "warning"):
+        raise ValueError("not a problem")
+    return Problem(_text(path), line, message_from_json(message), severity)

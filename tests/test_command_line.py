@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import REPO, run_build
-from portal import __version__, cli
+from portal import __version__, cli, pipeline
 
 
 def test_each_command_has_its_own_help_with_only_its_own_options(tmp_path):
@@ -55,7 +55,7 @@ def test_the_reported_time_covers_every_stage_including_the_link_check(tiny, mon
     out = io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    slow_links = cli.pipeline.links.check
+    slow_links = pipeline.links.check
 
     def check_slowly(*args):
         import time
@@ -63,7 +63,7 @@ def test_the_reported_time_covers_every_stage_including_the_link_check(tiny, mon
         time.sleep(1.5)
         return slow_links(*args)
 
-    monkeypatch.setattr(cli.pipeline.links, "check", check_slowly)
+    monkeypatch.setattr(pipeline.links, "check", check_slowly)
     assert cli.main(["--now", "2026-11-30", "--out", "_site"]) == 0
     took = float(out.getvalue().rsplit(" in ", 1)[1].split(" s")[0])
     assert took >= 1.5

@@ -45,9 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from portal import __version__
-from portal.messages import Message
 from portal.output import Output
-from portal.problems import Problem, Problems
+from portal.problems import Problems, problem_from_json, problem_json
 from portal.render import depends
 from portal.render import pages as render
 
@@ -368,7 +367,7 @@ class PageCache:
                             numbers.append(found[0])
                         page = {
                             "keys": sorted(numbers),
-                            "problems": [_problem_json(p) for p in entry.problems],
+                            "problems": [problem_json(p) for p in entry.problems],
                             "file": [record.sha, record.size, record.mtime_ns],
                             "links": list(record.links),
                             "ids": list(record.ids),
@@ -438,7 +437,7 @@ class PageCache:
                 entry = Entry(
                     Output(path, copy_from=self.folder / OBJECTS / sha, reused=True),
                     frozenset(digests),
-                    tuple(_problem(p) for p in page["problems"]),
+                    tuple(problem_from_json(p) for p in page["problems"]),
                     digests,
                 )
                 record = Stored(
@@ -641,43 +640,3 @@ def _text(value) -> str:
     if type(value) is not str:
         raise ValueError("not a text")
     return value
-
-
-def _message_json(message):
-    if isinstance(message, Message):
-        return {
-            "msgid": message.msgid,
-            "plural": message.plural,
-            "count": message.count,
-            "values": {k: _message_json(v) for k, v in message.values.items()},
-        }
-    if message is None or type(message) in (str, int, bool, float):
-        return message
-    if isinstance(message, str):
-        return str(message)
-    raise TypeError(type(message).__name__)
-
-
-def _message(value):
-    if isinstance(value, dict):
-        values = {_text(k): _message(v) for k, v in value["values"].items()}
-        plural, count = value["plural"], value["count"]
-        if plural is not None:
-            _text(plural)
-        if count is not None and type(count) is not int:
-            raise ValueError("not a count")
-        return Message(_text(value["msgid"]), values, plural, count)
-    if value is None or type(value) in (str, int, bool, float):
-        return value
-    raise ValueError("not a message")
-
-
-def _problem_json(problem: Problem) -> list:
-    return [problem.path, problem.line, _message_json(problem.message), problem.severity]
-
-
-def _problem(value) -> Problem:
-    path, line, message, severity = value
-    if line is not None and type(line) is not int or severity not in ("error", "warning"):
-        raise ValueError("not a problem")
-    return Problem(_text(path), line, _message(message), severity)
