@@ -5,17 +5,19 @@
 
 For each N, corpus.py writes the real portal plus N bilingual news items (2N
 files) once. Each round then copies that site to a fresh folder and runs
-`build.py build` there, as an editor would, six times in a row:
+`build.py build` there, as an editor would, seven times in a row:
 
   cold           a fresh copy: no output folder, nothing left by an earlier build
-  warm           the same again, nothing changed
+  warm           the same again, nothing changed (the build finds it has nothing to do: uptodate.py)
+  touched        after saving one news item again unchanged: every file is read, modelled and
+                 checked again, every page judged against the build cache (none is rendered)
   news edited    after adding a paragraph to one news item (the middle one, Swedish)
   data edited    after changing a label in data/staffing.yaml
   template edited after adding an attribute to templates/partials/footer.html (every page)
   warm again     nothing changed since the template edit
 
 Each build is a separate `python build.py build --out _site --now 2026-11-30`
-process (the engine in this repository, the Python running this script); "cold"
+process (`--no-search` added with --no-search) (the engine in this repository, the Python running this script); "cold"
 does not empty the operating system's file cache (that needs root and disturbs
 everything else on the machine). Per build it prints wall time (process start
 to exit), pages per second (HTML pages the build reports, over the wall time),
@@ -44,11 +46,15 @@ import measure  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-30"  # the build's date: the same published set on every run
-SCENARIOS = ["cold", "warm", "news edited", "data edited", "template edited", "warm again"]
+SCENARIOS = ["cold", "warm", "touched", "news edited", "data edited", "template edited", "warm again"]
 
 
 def edit(site: Path, scenario: str, items: list, round_no: int) -> None:
     """Make the one change `scenario` names. A change that does not apply stops the benchmark."""
+    if scenario == "touched":
+        item = items[len(items) // 3]
+        path = site / "content" / "news" / f"{item.stem}.sv.md"
+        path.write_bytes(path.read_bytes())
     if scenario == "news edited":
         item = items[len(items) // 2]
         path = site / "content" / "news" / f"{item.stem}.sv.md"
@@ -88,11 +94,12 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def build(site: Path, python: str) -> dict:
-    r = measure.run([python, str(REPO / "build.py"), "build", "--out", "_site", "--now", NOW], cwd=site, tag="pagefind")
+def build(site: Path, python: str, search: bool = True) -> dict:
+    command = [python, str(REPO / "build.py"), "build", "--out", "_site", "--now", NOW]
+    r = measure.run(command + ([] if search else ["--no-search"]), cwd=site, tag="pagefind")
     if r.returncode != 0:
         raise SystemExit(f"build.py failed in {site} (exit {r.returncode}):\n{r.stderr[-3000:]}")
-    pages = re.search(r"Built (\d+) pages", r.stdout)
+    pages = re.search(r"(?:Built |up to date \()(\d+) pages", r.stdout)
     search = re.search(r"search index: ([\d.]+) s", r.stdout)
     return {
         "wall": r.wall,
@@ -141,10 +148,11 @@ def main(argv=None) -> None:
         "--keep", type=Path, help="make the sites in this folder and keep them (default: a temporary folder)"
     )
     p.add_argument("--seed", default="portal-bench", help="corpus seed (default: portal-bench)")
+    p.add_argument("--no-search", action="store_true", help="build without the search index (build --no-search)")
     args = p.parse_args(argv)
 
     stamp = f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {measure.machine()}; {measure.load_note()}."
-    print(f"# Portal build times\n\n{stamp}\n")
+    print(f"# Portal build times{' (build --no-search)' if args.no_search else ''}\n\n{stamp}\n")
     work = args.keep or Path(tempfile.mkdtemp(prefix="portal-bench-"))
     try:
         for count in args.items:
@@ -159,7 +167,7 @@ def main(argv=None) -> None:
                 shutil.copytree(pristine, site)
                 for scenario in SCENARIOS:
                     edit(site, scenario, items, round_no)
-                    results[scenario].append(build(site, args.python))
+                    results[scenario].append(build(site, args.python, not args.no_search))
                     expected = shown(scenario, items, round_no)
                     if expected and expected[1] not in (site / "_site" / expected[0]).read_text(encoding="utf-8"):
                         raise SystemExit(

@@ -199,7 +199,17 @@ def check(outputs: list[Output], base_url: str, known: dict | None = None) -> Li
     128 * caches.MB, size=lambda args, found: 256 * len(found)
 )  # an unchanged page keeps its parse (_parse), so this is reused too
 def _resolve_all(page_url: str, page: _Page, base) -> tuple:
-    return tuple((raw, *_resolve(page_url, raw, base)) for raw in page.links)
+    return tuple(
+        (raw, *(_resolve_anywhere(raw, base) if raw[:1] in "/#" else _resolve(page_url, raw, base)))
+        for raw in page.links
+    )
+
+
+@caches.bounded(16 * caches.MB, size=lambda args, found: 2 * len(args[0]) + 256)
+def _resolve_anywhere(raw: str, base) -> tuple:
+    """A link that means the same on every page (an absolute path, a #fragment), resolved once:
+    the menus' and the news lists' links are on thousands of pages."""
+    return _resolve("/", raw, base)
 
 
 def _resolve(page_url: str, raw: str, base) -> tuple:
