@@ -213,6 +213,7 @@ def check_links(result: Result, cache: page_cache.PageCache | None = None) -> No
 
 
 SEARCH_STATE = "search.json"  # in the build cache's folder: what the published search index was made from
+KEPT_SITE = "site"  # in the build cache's folder: the site the last build replaced (write.staging)
 
 
 def open_cache(options: Options) -> page_cache.PageCache | None:
@@ -241,7 +242,9 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
     # The pages go into the new folder as they are rendered, not held to the end (write.staging;
     # not with a cache in memory only, `serve --no-cache`: its pages are what it compares with).
     streams = not result.problems.errors and (cache is None or cache.folder is not None)
-    staging = write.staging(options.out) if streams else contextlib.nullcontext()
+    # With a cache in .cache/, the new site is made in the site before last, kept there (write.py).
+    keep = None if cache is None else cache.folder / KEPT_SITE
+    staging = write.staging(options.out, keep) if streams else contextlib.nullcontext()
     try:
         with staging as folder:
             produce(site, result, options, cache, folder)

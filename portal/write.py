@@ -4,14 +4,23 @@ The site is written into a fresh folder beside the target and swapped in only
 when every file is written, so a failed or killed build leaves the previous
 site exactly as it was. A folder that was not made by this tool is never
 replaced: `--out content` must not wipe an editor's work.
+
+With a build cache, the new site is made in the folder the site before the last one was
+kept in (`staging(out, keep)`): only the files that differ are written, and the site the
+swap replaces is kept there for the next build, instead of linking every file into a new
+folder and removing the old one (25,000 system calls at 5,000 news items). A file in it is
+never changed in place, only replaced: its unchanged files are the build cache's pages and
+the published site's by other names.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -71,15 +80,25 @@ def clean_leftovers(out: Path) -> None:
 
 
 @contextlib.contextmanager
-def staging(out: Path):
+def staging(out: Path, keep: Path | None = None):
     """The new site's folder beside `out`, for a build that writes its pages as they are rendered
     (`put`) before `write` adds the rest and swaps it in; removed when the block ends, swapped or
     not (after a swap it holds the old site). None when `out` would be refused or cannot be
-    made: `write` says why."""
+    made: `write` says why.
+
+    `keep` (a folder in .cache/): the folder is `keep`, the site before the last one if it
+    is there, and stays when the block ends, holding the site the swap replaced (or, after a
+    failed build, what it was made into). Not when another build is using it, or it is on
+    another disk than `out` (a swap is a rename): then a new folder as above."""
     out = Path(out)
     if _refused(out):
         yield None
         return
+    if keep is not None:
+        with _kept(out, Path(keep)) as folder:
+            if folder is not None:
+                yield folder
+                return
     try:
         out.resolve().parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)
@@ -91,6 +110,59 @@ def staging(out: Path):
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _kept(out: Path, keep: Path):
+    """`keep`, made if missing and locked against another build for the block; None if it
+    cannot be used."""
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        out.resolve().parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(keep.parent).st_dev != os.stat(out.resolve().parent).st_dev:
+            yield None
+            return
+        lock = os.open(keep.parent / (keep.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield None
+        return
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if keep.is_symlink() or (keep.exists() and not _plain(keep)):
+                # Only what a build makes, folders and files: through a link (a cache restored
+                # from elsewhere is not trusted) a build would write, and remove, outside it.
+                _remove(keep)
+            if not keep.exists():
+                keep.mkdir()
+        except OSError:
+            yield None
+            return
+        yield keep
+    finally:
+        os.close(lock)  # and with it the lock
+
+
+def _plain(folder: Path) -> bool:
+    """Nothing under `folder` but folders and files: no link, no device, no socket."""
+    folders = [folder]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return False
+                if entry.is_dir():
+                    folders.append(entry.path)
+                elif not entry.is_file():
+                    return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()
+    else:
+        shutil.rmtree(path)
 
 
 def _refused(out: Path) -> bool:
@@ -105,9 +177,30 @@ def put(folder: Path, output: Output) -> Output:
     if not safe_relative(output.path):
         return output
     target = folder / output.path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _clear_way(folder, output.path)
     target.write_bytes(output.data)
     return Output(output.path, written=True)
+
+
+def _clear_way(folder: Path, path: str) -> None:
+    """Make room for a new file at `path`: its folders made, and whatever a kept site has there
+    removed (a file is replaced, never written into: it may be the build cache's page)."""
+    target = folder / path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a kept site's file where a folder must be
+        parent = folder
+        for part in PurePosixPath(path).parts[:-1]:
+            parent = parent / part
+            if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
+                parent.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:  # a kept site's folder where this file goes
+        shutil.rmtree(target)
 
 
 def write(
@@ -145,12 +238,15 @@ def write(
 
 def _fill(tmp: Path, outputs: list[Output], out: Path, problems: Problems, finish) -> None:
     o = None
+    kept = not tmp.name.startswith(_TMP_PREFIX)  # staging's `keep`, an earlier site: only what differs
     try:
         for o in outputs:
             if o.written:
                 continue
             target = tmp / o.path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if kept and _same(target, o):
+                continue
+            _clear_way(tmp, o.path)
             if o.data is not None:
                 target.write_bytes(o.data)
             elif o.reused:
@@ -158,6 +254,9 @@ def _fill(tmp: Path, outputs: list[Output], out: Path, problems: Problems, finis
             else:
                 shutil.copyfile(o.copy_from, target)
         o = None
+        if kept:
+            _remove_others(tmp, {o.path for o in outputs})
+        (tmp / MARKER).unlink(missing_ok=True)
         (tmp / MARKER).write_text("made by build.py; the next build replaces this folder\n")
     except OSError as exc:  # a full disk, a folder it may not write to: said plainly, the old site kept
         problems.error(shown(out), None, not_written(exc, o.path if o is not None else MARKER))
@@ -175,6 +274,47 @@ def _fill(tmp: Path, outputs: list[Output], out: Path, problems: Problems, finis
             None,
             _("{reason} (putting the new site in place); the previous site is as it was", reason=reason(exc)),
         )
+
+
+def _same(target: Path, o: Output) -> bool:
+    """The kept site's file at `target` is already `o`: the cache's very page (one file by two
+    names), or the same bytes."""
+    try:
+        st = target.lstat()
+        if o.reused:
+            return os.path.samestat(st, o.copy_from.stat())
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        data = o.data if o.data is not None else None
+        size = len(data) if data is not None else o.copy_from.stat().st_size
+        if st.st_size != size:
+            return False
+        return target.read_bytes() == (data if data is not None else o.copy_from.read_bytes())
+    except OSError:
+        return False
+
+
+def _remove_others(folder: Path, wanted: set) -> None:
+    """Remove from a kept site every file the new one does not have (its search index among
+    them: it is made again or linked anew), and the folders that leaves empty."""
+    start = len(str(folder)) + 1
+    left = {}  # folder -> how many entries it keeps
+    for directory, subfolders, files in os.walk(folder):
+        name = directory[start:]
+        links = [d for d in subfolders if os.path.islink(os.path.join(directory, d))]
+        left[directory] = len(subfolders) - len(links)
+        for file in files + links:
+            rel = f"{name}/{file}" if name else file
+            if rel in wanted or rel == MARKER:
+                left[directory] += 1
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(directory, file))
+    for directory in reversed(list(left)[1:]):  # the deepest first: os.walk lists a folder before its own
+        if left[directory] == 0:
+            with contextlib.suppress(OSError):  # a page written since the walk: not empty after all
+                os.rmdir(directory)
+                left[os.path.dirname(directory)] -= 1
 
 
 def not_written(exc: OSError, path: str) -> str:

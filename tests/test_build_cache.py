@@ -4,6 +4,7 @@ writes exactly the files a cold one does, whatever changed in between."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -63,7 +64,9 @@ def test_nothing_changed_renders_nothing_and_writes_the_same_files(warm):
 def test_a_kept_page_is_the_stored_file_itself_not_a_copy(warm):
     build(warm)
     page = warm / "_site/kontakt/index.html"
-    assert page.stat().st_nlink == 2  # _site/ and .cache/ share it
+    kept = [p for p in (warm / ".cache").glob("*/site/kontakt/index.html")]  # the site the build replaced
+    assert len(kept) == 1 and kept[0].stat().st_ino == page.stat().st_ino
+    assert page.stat().st_nlink == 3  # _site/, .cache/'s pages and the kept site share it: no copy
 
 
 CHANGES = {
@@ -82,6 +85,31 @@ def test_a_warm_build_after_a_change_equals_a_cold_one(warm, kind):
     cache = warm_equals_cold(warm)
     if kind in ("content", "template", "data"):  # only the pages that read it
         assert 0 < len(cache.rendered) < len(cache.site.pages)
+
+
+def test_builds_made_in_the_site_before_last_equal_cold_ones_as_pages_come_and_go(warm):
+    """From the third build on, the new site is made in the one the build before replaced
+    (write.staging's `keep`): each build of a series equals a cold one, with search too."""
+    item = (warm / NEWS_SV).read_text(encoding="utf-8")
+    english = (warm / NEWS_SV.replace(".sv.", ".en.")).read_text(encoding="utf-8")
+    steps = [
+        lambda: edit(warm / NEWS_SV, "har ett avtal", "har skrivit ett avtal"),
+        lambda: (warm / "content/news/2020-02-01-ny-nyhet.sv.md").write_text(
+            item.replace("slug: enheten-vaxer", "slug: ny-nyhet"), encoding="utf-8"
+        ),
+        lambda: (warm / "content/news/2020-02-01-ny-nyhet.en.md").write_text(
+            english.replace("slug: the-unit-grows", "slug: new-item"), encoding="utf-8"
+        ),
+        lambda: edit(warm / "templates/news_item.html", "<h1>", '<h1 class="news-title">'),
+        lambda: (warm / "content/news/2020-02-01-ny-nyhet.sv.md").unlink(),
+        lambda: (warm / "content/news/2020-02-01-ny-nyhet.en.md").unlink(),
+    ]
+    for step in steps:
+        step()
+        warm_equals_cold(warm, search=True)
+    assert not (warm / "_site/nyheter/ny-nyhet").exists()
+    for stored in (warm / ".cache").glob("*/pages/*"):  # no kept page was written into
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == stored.name
 
 
 def test_the_content_change_redoes_only_the_item_its_lists_and_its_translation_link(warm):

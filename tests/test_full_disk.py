@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit
-from portal import cli, write
+from portal import cli, pipeline, write
 from portal.outputs import search
 from portal.render import cache as page_cache
 from portal.render import markup
@@ -35,6 +35,13 @@ def build(root: Path, monkeypatch, capsys, *args: str) -> tuple[int, str]:
     monkeypatch.chdir(root)
     code = cli.main(["build", "--lang", "en", "--now", "2026-11-30", *args])
     return code, capsys.readouterr().err
+
+
+def staged(path: Path) -> bool:
+    """A file of the new site being made: in a new folder beside _site/, or in the site before
+    last, kept in .cache/ (write.staging's `keep`)."""
+    text = str(path)
+    return ".portal-tmp-" in text or ("/.cache/" in text and f"/{pipeline.KEPT_SITE}/" in text)
 
 
 def snapshot(folder: Path) -> dict:
@@ -74,7 +81,7 @@ def test_pages_that_cannot_be_written_leave_the_previous_site(built, monkeypatch
     real = Path.write_bytes
 
     def write_bytes(path, data):
-        if ".portal-tmp-" in str(path) and path.suffix == ".html":
+        if staged(path) and path.suffix == ".html":
             full()
         return real(path, data)
 
@@ -96,7 +103,15 @@ def test_files_that_cannot_be_copied_leave_the_previous_site(built, monkeypatch,
 
 def test_an_output_folder_that_cannot_be_made_is_said_plainly(built, monkeypatch, capsys):
     root, before = built
-    monkeypatch.setattr(write.tempfile, "mkdtemp", full)
+    monkeypatch.setattr(write.tempfile, "mkdtemp", full)  # neither a new folder beside _site/ …
+    real_mkdir = Path.mkdir
+
+    def mkdir(path, *args, **kwargs):  # … nor the site kept in .cache/
+        if staged(path / "x"):
+            full()
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
     code, err = build(root, monkeypatch, capsys)
     assert_refused_plainly(root, before, code, err, "_site")
     assert "no space left on device; nothing was written" in err
