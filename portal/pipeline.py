@@ -270,7 +270,7 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
             result.timings["cache"] = time.perf_counter() - started
     finally:
         if cache is not None:
-            cache.discard()  # what a failed (or stopped) build kept on its way: .cache/ stays as it was
+            cache.discard()  # what a failed (or stopped) build kept on its way: the cache stays as it was
     return result
 
 

@@ -278,7 +278,8 @@ class PageCache:
         return record, tmp.name
 
     def discard(self) -> None:
-        """The build failed: the pages it kept on the way are not kept (.cache/ stays as it was)."""
+        """The build failed: the pages it kept on the way are not kept (its pages and index stay as
+        they were; the site kept for the next build to make its site in may be half made)."""
         if self.folder is not None:
             for _record, name in self.records.values():
                 (self.folder / OBJECTS / name).unlink(missing_ok=True)
