@@ -121,21 +121,26 @@ def forget(root: Path) -> None:
 
 
 def _files(top: Path, skip: str | None = None) -> list:
-    """Every file and folder under `top` with its size, times, inode and mode, in name order;
-    [] if `top` is missing."""
+    """Every file and folder under `top` with its size, times, inode and mode, in name order
+    (one it cannot read: its error number; never an exception)."""
     rows, folders = [], [str(top)]
     start = len(str(top))
     while folders:
         folder = folders.pop()
         try:
             entries = os.scandir(folder)
-        except FileNotFoundError:
+        except OSError as exc:  # missing, or unreadable: the build says so in its own words
+            rows.append((folder[start:], exc.errno))
             continue
         with entries:
             for entry in entries:
                 if entry.name == skip:
                     continue
-                st = entry.stat(follow_symlinks=False)
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError as exc:
+                    rows.append((entry.path[start:], exc.errno))
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
                 rows.append((entry.path[start:], st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode))
