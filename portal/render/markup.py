@@ -141,14 +141,30 @@ def _finish(raw: str, unreferenced: list, text: str) -> tuple[str, list]:
 def _markdown(text: str) -> tuple[str, list]:
     """(Python-Markdown's HTML for text, [footnote labels nothing refers to]), stopped after
     MARKDOWN_SECONDS. Main thread only."""
+    global _parser
+    # One parser for every text this process converts, reset between them as Python-Markdown
+    # asks: making one (its extensions registered, its patterns compiled) cost as much as
+    # converting a short page. A conversion that did not finish may leave it half way: dropped.
+    md, footnotes = _parser or _new_parser()
+    _parser = None
+    md.reset()
+    try:
+        html_ = _bounded(MARKDOWN_SECONDS, md.convert, text)
+    except RecursionError:
+        raise MarkupError(_("the markdown is nested too deeply (lists or quotes inside each other)")) from None
+    _parser = md, footnotes
+    return html_, list(footnotes.labels)
+
+
+_parser = None  # (markdown.Markdown, its _UnreferencedFootnotes), between two conversions
+
+
+def _new_parser():
     footnotes = _UnreferencedFootnotes()
     md = markdown.Markdown(
         extensions=[*EXTENSIONS, footnotes], extension_configs=EXTENSION_CONFIGS, output_format="html"
     )
-    try:
-        return _bounded(MARKDOWN_SECONDS, md.convert, text), footnotes.labels
-    except RecursionError:
-        raise MarkupError(_("the markdown is nested too deeply (lists or quotes inside each other)")) from None
+    return md, footnotes
 
 
 class _UnreferencedFootnotes(Extension):
@@ -163,7 +179,12 @@ class _UnreferencedFootnotes(Extension):
         super().__init__()
         self.labels = []
 
+    def reset(self):
+        # Markdown.reset calls it: a text with nothing to convert (blank) runs no tree processor.
+        self.labels.clear()
+
     def extendMarkdown(self, md):
+        md.registerExtension(self)  # so that Markdown.reset resets it
         notes = next(e for e in md.registeredExtensions if isinstance(e, FootnoteExtension))
         # After the inline patterns (20), which find the marks, and the footnotes' own back-links (15).
         md.treeprocessors.register(_DropDanglingBacklinks(md, notes, self.labels), "unreferenced-footnotes", 14)
