@@ -14,7 +14,7 @@ BASE = "https://example.org/"
 def fresh_caches():
     """links.py remembers parsed pages (for `serve`); each test checks the code, not a memory of it."""
     links._parse.cache_clear()
-    links._resolve_all.cache_clear()
+    links._resolve_anywhere.cache_clear()
 
 
 def page(path, body):

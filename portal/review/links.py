@@ -44,14 +44,6 @@ class _Collector(HTMLParser):
                 self.ids.add(value)
 
 
-@dataclass(frozen=True)
-class Found:
-    """What `check` reads of a page, kept by the build cache so the page is not parsed again."""
-
-    links: tuple
-    ids: frozenset
-
-
 def found(data: bytes) -> tuple[list, set]:
     """(links, ids) of a page, as `check` reads them."""
     page = _parse(data)
@@ -73,6 +65,9 @@ class _Page:
 
     def __init__(self, links: list, ids: set):
         self.links, self.ids = links, ids
+
+    def both(self) -> tuple:
+        return self.links, self.ids
 
 
 # One pass of regular expressions over a page, reading it as html.parser does (a second
@@ -168,41 +163,56 @@ def check(outputs: list[Output], base_url: str, known: dict | None = None) -> Li
     """`known`: output path -> (links, ids) of pages given without their bytes (the build cache's, `found`)."""
     base = urlsplit(base_url)
     files = {o.path for o in outputs}
-    pages = {o.path: _parse(o.data) for o in outputs if o.path.endswith(".html") and o.data is not None}
-    pages.update({path: Found(tuple(seen[0]), frozenset(seen[1])) for path, seen in (known or {}).items()})
+    # path -> (links, ids): a page's ids are few, any collection does
+    pages = {o.path: _parse(o.data).both() for o in outputs if o.path.endswith(".html") and o.data is not None}
+    pages.update(known or {})
     report = LinkReport()
-    for path, page in sorted(pages.items()):
+    # A link that starts with "/" has the same target, and so the same verdict, on every page:
+    # judged once, not once per page (the menus and the news lists put thousands on each site).
+    judged = {}
+    for path, (links, _ids) in sorted(pages.items()):
         page_url = base.path + ("" if path == "index.html" else path.removesuffix("index.html"))
-        for raw, kind, resolved, fragment in _resolve_all(page_url, page, base):
-            if kind == "skip":
+        for raw in links:
+            if raw[:1] == "/":
+                verdict = judged.get(raw, _UNSEEN)
+                if verdict is _UNSEEN:
+                    verdict = judged[raw] = _judge(path, _resolve_anywhere(raw, base), files, pages)
+            else:
+                where = _resolve_anywhere(raw, base) if raw[:1] == "#" else _resolve(page_url, raw, base)
+                verdict = _judge(path, where, files, pages)
+            if verdict is None:
                 continue
-            if kind == "external":
+            if verdict is _EXTERNAL:
                 report.external.setdefault(raw, set()).add(path)
-                continue
-            if kind == "broken":
-                report.broken.append((path, raw, resolved))
-                continue
-            if resolved is None:  # "#anchor" on this page
-                resolved = path
-            elif resolved not in files and resolved + "/index.html" in files:
-                resolved += "/index.html"
-            if resolved not in files:
-                report.broken.append((path, raw, "no such page or file"))
-                continue
-            # "#/collections/…" is a route inside a script's page (the web editor), not an id.
-            if fragment and not fragment.startswith("/") and resolved in pages and fragment not in pages[resolved].ids:
-                report.broken.append((path, raw, f"no element with id '{fragment}' on that page"))
+            else:
+                report.broken.append((path, raw, verdict))
     return report
 
 
-@caches.bounded(
-    128 * caches.MB, size=lambda args, found: 256 * len(found)
-)  # an unchanged page keeps its parse (_parse), so this is reused too
-def _resolve_all(page_url: str, page: _Page, base) -> tuple:
-    return tuple(
-        (raw, *(_resolve_anywhere(raw, base) if raw[:1] in "/#" else _resolve(page_url, raw, base)))
-        for raw in page.links
-    )
+_UNSEEN = object()
+_EXTERNAL = object()
+
+
+def _judge(path: str, where: tuple, files: set, pages: dict):
+    """None for a good link (or one not checked), _EXTERNAL, or why the link is broken; `where`
+    is _resolve's answer for it on the page at `path`."""
+    kind, resolved, fragment = where
+    if kind == "skip":
+        return None
+    if kind == "external":
+        return _EXTERNAL
+    if kind == "broken":
+        return resolved
+    if resolved is None:  # "#anchor" on this page
+        resolved = path
+    elif resolved not in files and resolved + "/index.html" in files:
+        resolved += "/index.html"
+    if resolved not in files:
+        return "no such page or file"
+    # "#/collections/…" is a route inside a script's page (the web editor), not an id.
+    if fragment and not fragment.startswith("/") and resolved in pages and fragment not in pages[resolved][1]:
+        return f"no element with id '{fragment}' on that page"
+    return None
 
 
 @caches.bounded(16 * caches.MB, size=lambda args, found: 2 * len(args[0]) + 256)
