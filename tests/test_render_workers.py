@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import gc
 import os
 import time
 
@@ -70,6 +71,28 @@ def test_pages_rendered_by_processes_are_byte_identical_to_one_process(pooled, c
     assert code == 0, err
     assert started and started[0][1] == 2
     assert same_files(root / "one", root / "two")
+
+
+def test_a_build_leaves_the_collector_as_it_found_it(pooled, capsys, monkeypatch):
+    """A build that runs once holds the collector back while it loads, then freezes what it
+    loaded (pipeline._made_to_last) and its processes fork from that: after it, nothing stays
+    frozen (a process that builds many sites would keep every one) and the collector runs."""
+    root, _started = pooled
+    if root is None:
+        return
+    seen = []
+    real = pipeline.make_site
+
+    def make_site(options, result):
+        seen.append(gc.isenabled())
+        return real(options, result)
+
+    monkeypatch.setattr(pipeline, "make_site", make_site)
+    for jobs in ("1", "2"):
+        code, err = build(capsys, "--no-cache", "--jobs", jobs, "--out", f"out-{jobs}")
+        assert code == 0, err
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert seen == [False, False]
 
 
 def test_processes_and_the_build_cache_give_what_a_cold_build_gives(pooled, capsys):

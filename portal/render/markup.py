@@ -434,11 +434,13 @@ class _Pool:
     def _start(self) -> _Worker:
         if not self.forks:
             return _Worker(self.context)
+        frozen = gc.get_freeze_count()  # by the build (pipeline._made_to_last): they stay so
         gc.freeze()  # a forked process's collector then leaves the build's objects alone, so they stay shared
         try:
             return _Worker(self.context)
         finally:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
 
     def has(self, text: str) -> bool:
         return text in self.ready or text in self.waiting

@@ -44,12 +44,14 @@ class _Worker:
     def __init__(self, work: Callable):
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
+        frozen = gc.get_freeze_count()  # by the build (pipeline._made_to_last): they stay so
         gc.freeze()  # the forked process's collector leaves the build's objects alone, so they stay shared
         try:
             self.process = context.Process(target=_main, args=(child, work), daemon=True, name="portal-render")
             self.process.start()
         finally:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
         child.close()
         self.items = collections.deque()  # numbers sent, not answered, oldest first
         self.started = 0.0  # when the oldest began (at the latest)
