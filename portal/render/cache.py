@@ -553,13 +553,13 @@ def _shared(value) -> bool:
 
 class _Hashing:
     """The canonical form's parts, hashed a few thousand at a time: the same digest as of all of
-    them joined, without the whole form in memory at once (a news archive's is every item's text)."""
+    them joined, without the whole form in memory at once (a news archive's is every item's text).
+    `_canonical` appends to `parts` itself and calls `spill` after each item of a container."""
 
     def __init__(self):
         self.sha, self.parts = hashlib.sha256(), []
 
-    def append(self, part: str) -> None:
-        self.parts.append(part)
+    def spill(self) -> None:
         if len(self.parts) >= 4096:
             self._hash()
 
@@ -573,53 +573,87 @@ class _Hashing:
 
 
 def _canonical(value, parts: _Hashing, nested: dict | None = None, top: bool = True) -> None:
-    # Never hash() or the order of a set: both differ between processes.
+    # Never hash() or the order of a set: both differ between processes. The common kinds are
+    # tried first, by exact type (a str enum is not a str here): 75,000 values, 600,000 parts
+    # at 5,000 news items, judged on every warm build.
     kind = type(value)
-    if kind is str:  # the common cases first, by exact type: a str enum is not a str here
-        parts.append(f"s{len(value)}:{value};")
+    add = parts.parts.append
+    if kind is str:
+        add(f"s{len(value)}:{value};")
     elif value is None or kind is bool or kind is int or kind is float:
-        parts.append(f"{kind.__name__}:{value!r};")
-    elif isinstance(value, enum.Enum):
-        parts.append(f"E{kind.__qualname__}:{value.value!r};")
-    elif isinstance(value, (bool, int, float)):
-        parts.append(f"{kind.__name__}:{value!r};")
-    elif isinstance(value, str):
-        parts.append(f"s{len(value)}:{value};")
-    elif isinstance(value, bytes):
-        parts.append(f"b{hashlib.sha256(value).hexdigest()};")
-    elif isinstance(value, (dt.date, dt.time)):
-        parts.append(f"{kind.__name__}:{value.isoformat()};")
-    elif isinstance(value, decimal.Decimal):
-        parts.append(f"D{value};")
-    elif isinstance(value, PurePath):
-        parts.append(f"p{value.as_posix()};")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if nested is not None and not top:
-            parts.append(f"#{digest(value, nested)};")
+        add(f"{kind.__name__}:{value!r};")
+    elif kind is tuple or kind is list:
+        if nested is not None and not top and _shared(value):
+            add(f"#{digest(value, nested)};")
             return
-        parts.append(f"C{kind.__qualname__}(")
+        add(f"{kind.__name__}[")
+        for item in value:
+            if type(item) is str:
+                add(f"s{len(item)}:{item};")
+            else:
+                _canonical(item, parts, nested, False)
+                parts.spill()
+        add("]")
+        parts.spill()
+    elif _is_dataclass(kind):
+        if nested is not None and not top:
+            add(f"#{digest(value, nested)};")
+            return
+        add(f"C{kind.__qualname__}(")
         for name in _field_names(kind):
-            parts.append(name + "=")
+            add(name + "=")
             _canonical(getattr(value, name), parts, nested, False)
-        parts.append(")")
+            parts.spill()
+        add(")")
+    elif isinstance(value, enum.Enum):
+        add(f"E{kind.__qualname__}:{value.value!r};")
+    elif isinstance(value, (bool, int, float)):
+        add(f"{kind.__name__}:{value!r};")
+    elif isinstance(value, str):
+        add(f"s{len(value)}:{value};")
+    elif isinstance(value, bytes):
+        add(f"b{hashlib.sha256(value).hexdigest()};")
+    elif isinstance(value, (dt.date, dt.time)):
+        add(f"{kind.__name__}:{value.isoformat()};")
+    elif isinstance(value, decimal.Decimal):
+        add(f"D{value};")
+    elif isinstance(value, PurePath):
+        add(f"p{value.as_posix()};")
     elif isinstance(value, (list, tuple)):
         if nested is not None and not top and _shared(value):
-            parts.append(f"#{digest(value, nested)};")
+            add(f"#{digest(value, nested)};")
             return
-        parts.append(f"{kind.__name__}[")
+        add(f"{kind.__name__}[")
         for item in value:
             _canonical(item, parts, nested, False)
-        parts.append("]")
+            parts.spill()
+        add("]")
     elif isinstance(value, dict):
-        parts.append("{")
+        add("{")
         for key, item in sorted(((_sort_form(k, nested), v) for k, v in value.items()), key=lambda pair: pair[0]):
-            parts.append(key)
+            add(key)
             _canonical(item, parts, nested, False)
-        parts.append("}")
+            parts.spill()
+        add("}")
     elif isinstance(value, (set, frozenset)):
-        parts.append("set{" + ",".join(sorted(_sort_form(item, nested) for item in value)) + "}")
+        add("set{" + ",".join(sorted(_sort_form(item, nested) for item in value)) + "}")
     else:
         raise Undigestible(type(value).__name__)
+
+
+_DATACLASS = {}  # type -> whether it is a dataclass (asked of every value digested)
+
+
+def _is_dataclass(kind) -> bool:
+    # A dataclass that is also one of the kinds tried before it in the order kept from earlier
+    # (an enum, a number, a text, bytes, a date, a path) is digested as that kind, as before.
+    found = _DATACLASS.get(kind)
+    if found is None:
+        found = _DATACLASS[kind] = dataclasses.is_dataclass(kind) and not issubclass(kind, _BEFORE_DATACLASS)
+    return found
+
+
+_BEFORE_DATACLASS = (enum.Enum, bool, int, float, str, bytes, dt.date, dt.time, decimal.Decimal, PurePath)
 
 
 def _sort_form(value, nested: dict | None) -> str:
