@@ -18,8 +18,6 @@ from portal.load import strings as i18n
 from portal.load.yamlnodes import Mapping
 from portal.messages import _, _n
 
-KINDS = ("news",)
-
 # What each language's file says until the editor writes the item, and the comments that
 # guide the editor, in the file's own language: the interface strings new.* (data/i18n).
 # check (checks.unfinished) reports the summary or body texts left in a published item.

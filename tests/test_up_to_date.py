@@ -109,6 +109,18 @@ def test_no_cache_always_builds(tiny):
     assert BUILT in run_build(tiny).stdout  # --no-cache rewrote the output: the kept state is not trusted
 
 
+def test_the_key_names_each_library_by_the_version_installed(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    assert uptodate._versions(uptodate.LIBRARIES) == [importlib.metadata.version(n) for n in uptodate.LIBRARIES]
+    # Another version of a library installed (a folder earlier on sys.path): another key, so the build builds.
+    before = uptodate.key(tmp_path, {})
+    (tmp_path / "libs" / "nh3-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(tmp_path / "libs"))
+    assert uptodate._versions(("nh3", "no-such-library")) == ["99.0", None]
+    assert uptodate.key(tmp_path, {}) != before
+
+
 ALERT = """\
 - level: warning
   start: 2026-11-18T12:00+01:00
