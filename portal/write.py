@@ -285,7 +285,7 @@ def _same(target: Path, o: Output) -> bool:
             return os.path.samestat(st, o.copy_from.stat())
         if not stat.S_ISREG(st.st_mode):
             return False
-        data = o.data if o.data is not None else None
+        data = o.data
         size = len(data) if data is not None else o.copy_from.stat().st_size
         if st.st_size != size:
             return False
