@@ -113,6 +113,18 @@ CATALOGUE = [
         "data/staffing.yaml:{next}: YAML syntax error: did not find expected ',' or ']'",
     ),
     (
+        "a quotation mark never closed (reported where it opens, not where the file ends)",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", 'title: "Bemanningen\n'),
+        "content/pages/enheten.sv.md:2: a quotation mark (\" or ') opens a value on this line and is never closed: "
+        "add the same mark at the end of the value, or remove it",
+    ),
+    (
+        "a quotation mark never closed in a data file",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "    value: '5\n"),
+        "data/staffing.yaml:{line}: a quotation mark (\" or ') opens a value on this line and is never closed: "
+        "add the same mark at the end of the value, or remove it",
+    ),
+    (
         "alias bomb (billion laughs)",
         lambda r: write(r, STAFFING, ALIAS_BOMB),
         "data/staffing.yaml:1: YAML anchors and aliases (&name, *name) are not allowed",

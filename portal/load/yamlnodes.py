@@ -61,6 +61,10 @@ class Sequence(list):
     line: int
 
 
+UNCLOSED_QUOTE = _(
+    "a quotation mark (\" or ') opens a value on this line and is never closed: "
+    "add the same mark at the end of the value, or remove it"
+)
 MAX_DEPTH = 20  # real files nest 5 levels; a deeper one is a mistake or an attack
 
 
@@ -77,6 +81,9 @@ def parse(text: str, line_offset: int = 0):
     try:
         return _build(yaml.parse(text, Loader=_Loader), line_offset)
     except yaml.MarkedYAMLError as exc:
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+            # PyYAML reports where the file ended; the editor's mistake is where the quote opened.
+            raise YamlError(exc.context_mark.line + 1 + line_offset, UNCLOSED_QUOTE) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or _("not valid YAML")  # PyYAML's own words stay English
