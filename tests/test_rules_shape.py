@@ -454,7 +454,13 @@ def test_a_syntax_error_counts_lines_from_the_offset():
 
 
 def test_a_syntax_error_at_the_end_is_not_a_tab():
-    assert yaml_error("a: 'x")[1] == "YAML syntax error: found unexpected end of stream"
+    assert yaml_error("a: [x") == (2, "YAML syntax error: did not find expected ',' or ']'")
+
+
+def test_a_quotation_mark_never_closed_is_reported_where_it_opens():
+    for text in ('a: 1\nb: "x\nc: 2\n', "a: 1\nb: 'x"):
+        assert yaml_error(text) == (2, str(yamlnodes.UNCLOSED_QUOTE))
+    assert yaml_error('a: 1\nb: "x\n', line_offset=10)[0] == 12
 
 
 def fake_parser_error(monkeypatch, error):
