@@ -79,7 +79,8 @@ def post(origin: str, body: dict, headers: dict) -> int:
 def test_an_editor_writes_a_news_item_in_both_languages_and_the_next_build_has_it(portal, chromium):
     found = {}
     with serving(portal) as (origin, lines):
-        assert any("/admin/" in line for line in lines), "".join(lines)  # the terminal names the editor
+        # The terminal names the editor, on the line after the one `serving` waits for.
+        wait_for(lambda: any("/admin/" in line for line in lines), what="the terminal to name the web editor")
         context = chromium.new_context(viewport=browser.DESKTOP, bypass_csp=False)
         page = context.new_page()
         seen = browser.watch(page)

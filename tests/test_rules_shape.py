@@ -461,6 +461,11 @@ def test_a_quotation_mark_never_closed_is_reported_where_it_opens():
     for text in ('a: 1\nb: "x\nc: 2\n', "a: 1\nb: 'x"):
         assert yaml_error(text) == (2, str(yamlnodes.UNCLOSED_QUOTE))
     assert yaml_error('a: 1\nb: "x\n', line_offset=10)[0] == 12
+    assert yaml_error('a: "x\n---\nb: 1\n') == (1, str(yamlnodes.UNCLOSED_QUOTE))  # runs into a second document
+
+
+def test_another_mistake_inside_quotes_keeps_the_parsers_words():
+    assert yaml_error('a: "C:\\q"\n') == (1, "YAML syntax error: found unknown escape character")
 
 
 def fake_parser_error(monkeypatch, error):

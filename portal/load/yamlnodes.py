@@ -65,6 +65,8 @@ UNCLOSED_QUOTE = _(
     "a quotation mark (\" or ') opens a value on this line and is never closed: "
     "add the same mark at the end of the value, or remove it"
 )
+# What PyYAML says when a quoted value runs on to the end of the text (or of the document).
+_RAN_ON = ("found unexpected end of stream", "found unexpected document indicator")
 MAX_DEPTH = 20  # real files nest 5 levels; a deeper one is a mistake or an attack
 
 
@@ -81,7 +83,7 @@ def parse(text: str, line_offset: int = 0):
     try:
         return _build(yaml.parse(text, Loader=_Loader), line_offset)
     except yaml.MarkedYAMLError as exc:
-        if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark and exc.problem in _RAN_ON:
             # PyYAML reports where the file ended; the editor's mistake is where the quote opened.
             raise YamlError(exc.context_mark.line + 1 + line_offset, UNCLOSED_QUOTE) from None
         mark = exc.problem_mark or exc.context_mark

@@ -583,18 +583,7 @@ def _canonical(value, parts: _Hashing, nested: dict | None = None, top: bool = T
     elif value is None or kind is bool or kind is int or kind is float:
         add(f"{kind.__name__}:{value!r};")
     elif kind is tuple or kind is list:
-        if nested is not None and not top and _shared(value):
-            add(f"#{digest(value, nested)};")
-            return
-        add(f"{kind.__name__}[")
-        for item in value:
-            if type(item) is str:
-                add(f"s{len(item)}:{item};")
-            else:
-                _canonical(item, parts, nested, False)
-                parts.spill()
-        add("]")
-        parts.spill()
+        _sequence(value, parts, nested, top)
     elif _is_dataclass(kind):
         if nested is not None and not top:
             add(f"#{digest(value, nested)};")
@@ -620,14 +609,7 @@ def _canonical(value, parts: _Hashing, nested: dict | None = None, top: bool = T
     elif isinstance(value, PurePath):
         add(f"p{value.as_posix()};")
     elif isinstance(value, (list, tuple)):
-        if nested is not None and not top and _shared(value):
-            add(f"#{digest(value, nested)};")
-            return
-        add(f"{kind.__name__}[")
-        for item in value:
-            _canonical(item, parts, nested, False)
-            parts.spill()
-        add("]")
+        _sequence(value, parts, nested, top)
     elif isinstance(value, dict):
         add("{")
         for key, item in sorted(((_sort_form(k, nested), v) for k, v in value.items()), key=lambda pair: pair[0]):
@@ -639,6 +621,22 @@ def _canonical(value, parts: _Hashing, nested: dict | None = None, top: bool = T
         add("set{" + ",".join(sorted(_sort_form(item, nested) for item in value)) + "}")
     else:
         raise Undigestible(type(value).__name__)
+
+
+def _sequence(value, parts: _Hashing, nested: dict | None, top: bool) -> None:
+    add = parts.parts.append
+    if nested is not None and not top and _shared(value):
+        add(f"#{digest(value, nested)};")
+        return
+    add(f"{type(value).__name__}[")
+    for item in value:
+        if type(item) is str:  # most items are: no call for each
+            add(f"s{len(item)}:{item};")
+        else:
+            _canonical(item, parts, nested, False)
+            parts.spill()
+    add("]")
+    parts.spill()
 
 
 _DATACLASS = {}  # type -> whether it is a dataclass (asked of every value digested)
