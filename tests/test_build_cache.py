@@ -153,6 +153,74 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_the_build_is_cold_and_right(w
     assert len(cache.rendered) == len(cache.site.pages)
 
 
+def edits(root: Path, count: int):
+    """`count` saves of the news item, each a different text."""
+    for n in range(count):
+        edit(root / NEWS_SV, "har ett avtal", f"har ett avtal {n}")
+        yield n
+        edit(root / NEWS_SV, f"har ett avtal {n}", "har ett avtal")
+
+
+def test_an_edit_adds_to_the_cache_index_and_the_next_process_reads_it_right(warm):
+    """A few pages changed: their records go at the end of the index, not 30 MB written again."""
+    before = index(warm).stat()
+    for _ in edits(warm, 3):
+        warm_equals_cold(warm)
+        now = index(warm).stat()
+        assert now.st_ino == before.st_ino and now.st_size > before.st_size
+        before = now
+        _, again = build(warm)  # a new process reads the index as it grew: nothing to render
+        assert again.rendered == []
+
+
+def test_the_cache_index_is_written_whole_once_additions_outweigh_a_quarter_of_it(warm, monkeypatch):
+    monkeypatch.setattr(page_cache, "_JOURNAL_SLACK", 0)
+    first = index(warm).stat()
+    sizes = []
+    for _ in edits(warm, 12):
+        warm_equals_cold(warm)
+        sizes.append(index(warm).stat().st_size)
+    assert index(warm).stat().st_ino != first.st_ino  # written whole again, in a new file
+    assert max(sizes) < first.st_size * 1.5  # never much more than a quarter added to it
+    build(warm)  # the item as it was before the edits
+    _, again = build(warm)
+    assert again.rendered == []
+
+
+def test_an_index_another_process_wrote_meanwhile_is_written_whole_not_added_to(warm):
+    """`serve` and a build save into the same folder: rows numbered for one file mean nothing in another."""
+    opts = options(warm)
+    held = pipeline.open_cache(opts)  # as serve holds it between builds
+    assert not pipeline.build(opts, held).problems.errors
+    english = (warm / NEWS_SV.replace(".sv.", ".en.")).read_text(encoding="utf-8")
+    (warm / "content/news/2020-02-01-ny-nyhet.en.md").write_text(
+        english.replace("slug: the-unit-grows", "slug: an-item-first-in-order"), encoding="utf-8"
+    )
+    index(warm).unlink()
+    build(warm)  # another process, which found no index: it writes it whole, its keys numbered anew
+    edit(warm / "data/staffing.yaml", "value: 5\n", "value: 6\n")
+    assert not pipeline.build(opts, held).problems.errors
+    _, again = build(warm)
+    assert again.rendered == []
+    # The pages that build rendered still see what they read change.
+    edit(warm / "data/staffing.yaml", "value: 6\n", "value: 7\n")
+    warm_equals_cold(warm)
+    for kind in ("content", "template", "static file", "i18n string"):
+        edit(warm / CHANGES[kind][0], *CHANGES[kind][1:])
+        warm_equals_cold(warm)
+
+
+def test_an_index_cut_short_after_a_line_keeps_the_pages_it_names(warm):
+    whole = index(warm).read_bytes()
+    edit(warm / NEWS_SV, "har ett avtal", "har skrivit ett avtal")
+    build(warm)
+    grown = index(warm).read_bytes()
+    assert grown.startswith(whole) and len(grown) > len(whole)
+    index(warm).write_bytes(whole)  # as if the process died before it added anything
+    cache = warm_equals_cold(warm)
+    assert 0 < len(cache.rendered) < len(cache.site.pages)
+
+
 def test_a_stored_page_whose_bytes_changed_is_not_trusted(warm):
     # The output folder's page and the stored one are one file: an edit by hand changes both.
     with (warm / "_site/kontakt/index.html").open("r+b") as f:

@@ -153,16 +153,19 @@ def test_workers_that_cannot_start_leave_the_markdown_to_the_build_itself(built,
     assert snapshot(root / "two") == snapshot(root / "one")
 
 
-def test_a_build_cache_that_cannot_be_kept_is_a_notice_and_the_site_is_built(built, monkeypatch, capsys):
+@pytest.mark.parametrize("how", ["written whole", "added to"])
+def test_a_build_cache_that_cannot_be_kept_is_a_notice_and_the_site_is_built(built, monkeypatch, capsys, how):
     root, _before = built
-    opened = os.fdopen
 
-    class FillsUp:  # the cache's index: its first piece written, then the disk is full
-        def __init__(self, *args, **kwargs):
+    class FillsUp:  # the cache's index: its first piece written (half of it, added to), then the disk is full
+        def __init__(self, opened, *args, **kwargs):
             self.file, self.pieces = opened(*args, **kwargs), 0
 
         def write(self, text):
             self.pieces += 1
+            if how == "added to":
+                self.file.write(text[: len(text) // 2])
+                full()
             return self.file.write(text) if self.pieces == 1 else full()
 
         def __enter__(self):
@@ -171,7 +174,19 @@ def test_a_build_cache_that_cannot_be_kept_is_a_notice_and_the_site_is_built(bui
         def __exit__(self, *exc):
             self.file.close()
 
-    monkeypatch.setattr(page_cache.os, "fdopen", FillsUp)
+    if how == "written whole":  # a build that found no index writes it whole
+        (index,) = (root / page_cache.FOLDER).glob(f"*/{page_cache.INDEX}")
+        index.unlink()
+        fdopen = os.fdopen
+        monkeypatch.setattr(page_cache.os, "fdopen", lambda *a, **k: FillsUp(fdopen, *a, **k))
+    else:  # a warm build after an edit adds the pages it rendered to the index
+
+        def opens(file, mode="r", *args, **kwargs):
+            return (FillsUp if mode == "ab" else lambda opened, *a, **k: opened(*a, **k))(
+                open, file, mode, *args, **kwargs
+            )
+
+        monkeypatch.setattr(page_cache, "open", opens, raising=False)
     code, err = build(root, monkeypatch, capsys)
     assert code == 0, err
     assert "the build cache in .cache/ could not be kept (no space left on device)" in err
