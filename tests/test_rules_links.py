@@ -143,6 +143,30 @@ def test_a_full_address_on_the_sites_own_host_is_checked():
     assert broken('<a href="https://example.org/nope/">') == [("https://example.org/nope/", "no such page or file")]
 
 
+def test_a_broken_link_is_reported_on_every_page_it_is_on_whether_a_path_or_a_full_address():
+    for href in ("/nope/", "https://example.org/nope/"):
+        report = links.check(
+            [page("index.html", f'<a href="{href}">'), page("b/index.html", f'<a href="{href}">')], BASE
+        )
+        assert report.broken == [
+            ("b/index.html", href, "no such page or file"),
+            ("index.html", href, "no such page or file"),
+        ]
+
+
+def test_a_relative_link_is_judged_on_each_page_it_is_on():
+    outputs = [page("index.html", '<a href="kontakt/">'), page("en/other/index.html", '<a href="kontakt/">'), *SITE[1:]]
+    assert links.check(outputs, BASE).broken == [("en/other/index.html", "kontakt/", "no such page or file")]
+
+
+def test_a_full_address_with_no_path_is_the_page_it_is_on():
+    href = '<a href="https://example.org#x">'
+    outputs = [page("index.html", href + '<p id="x">'), page("b/index.html", href)]
+    assert links.check(outputs, BASE).broken == [
+        ("b/index.html", "https://example.org#x", "no element with id 'x' on that page")
+    ]
+
+
 def test_under_a_base_path_links_must_stay_inside_it():
     sub = "https://example.org/sub/"
     assert broken('<a href="/sub/kontakt/">', base=sub) == []

@@ -373,6 +373,7 @@ class PageCache:
         """(path, entry, record, its record's fields) of each page kept, in order; the fields are
         None for a page whose record is in .cache/ already. `self.stored` then holds them all."""
         stored, self.stored, pages = self.stored, {}, []
+        writable = set()  # the keys seen to have a JSON form (thousands of pages read each menu's)
         for path, entry in sorted(self.entries.items()):
             output = published.get(path)
             if output is None:
@@ -389,7 +390,9 @@ class PageCache:
                 if held is None or held[1] is not record or held[0] is not entry:
                     fields = _fields(entry, record)
                     for key in entry.recorded:
-                        _key_json(key)  # Undigestible if it cannot be written
+                        if key not in writable:
+                            _key_json(key)  # Undigestible if it cannot be written
+                            writable.add(key)
             except (Undigestible, OSError, TypeError):
                 if entry.output.written:
                     del self.entries[path]

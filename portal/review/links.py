@@ -167,19 +167,21 @@ def check(outputs: list[Output], base_url: str, known: dict | None = None) -> Li
     pages = {o.path: _parse(o.data).both() for o in outputs if o.path.endswith(".html") and o.data is not None}
     pages.update(known or {})
     report = LinkReport()
-    # A link that starts with "/" has the same target, and so the same verdict, on every page:
-    # judged once, not once per page (the menus and the news lists put thousands on each site).
+    # A link that starts with "/" or with a scheme (https:) has the same target, and so the same
+    # verdict, on every page: judged once, not once per page (the menus and the news lists put
+    # thousands on each site; each page's own address is on it, in full, for its language links).
+    # Not one that names no path (#x, https://host#x): that is the page it is on.
     judged = {}
     for path, (links, _ids) in sorted(pages.items()):
         page_url = base.path + ("" if path == "index.html" else path.removesuffix("index.html"))
         for raw in links:
-            if raw[:1] == "/":
-                verdict = judged.get(raw, _UNSEEN)
-                if verdict is _UNSEEN:
-                    verdict = judged[raw] = _judge(path, _resolve_anywhere(raw, base), files, pages)
-            else:
-                where = _resolve_anywhere(raw, base) if raw[:1] == "#" else _resolve(page_url, raw, base)
+            verdict = judged.get(raw, _UNSEEN)
+            if verdict is _UNSEEN:
+                anywhere = raw[:1] in ("/", "#") or _SCHEME.match(raw) is not None
+                where = _resolve_anywhere(raw, base) if anywhere else _resolve(page_url, raw, base)
                 verdict = _judge(path, where, files, pages)
+                if anywhere and not (where[0] == "internal" and where[1] is None):
+                    judged[raw] = verdict
             if verdict is None:
                 continue
             if verdict is _EXTERNAL:
@@ -189,6 +191,7 @@ def check(outputs: list[Output], base_url: str, known: dict | None = None) -> Li
     return report
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # what urlsplit reads as a scheme
 _UNSEEN = object()
 _EXTERNAL = object()
 
