@@ -104,60 +104,65 @@ def _char_at(text: str, mark) -> str:
 
 
 def _build(events, offset: int):
+    # One pass over 20 events per front matter, 10,000 files at 5,000 news items: the kinds
+    # are told apart by their exact type, the commonest (a scalar) first.
     root = None
     stack = []  # open collections, innermost last
     pending = []  # per open mapping: the key waiting for its value, or None
     documents = 0
     for event in events:
-        line = event.start_mark.line + 1 + offset
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)
+        if kind is _SCALAR or kind is _MAPPING_START or kind is _SEQUENCE_START:
+            line = event.start_mark.line + 1 + offset
+            if event.anchor is not None:
+                raise YamlError(line, _("YAML anchors and aliases (&name, *name) are not allowed"))
+            if event.tag is not None:
+                raise YamlError(line, _("YAML tags such as {tag} are not allowed", tag=event.tag))
+            if kind is _SCALAR:
+                node = Scalar(event.value, line, event.style in _PLAIN)
+            elif kind is _SEQUENCE_START:
+                node = Sequence()
+                node.line = line
+            else:
+                node = Mapping()
+                node.line = line
+                node.lines = {}
+            if not stack:
+                root = node
+            elif type(stack[-1]) is Sequence:
+                stack[-1].append(node)
+            elif pending[-1] is None:
+                _check_key(stack[-1], node, line)
+                pending[-1] = node
+            else:
+                stack[-1][str(pending[-1])] = node
+                pending[-1] = None
+            if kind is not _SCALAR:
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError(line, _("YAML is nested more than {depth} levels deep", depth=MAX_DEPTH))
+                stack.append(node)
+                if kind is _MAPPING_START:
+                    pending.append(None)
+        elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+            if type(stack.pop()) is Mapping:
+                pending.pop()
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
+                line = event.start_mark.line + 1 + offset
                 raise YamlError(line, _("only one YAML document is allowed here (a second '---' starts another)"))
-            continue
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        elif kind is yaml.AliasEvent:
+            line = event.start_mark.line + 1 + offset
             raise YamlError(line, _("YAML anchors and aliases (&name, *name) are not allowed"))
-        if isinstance(event, yaml.CollectionEndEvent):
-            if isinstance(stack.pop(), Mapping):
-                pending.pop()
-            continue
-        if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            continue  # stream and document ends
-        if event.tag is not None:
-            raise YamlError(line, _("YAML tags such as {tag} are not allowed", tag=event.tag))
-        if isinstance(event, yaml.ScalarEvent):
-            node = Scalar(event.value, line, plain=_is_plain(event))
-        elif isinstance(event, yaml.SequenceStartEvent):
-            node = Sequence()
-            node.line = line
-        else:
-            node = Mapping()
-            node.line = line
-            node.lines = {}
-        if not stack:
-            root = node
-        elif isinstance(stack[-1], Sequence):
-            stack[-1].append(node)
-        elif pending[-1] is None:
-            _check_key(stack[-1], node, line)
-            pending[-1] = node
-        else:
-            stack[-1][str(pending[-1])] = node
-            pending[-1] = None
-        if isinstance(node, (Sequence, Mapping)):
-            if len(stack) >= MAX_DEPTH:
-                raise YamlError(line, _("YAML is nested more than {depth} levels deep", depth=MAX_DEPTH))
-            stack.append(node)
-            if isinstance(node, Mapping):
-                pending.append(None)
+        # else: the stream's and the document's other ends
     return root
 
 
-def _is_plain(event) -> bool:
-    """True for an unquoted, non-block scalar. The pure loader gives such a scalar the
-    style None, libyaml's CSafeLoader the style '': both mean plain (a quoted one has
-    ' or ", a block one | or >)."""
-    return event.style in (None, "")
+_SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+# An unquoted, non-block scalar: the pure loader gives it the style None, libyaml's
+# CSafeLoader the style '' (a quoted one has ' or ", a block one | or >).
+_PLAIN = (None, "")
 
 
 def _check_key(mapping: Mapping, key, line: int) -> None:
