@@ -33,6 +33,13 @@ def test_aliases_are_refused():
         parse("a: &x [1, 2]\nb: *x\n")
 
 
+@pytest.mark.parametrize("text", ["a: 1\nb: &x 2\n", "a: 1\nb: &x [1, 2]\n", "a: 1\nb: &x {c: 1}\n"])
+def test_an_anchor_alone_is_refused_at_its_line(text):
+    with pytest.raises(YamlError, match="anchors and aliases") as refused:
+        parse(text)
+    assert refused.value.line == 2
+
+
 def test_yaml_1_1_surprises_stay_text():
     value, problems = convert("code: NO\nversion: 1.10\n", s.Fields(code=s.Text(), version=s.Number()))
     assert value["code"] == "NO" and value["version"] == Decimal("1.10") and problems == []
