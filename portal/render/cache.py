@@ -239,8 +239,10 @@ class PageCache:
             self.fresh[path] = dataclasses.replace(entry, recorded=recorded)
         if how == "rendered":
             self.rendered.append(path)
-        if record is not None:
-            self.records[path] = record
+        if record is not None:  # its texts one object each again, shared with the link check's (pipeline._Stream)
+            stored, name = record
+            links, ids = tuple(map(sys.intern, stored.links)), tuple(map(sys.intern, stored.ids))
+            self.records[path] = (dataclasses.replace(stored, links=links, ids=ids), name)
         for key, found in digests.items():
             self.digests[self.key_objects.setdefault(key, key)] = found
 
@@ -370,8 +372,8 @@ class PageCache:
         self.dirty = False
 
     def _kept_pages(self, published: dict, out: Path, objects: Path, describe, known: dict) -> list:
-        """(path, entry, record, its record's fields) of each page kept, in order; the fields are
-        None for a page whose record is in .cache/ already. `self.stored` then holds them all."""
+        """(path, entry, record, whether its record is new) of each page kept, in order (a record
+        not new is in .cache/ already). `self.stored` then holds them all."""
         stored, self.stored, pages = self.stored, {}, []
         writable = set()  # the keys seen to have a JSON form (thousands of pages read each menu's)
         for path, entry in sorted(self.entries.items()):
@@ -386,9 +388,9 @@ class PageCache:
                     os.replace(objects / name, objects / record.sha)
                 if record is None:
                     record = self._record(path, entry, output, out, objects, describe, known, held)
-                fields = None
-                if held is None or held[1] is not record or held[0] is not entry:
-                    fields = _fields(entry, record)
+                new = held is None or held[1] is not record or held[0] is not entry
+                if new:
+                    _fields(entry, record)  # TypeError if it cannot be written (made again then, not held)
                     for key in entry.recorded:
                         if key not in writable:
                             _key_json(key)  # Undigestible if it cannot be written
@@ -402,7 +404,7 @@ class PageCache:
                     entry, output=Output(path, copy_from=objects / record.sha, reused=True)
                 )
             self.stored[path] = (entry, record)
-            pages.append((path, entry, record, fields))
+            pages.append((path, entry, record, new))
         return pages
 
     @contextlib.contextmanager
@@ -583,15 +585,15 @@ class _Journal:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as f:
                 f.write(head + '\n["pages",{')
-                for n, (path, entry, record, fields) in enumerate(pages):
+                for n, (path, entry, record, _new) in enumerate(pages):
                     numbers = []
                     for key in entry.recorded:
                         row = rows.get(key)
                         if row is None:
                             row = rows[key] = (len(rows), digest(key))
                         numbers.append(row[0])
-                    fields = fields or _fields(entry, record)
-                    f.write(("," if n else "") + _json(path) + ":" + _json({"keys": sorted(numbers), **fields}))
+                    page = {"keys": sorted(numbers), **_fields(entry, record)}
+                    f.write(("," if n else "") + _json(path) + ":" + _json(page))
                 f.write('}]\n["keys",' + _json([[_key_json(key), found] for key, (_, found) in rows.items()]) + "]\n")
                 f.flush()
                 identity = _identity_of(os.fstat(f.fileno()))
@@ -604,16 +606,12 @@ class _Journal:
     def append(self, index: Path, pages: list, digest) -> bool:
         """Add what changed to the end of the file; False (nothing written) if that would make
         it too long for what it holds (more than a quarter added since it was written whole)."""
-        records = {
-            path: (entry, record, fields)
-            for path, entry, record, fields in pages
-            if fields is not None or path not in self.paths
-        }
+        records = {path: (entry, record) for path, entry, record, new in pages if new or path not in self.paths}
         gone = self.paths - {path for path, *_ in pages}
         if self.rows is None:
             self.rows = {row: n for n, row in enumerate(self.table)}
         new_rows, lines = [], []
-        for path, (entry, record, fields) in records.items():
+        for path, (entry, record) in records.items():
             numbers = []
             for key in entry.recorded:
                 row = (key, digest(key))
@@ -623,7 +621,7 @@ class _Journal:
                     self.table.append(row)
                     new_rows.append(row)
                 numbers.append(number)
-            lines.append(_json(path) + ":" + _json({"keys": sorted(numbers), **(fields or _fields(entry, record))}))
+            lines.append(_json(path) + ":" + _json({"keys": sorted(numbers), **_fields(entry, record)}))
         text = ""
         if new_rows:
             text += '["keys",' + _json([[_key_json(key), found] for key, found in new_rows]) + "]\n"
