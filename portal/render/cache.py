@@ -472,6 +472,7 @@ class PageCache:
                     return
             entries, stored = {}, {}
             objects = self.folder / OBJECTS
+            keys = [key for key, _digest in table]
             for path, page in pages.items():
                 sha, size, mtime_ns = page["file"]
                 if not (isinstance(path, str) and _SHA.fullmatch(sha) and type(size) is type(mtime_ns) is int):
@@ -479,7 +480,7 @@ class PageCache:
                 numbers = tuple(page["keys"])
                 entry = Entry(
                     Output(path, copy_from=objects / sha, reused=True),
-                    tuple(table[n][0] for n in numbers),
+                    tuple(map(keys.__getitem__, numbers)),
                     tuple(problem_from_json(p) for p in page["problems"]),
                     numbers,
                 )
@@ -843,6 +844,8 @@ def _key_json(key):
 
 def _key(value):
     if type(value) is list:
+        if set(map(type, value)) <= _SCALARS:  # most keys: a flat list
+            return tuple(value)
         return tuple(map(_key, value))
     if type(value) in _SCALARS:
         return value
@@ -850,14 +853,13 @@ def _key(value):
 
 
 _SCALARS = frozenset((str, int, bool, float, type(None)))
-_TEXT = frozenset((str,))
 
 
 def _texts(values) -> tuple:
     """A JSON list of texts, one object per text (the menus' links are on every page)."""
-    if type(values) is not list or not set(map(type, values)) <= _TEXT:
+    if type(values) is not list:
         raise ValueError("not texts")
-    return tuple(map(sys.intern, values))
+    return tuple(map(sys.intern, values))  # TypeError for anything but a text
 
 
 def _text(value) -> str:
