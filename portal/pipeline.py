@@ -64,7 +64,7 @@ class Result:
     moment: dt.datetime | None = None  # the moment the build showed alerts for
     readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
     found: dict = field(default_factory=dict)  # output path -> (links, ids) of each page streamed (links.record)
-    search_made_from: str | None = None  # the fingerprint of the pages the search index was made from
+    search_made_from: dict | None = None  # the fingerprint of the pages the search index was made from (search.py)
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -315,7 +315,8 @@ def write_site(result: Result, options: Options, folder: Path | None = None, cac
 def index_search(folder: Path, result: Result, options: Options, cache=None) -> None:
     """Index the written site for search, in the temporary folder before the swap. With a build
     cache in .cache/, the published site's index is reused when it was made from the very pages
-    Pagefind would read now (search.reuse)."""
+    Pagefind would read now (search.reuse), and so is each language's part of it whose pages
+    are the same (search.reusable)."""
     options.stage("search")
     started = time.perf_counter()
     state = None if cache is None or cache.folder is None else cache.folder / SEARCH_STATE
@@ -327,7 +328,8 @@ def index_search(folder: Path, result: Result, options: Options, cache=None) -> 
             state = None
     if state is None or not search.reuse(options.out, state, made_from, folder / search.OUTPUT_SUBDIR):
         before = len(result.problems.errors)
-        search.index(folder, result.problems)
+        keep = {} if state is None else search.reusable(options.out, state, made_from)
+        search.index(folder, result.problems, keep=keep)
         if len(result.problems.errors) > before:
             made_from = None
     result.search_made_from = made_from

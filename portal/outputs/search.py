@@ -47,14 +47,21 @@ MARK = "data-pagefind-body"  # Pagefind indexes only the pages that have it, whe
 LANG = re.compile(r"<html\b[^>]*?\slang=[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
 
-def index(site: Path, problems: Problems, into: Path | None = None, stop: threading.Event | None = None) -> None:
+def index(
+    site: Path,
+    problems: Problems,
+    into: Path | None = None,
+    stop: threading.Event | None = None,
+    keep: dict | None = None,
+) -> None:
     """Write the search index of the site in `site` into `site/pagefind/` (or `into`).
 
     When `stop` is set while Pagefind runs, Pagefind is ended and nothing is reported.
+    `keep` (from `reusable`): languages whose index is taken from the published one, not made again.
     """
     into = into or site / OUTPUT_SUBDIR
     try:
-        run = _by_language(site, into, stop)
+        run = _by_language(site, into, stop, keep or {})
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.error("search index", None, _("Pagefind could not run ({exc})", exc=exc))
         return
@@ -86,15 +93,18 @@ def index(site: Path, problems: Problems, into: Path | None = None, stop: thread
         )
 
 
-def fingerprint(site: Path) -> str:
-    """What the index of the site in `site` is made from: the pages Pagefind reads, by language,
-    each with its bytes' digest, and the Pagefind that reads them. One fingerprint, one index."""
-    sha = hashlib.sha256(json.dumps([_command(Path("site"), Path("into")), _pagefind_version()]).encode("utf-8"))
-    for group in languages(site, site / OUTPUT_SUBDIR):
-        sha.update(b"\x00language")
+def fingerprint(site: Path) -> dict:
+    """What the index of the site in `site` is made from: for each language (its code; "" when
+    one crawl indexes every page, see `languages`), a digest of the pages Pagefind reads, each
+    with its bytes' digest, and of the Pagefind that reads them. One fingerprint, one index."""
+    tool = json.dumps([_command(Path("site"), Path("into")), _pagefind_version()]).encode("utf-8")
+    made_from = {}
+    for lang, group in _groups(site, site / OUTPUT_SUBDIR):
+        sha = hashlib.sha256(tool)
         for rel in group:
             sha.update(rel.encode("utf-8") + b"\x00" + hashlib.sha256((site / rel).read_bytes()).digest())
-    return sha.hexdigest()
+        made_from[lang] = sha.hexdigest()
+    return made_from
 
 
 def _pagefind_version() -> str:
@@ -131,7 +141,44 @@ def reuse(previous: Path, state: Path, made_from: str, into: Path) -> bool:
         return False
 
 
-def remember(site: Path, state: Path, made_from: str) -> None:
+def reusable(previous: Path, state: Path, made_from: dict) -> dict:
+    """The languages whose pages are those the index published in `previous` was made from
+    (`state`, written by `remember`), and whose files in it are still those it describes:
+    lang -> (that index's folder, the language's files in it, its entry). A warm build after
+    an edit in one language runs Pagefind for that language alone."""
+    try:
+        saved = json.loads(state.read_text(encoding="utf-8"))
+        old = previous.resolve() / OUTPUT_SUBDIR
+        if saved["folder"] != str(old) or type(saved["made_from"]) is not dict:
+            return {}
+        entry = json.loads((old / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        found = {}
+        for lang, digest in made_from.items():
+            if not lang or saved["made_from"].get(lang) != digest or lang not in entry:
+                continue
+            files = {rel: stat for rel, stat in saved["files"].items() if _of_language(rel, lang)}
+            if files and all(_same_file(old / rel, stat) for rel, stat in files.items()):
+                found[lang] = (old, sorted(files), entry[lang])
+        return found
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _of_language(rel: str, lang: str) -> bool:
+    """Whether a file of a Pagefind index belongs to one language's part of it (the rest, its
+    scripts and the entry file, is the same for all)."""
+    name = rel.rsplit("/", 1)[-1]
+    if "/" in rel:  # index/, fragment/, filter/: <lang>_<hash>.pf_…
+        return name.startswith(lang + "_")
+    return name.startswith(f"pagefind.{lang}_") or name == f"wasm.{lang}.pagefind"
+
+
+def _same_file(path: Path, stat) -> bool:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns] == list(stat)
+
+
+def remember(site: Path, state: Path, made_from: dict) -> None:
     """Describe in `state` the index published in `site`, made from `made_from`, for `reuse`."""
     folder = site.resolve() / OUTPUT_SUBDIR
     files = {}
@@ -157,6 +204,11 @@ def languages(site: Path, into: Path) -> list[list[str]]:
     would parse it and drop it). If a page's language cannot be read here, all go in
     one list: Pagefind then puts pages without a language with the site's main one.
     """
+    return [group for _lang, group in _groups(site, into)]
+
+
+def _groups(site: Path, into: Path) -> list[tuple[str, list[str]]]:
+    """`languages`, each list with its language's code ("" for the one list of every page)."""
     pages, marked = [], []
     for path in sorted(site.rglob("*.html")):
         if path.is_relative_to(into) or path.is_relative_to(site / OUTPUT_SUBDIR):
@@ -172,21 +224,33 @@ def languages(site: Path, into: Path) -> list[list[str]]:
             marked.append(page)
     pages = marked or pages
     if not pages or any(not lang for lang, _rel in pages):
-        return [[rel for _lang, rel in pages]] if pages else []
+        return [("", [rel for _lang, rel in pages])] if pages else []
     by_lang = {}
     for lang, rel in pages:
         by_lang.setdefault(lang, []).append(rel)
-    return [by_lang[lang] for lang in sorted(by_lang)]
+    return [(lang, by_lang[lang]) for lang in sorted(by_lang)]
 
 
-def _by_language(site: Path, into: Path, stop: threading.Event | None) -> subprocess.CompletedProcess | None:
-    """Run Pagefind once per language into `into` and list all the languages in its entry file.
-    How the runs went (the first that failed), or None if `stop` was set first."""
-    groups = languages(site, into)
+def _by_language(
+    site: Path, into: Path, stop: threading.Event | None, keep: dict
+) -> subprocess.CompletedProcess | None:
+    """Run Pagefind once per language into `into` and list all the languages in its entry file;
+    a language in `keep` is linked from the index it names instead. How the runs went (the first
+    that failed), or None if `stop` was set first."""
+    groups = _groups(site, into)
     if len(groups) < 2:  # one language, or pages whose language is not read here: one crawl of it all
         return _run(_command(site, into), stop)
+    if all(lang in keep for lang, _group in groups):  # Pagefind's own files come from one run at least
+        keep = {}
     joined = {}
-    for group in groups:
+    for lang, group in groups:
+        if lang in keep:
+            old, files, kept = keep[lang]
+            for rel in files:
+                (into / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link(old / rel, into / rel)
+            joined[lang] = kept
+            continue
         view = Path(tempfile.mkdtemp(prefix=VIEW_PREFIX, dir=site))  # its own, should two runs meet
         try:
             for rel in group:
