@@ -17,6 +17,12 @@ of hard links to that language's pages, and only those that mark their content
 languages listed in one entry file; the peak is about a third lower. (Its
 service, which its Python API drives, holds the same; and it answers that the
 index is written before its last files are, so ending it then cuts them short.)
+
+A build with a cache (pipeline.index_search) reuses the published index whole when
+every page Pagefind reads is as it was (`reuse`), and else each language's part of it
+whose pages are (`reusable`): its files are named for that language and made from
+its pages alone, so linking them gives what Pagefind would write again. Pagefind
+then runs for the other languages only: an edit in Swedish re-indexes Swedish.
 """
 
 from __future__ import annotations
