@@ -120,7 +120,7 @@ def _pagefind_version() -> str:
         return "?"
 
 
-def reuse(previous: Path, state: Path, made_from: str, into: Path) -> bool:
+def reuse(previous: Path, state: Path, made_from: dict, into: Path) -> bool:
     """Put the index of the site published in `previous` into `into` (hard links), if `state`
     (written by `remember`) says it was made from the same pages, `made_from`, and its files
     are still those it describes; else nothing, and False. A warm build whose pages are all as
