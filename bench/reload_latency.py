@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/reload_latency.py                 # the portal itself
     .venv/bin/python bench/reload_latency.py --pages 5000    # a generated 5,000-page site
+    .venv/bin/python bench/reload_latency.py --items 5000    # corpus.py's 5,000 bilingual items
 
 Copies the portal (or generates a large site with bigsite.py) into a temporary
 folder, starts `build.py serve` there, connects to its live-reload websocket
@@ -32,6 +33,7 @@ from tornado import websocket
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bigsite  # noqa: E402
+import corpus  # noqa: E402
 
 
 def start(root: Path):
@@ -92,6 +94,9 @@ def main() -> None:
     p.add_argument(
         "--pages", type=int, default=0, help="generate a site of about this many pages (default: the portal)"
     )
+    p.add_argument(
+        "--items", type=int, default=0, help="corpus.py's realistic site of this many bilingual news items instead"
+    )
     p.add_argument("--samples", type=int, default=20)
     p.add_argument(
         "--edit",
@@ -109,7 +114,10 @@ def main() -> None:
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="reload-bench-") as tmp:
         root = Path(tmp) / "site"
-        if args.pages:
+        if args.items:
+            first = corpus.make(root, args.items)[0]
+            item, url = root / f"content/news/{first.stem}.sv.md", f"/nyheter/{first.sv.slug}/"
+        elif args.pages:
             bigsite.make(root, args.pages)
             item, url = root / "content/news/test-01000.sv.md", "/nyheter/test-01000/"
         else:
@@ -127,16 +135,23 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait()
+        if args.items:
+            site = f"corpus.py, {args.items} bilingual news items"
+        elif args.pages:
+            site = f"generated, {args.pages} pages asked"
+        else:
+            site = "the portal"
         pages = next((m.group(1) for m in map(re.compile(r"of (\d+) pages").search, lines) if m), "?")
         ms = sorted(t * 1000 for t in times)
         print(
-            f"site: {'generated, ' + str(args.pages) + ' pages asked' if args.pages else 'the portal'}; {pages} pages built; "
+            f"site: {site}; {pages} pages built; "
             f"first build and start: {first:.1f} s; each save edits {item.relative_to(root)}, {args.pause} s apart"
         )
         print(
             f"save → page updated, {len(ms)} saves: median {statistics.median(ms):.0f} ms, "
             f"90th percentile {ms[int(len(ms) * 0.9) - 1]:.0f} ms, best {ms[0]:.0f} ms, worst {ms[-1]:.0f} ms"
         )
+        print("each save in order (ms):", " ".join(f"{t * 1000:.0f}" for t in times))
         print(
             "rebuild lines from the server:",
             *[line.strip() for line in lines if line.startswith("Rendered")][-3:],

@@ -65,6 +65,8 @@ class Result:
     readability: list = field(default_factory=list)  # check: (source, lang, readability.Score) per content page
     found: dict = field(default_factory=dict)  # output path -> (links, ids) of each page streamed (links.record)
     search_made_from: dict | None = None  # the fingerprint of the pages the search index was made from (search.py)
+    sources: object = None  # what `load` read (load.Sources), kept only where builds follow (not `options.once`)
+    names: object = None  # the assets' published names the pages were rendered with (assets.Plan)
 
 
 def make_site(options: Options, result: Result) -> model.Site | None:
@@ -73,6 +75,8 @@ def make_site(options: Options, result: Result) -> model.Site | None:
     started = time.perf_counter()
     sources, problems = load.load(options.root)
     result.problems.extend(problems)
+    if not options.once:  # serve reads a saved file again against it (preview/incremental.py)
+        result.sources = sources
     result.timings["load"] = time.perf_counter() - started
     options.stage("model")
     started = time.perf_counter()
@@ -120,7 +124,7 @@ def produce(
         files, found = [], Problems()
         if not result.problems.errors:
             files = registry.site_files(site, result.public_site, found)
-        names = assets.plan(files, site.config.base_url, found)
+        names = result.names = assets.plan(files, site.config.base_url, found)
         if cache is not None:
             cache.renames = names.renames
         each = None if folder is None else _Stream(folder, options.out, site.config.base_url, names, result, cache)

@@ -163,6 +163,81 @@ def test_a_change_to_a_few_pages_is_not_split(tiny, builder):
     assert result.early == set() and "nyheter/enheten-vaxer/index.html" in result.changed
 
 
+NEWS_PAGE = "nyheter/enheten-vaxer/index.html"
+
+
+def shows_first(tiny: Path, builder, monkeypatch, saved: set, viewed: set) -> tuple:
+    """Build after a save as serve does; (the result, each viewed page as it was when shown() was
+    called, whether the site had been loaded again by then)."""
+    loaded, seen = [], {}
+    make_site = pipeline.make_site
+
+    def counting(*args):
+        loaded.append(True)
+        return make_site(*args)
+
+    def shown():  # what a browser would load when told to reload, while the rest still renders
+        seen.update({name: (tiny / "_inc" / name).read_text(encoding="utf-8") for name in viewed})
+        seen["loaded again"] = bool(loaded)
+
+    monkeypatch.setattr(pipeline, "make_site", counting)
+    result = builder.build(viewed=viewed, shown=shown, saved=saved)
+    return result, seen
+
+
+def test_a_saved_text_shows_on_its_open_page_before_the_site_is_loaded_again(tiny, builder, monkeypatch):
+    edit(tiny / NEWS_SV, "har ett avtal.", "har ett avtal.\n\nEtt *nytt* stycke.")
+    result, seen = shows_first(tiny, builder, monkeypatch, {NEWS_SV}, {NEWS_PAGE})
+    assert result.early == {NEWS_PAGE}
+    assert seen["loaded again"] is False
+    assert "Ett <em>nytt</em> stycke." in seen[NEWS_PAGE]
+    assert NEWS_PAGE not in result.changed  # the whole build made the very page shown first
+    assert "nyheter/atom.xml" in result.changed  # and the rest the text shows in
+    assert result.search_stale  # the page shown first changed the index too
+    same_as_full_build(tiny, builder)
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("title: Enheten växer", "title: Enheten växer mer"),  # a field: lists and translations show it
+        ("updated: 2020-01-12", "updated: 2020-01-13"),
+        ("har ett avtal.", "har ett avtal med [en sida som inte finns](saknas.sv.md)."),  # a problem
+    ],
+    ids=["title", "date", "broken link"],
+)
+def test_a_save_that_changes_more_than_its_text_waits_for_the_whole_build(tiny, builder, monkeypatch, old, new):
+    edit(tiny / NEWS_SV, old, new)
+    edit(tiny / NEWS_SV, "Ödeshög och Mjölby", "Ödeshög och Mjölby kommun")  # and the text, in the same save
+    before = (tiny / "_inc" / NEWS_PAGE).read_text(encoding="utf-8")
+    result, seen = shows_first(tiny, builder, monkeypatch, {NEWS_SV}, {NEWS_PAGE})
+    assert result.early == set() and seen == {}
+    if "saknas" in new:
+        assert [p.path for p in result.problems.errors] == [NEWS_SV]
+        assert (tiny / "_inc" / NEWS_PAGE).read_text(encoding="utf-8") == before  # the last good page stays
+    else:
+        assert NEWS_PAGE in result.changed
+        same_as_full_build(tiny, builder)
+
+
+def test_a_saved_text_shows_first_only_on_a_page_a_browser_has_open(tiny, builder, monkeypatch):
+    edit(tiny / NEWS_SV, "har ett avtal.", "har ett nytt avtal.")
+    result, seen = shows_first(tiny, builder, monkeypatch, {NEWS_SV}, {"kontakt/index.html"})
+    assert result.early == set() and seen == {}
+    assert NEWS_PAGE in result.changed
+
+
+def test_a_saved_text_after_a_broken_build_waits_for_the_whole_build(tiny, builder, monkeypatch):
+    edit(tiny / NEWS_SV, "date: 2020-01-10", "date: 2020-02-30")
+    assert builder.build().problems.errors
+    edit(tiny / NEWS_SV, "date: 2020-02-30", "date: 2020-01-10")
+    edit(tiny / NEWS_SV, "har ett avtal.", "har ett nytt avtal.")
+    result, seen = shows_first(tiny, builder, monkeypatch, {NEWS_SV}, {NEWS_PAGE})
+    assert result.early == set() and not result.problems.errors
+    assert "har ett nytt avtal." in (tiny / "_inc" / NEWS_PAGE).read_text(encoding="utf-8")
+    same_as_full_build(tiny, builder)
+
+
 def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whole(tiny, builder):
     before = files(tiny / "_inc")
     edit(tiny / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')

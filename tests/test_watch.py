@@ -45,11 +45,13 @@ class CountingBuilder:
 
     def __init__(self):
         self.builds = 0
+        self.saved = []  # the files each build was told were saved
         self.release = threading.Event()
         self.release.set()
 
-    def build(self, stop=None, viewed=frozenset(), shown=None):
+    def build(self, stop=None, viewed=frozenset(), shown=None, saved=frozenset()):
         self.builds += 1
+        self.saved.append(saved)
         self.release.wait(30)
         return incremental.Result(problems.Problems(), changed={"index.html"}, rendered=["index.html"], pages=1)
 
@@ -70,12 +72,16 @@ async def settle(rebuilds):
 
 
 def test_a_burst_of_saves_is_one_rebuild():
+    told = []
+
     async def script(rebuilds, builder):
         for n in range(20):
             rebuilds.changed({f"content/news/{n}.sv.md"})
         await settle(rebuilds)
+        told.extend(builder.saved)
 
     assert run_rebuilds(script) == 1
+    assert told == [{f"content/news/{n}.sv.md" for n in range(20)}]  # its page is shown first if only its text changed
 
 
 def test_saves_during_a_rebuild_cause_exactly_one_more():

@@ -34,6 +34,9 @@ class ContentFile:
     front: object  # yamlnodes.Mapping
     body: str
     body_line: int  # line of the file where the markdown body starts
+    # The text before the body, exactly: with the body, it is the whole text. Two versions of a
+    # file with the same front text differ only below the front matter (`serve`: reread).
+    front_text: str = ""
 
 
 @dataclass
@@ -265,6 +268,22 @@ def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
     return False
 
 
+def _content_file(root, path, name, section, stem, lang, problems, walked=False) -> ContentFile | None:
+    text = read_text(root, path, problems, name, walked=walked)
+    if text is None:
+        return None
+    split = _front_matter(name, text, problems)
+    if split is None:
+        return None
+    front, body, body_line = split
+    return ContentFile(name, section, stem, lang, front, body, body_line, text[: len(text) - len(body)])
+
+
+def reread(root: Path, old: ContentFile, problems: Problems) -> ContentFile | None:
+    """A content file `load` read before, read again as `load` would read it now."""
+    return _content_file(root, root / old.path, old.path, old.section, old.stem, old.lang, problems)
+
+
 def load(root: Path) -> tuple[Sources, Problems]:
     root = Path(root)
     problems = Problems()
@@ -310,14 +329,9 @@ def load(root: Path) -> tuple[Sources, Problems]:
         if len(parts) < 2:
             problems.error(name, None, _("put content files in a section folder: content/pages/ or content/news/"))
             continue
-        text = read_text(root, path, problems, name, walked=True)
-        if text is None:
-            continue
-        split = _front_matter(name, text, problems)
-        if split is None:
-            continue
-        front, body, body_line = split
-        sources.content.append(ContentFile(name, parts[0], match["stem"], match["lang"], front, body, body_line))
+        found = _content_file(root, path, name, parts[0], match["stem"], match["lang"], problems, walked=True)
+        if found is not None:
+            sources.content.append(found)
 
     static_dir = root / "static"
     for name, path in _files(root, static_dir, problems) if static_dir.is_dir() else []:

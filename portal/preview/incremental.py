@@ -12,9 +12,14 @@ bytes changed are written, each atomically, while the preview server waits
 (`lock`), so no request ever sees half an update. A build with errors writes
 nothing and keeps the previous build as the reference for the next one.
 
-Two things keep a big site quick to preview: a build writes the pages open
-in a browser before the rest when a change redoes many pages, and a
-build can be stopped (`stop`) when a newer save makes its work out of date.
+Three things keep a big site quick to preview. A save that changed only the
+text below a content file's front matter shows on its page at once: that page
+is rendered with the last good site, written and shown before the site is
+loaded again (as Hugo's fast render mode does); the whole build follows and
+puts right anything else the text shows on (the feeds, the search index). A
+build writes the pages open in a browser before the rest when a change redoes
+many pages. And a build can be stopped (`stop`) when a newer save makes its
+work out of date.
 The search index is not made here but in `index_search`, which `serve` calls
 once the saves pause.
 
@@ -27,9 +32,11 @@ build there again (`serve` calls it when it stops).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 
 from portal import pipeline, write
+from portal.load import sources as load
 from portal.output import Output
 from portal.outputs import assets, registry, search
 from portal.problems import Problems
@@ -65,28 +72,36 @@ class Builder:
         self.cache = pipeline.open_cache(options) or page_cache.PageCache()
         self.written = None  # path -> bytes of the output folder as last written
         self.outputs = []  # the outputs of the last good build
+        self.good = None  # what the last good build rendered with (Good), for `_saved_first`
 
-    def build(self, stop=None, viewed=frozenset(), shown=None) -> Result:
+    def build(self, stop=None, viewed=frozenset(), shown=None, saved=frozenset()) -> Result:
         """Build again.
 
         `stop` (a threading.Event) set while pages render drops this build. When the
-        change redoes many pages, the `viewed` ones (open in a browser) are rendered
-        and written first and `shown()` is called, then the rest follow: an edited
-        template used by 5,000 pages shows on the page the editor looks at in well
-        under a second, and everywhere some seconds later.
+        `saved` files (repository paths) changed only the text of pages open in a
+        browser (`viewed`), or when the change redoes many pages, the viewed pages are
+        rendered and written first and `shown()` is called, then the rest follow: an
+        edited news item or template shows on the page the editor looks at in well
+        under a second on a 5,000-item site, and everywhere some seconds later.
         """
         early = set()
         self.cache.stop = stop
         result = pipeline.Result(Problems())
+        good = self.good
         try:
             if self.written is None:
                 return self._build_whole()
+            early = self._saved_first(saved, viewed, shown)
+            self.good = None  # until this build is good: it may not be
             site = result.site = pipeline.make_site(self.options, result)
-            if site is not None and viewed and not result.problems.errors:
+            self.cache.stopped()  # loading took a second or two on a big site: a newer save stops it here
+            if site is not None and viewed and not early and not result.problems.errors:
                 early = self._open_pages_first(site, result.public_site, viewed, shown)
             if site is not None:
                 pipeline.produce(site, result, self.options, self.cache)
         except Cancelled:
+            # Still the last good site: serve hands this build's saves on to the next build.
+            self.good = good
             return Result(Problems(), cancelled=True, early=early)
         finally:
             self.cache.stop = None
@@ -104,12 +119,13 @@ class Builder:
             )
         # The search index follows the pages, but not here: Pagefind reads every page
         # (seconds on a big site), so `serve` runs `index_search` after the reload.
-        out.search_stale = any(p.endswith(".html") for p in out.changed)
+        out.search_stale = any(p.endswith(".html") for p in out.changed | early)  # early: written already
         if result.problems.errors:
             self.written = None  # the folder may hold part of this build: the next one writes it whole
             return out
         self.written, self.outputs = new, result.outputs
         self.cache.commit()
+        self.good = Good.of(result, self.cache)
         out.rendered, out.pages = list(self.cache.rendered), len(result.site.pages)
         return out
 
@@ -122,6 +138,7 @@ class Builder:
         self.cache.hold()  # compared on every save: read the stored pages once
         self.outputs = [self._held(o) for o in result.outputs]
         self.written = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in self.outputs}
+        self.good = Good.of(result, self.cache)
         out.changed = set(self.written)
         out.rendered, out.pages = list(self.cache.rendered), len(result.site.pages)
         return out
@@ -135,6 +152,48 @@ class Builder:
         if entry is not None and entry.output.data is not None:
             return entry.output
         return Output(output.path, (self.options.out / output.path).read_bytes())
+
+    def _saved_first(self, saved, viewed: set, shown) -> set:
+        """When every saved file is a content file of the last good build whose front matter is
+        as it was, render the pages of those open in a browser with their new text and the last
+        good site, write them if they changed, call `shown`; the paths written.
+
+        Only the text below the front matter changed, so the site is the same but for those
+        pages' markdown: each such page comes out as the whole build will make it, and the
+        whole build, which follows, makes the other files the text shows in (the feeds). A page
+        whose text has a problem is left to the whole build, which reports it."""
+        good = self.good
+        if not saved or not viewed or good is None or not saved <= good.files.keys():
+            return set()
+        problems, pages = Problems(), []
+        for path in sorted(saved):
+            old = good.files[path]
+            new = load.reread(self.options.root, old, problems)
+            if new is None or new.front_text != old.front_text:
+                return set()  # unreadable, or its fields changed: what they change is the whole build's to say
+            page = good.pages.get(path)
+            if new.body != old.body and page is not None and page.output in viewed:
+                pages.append(dataclasses.replace(page, body=new.body, body_line=new.body_line))
+        write_now = {}
+        for page in pages:
+            try:
+                output = render.render_page(good.env, good.site, page, problems)
+            except render.TemplateFailure:
+                return set()
+            output = assets.published(output, good.site.config.base_url, good.names, remember=False)
+            if self.written.get(output.path) != output.data:
+                write_now[output.path] = output.data
+        if problems.errors or not write_now:
+            return set()
+        with self.lock:
+            write.update(self.options.out, write_now, [], problems)
+        if problems.errors:
+            self.written = None  # as after any failed write: the next build writes the whole site
+            return set()
+        self.written.update(write_now)
+        if shown is not None:
+            shown()
+        return set(write_now)
 
     def _open_pages_first(self, site, public, viewed: set, shown) -> set:
         """When this build redoes FIRST_WHEN pages or more, render the pages open in a browser
@@ -186,3 +245,22 @@ class Builder:
         problems = Problems()
         search.refresh(self.options.out, problems, stop)
         return problems
+
+
+@dataclass(frozen=True)
+class Good:
+    """What a good build rendered its pages with: `_saved_first` renders a page again with it."""
+
+    site: object  # the site rendered (the preview's, drafts included)
+    env: object  # the Jinja environment the build cache rendered with
+    names: object  # the assets' published names (assets.Plan)
+    files: dict  # repository path -> load.ContentFile of every content file
+    pages: dict  # repository path of a content file -> its page
+
+    @classmethod
+    def of(cls, result: pipeline.Result, cache: page_cache.PageCache):
+        if result.sources is None or result.names is None or cache.env is None or cache.site is not result.site:
+            return None
+        files = {f.path: f for f in result.sources.content}
+        pages = {p.source: p for p in result.site.pages if p.source}
+        return cls(result.site, cache.env, result.names, files, pages)

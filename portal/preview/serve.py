@@ -361,11 +361,13 @@ class Rebuilds:
             print(say(_("Search index updated.")), file=sys.stderr)
         sys.stderr.flush()
 
-    def build(self, stop: threading.Event):
+    def build(self, stop: threading.Event, saved=frozenset()):
         gc.disable()  # collected in the idle work instead
         try:
             viewed = open_pages()  # read in this thread: a set of strings, no tornado state is changed
-            result = self.builder.build(stop, viewed, shown=lambda: self.loop.add_callback(reload_browsers))
+            result = self.builder.build(
+                stop, viewed, shown=lambda: self.loop.add_callback(reload_browsers), saved=frozenset(saved)
+            )
             # Reload again only if something a browser shows changed after the early pages.
             result.reload = (
                 not result.early
@@ -385,7 +387,7 @@ class Rebuilds:
         started, self.first_change = self.first_change, None
         saved, self.saved = self.saved, set()
         self.build_stop = threading.Event()
-        future = self.loop.run_in_executor(self.pool, self.build, self.build_stop)
+        future = self.loop.run_in_executor(self.pool, self.build, self.build_stop, saved)
         self.loop.add_future(future, lambda f: self.done(f, started, saved))
 
     def done(self, future, started, saved=frozenset()) -> None:

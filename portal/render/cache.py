@@ -161,8 +161,22 @@ class PageCache:
         self.records, self.sent, self.key_objects, self.kept_count = {}, set(), {}, 0
         self.fine, self.moved = set(), set()
         # Each key any page read is judged once; a page is reused if none of its keys changed.
-        self.changed = None if self.old is None else {k for k in self.keys if not same(self.old(k), self.new(k))}
+        self.changed = None if self.old is None else self._changed_keys()
         return self.env
+
+    def _changed_keys(self) -> set:
+        changed = set()
+        for n, key in enumerate(self.keys):
+            if not n % 4096:  # a second's work on a big site: a newer save stops it too
+                self.stopped()
+            if not same(self.old(key), self.new(key)):
+                changed.add(key)
+        return changed
+
+    def stopped(self) -> None:
+        """Raises Cancelled when the build in progress is to end (`stop` set: a newer save)."""
+        if self.stop is not None and self.stop.is_set():
+            raise Cancelled
 
     def stale(self, page, assets: bool = True) -> bool:
         """True if the page must be rendered again: new, or something it read has changed
@@ -195,8 +209,7 @@ class PageCache:
             problems.items.extend(entry.problems)
             self.fresh[page.output] = entry
             return entry.output
-        if self.stop is not None and self.stop.is_set():
-            raise Cancelled
+        self.stopped()
         own = Problems()
         env.recorded = recorded = set()
         try:
