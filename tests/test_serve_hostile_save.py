@@ -76,3 +76,35 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+class _Pipe:
+    """The helper process's end as the preview sees it, answering as the child does for a text it gave up on."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, text):
+        self.sent.append(text)
+
+    def poll(self, timeout):
+        return True
+
+    def recv(self):
+        return False, "took more than 10 seconds"
+
+
+def test_a_text_the_preview_could_not_convert_is_not_converted_again():
+    """`serve` converts a saved page's text for its open page first, then in the whole build:
+    a hostile text must cost the 10 seconds once, not twice."""
+    from portal.render import markup
+
+    helper = markup._Helper()
+    helper.process, helper.conn = object(), _Pipe()  # started: the child's answers come through the pipe
+    for _ in range(2):
+        with pytest.raises(markup.MarkupError, match="took more than 10 seconds"):
+            helper.markdown(HOSTILE)
+    assert helper.conn.sent == [HOSTILE]
+    with pytest.raises(markup.MarkupError):
+        helper.markdown("another text")
+    assert helper.conn.sent == [HOSTILE, "another text"]

@@ -271,27 +271,38 @@ class _Helper:
         self.lock = threading.Lock()  # one conversion at a time through the one pipe
         self.process = self.conn = None
         self.stopped = False
+        # The last texts it could not convert, and why: `serve` may convert a saved page's text
+        # twice (its page first, then the whole site), and a text that took 10 s once would again.
+        self.failed = {}
 
     def markdown(self, text: str) -> tuple[str, list]:
         with self.lock:
             if self.stopped:
                 raise MarkupError(STOPPING)
+            if text in self.failed:
+                raise MarkupError(self.failed[text])
             if self.process is None:
                 self._start()
             try:
                 self.conn.send(text)
                 if not self.conn.poll(MARKDOWN_SECONDS + self.GRACE):
                     self._kill()
-                    raise MarkupError(TOO_SLOW)
+                    self._failed(text, TOO_SLOW)
                 ok, value = self.conn.recv()
             except (EOFError, OSError):  # killed by stop(), or died
                 self._kill()
                 raise MarkupError(
                     STOPPING if self.stopped else _("the markdown could not be converted (the converter stopped)")
                 ) from None
-        if not ok:
-            raise MarkupError(value)
+            if not ok:
+                self._failed(text, value)
         return value
+
+    def _failed(self, text: str, message: str):
+        if len(self.failed) >= 8:
+            del self.failed[next(iter(self.failed))]
+        self.failed[text] = message
+        raise MarkupError(message)
 
     def _start(self):
         # spawn, not fork: the parent has threads (the server), and a forked lock could be held forever.
