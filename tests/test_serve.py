@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import os
@@ -91,6 +92,37 @@ def test_a_browser_tab_is_told_to_reload_after_each_save_however_quick(tiny):
 
         reloads = ioloop.IOLoop.current().run_sync(talk)
         assert [r["command"] for r in reloads] == ["reload"] * 3
+
+
+def test_a_saved_text_shows_on_its_open_page_first_and_reloads_it_once(tiny):
+    """Only the text of the open news item changed: its page is written and shown before the
+    rebuild of the whole site ends; the feed that rebuild changes needs no second reload."""
+    item = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
+    with serving(tiny) as (origin, terminal):
+
+        async def talk():
+            ws = await websocket.websocket_connect(origin.replace("http", "ws") + "/livereload")
+            await ws.write_message(
+                json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+            )
+            await ws.read_message()
+            await ws.write_message(json.dumps({"command": "info", "url": origin + "/nyheter/enheten-vaxer/"}))
+            await asyncio.sleep(0.2)
+            edit(item, "har ett avtal.", "har ett avtal om Sökordsprov.")
+            messages = [json.loads(await asyncio.wait_for(ws.read_message(), 60))]
+            page = fetch(origin + "/nyheter/enheten-vaxer/")[1]
+            wait_for(lambda: any(line.startswith("Rendered") for line in terminal), "the whole rebuild")
+            with contextlib.suppress(asyncio.TimeoutError):
+                messages.append(json.loads(await asyncio.wait_for(ws.read_message(), 1)))
+            ws.close()
+            return messages, page
+
+        messages, page = ioloop.IOLoop.current().run_sync(talk)
+        assert [m["command"] for m in messages] == ["reload"]
+        assert "har ett avtal om Sökordsprov." in page
+        shown = [line for line in terminal if line.startswith("Shown first, ")]
+        assert len(shown) == 1 and shown[0].rstrip().endswith("ms after the save: /nyheter/enheten-vaxer/")
+        assert "Sökordsprov" in (tiny / "_site/nyheter/atom.xml").read_text(encoding="utf-8")
 
 
 def test_a_stylesheet_change_is_served_under_its_new_name(tiny):

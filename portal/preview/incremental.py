@@ -59,6 +59,7 @@ class Result:
     reload: bool = True  # serve: whether open pages must reload (not when `early` showed them already)
     cancelled: bool = False  # stopped by a newer save: nothing was written (but `early`)
     early: set = field(default_factory=set)  # output paths written first, for the pages open in a browser
+    shown_at: float | None = None  # serve: when (time.perf_counter) `early` was written and the browsers told
 
 
 class Builder:

@@ -54,6 +54,7 @@ BACKLOG = 1024  # pending connections the kernel queues; tornado's default (128)
 SCRIPT = b'<script src="/livereload.js" defer></script>'
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
 mimetypes.add_type("text/yaml", ".yml")  # the editor's config.yml; Decap warns on anything else
+NOT_SHOWN = (".html", ".xml", ".json", ".csv", ".ttl", ".jsonld", ".txt")  # a page loads none of these: no reload
 EDITOR = "/admin/"  # the web editor (cms.py): its page's own CSP, no live reload, shown even while the build is broken
 
 
@@ -365,14 +366,20 @@ class Rebuilds:
         gc.disable()  # collected in the idle work instead
         try:
             viewed = open_pages()  # read in this thread: a set of strings, no tornado state is changed
-            result = self.builder.build(
-                stop, viewed, shown=lambda: self.loop.add_callback(reload_browsers), saved=frozenset(saved)
-            )
-            # Reload again only if something a browser shows changed after the early pages.
+            shown_at = []
+
+            def shown():
+                shown_at.append(time.perf_counter())
+                self.loop.add_callback(reload_browsers)
+
+            result = self.builder.build(stop, viewed, shown=shown, saved=frozenset(saved))
+            result.shown_at = shown_at[0] if shown_at else None
+            # Reload again only if something a browser shows changed after the early pages: an
+            # open page, or a file pages load (a stylesheet's new name); not a feed or open data.
             result.reload = (
                 not result.early
                 or bool(result.changed & (viewed | open_pages()))
-                or any(not p.endswith(".html") for p in result.changed)
+                or any(not p.endswith(NOT_SHOWN) for p in result.changed)
             )
             return result
         finally:
@@ -460,6 +467,17 @@ def report(result, state: State, started: float | None, was_broken: bool = False
     else:
         if was_broken:
             print(say(_("Fixed: the site is up to date again.")), file=sys.stderr)
+        if result.shown_at and started:  # (the first build answers no save)
+            print(
+                say(
+                    _(
+                        "Shown first, {ms:.0f} ms after the save: {pages}",
+                        ms=(result.shown_at - started) * 1000,
+                        pages=" ".join(sorted("/" + p.removesuffix("index.html") for p in result.early)),
+                    )
+                ),
+                file=sys.stderr,
+            )
         print(
             say(
                 _(
