@@ -69,14 +69,20 @@ class Result:
     names: object = None  # the assets' published names the pages were rendered with (assets.Plan)
 
 
-def make_site(options: Options, result: Result) -> model.Site | None:
-    """load → model (sites.make: published, drafts, news lists, checked); the site to render."""
+def make_site(options: Options, result: Result, earlier=None, loaded=None) -> model.Site | None:
+    """load → model (sites.make: published, drafts, news lists, checked); the site to render.
+
+    A process that builds again (not `options.once`: serve) keeps what it loaded in `result.sources`,
+    and passes it back as `earlier`: the files not changed since are not read again. `loaded()`
+    is called between the two stages (serve: a newer save stops the build there)."""
     options.stage("load")
     started = time.perf_counter()
-    sources, problems = load.load(options.root)
+    sources, problems = load.load(options.root, earlier, remember=not options.once)
     result.problems.extend(problems)
-    if not options.once:  # serve reads a saved file again against it (preview/incremental.py)
+    if not options.once:
         result.sources = sources
+    if loaded is not None:
+        loaded()
     result.timings["load"] = time.perf_counter() - started
     options.stage("model")
     started = time.perf_counter()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import edit
 from portal import pipeline
+from portal.load import sources as load
 from portal.preview import incremental
 
 BASE = "http://127.0.0.1:8000/"
@@ -238,6 +241,47 @@ def test_a_saved_text_after_a_broken_build_waits_for_the_whole_build(tiny, build
     same_as_full_build(tiny, builder)
 
 
+def reads_during(builder, monkeypatch) -> tuple:
+    """(the result of building again, the content files read from disk for it)."""
+    read = []
+    real = load.read_text
+
+    def reading(root, path, problems, name=None, walked=False):
+        if (name or "").startswith("content/"):
+            read.append(name)
+        return real(root, path, problems, name, walked)
+
+    monkeypatch.setattr(load, "read_text", reading)
+    result = builder.build()
+    monkeypatch.setattr(load, "read_text", real)
+    return result, read
+
+
+def test_a_rebuild_reads_again_only_the_content_files_changed_since_the_last_load(tiny, builder, monkeypatch):
+    monkeypatch.setattr(load, "STABLE_NS", 0)  # the fixture's files were written just now
+    everything = len(list((tiny / "content").rglob("*.md")))
+    assert len(reads_during(builder, monkeypatch)[1]) == everything  # read once with their identities
+    time.sleep(0.05)  # past the file system clock's tick: the save below gets a new time
+    edit(tiny / NEWS_SV, "har ett avtal.", "har ett nytt avtal.")
+    result, read = reads_during(builder, monkeypatch)
+    assert read == [NEWS_SV] and NEWS_PAGE in result.changed
+    # The same size and the old modification time put back (as a copy keeping times does): the
+    # change time still tells.
+    stat = (tiny / NEWS_SV).stat()
+    edit(tiny / NEWS_SV, "har ett nytt avtal.", "har ett gott avtal.")
+    os.utime(tiny / NEWS_SV, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result, read = reads_during(builder, monkeypatch)
+    assert read == [NEWS_SV] and "har ett gott avtal." in (tiny / "_inc" / NEWS_PAGE).read_text(encoding="utf-8")
+    same_as_full_build(tiny, builder)
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(tiny, builder, monkeypatch):
+    """Within a tick of the file system's clock a second save could keep the time and the size."""
+    everything = len(list((tiny / "content").rglob("*.md")))
+    assert len(reads_during(builder, monkeypatch)[1]) == everything  # all written by the fixture just now
+    assert len(reads_during(builder, monkeypatch)[1]) == everything
+
+
 def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whole(tiny, builder):
     before = files(tiny / "_inc")
     edit(tiny / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
@@ -249,6 +293,18 @@ def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whol
     result = builder.build()
     assert not result.cancelled and len(result.rendered) == result.pages
     same_as_full_build(tiny, builder)
+
+
+def test_a_newer_save_stops_a_build_before_its_site_is_modelled(tiny, builder, monkeypatch):
+    """Loading and modelling take a second each on a big site: a save that came meanwhile does
+    not wait for both (serve then shows its page first)."""
+    modelled = []
+    make = pipeline.sites.make
+    monkeypatch.setattr(pipeline.sites, "make", lambda *args: modelled.append(1) or make(*args))
+    stop = threading.Event()
+    stop.set()
+    assert builder.build(stop).cancelled and modelled == []
+    assert not builder.build().cancelled and modelled == [1]
 
 
 ALERT = """\

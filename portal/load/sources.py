@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,10 @@ class ContentFile:
     # The text before the body, exactly: with the body, it is the whole text. Two versions of a
     # file with the same front text differ only below the front matter (`serve`: reread).
     front_text: str = ""
+    # (device, inode, size, modified, changed) of the file when read, if it had not changed for
+    # STABLE_NS before: the next load of a process that builds again (`serve`) reuses the file
+    # as read while these are the same (`load(earlier=…)`). None: read it again.
+    identity: tuple | None = None
 
 
 @dataclass
@@ -268,7 +273,14 @@ def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
     return False
 
 
-def _content_file(root, path, name, section, stem, lang, problems, walked=False) -> ContentFile | None:
+# A file changed less than this long before it was read could change again within the same tick
+# of the file system's clock, and keep its size: its identity would not tell (as git's "racily
+# clean" entries). Such a file is read again by the next load.
+STABLE_NS = 2_000_000_000
+
+
+def _content_file(root, path, name, section, stem, lang, problems, walked=False, remember=False) -> ContentFile | None:
+    identity = _identity(path) if remember else None
     text = read_text(root, path, problems, name, walked=walked)
     if text is None:
         return None
@@ -276,7 +288,29 @@ def _content_file(root, path, name, section, stem, lang, problems, walked=False)
     if split is None:
         return None
     front, body, body_line = split
-    return ContentFile(name, section, stem, lang, front, body, body_line, text[: len(text) - len(body)])
+    front_text = text[: len(text) - len(body)]
+    return ContentFile(name, section, stem, lang, front, body, body_line, front_text, identity)
+
+
+def _identity(path: Path, now: int | None = None) -> tuple | None:
+    """What tells that a file is as read before; None if it changed too recently to tell (STABLE_NS)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) > (now or time.time_ns()) - STABLE_NS:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _unchanged(path: Path, earlier: ContentFile | None) -> bool:
+    if earlier is None or earlier.identity is None:
+        return False
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == earlier.identity
 
 
 def reread(root: Path, old: ContentFile, problems: Problems) -> ContentFile | None:
@@ -284,10 +318,14 @@ def reread(root: Path, old: ContentFile, problems: Problems) -> ContentFile | No
     return _content_file(root, root / old.path, old.path, old.section, old.stem, old.lang, problems)
 
 
-def load(root: Path) -> tuple[Sources, Problems]:
+def load(root: Path, earlier: Sources | None = None, remember: bool = False) -> tuple[Sources, Problems]:
+    """Every source file, read and checked. `remember`: each content file's identity is kept
+    (ContentFile.identity), and `earlier` (such a load's sources, of the same root) lends the
+    files that are as it read them: `serve` reads again only what was saved since."""
     root = Path(root)
     problems = Problems()
     sources = Sources(root=root)
+    lent = {} if earlier is None else {f.path: f for f in earlier.content}
 
     data_dir = root / "data"
     for name, path in _files(root, data_dir, problems) if data_dir.is_dir() else []:
@@ -329,7 +367,11 @@ def load(root: Path) -> tuple[Sources, Problems]:
         if len(parts) < 2:
             problems.error(name, None, _("put content files in a section folder: content/pages/ or content/news/"))
             continue
-        found = _content_file(root, path, name, parts[0], match["stem"], match["lang"], problems, walked=True)
+        found = lent.get(name)
+        if not _unchanged(path, found):
+            found = _content_file(
+                root, path, name, parts[0], match["stem"], match["lang"], problems, walked=True, remember=remember
+            )
         if found is not None:
             sources.content.append(found)
 

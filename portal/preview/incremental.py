@@ -74,6 +74,7 @@ class Builder:
         self.written = None  # path -> bytes of the output folder as last written
         self.outputs = []  # the outputs of the last good build
         self.good = None  # what the last good build rendered with (Good), for `_saved_first`
+        self.loaded = None  # the sources the last build loaded (load.Sources), lent to the next load
 
     def build(self, stop=None, viewed=frozenset(), shown=None, saved=frozenset()) -> Result:
         """Build again.
@@ -94,8 +95,10 @@ class Builder:
                 return self._build_whole()
             early = self._saved_first(saved, viewed, shown)
             self.good = None  # until this build is good: it may not be
-            site = result.site = pipeline.make_site(self.options, result)
-            self.cache.stopped()  # loading took a second or two on a big site: a newer save stops it here
+            # The files loaded last time lend themselves where unchanged (even after a broken build).
+            site = result.site = pipeline.make_site(self.options, result, self.loaded, self.cache.stopped)
+            self.loaded = result.sources
+            self.cache.stopped()  # loading and modelling take a second on a big site: a newer save stops it here too
             if site is not None and viewed and not early and not result.problems.errors:
                 early = self._open_pages_first(site, result.public_site, viewed, shown)
             if site is not None:
@@ -133,6 +136,7 @@ class Builder:
     def _build_whole(self) -> Result:
         """The first build, or the one after a failed write: the site written whole, as `build` does."""
         result = pipeline.build(self.options, self.cache)
+        self.loaded = result.sources
         out = Result(result.problems, result.site)
         if result.site is None or result.problems.errors:
             return out
