@@ -13,6 +13,7 @@ from conftest import edit
 from portal import pipeline
 from portal.load import sources as load
 from portal.preview import incremental
+from portal.review import links
 
 BASE = "http://127.0.0.1:8000/"
 NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"
@@ -292,6 +293,17 @@ def test_a_build_stopped_by_a_newer_save_writes_nothing_and_the_next_one_is_whol
     assert files(tiny / "_inc") == before
     result = builder.build()
     assert not result.cancelled and len(result.rendered) == result.pages
+    same_as_full_build(tiny, builder)
+
+
+def test_a_rebuild_checks_the_links_of_the_pages_it_reused_without_parsing_them_again(tiny, builder, monkeypatch):
+    parsed = []
+    real = links._parse
+    monkeypatch.setattr(links, "_parse", lambda data: parsed.append(data) or real(data))
+    edit(tiny / NEWS_SV, "har ett avtal.", "har ett nytt avtal.")
+    result = builder.build()
+    assert not result.problems.errors
+    assert 0 < len(parsed) == len([p for p in result.rendered if p.endswith(".html")])
     same_as_full_build(tiny, builder)
 
 

@@ -332,11 +332,13 @@ class PageCache:
         self.entries, self.old = self.fresh, self.new
 
     def links(self) -> dict:
-        """Output path -> (links, ids) of the pages reused as stored files, for the link check."""
+        """Output path -> (links, ids) of the pages reused as stored, for the link check: read when
+        they were written, not parsed again (`serve` holds their bytes too: 12,000 pages parsed on
+        its first rebuild, 3 s at 5,000 news items)."""
         return {
             path: (record.links, record.ids)
             for path, (entry, record) in self.stored.items()
-            if self.fresh.get(path) is entry and entry.output.data is None
+            if self.fresh.get(path) is entry and entry.output.reused
         }
 
     def hold(self) -> None:

@@ -164,8 +164,13 @@ def check(outputs: list[Output], base_url: str, known: dict | None = None) -> Li
     base = urlsplit(base_url)
     files = {o.path for o in outputs}
     # path -> (links, ids): a page's ids are few, any collection does
-    pages = {o.path: _parse(o.data).both() for o in outputs if o.path.endswith(".html") and o.data is not None}
-    pages.update(known or {})
+    known = known or {}
+    pages = {
+        o.path: _parse(o.data).both()
+        for o in outputs
+        if o.path.endswith(".html") and o.data is not None and o.path not in known
+    }
+    pages.update(known)
     report = LinkReport()
     # A link that starts with "/" or with a scheme (https:) has the same target, and so the same
     # verdict, on every page: judged once, not once per page (the menus and the news lists put
