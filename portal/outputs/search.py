@@ -105,10 +105,11 @@ def fingerprint(site: Path) -> dict:
     with its bytes' digest, and of the Pagefind that reads them. One fingerprint, one index."""
     tool = json.dumps([_command(Path("site"), Path("into")), _pagefind_version()]).encode("utf-8")
     made_from = {}
-    for lang, group in _groups(site, site / OUTPUT_SUBDIR):
+    digests = {}  # each page read once, for its language and its digest
+    for lang, group in _groups(site, site / OUTPUT_SUBDIR, digests):
         sha = hashlib.sha256(tool)
         for rel in group:
-            sha.update(rel.encode("utf-8") + b"\x00" + hashlib.sha256((site / rel).read_bytes()).digest())
+            sha.update(rel.encode("utf-8") + b"\x00" + digests[rel])
         made_from[lang] = sha.hexdigest()
     return made_from
 
@@ -213,20 +214,36 @@ def languages(site: Path, into: Path) -> list[list[str]]:
     return [group for _lang, group in _groups(site, into)]
 
 
-def _groups(site: Path, into: Path) -> list[tuple[str, list[str]]]:
-    """`languages`, each list with its language's code ("" for the one list of every page)."""
+def _pages(site: Path, into: Path) -> list[str]:
+    """The site's HTML files Pagefind reads, by their paths inside it, in the order of their
+    Paths (part by part): not the index's own folders, nor the language views it is shown."""
+    skip = {os.path.normpath(into.resolve()), os.path.normpath((site / OUTPUT_SUBDIR).resolve())}
+    top = os.path.normpath(site.resolve())
+    found = []
+    for folder, subfolders, files in os.walk(top):
+        if folder == top:
+            subfolders[:] = [d for d in subfolders if not d.startswith(VIEW_PREFIX)]
+        subfolders[:] = [d for d in subfolders if os.path.join(folder, d) not in skip]
+        inside = os.path.relpath(folder, top)
+        prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in files if name.endswith(".html"))
+    return sorted((rel for rel in found if not rel.startswith(VIEW_PREFIX)), key=lambda rel: rel.split("/"))
+
+
+def _groups(site: Path, into: Path, digests: dict | None = None) -> list[tuple[str, list[str]]]:
+    """`languages`, each list with its language's code ("" for the one list of every page).
+    `digests`: filled with each page's sha256 (bytes), from the one read of it."""
     pages, marked = [], []
-    for path in sorted(site.rglob("*.html")):
-        if path.is_relative_to(into) or path.is_relative_to(site / OUTPUT_SUBDIR):
-            continue
-        rel = path.relative_to(site).as_posix()
-        if rel.startswith(VIEW_PREFIX):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        found = LANG.search(text, 0, 4096)
+    mark = MARK.encode("ascii")
+    for rel in _pages(site, into):
+        data = (site / rel).read_bytes()
+        if digests is not None:
+            digests[rel] = hashlib.sha256(data).digest()
+        # The language is in the first 4,096 characters, which 16 KB of UTF-8 holds at least.
+        found = LANG.search(data[: 4 * 4096].decode("utf-8", errors="replace"), 0, 4096)
         page = (found.group(1).lower() if found else "", rel)
         pages.append(page)
-        if MARK in text:
+        if mark in data:  # ASCII: found in the bytes exactly where it is in the text
             marked.append(page)
     pages = marked or pages
     if not pages or any(not lang for lang, _rel in pages):
