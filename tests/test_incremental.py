@@ -224,6 +224,24 @@ def test_a_save_that_changes_more_than_its_text_waits_for_the_whole_build(tiny, 
         same_as_full_build(tiny, builder)
 
 
+def test_a_saved_template_shows_on_the_open_page_before_the_site_is_loaded_again(tiny, builder, monkeypatch):
+    edit(tiny / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
+    result, seen = shows_first(tiny, builder, monkeypatch, {"templates/partials/footer.html"}, {"kontakt/index.html"})
+    assert result.early == {"kontakt/index.html"} and seen["loaded again"] is False
+    assert 'data-edited="yes"' in seen["kontakt/index.html"]
+    assert "kontakt/index.html" not in result.changed and "om/index.html" in result.changed
+    same_as_full_build(tiny, builder)
+
+
+def test_a_template_that_does_not_compile_waits_for_the_whole_build(tiny, builder, monkeypatch):
+    before = (tiny / "_inc/kontakt/index.html").read_text(encoding="utf-8")
+    edit(tiny / "templates/partials/footer.html", "<footer", "{% if %}<footer")
+    result, seen = shows_first(tiny, builder, monkeypatch, {"templates/partials/footer.html"}, {"kontakt/index.html"})
+    assert result.early == set() and seen == {}
+    assert [p.path for p in result.problems.errors] == ["templates/partials/footer.html"]
+    assert (tiny / "_inc/kontakt/index.html").read_text(encoding="utf-8") == before
+
+
 def test_a_saved_text_shows_first_only_on_a_page_a_browser_has_open(tiny, builder, monkeypatch):
     edit(tiny / NEWS_SV, "har ett avtal.", "har ett nytt avtal.")
     result, seen = shows_first(tiny, builder, monkeypatch, {NEWS_SV}, {"kontakt/index.html"})
@@ -303,7 +321,11 @@ def test_a_rebuild_checks_the_links_of_the_pages_it_reused_without_parsing_them_
     edit(tiny / NEWS_SV, "har ett avtal.", "har ett nytt avtal.")
     result = builder.build()
     assert not result.problems.errors
-    assert 0 < len(parsed) == len([p for p in result.rendered if p.endswith(".html")])
+    pages = {page.output for page in result.site.pages}
+    others = [p for p in files(tiny / "_inc") if p.endswith(".html") and p not in pages and "pagefind" not in p]
+    # What it rendered, and the site's HTML files that are not pages (the web editor's, when installed).
+    assert 0 < len(parsed) == len([p for p in result.rendered if p.endswith(".html")]) + len(others)
+    assert len(parsed) < len(pages) / 2
     same_as_full_build(tiny, builder)
 
 

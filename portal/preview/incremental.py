@@ -159,30 +159,44 @@ class Builder:
         return Output(output.path, (self.options.out / output.path).read_bytes())
 
     def _saved_first(self, saved, viewed: set, shown) -> set:
-        """When every saved file is a content file of the last good build whose front matter is
-        as it was, render the pages of those open in a browser with their new text and the last
-        good site, write them if they changed, call `shown`; the paths written.
+        """When every saved file is a template, or a content file of the last good build whose
+        front matter is as it was, render the pages open in a browser that these change with
+        the last good site (and the templates as saved), write them if they changed, call
+        `shown`; the paths written.
 
-        Only the text below the front matter changed, so the site is the same but for those
-        pages' markdown: each such page comes out as the whole build will make it, and the
-        whole build, which follows, makes the other files the text shows in (the feeds). A page
-        whose text has a problem is left to the whole build, which reports it."""
+        The model reads neither a page's markdown nor the templates (only that a page's template
+        is there), so the site is the same but for those pages' markdown: each page comes out as
+        the whole build will make it, and the whole build, which follows, makes what else the
+        change shows in (the feeds, every other page a template makes). A change with a problem
+        (a link to no file, a template that does not compile) is left to the whole build, which
+        reports it."""
         good = self.good
-        if not saved or not viewed or good is None or not saved <= good.files.keys():
+        if not saved or not viewed or good is None:
             return set()
-        problems, pages = Problems(), []
-        for path in sorted(saved):
+        templates = {path for path in saved if path.startswith("templates/")}
+        if not (saved - templates) <= good.files.keys():
+            return set()
+        if any(not (self.options.root / path).is_file() for path in templates):
+            return set()  # a template removed (or a folder): which pages that breaks is the whole build's to say
+        problems, pages = Problems(), {}
+        for path in sorted(saved - templates):
             old = good.files[path]
             new = load.reread(self.options.root, old, problems)
             if new is None or new.front_text != old.front_text:
                 return set()  # unreadable, or its fields changed: what they change is the whole build's to say
             page = good.pages.get(path)
             if new.body != old.body and page is not None and page.output in viewed:
-                pages.append(dataclasses.replace(page, body=new.body, body_line=new.body_line))
+                pages[page.output] = dataclasses.replace(page, body=new.body, body_line=new.body_line)
+        env = good.env
+        if templates:  # every open page may show them, through the templates it loads
+            env = render.environment(good.site.templates)  # one that fails to compile fails render_page
+            for page in good.site.pages:
+                if page.output in viewed:
+                    pages.setdefault(page.output, page)
         write_now = {}
-        for page in pages:
+        for page in pages.values():
             try:
-                output = render.render_page(good.env, good.site, page, problems)
+                output = render.render_page(env, good.site, page, problems)
             except render.TemplateFailure:
                 return set()
             output = assets.published(output, good.site.config.base_url, good.names, remember=False)
