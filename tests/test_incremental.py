@@ -224,6 +224,22 @@ def test_a_save_that_changes_more_than_its_text_waits_for_the_whole_build(tiny, 
         same_as_full_build(tiny, builder)
 
 
+def test_a_page_shown_first_makes_the_search_index_stale_even_when_the_whole_build_fails(tiny, builder, monkeypatch):
+    """A link to no page is found by the whole build's link check only, after the page was shown."""
+    edit(tiny / NEWS_SV, "har ett avtal.", "har ett avtal, [se här](/finns-inte/).")
+    result, seen = shows_first(tiny, builder, monkeypatch, {NEWS_SV}, {NEWS_PAGE})
+    assert result.early == {NEWS_PAGE} and result.problems.errors
+    assert result.search_stale  # serve makes the index again once the saves pause
+
+
+def test_a_page_shown_first_makes_the_search_index_stale_even_when_a_newer_save_stops_the_build(tiny, builder):
+    edit(tiny / NEWS_SV, "har ett avtal.", "har ett nytt avtal.")
+    stop = threading.Event()
+    stop.set()
+    stopped = builder.build(stop, viewed={NEWS_PAGE}, saved={NEWS_SV})
+    assert stopped.cancelled and stopped.early == {NEWS_PAGE} and stopped.search_stale
+
+
 def test_a_saved_template_shows_on_the_open_page_before_the_site_is_loaded_again(tiny, builder, monkeypatch):
     edit(tiny / "templates/partials/footer.html", "<footer", '<footer data-edited="yes"')
     result, seen = shows_first(tiny, builder, monkeypatch, {"templates/partials/footer.html"}, {"kontakt/index.html"})

@@ -46,12 +46,15 @@ class CountingBuilder:
     def __init__(self):
         self.builds = 0
         self.saved = []  # the files each build was told were saved
+        self.answers = []  # results to give instead of the usual one, in order
         self.release = threading.Event()
         self.release.set()
 
     def build(self, stop=None, viewed=frozenset(), shown=None, saved=frozenset()):
         self.builds += 1
         self.saved.append(saved)
+        if self.answers:  # what the test has this build answer
+            return self.answers.pop(0)
         self.release.wait(30)
         return incremental.Result(problems.Problems(), changed={"index.html"}, rendered=["index.html"], pages=1)
 
@@ -97,3 +100,18 @@ def test_saves_during_a_rebuild_cause_exactly_one_more():
         await settle(rebuilds)
 
     assert run_rebuilds(script) == 2
+
+
+def test_a_page_shown_first_by_a_build_a_newer_save_stopped_is_indexed_for_search():
+    state = {}
+
+    async def script(rebuilds, builder):
+        builder.answers = [
+            incremental.Result(problems.Problems(), cancelled=True, early={"a/index.html"}, search_stale=True)
+        ]
+        rebuilds.changed({"content/a.sv.md"})
+        await settle(rebuilds)
+        state["stale"] = rebuilds.search_stale
+
+    assert run_rebuilds(script) == 1
+    assert state["stale"] is True

@@ -106,10 +106,11 @@ class Builder:
         except Cancelled:
             # Still the last good site: serve hands this build's saves on to the next build.
             self.good = good
-            return Result(Problems(), cancelled=True, early=early)
+            return Result(Problems(), cancelled=True, early=early, search_stale=_pages_in(early))
         finally:
             self.cache.stop = None
-        out = Result(result.problems, result.site, early=early)
+        # The pages written first changed what the search index holds, whatever comes next.
+        out = Result(result.problems, result.site, early=early, search_stale=_pages_in(early))
         if result.site is None or result.problems.errors:
             return out
         new = {o.path: o.data if o.data is not None else o.copy_from.read_bytes() for o in result.outputs}
@@ -123,7 +124,7 @@ class Builder:
             )
         # The search index follows the pages, but not here: Pagefind reads every page
         # (seconds on a big site), so `serve` runs `index_search` after the reload.
-        out.search_stale = any(p.endswith(".html") for p in out.changed | early)  # early: written already
+        out.search_stale = out.search_stale or _pages_in(out.changed)
         if result.problems.errors:
             self.written = None  # the folder may hold part of this build: the next one writes it whole
             return out
@@ -264,6 +265,10 @@ class Builder:
         problems = Problems()
         search.refresh(self.options.out, problems, stop)
         return problems
+
+
+def _pages_in(paths) -> bool:
+    return any(p.endswith(".html") for p in paths)
 
 
 @dataclass(frozen=True)

@@ -410,6 +410,7 @@ class Rebuilds:
             if result.cancelled:  # a newer save came: its build reports (now, or when its timer fires)
                 self.first_change = started or self.first_change
                 self.saved |= saved
+                self.search_stale = self.search_stale or result.search_stale  # pages it showed first
                 if self.pending:
                     self.start()
                 return
