@@ -203,17 +203,7 @@ class Builder:
             output = assets.published(output, good.site.config.base_url, good.names, remember=False)
             if self.written.get(output.path) != output.data:
                 write_now[output.path] = output.data
-        if problems.errors or not write_now:
-            return set()
-        with self.lock:
-            write.update(self.options.out, write_now, [], problems)
-        if problems.errors:
-            self.written = None  # as after any failed write: the next build writes the whole site
-            return set()
-        self.written.update(write_now)
-        if shown is not None:
-            shown()
-        return set(write_now)
+        return self._write_first(write_now, problems, shown)
 
     def _open_pages_first(self, site, public, viewed: set, shown) -> set:
         """When this build redoes FIRST_WHEN pages or more, render the pages open in a browser
@@ -240,6 +230,11 @@ class Builder:
             for path, data in new.items()
             if (path in viewed or path not in self.written) and self.written.get(path) != data
         }
+        return self._write_first(write_now, problems, shown)
+
+    def _write_first(self, write_now: dict, problems: Problems, shown) -> set:
+        """Write the pages to show first (path -> bytes), if nothing went wrong making them, and
+        call `shown`; the paths written."""
         if problems.errors or not write_now:
             return set()
         with self.lock:
