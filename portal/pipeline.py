@@ -69,20 +69,17 @@ class Result:
     names: object = None  # the assets' published names the pages were rendered with (assets.Plan)
 
 
-def make_site(options: Options, result: Result, earlier=None, loaded=None) -> model.Site | None:
+def make_site(options: Options, result: Result, earlier=None) -> model.Site | None:
     """load → model (sites.make: published, drafts, news lists, checked); the site to render.
 
     A process that builds again (not `options.once`: serve) keeps what it loaded in `result.sources`,
-    and passes it back as `earlier`: the files not changed since are not read again. `loaded()`
-    is called between the two stages (serve: a newer save stops the build there)."""
+    and passes it back as `earlier`: the files not changed since are not read again."""
     options.stage("load")
     started = time.perf_counter()
     sources, problems = load.load(options.root, earlier, remember=not options.once)
     result.problems.extend(problems)
     if not options.once:
         result.sources = sources
-    if loaded is not None:
-        loaded()
     result.timings["load"] = time.perf_counter() - started
     options.stage("model")
     started = time.perf_counter()
@@ -117,6 +114,7 @@ def produce(
     `folder` (write.staging): each page rendered is published at once (its assets' names
     rewritten, what the link check reads of it kept in `result.found`) and written there;
     `result.outputs` then holds only its path (`written`), not its bytes."""
+    options.stage("render")
     started = time.perf_counter()
     # Markdown on every core, for the pages this build renders (not those the cache reuses);
     # the feeds among the site's files take their texts from the same processes.

@@ -95,14 +95,16 @@ class Builder:
                 return self._build_whole()
             early = self._saved_first(saved, viewed, shown)
             self.good = None  # until this build is good: it may not be
+            # A newer save stops this build at its next stage too, not only while pages render:
+            # on a big site each stage takes up to a second, and that save's page waits for it.
+            options = dataclasses.replace(self.options, progress=self._stopping(self.options.progress))
             # The files loaded last time lend themselves where unchanged (even after a broken build).
-            site = result.site = pipeline.make_site(self.options, result, self.loaded, self.cache.stopped)
+            site = result.site = pipeline.make_site(options, result, self.loaded)
             self.loaded = result.sources
-            self.cache.stopped()  # loading and modelling take a second on a big site: a newer save stops it here too
             if site is not None and viewed and not early and not result.problems.errors:
                 early = self._open_pages_first(site, result.public_site, viewed, shown)
             if site is not None:
-                pipeline.produce(site, result, self.options, self.cache)
+                pipeline.produce(site, result, options, self.cache)
         except Cancelled:
             # Still the last good site: serve hands this build's saves on to the next build.
             self.good = good
@@ -133,6 +135,16 @@ class Builder:
         self.good = Good.of(result, self.cache)
         out.rendered, out.pages = list(self.cache.rendered), len(result.site.pages)
         return out
+
+    def _stopping(self, progress):
+        """`progress` (or nothing), then Cancelled if a newer save came (`stop`)."""
+
+        def told(*args):
+            if progress is not None:
+                progress(*args)
+            self.cache.stopped()
+
+        return told
 
     def _build_whole(self) -> Result:
         """The first build, or the one after a failed write: the site written whole, as `build` does."""
