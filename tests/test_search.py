@@ -408,3 +408,25 @@ def test_pagefind_is_run_once_per_language_on_the_marked_pages_only(tmp_path):
     entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text())
     assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": 1, "sv": 3}
     assert not list(tmp_path.glob(".pagefind-*"))
+
+
+def test_the_next_save_stops_the_previews_indexing_before_it_reads_or_links_the_pages(tmp_path, monkeypatch):
+    """Reading every page, and linking one language's into the folder Pagefind crawls, take a
+    second or more each on a big site: the save that stops them should not wait for either."""
+    for rel, lang in (("index.html", "sv"), ("a/index.html", "sv"), ("en/index.html", "en")):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f'<html lang="{lang}"><body data-pagefind-body>x</body></html>')
+    monkeypatch.setattr(search_index, "_run", lambda *args: pytest.fail("Pagefind ran"))
+    read = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or real_read(path))
+    stop = threading.Event()
+    stop.set()
+    assert search_index.refresh(tmp_path, Problems(), stop) is False
+    assert [name for name in read if name.endswith(".html")] == []
+
+    stop.clear()
+    real_link = search_index._link
+    monkeypatch.setattr(search_index, "_link", lambda *args: stop.set() or real_link(*args))  # saved meanwhile
+    assert search_index.refresh(tmp_path, Problems(), stop) is False
+    assert not list(tmp_path.glob(".pagefind-*"))

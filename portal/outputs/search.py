@@ -230,12 +230,15 @@ def _pages(site: Path, into: Path) -> list[str]:
     return sorted((rel for rel in found if not rel.startswith(VIEW_PREFIX)), key=lambda rel: rel.split("/"))
 
 
-def _groups(site: Path, into: Path, digests: dict | None = None) -> list[tuple[str, list[str]]]:
+def _groups(site: Path, into: Path, digests: dict | None = None, stop=None) -> list[tuple[str, list[str]]] | None:
     """`languages`, each list with its language's code ("" for the one list of every page).
-    `digests`: filled with each page's sha256 (bytes), from the one read of it."""
+    `digests`: filled with each page's sha256 (bytes), from the one read of it. None if `stop`
+    was set first (reading every page takes a second or more on a big site)."""
     pages, marked = [], []
     mark = MARK.encode("ascii")
     for rel in _pages(site, into):
+        if stop is not None and stop.is_set():
+            return None
         data = (site / rel).read_bytes()
         if digests is not None:
             digests[rel] = hashlib.sha256(data).digest()
@@ -260,7 +263,9 @@ def _by_language(
     """Run Pagefind once per language into `into` and list all the languages in its entry file;
     a language in `keep` is linked from the index it names instead. How the runs went (the first
     that failed), or None if `stop` was set first."""
-    groups = _groups(site, into)
+    groups = _groups(site, into, stop=stop)
+    if groups is None:  # stopped
+        return None
     if len(groups) < 2:  # one language, or pages whose language is not read here: one crawl of it all
         return _run(_command(site, into), stop)
     if all(lang in keep for lang, _group in groups):  # Pagefind's own files come from one run at least
@@ -279,6 +284,8 @@ def _by_language(
             for rel in group:
                 (view / rel).parent.mkdir(parents=True, exist_ok=True)
                 _link(site / rel, view / rel)
+                if stop is not None and stop.is_set():
+                    return None
             run = _run(_command(view, into), stop)
         finally:
             shutil.rmtree(view, ignore_errors=True)
