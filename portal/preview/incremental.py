@@ -13,10 +13,11 @@ bytes changed are written, each atomically, while the preview server waits
 nothing and keeps the previous build as the reference for the next one.
 
 Three things keep a big site quick to preview. A save that changed only the
-text below a content file's front matter shows on its page at once: that page
-is rendered with the last good site, written and shown before the site is
-loaded again (as Hugo's fast render mode does); the whole build follows and
-puts right anything else the text shows on (the feeds, the search index). A
+text below a content file's front matter, or a template, shows on the open
+pages at once: they are rendered with the last good site, written and shown
+before the site is loaded again (as Hugo's fast render mode does); the whole
+build follows and puts right anything else the change shows in (the feeds,
+the other pages, the search index). A
 build writes the pages open in a browser before the rest when a change redoes
 many pages. And a build can be stopped (`stop`) when a newer save makes its
 work out of date.
