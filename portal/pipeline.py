@@ -16,6 +16,7 @@ from pathlib import Path
 
 from portal import caches, clock, write
 from portal.load import sources as load
+from portal.load.body import Changed
 from portal.messages import _
 from portal.model import alerts, publishing, sites
 from portal.model import site as model
@@ -67,6 +68,14 @@ class Result:
     search_made_from: dict | None = None  # the fingerprint of the pages the search index was made from (search.py)
     sources: object = None  # what `load` read (load.Sources), kept only where builds follow (not `options.once`)
     names: object = None  # the assets' published names the pages were rendered with (assets.Plan)
+
+
+def _texts(pages):
+    """The pages' markdown, for converting ahead; a file saved since it was loaded is left to
+    rendering, which reports it (load/body.py)."""
+    for page in pages:
+        with contextlib.suppress(Changed):
+            yield page.markdown
 
 
 def make_site(options: Options, result: Result, earlier=None) -> model.Site | None:
@@ -123,7 +132,7 @@ def produce(
     # all, by one of `jobs` processes (render/workers.py); else the markdown alone is.
     jobs = options.jobs
     pooled = options.once and workers.usable(jobs, len(rendered))
-    with markup.converting_ahead([] if pooled else [page.body for page in rendered], jobs):
+    with markup.converting_ahead(() if pooled else _texts(rendered), jobs):
         # The site's other files first: they settle the asset names, which the cache's pages carry.
         files, found = [], Problems()
         if not result.problems.errors:
@@ -200,7 +209,11 @@ def review(options: Options) -> Result:
     with _caches(options):
         result = check(options)
     if result.site is not None and not result.problems.errors:
-        result.readability = checks.run(options.root, result.site, result.outputs, result.problems)
+        try:
+            result.readability = checks.run(options.root, result.site, result.outputs, result.problems)
+        except Changed as exc:  # the checks read each page's markdown again (load/body.py)
+            result.problems.error(exc.name, None, exc.message)
+            return result
         alerts.warn_ended(result.site.alert_schedule, result.moment, result.problems)
         publishing.warn_expired_in_menus(result.site, result.problems)
     return result
@@ -246,7 +259,7 @@ def build(options: Options, cache: page_cache.PageCache | None = None) -> Result
 @contextlib.contextmanager
 def _made_to_last(options: Options):
     """The block makes objects that live to the end of a build that runs once (every file's
-    text, the site, the build cache's index: millions at 5,000 news items). Python's collector
+    front matter, the site, the build cache's index: millions at 5,000 news items). Python's collector
     would go over all of them again and again as they are made, and again after: a fifth of a
     warm build. It waits while they are made, and then leaves them be (gc.freeze: still freed
     when no longer used, only never searched for cycles). `serve` keeps its collector as it is:

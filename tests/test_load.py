@@ -18,7 +18,7 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     sources, problems = load.load(tmp_path)
     assert [p for p in problems.errors if "content" in p.path] == []
     (page,) = sources.content
-    assert page.front["title"] == "A" and page.body == "Text\n" and page.body_line == 4
+    assert page.front["title"] == "A" and page.body.text() == "Text\n" and page.body_line == 4
 
 
 def test_binary_file_with_md_name_is_refused(tmp_path):
@@ -40,7 +40,7 @@ def test_file_of_exactly_the_size_limit_is_read(tmp_path):
     make(tmp_path, "content/pages/a.sv.md", head + b"x" * (load.MAX_FILE_BYTES - len(head)))
     sources, problems = load.load(tmp_path)
     assert [p for p in problems.errors if "content" in p.path] == [] and len(
-        sources.content[0].body
+        sources.content[0].body.text()
     ) == load.MAX_FILE_BYTES - len(head)
 
 

@@ -364,7 +364,7 @@ def test_a_content_file_is_split_into_its_parts(tmp_path):
     )
     assert problems.items == []
     (f,) = sources.content
-    assert (f.path, f.section, f.stem, f.lang, f.front, f.body, f.body_line) == (
+    assert (f.path, f.section, f.stem, f.lang, f.front, f.body.text(), f.body_line) == (
         "content/news/2019-a.en.md",
         "news",
         "2019-a",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from portal import caches
 from portal.load import yamlnodes
+from portal.load.body import Body, normal
 from portal.messages import _
 from portal.problems import Problems
 
@@ -33,7 +34,7 @@ class ContentFile:
     stem: str
     lang: str
     front: object  # yamlnodes.Mapping
-    body: str
+    body: Body  # the markdown below the front matter: held in memory by `serve`, else read when rendered
     body_line: int  # line of the file where the markdown body starts
     # The text before the body, exactly: with the body, it is the whole text. Two versions of a
     # file with the same front text differ only below the front matter (`serve`: reread).
@@ -111,12 +112,11 @@ def read_text(root: Path, path: Path, problems: Problems, name: str | None = Non
         problems.error(name, None, _("is a binary file, not text; only UTF-8 text belongs here"))
         return None
     try:
-        text = data.decode("utf-8-sig")  # a BOM from Windows editors is fine
+        text = normal(data)  # a BOM from Windows editors is fine; every line ends in \n
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.error(name, line, _("is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8", byte=data[exc.start]))
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         problems.error(name, None, _("file is empty"))
         return None
@@ -279,7 +279,9 @@ def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
 STABLE_NS = 2_000_000_000
 
 
-def _content_file(root, path, name, section, stem, lang, problems, walked=False, remember=False) -> ContentFile | None:
+def _content_file(root, path, name, section, stem, lang, problems, walked=False, remember=False, hold=False):
+    """The ContentFile, or None with a problem. `remember`: its identity is kept (load);
+    `hold`: its body is kept in memory, not read again when rendered (body.py)."""
     identity = _identity(path) if remember else None
     text = read_text(root, path, problems, name, walked=walked)
     if text is None:
@@ -289,6 +291,7 @@ def _content_file(root, path, name, section, stem, lang, problems, walked=False,
         return None
     front, body, body_line = split
     front_text = text[: len(text) - len(body)]
+    body = Body.in_file(body, os.path.abspath(path), len(front_text), name, hold)
     return ContentFile(name, section, stem, lang, front, body, body_line, front_text, identity)
 
 
@@ -315,13 +318,14 @@ def _unchanged(path: Path, earlier: ContentFile | None) -> bool:
 
 def reread(root: Path, old: ContentFile, problems: Problems) -> ContentFile | None:
     """A content file `load` read before, read again as `load` would read it now."""
-    return _content_file(root, root / old.path, old.path, old.section, old.stem, old.lang, problems)
+    return _content_file(root, root / old.path, old.path, old.section, old.stem, old.lang, problems, hold=True)
 
 
 def load(root: Path, earlier: Sources | None = None, remember: bool = False) -> tuple[Sources, Problems]:
-    """Every source file, read and checked. `remember`: each content file's identity is kept
-    (ContentFile.identity), and `earlier` (such a load's sources, of the same root) lends the
-    files that are as it read them: `serve` reads again only what was saved since."""
+    """Every source file, read and checked. `remember`: each content file's identity and body
+    are kept (ContentFile.identity, body.Body.held), and `earlier` (such a load's sources, of the
+    same root) lends the files that are as it read them: `serve` reads again only what was saved
+    since. Without it (a build that runs once), a body is read again when its page is rendered."""
     root = Path(root)
     problems = Problems()
     sources = Sources(root=root)
@@ -370,7 +374,16 @@ def load(root: Path, earlier: Sources | None = None, remember: bool = False) -> 
         found = lent.get(name)
         if not _unchanged(path, found):
             found = _content_file(
-                root, path, name, parts[0], match["stem"], match["lang"], problems, walked=True, remember=remember
+                root,
+                path,
+                name,
+                parts[0],
+                match["stem"],
+                match["lang"],
+                problems,
+                walked=True,
+                remember=remember,
+                hold=remember,
             )
         if found is not None:
             sources.content.append(found)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from portal.load import shape as s
 from portal.load import strings as i18n
+from portal.load.body import Body
 from portal.load.sources import Sources
 from portal.load.yamlnodes import Mapping, Scalar, Sequence
 from portal.messages import _
@@ -100,7 +101,7 @@ class Page:
     title: str
     template: str
     source: str | None = None  # repository-relative path of the markdown
-    body: str = ""  # markdown
+    body: Body = Body.of("")  # the markdown (a str is taken too): `markdown` gives its text
     body_line: int = 1
     description: str | None = None
     updated: dt.date | None = None
@@ -111,6 +112,13 @@ class Page:
     def __post_init__(self):
         if type(self.kind) is not Kind:
             object.__setattr__(self, "kind", Kind(self.kind))
+        if type(self.body) is str:
+            object.__setattr__(self, "body", Body.of(self.body))
+
+    @property
+    def markdown(self) -> str:
+        """The body's text; read from its file in a build that runs once (body.Changed if it was saved since)."""
+        return self.body.text()
 
     @property
     def output(self) -> str:

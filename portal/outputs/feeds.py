@@ -44,7 +44,7 @@ def timestamp(day: dt.date) -> str:
 def absolute_html(site: Site, item: Page, page_url: str) -> str:
     """The item's text as HTML with every href and src absolute."""
     by_source = site.url_by_source
-    fragment = markup.to_html(item.body)
+    fragment = markup.to_html(item.markdown)
     fragment, _ = markup.rewrite_links(fragment, item.source, by_source.get, site.config.base_url)
 
     def absolute(match):

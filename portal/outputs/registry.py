@@ -18,6 +18,7 @@ come from render/pages.py; everything else comes from here:
 
 from __future__ import annotations
 
+from portal.load.body import Changed
 from portal.model.site import Site
 from portal.output import Output
 from portal.outputs import assets, catalog, cms, feeds, opendata, redirects, sitemap
@@ -34,7 +35,11 @@ def site_files(site: Site, public: Site, problems: Problems | None = None) -> li
     outputs = [Output(url_path, copy_from=path) for url_path, path in site.static]
     outputs += opendata.outputs(site) + catalog.outputs(site) + charts.outputs(site)
     outputs += shareimages.outputs(site, problems)
-    outputs += feeds.outputs(public) + sitemap.outputs(public)
+    try:  # a feed holds its items' texts, read again here in a build (load/body.py)
+        outputs += feeds.outputs(public)
+    except Changed as exc:
+        problems.error(exc.name, None, exc.message)
+    outputs += sitemap.outputs(public)
     outputs += redirects.outputs(site)
     outputs += cms.outputs(site, problems)  # the web editor at /admin/, when its bundle is installed
     return outputs + assets.host_files()

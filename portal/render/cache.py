@@ -53,7 +53,7 @@ from portal.render import depends
 from portal.render import pages as render
 
 FOLDER = ".cache"  # under the site's root; in .gitignore
-FORMAT = 3  # of the files below; a change makes every older cache foreign
+FORMAT = 4  # of the files below; a change makes every older cache foreign
 INDEX = "pages.json"
 _DIGESTS = re.compile(rb"\.([0-9a-f]+)(?=\.)")  # what assets.hashed_name puts in a name: site.f5d1e7d4.css
 OBJECTS = "pages"  # the published pages, each named by the SHA-256 of its bytes
@@ -838,7 +838,9 @@ _FIELDS = {}
 def _field_names(kind) -> tuple:
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        # A field left out of equality is left out here too: a page's body is its text's digest,
+        # whether the text is held or read when rendered (load/body.py).
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
     return names
 
 

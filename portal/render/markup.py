@@ -366,13 +366,10 @@ def converting_ahead(texts, jobs: int):
     off the main thread (`serve` converts through its helper) or for little text, nothing changes.
     """
     global _ahead
-    todo = list(dict.fromkeys(text for text in texts if text.strip() and (text,) not in convert.cache))
-    if (
-        jobs <= 1
-        or _ahead is not None
-        or threading.current_thread() is not threading.main_thread()
-        or sum(map(len, todo)) < POOL_FROM
-    ):
+    alone = jobs <= 1 or _ahead is not None or threading.current_thread() is not threading.main_thread()
+    # Texts read from their files (load/body.py) are read only when there are processes for them.
+    todo = [] if alone else list(dict.fromkeys(text for text in texts if text.strip() and (text,) not in convert.cache))
+    if alone or sum(map(len, todo)) < POOL_FROM:
         yield
         return
     try:

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from portal import formatting
 from portal.load import strings
+from portal.load.body import Changed
 from portal.load.strings import StringMissing
 from portal.messages import _
 from portal.model import contacts, publishing
@@ -243,11 +244,16 @@ def _template_location(exc: BaseException, templates: Path):
 
 
 def _content_html(site: Site, page: Page, problems: Problems, recorded: set | None = None) -> Markup:
-    if not page.body.strip():
+    try:
+        text = page.markdown
+    except Changed as exc:
+        problems.error(exc.name, None, exc.message)
+        return Markup("")
+    if not text.strip():
         return Markup("")
     by_source = site.url_by_source
     try:
-        fragment, removed = markup.convert(page.body)
+        fragment, removed = markup.convert(text)
     except markup.MarkupError as exc:
         problems.error(page.source, page.body_line, exc.args[0])
         return Markup("")
@@ -261,7 +267,7 @@ def _content_html(site: Site, page: Page, problems: Problems, recorded: set | No
 
     fragment, missing = markup.rewrite_links(fragment, page.source, url_of, site.config.base_path)
     for target in missing:
-        line = markup.first_line_with(page.body, target)
+        line = markup.first_line_with(text, target)
         problems.error(
             page.source,
             None if line is None else page.body_line + line - 1,

@@ -108,7 +108,7 @@ def run(root: Path, site: Site, outputs: list[Output], problems: Problems) -> li
 
 def _where(page: Page, needle: str | None) -> tuple[str, int | None]:
     """The markdown file and line that wrote `needle`, or the page's file if a template did."""
-    line = markup.first_line_with(page.body, needle) if needle else None
+    line = markup.first_line_with(page.markdown, needle) if needle else None
     return page.source or f"the generated page /{page.url}", None if line is None else page.body_line + line - 1
 
 
@@ -181,7 +181,7 @@ def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
             or (only is not None and page.source not in only)
         ):
             continue
-        summary = page.meta.get("summary") or ""
+        summary, body = page.meta.get("summary") or "", page.markdown
         for text in placeholders:
             if text in summary:
                 problems.error(
@@ -192,7 +192,7 @@ def unfinished(root: Path, site: Site, problems: Problems, only=None) -> None:
                         text=text,
                     ),
                 )
-            if text in (page.body or ""):
+            if text in body:
                 path, line = _where(page, text)
                 problems.error(
                     path,
@@ -329,7 +329,7 @@ def vague_link_texts(config) -> set:
 def link_texts(page: Page, seen: _Seen, problems: Problems, vague: set) -> None:
     for href, text in seen.links:
         if text.lower().strip(" .:!…→»") in vague:
-            path, line = _where(page, f"[{text}]") if page.body and f"[{text}]" in page.body else _where(page, text)
+            path, line = _where(page, f"[{text}]") if f"[{text}]" in page.markdown else _where(page, text)
             problems.warn(
                 path,
                 line,
