@@ -33,7 +33,10 @@ class SiteView:
     list gains an item, only when the list's title or address changes.
     """
 
-    __slots__ = ("_site", "_recorded")
+    # A view lives for one page, and records each field once: what it hands out for a name is
+    # kept as its own attribute, so the next read (a template reads `site.config` about 90
+    # times a page) is a plain lookup, not this method again. A call is recorded each time,
+    # with its arguments.
 
     def __init__(self, site, recorded: set):
         self._site, self._recorded = site, recorded
@@ -42,26 +45,28 @@ class SiteView:
         value = getattr(self._site, name)
         if not callable(value):
             self._recorded.add(("site", name))
-            return _wrap(value, self._recorded)
+            shown = _wrap(value, self._recorded)
+        else:
 
-        def call(*args, **kwargs):
-            self._recorded.add(("call", name, tuple(_ref(a) for a in args), tuple(sorted(kwargs.items()))))
-            return _wrap(value(*map(_unwrap, args), **kwargs), self._recorded)
+            def shown(*args, **kwargs):
+                self._recorded.add(("call", name, tuple(_ref(a) for a in args), tuple(sorted(kwargs.items()))))
+                return _wrap(value(*map(_unwrap, args), **kwargs), self._recorded)
 
-        return call
+        object.__setattr__(self, name, shown)
+        return shown
 
 
 class PageView:
     """A page read by a template that is not rendering it: records each field read."""
 
-    __slots__ = ("_page", "_recorded")
-
     def __init__(self, page, recorded: set):
         self._page, self._recorded = page, recorded
 
-    def __getattr__(self, name):
+    def __getattr__(self, name):  # once per field and view, as SiteView's
         self._recorded.add(("field", self._page.output, name))
-        return getattr(self._page, name)
+        value = getattr(self._page, name)
+        object.__setattr__(self, name, value)
+        return value
 
     @property
     def __class__(self):  # isinstance(view, Page) holds, so helpers such as url() accept it
