@@ -11,10 +11,10 @@ import datetime as dt
 import gc
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from portal import caches, clock, write
+from portal import apart, caches, clock, write
 from portal.load import sources as load
 from portal.load.body import Changed
 from portal.messages import _
@@ -82,8 +82,25 @@ def make_site(options: Options, result: Result, earlier=None) -> model.Site | No
     """load → model (sites.make: published, drafts, news lists, checked); the site to render.
 
     A process that builds again (not `options.once`: serve) keeps what it loaded in `result.sources`,
-    and passes it back as `earlier`: the files not changed since are not read again."""
+    and passes it back as `earlier`: the files not changed since are not read again. One that
+    builds once makes the site in a process of its own (apart.py), which leaves this one the
+    site's memory and not the loading's."""
     options.stage("load")
+    # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
+    alone = replace(options, progress=None)
+    made = apart.run(lambda: _made(alone, Result(Problems()))) if options.once else None
+    if made is None:
+        made = _made(options, result, earlier)
+    site, made_result = made
+    if made_result is not result:
+        result.problems.extend(made_result.problems)
+        result.timings.update(made_result.timings)
+        result.moment, result.public_site = made_result.moment, made_result.public_site
+    return site
+
+
+def _made(options: Options, result: Result, earlier=None) -> tuple:
+    """(the site, `result`): make_site's work, in this process or another."""
     started = time.perf_counter()
     sources, problems = load.load(options.root, earlier, remember=not options.once)
     result.problems.extend(problems)
@@ -98,7 +115,7 @@ def make_site(options: Options, result: Result, earlier=None) -> model.Site | No
         sources, result.problems, today, result.moment, options.drafts, options.base_url
     )
     result.timings["model"] = time.perf_counter() - started
-    return preview or result.public_site
+    return preview or result.public_site, result
 
 
 def check(options: Options, cache: page_cache.PageCache | None = None) -> Result:

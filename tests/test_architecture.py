@@ -152,7 +152,7 @@ def test_the_tree_shows_the_pipeline():
         assert (PORTAL / stage / "__init__.py").is_file(), stage
     top = sorted(path.stem for path in PORTAL.glob("*.py"))
     assert top == sorted(
-        ["__init__", "__main__", "cli", "pipeline", "scaffold", "uptodate", "write"]  # commands, the flow
+        ["__init__", "__main__", "cli", "pipeline", "apart", "scaffold", "uptodate", "write"]  # commands, the flow
         + ["caches", "clock", "formatting", "messages", "output", "problems"]
     )  # shared vocabulary
 

@@ -42,6 +42,10 @@ class Scalar(str):
         obj.plain = plain
         return obj
 
+    def __reduce__(self):
+        # Pickled whole, line and quoting too: a build's site comes from another process (apart.py).
+        return Scalar, (str(self), self.line, self.plain)
+
     @property
     def is_null(self) -> bool:
         return self.plain and str(self) in ("", "~", "null", "Null", "NULL")
