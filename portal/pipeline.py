@@ -78,17 +78,23 @@ def _texts(pages):
             yield page.markdown
 
 
-def make_site(options: Options, result: Result, earlier=None) -> model.Site | None:
+def making_site(options: Options) -> apart.Pending:
+    """The site of a build that runs once, begun in a process of its own (apart.py), which
+    leaves this one the site's memory and not the loading's, and free meanwhile."""
+    # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
+    alone = replace(options, progress=None)
+    return apart.Pending((lambda: _made(alone, Result(Problems()))) if options.once else None)
+
+
+def make_site(options: Options, result: Result, earlier=None, making: apart.Pending | None = None) -> model.Site | None:
     """load → model (sites.make: published, drafts, news lists, checked); the site to render.
 
     A process that builds again (not `options.once`: serve) keeps what it loaded in `result.sources`,
     and passes it back as `earlier`: the files not changed since are not read again. One that
-    builds once makes the site in a process of its own (apart.py), which leaves this one the
-    site's memory and not the loading's."""
+    builds once makes it in a process of its own: `making`, begun by the caller, or else now."""
     options.stage("load")
-    # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
-    alone = replace(options, progress=None)
-    made = apart.run(lambda: _made(alone, Result(Problems()))) if options.once else None
+    with making or making_site(options) as pending:
+        made = pending.result()
     if made is None:
         made = _made(options, result, earlier)
     site, made_result = made
@@ -299,10 +305,10 @@ def _caches(options: Options):
 
 
 def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
-    with _made_to_last(options):
-        cache = cache or open_cache(options)
+    with _made_to_last(options), making_site(options) as making:
+        cache = cache or open_cache(options)  # while the site is made apart
         result = Result(Problems())
-        site = result.site = make_site(options, result)
+        site = result.site = make_site(options, result, making=making)
     if site is None:
         return result
     # The pages go into the new folder as they are rendered, not held to the end (write.staging;
