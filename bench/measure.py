@@ -216,7 +216,7 @@ if __name__ == "__main__":
     r = run(sys.argv[1:])
     print(
         f"exit {r.returncode}; wall {r.wall:.3f} s; peak memory, all processes (PSS) {mb(r.peak_memory)} MB; "
-        f"largest single process {mb(r.max_single_rss)} MB"
+        f"largest single process {mb(r.max_single_rss)} MB; CPU {r.cpu:.1f} s"
     )
 
 

@@ -5,8 +5,7 @@ that holds 31 MB (every file's front matter as located values, checked and then 
 Freed, that memory stays with the process, spread among the site's own objects: 142 MB
 once the site is made, against 35 MB before loading. The render processes are forked from
 it and each comes to copy much of what it touches. Made in a process of its own, the site
-comes back as 9 MB of pickle that unpickles into a heap of its own size: 70 MB. Meanwhile
-the build's own process is free for other work (pipeline.py reads the build cache's index).
+comes back as 9 MB of pickle that unpickles into a heap of its own size: 70 MB.
 """
 
 from __future__ import annotations

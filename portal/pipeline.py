@@ -78,22 +78,17 @@ def _texts(pages):
             yield page.markdown
 
 
-def making_site(options: Options) -> apart.Pending:
-    """The site of a build that runs once, begun in a process of its own (apart.py), which
-    leaves this one the site's memory and not the loading's, and free meanwhile."""
-    # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
-    alone = replace(options, progress=None)
-    return apart.Pending((lambda: _made(alone, Result(Problems()))) if options.once else None)
-
-
-def make_site(options: Options, result: Result, earlier=None, making: apart.Pending | None = None) -> model.Site | None:
+def make_site(options: Options, result: Result, earlier=None) -> model.Site | None:
     """load → model (sites.make: published, drafts, news lists, checked); the site to render.
 
     A process that builds again (not `options.once`: serve) keeps what it loaded in `result.sources`,
     and passes it back as `earlier`: the files not changed since are not read again. One that
-    builds once makes it in a process of its own: `making`, begun by the caller, or else now."""
+    builds once makes the site in a process of its own (apart.py), which leaves this one the
+    site's memory and not the loading's."""
     options.stage("load")
-    with making or making_site(options) as pending:
+    # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
+    alone = replace(options, progress=None)
+    with apart.Pending((lambda: _made(alone, Result(Problems()))) if options.once else None) as pending:
         made = pending.result()
     if made is None:
         made = _made(options, result, earlier)
@@ -305,12 +300,13 @@ def _caches(options: Options):
 
 
 def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
-    with _made_to_last(options), making_site(options) as making:
-        cache = cache or open_cache(options)  # while the site is made apart
+    with _made_to_last(options):
         result = Result(Problems())
-        site = result.site = make_site(options, result, making=making)
-    if site is None:
-        return result
+        # The site first: its process apart (apart.py) then forks from this one as small as it gets.
+        site = result.site = make_site(options, result)
+        if site is None:
+            return result
+        cache = cache or open_cache(options)
     # The pages go into the new folder as they are rendered, not held to the end (write.staging;
     # not with a cache in memory only, `serve --no-cache`: its pages are what it compares with).
     streams = not result.problems.errors and (cache is None or cache.folder is not None)
