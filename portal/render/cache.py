@@ -466,16 +466,17 @@ class PageCache:
             whole = 0  # its size when written whole: the head, the pages, the keys
             for _line in range(3):
                 whole = data.find(b"\n", whole) + 1 or len(data)
-            head, _, rest = data.decode("utf-8").partition("\n")
-            kind, found = json.loads(head)
+            lines = data.decode("utf-8").split("\n")
+            del data  # (30 MB at 5,000 news items, as the text is)
+            kind, found = json.loads(lines[0])
             if kind != "head" or found["format"] != FORMAT or found["engine"] != engine():
                 return
+            head = lines[0]
             templates = {_text(name): _text(sha) for name, sha in found["templates"].items()}
-            # Every line after the head at once: one parse, not one per line (a line of JSON has
-            # no newline in it).
-            lines = json.loads("[" + rest[:-1].replace("\n", ",") + "]")
             table, pages = [], {}
-            for kind, value in lines:
+            for n in range(1, len(lines) - 1):  # each line after the head, parsed and then let go
+                kind, value = json.loads(lines[n])
+                lines[n] = None
                 if kind == "keys":
                     table.extend((_key(key), _text(digest)) for key, digest in value)
                 elif kind == "pages":
@@ -488,7 +489,8 @@ class PageCache:
             entries, stored = {}, {}
             objects = self.folder / OBJECTS
             keys = [key for key, _digest in table]
-            for path, page in pages.items():
+            for path in list(pages):
+                page = pages.pop(path)  # its parsed form let go as its entry is made
                 sha, size, mtime_ns = page["file"]
                 if not (isinstance(path, str) and _SHA.fullmatch(sha) and type(size) is type(mtime_ns) is int):
                     return
@@ -513,7 +515,7 @@ class PageCache:
             return
         self.entries, self.stored, self.checked_templates = entries, stored, templates
         self.table = table
-        self.journal = _Journal(head, identity, list(table), set(pages), whole)
+        self.journal = _Journal(head, identity, list(table), set(entries), whole)
 
     @contextlib.contextmanager
     def _reading(self):
