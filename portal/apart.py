@@ -17,67 +17,48 @@ import threading
 
 
 def usable() -> bool:
-    """Whether `start` may fork here: a fork copies one thread, and a lock another thread
+    """Whether `run` may fork here: a fork copies one thread, and a lock another thread
     held would stay held in the copy."""
     return (
         hasattr(os, "fork") and threading.active_count() == 1 and threading.current_thread() is threading.main_thread()
     )
 
 
-class Pending:
-    """`work()` going on in a forked process (none if it could not start, or `work` is None).
-    `result()` waits for it; leaving the `with` block without it stops the process."""
-
-    def __init__(self, work):
-        self.pid, self.pipe = None, None
-        if work is None or not usable():
-            return
+def run(work):
+    """`work()`'s result, made in a forked process; None if that process could not give one
+    (no fork here, a fault in `work`, a result that cannot be pickled or unpickled, a killed
+    process): the caller then does the work itself, and meets any fault where it is reported
+    as usual."""
+    if not usable():
+        return None
+    try:
+        readable, writable = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    # The forked process never returns, and ends with os._exit: it runs none of the caller's
+    # clean-up, and writes nothing this process had buffered for its output.
+    if pid == 0:
+        code = 1
         try:
-            readable, writable = os.pipe()
-            pid = os.fork()
-        except OSError:
-            return
-        # The forked process never returns, and ends with os._exit: it runs none of the caller's
-        # clean-up, and writes nothing this process had buffered for its output.
-        if pid == 0:
-            code = 1
-            try:
-                os.close(readable)
-                with open(writable, "wb") as pipe:
-                    pickle.dump(work(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            except BaseException:  # noqa: BLE001 - the caller does the work itself and reports it
-                pass
-            finally:
-                os._exit(code)
-        os.close(writable)
-        self.pid, self.pipe = pid, readable
-
-    def result(self):
-        """What `work()` gave; None if its process gave nothing (none started, a fault in
-        `work`, a result that cannot be pickled or unpickled, a killed process): the caller
-        then does the work itself, and meets any fault where it is reported as usual."""
-        if self.pid is None:
-            return None
-        pipe, self.pipe = self.pipe, None
-        with open(pipe, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        if os.waitstatus_to_exitcode(status) != 0 or not data:
-            return None
-        try:
-            return pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a value that does not unpickle: made here, as above
-            return None
-
-    def __enter__(self) -> Pending:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.pid is not None:  # not waited for (Ctrl-C, a fault here): not wanted any more
-            os.kill(self.pid, signal.SIGKILL)
-            if self.pipe is not None:
-                os.close(self.pipe)
-            os.waitpid(self.pid, 0)
-            self.pid = None
+            os.close(readable)
+            with open(writable, "wb") as pipe:
+                pickle.dump(work(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the caller does the work itself and reports it
+            pass
+        finally:
+            os._exit(code)
+    os.close(writable)
+    try:
+        with open(readable, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:  # Ctrl-C: the work is not wanted any more
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        os.waitpid(pid, 0)
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - nothing, part of it (the process stopped), or a value that does not unpickle
+        return None

@@ -88,8 +88,7 @@ def make_site(options: Options, result: Result, earlier=None) -> model.Site | No
     options.stage("load")
     # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
     alone = replace(options, progress=None)
-    with apart.Pending((lambda: _made(alone, Result(Problems()))) if options.once else None) as pending:
-        made = pending.result()
+    made = apart.run(lambda: _made(alone, Result(Problems()))) if options.once else None
     if made is None:
         made = _made(options, result, earlier)
     site, made_result = made

@@ -29,11 +29,6 @@ def once(root: Path, out: str = "_site", **more) -> pipeline.Options:
     return pipeline.Options(root=root, out=root / out, now=NOW, search=False, cache=False, once=True, **more)
 
 
-def run(work):
-    with apart.Pending(work) as pending:
-        return pending.result()
-
-
 class Unloadable:
     """Pickled, but cannot be unpickled."""
 
@@ -152,16 +147,16 @@ def test_a_fault_apart_makes_the_site_here_and_a_fault_here_is_reported_as_ever(
 def test_nothing_comes_back_from_an_unpicklable_result_a_process_that_dies_or_a_fork_with_threads(alone):
     if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
         return
-    assert run(lambda: {"pages": 3}) == {"pages": 3}
-    assert run(lambda: lambda: 3) is None
-    assert run(Unloadable) is None
-    assert run(lambda: os._exit(0)) is None
-    assert run(lambda: os.kill(os.getpid(), 9)) is None
+    assert apart.run(lambda: {"pages": 3}) == {"pages": 3}
+    assert apart.run(lambda: lambda: 3) is None
+    assert apart.run(Unloadable) is None
+    assert apart.run(lambda: os._exit(0)) is None
+    assert apart.run(lambda: os.kill(os.getpid(), 9)) is None
     other = threading.Event()  # a thread running here: a fork would copy the locks it holds
     waiting = threading.Thread(target=other.wait)
     waiting.start()
     try:
-        assert run(lambda: 3) is None
+        assert apart.run(lambda: 3) is None
     finally:
         other.set()
         waiting.join()
@@ -171,7 +166,7 @@ def test_a_result_cut_short_is_none_and_an_interrupt_stops_the_process_apart(alo
     if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
         return
     # Pickled to the pipe as it is made: the megabyte goes out before the function stops it.
-    assert run(lambda: [b"x" * 1_000_000, lambda: 3]) is None
+    assert apart.run(lambda: [b"x" * 1_000_000, lambda: 3]) is None
     finished = tmp_path / "finished"
 
     def slow():
@@ -186,5 +181,5 @@ def test_a_result_cut_short_is_none_and_an_interrupt_stops_the_process_apart(alo
 
     monkeypatch.setattr(apart, "open", interrupted, raising=False)
     with pytest.raises(KeyboardInterrupt):
-        run(slow)
+        apart.run(slow)
     assert not finished.exists()  # stopped, not waited for
