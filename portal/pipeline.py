@@ -17,6 +17,8 @@ from pathlib import Path
 from portal import apart, caches, clock, write
 from portal.load import sources as load
 from portal.load.body import Changed
+from portal.load.parsed import NAME as PARSED
+from portal.load.parsed import Parsed
 from portal.messages import _
 from portal.model import alerts, publishing, sites
 from portal.model import site as model
@@ -102,7 +104,10 @@ def make_site(options: Options, result: Result, earlier=None) -> model.Site | No
 def _made(options: Options, result: Result, earlier=None) -> tuple:
     """(the site, `result`): make_site's work, in this process or another."""
     started = time.perf_counter()
-    sources, problems = load.load(options.root, earlier, remember=not options.once)
+    # The front matters parsed before, by their files' bytes (load/parsed.py): not `serve`'s later
+    # loads, which reuse the files they read themselves (`earlier`).
+    parsed = Parsed(options.root / page_cache.FOLDER / PARSED) if options.cache and earlier is None else None
+    sources, problems = load.load(options.root, earlier, remember=not options.once, parsed=parsed)
     result.problems.extend(problems)
     if not options.once:
         result.sources = sources

@@ -8,6 +8,7 @@ that `model` turns into a site.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 from portal import caches
 from portal.load import yamlnodes
 from portal.load.body import Body, normal
+from portal.load.parsed import Parsed
 from portal.messages import _
 from portal.problems import Problems
 
@@ -82,6 +84,11 @@ def read_text(root: Path, path: Path, problems: Problems, name: str | None = Non
     file came from `_files`, which has refused links out already.
     """
     name = name or rel(root, path)
+    data = _read_bytes(root, path, problems, name, walked)
+    return None if data is None else _text(data, name, problems)
+
+
+def _read_bytes(root: Path, path: Path, problems: Problems, name: str, walked: bool) -> bytes | None:
     try:
         if not walked and _links_out(root, path):
             problems.error(name, None, LINK_OUT)
@@ -108,6 +115,10 @@ def read_text(root: Path, path: Path, problems: Problems, name: str | None = Non
     if len(data) > MAX_FILE_BYTES:  # grew while being read
         problems.error(name, None, _("file is over the limit of {limit} MB", limit=MAX_FILE_BYTES // 1_000_000))
         return None
+    return data
+
+
+def _text(data: bytes, name: str, problems: Problems) -> str | None:
     if b"\x00" in data:
         problems.error(name, None, _("is a binary file, not text; only UTF-8 text belongs here"))
         return None
@@ -279,11 +290,26 @@ def _static_runs_script(root: Path, path: Path, problems: Problems) -> bool:
 STABLE_NS = 2_000_000_000
 
 
-def _content_file(root, path, name, section, stem, lang, problems, walked=False, remember=False, hold=False):
+def _content_file(
+    root, path, name, section, stem, lang, problems, walked=False, remember=False, hold=False, parsed=None
+):
     """The ContentFile, or None with a problem. `remember`: its identity is kept (load);
-    `hold`: its body is kept in memory, not read again when rendered (body.py)."""
+    `hold`: its body is kept in memory, not read again when rendered (body.py); `parsed`:
+    the front matters parsed before (parsed.py), which this file's is taken from or added to."""
     identity = _identity(path) if remember else None
-    text = read_text(root, path, problems, name, walked=walked)
+    data = _read_bytes(root, path, problems, name, walked)
+    if data is None:
+        return None
+    digest = hashlib.sha256(data).hexdigest() if parsed is not None else None
+    known = None if parsed is None else parsed.get(digest)
+    if known is not None:  # these very bytes loaded before, without a problem: as then
+        front, body_line, front_text, body_digest = known
+        if hold:
+            body = Body.of(normal(data)[len(front_text) :])
+        else:
+            body = Body(body_digest, path=os.path.abspath(path), start=len(front_text), name=name)
+        return ContentFile(name, section, stem, lang, front, body, body_line, front_text, identity)
+    text = _text(data, name, problems)
     if text is None:
         return None
     split = _front_matter(name, text, problems)
@@ -292,6 +318,8 @@ def _content_file(root, path, name, section, stem, lang, problems, walked=False,
     front, body, body_line = split
     front_text = text[: len(text) - len(body)]
     body = Body.in_file(body, os.path.abspath(path), len(front_text), name, hold)
+    if parsed is not None:
+        parsed.keep(digest, front, body_line, front_text, body.digest)
     return ContentFile(name, section, stem, lang, front, body, body_line, front_text, identity)
 
 
@@ -321,11 +349,15 @@ def reread(root: Path, old: ContentFile, problems: Problems) -> ContentFile | No
     return _content_file(root, root / old.path, old.path, old.section, old.stem, old.lang, problems, hold=True)
 
 
-def load(root: Path, earlier: Sources | None = None, remember: bool = False) -> tuple[Sources, Problems]:
+def load(
+    root: Path, earlier: Sources | None = None, remember: bool = False, parsed: Parsed | None = None
+) -> tuple[Sources, Problems]:
     """Every source file, read and checked. `remember`: each content file's identity and body
     are kept (ContentFile.identity, body.Body.held), and `earlier` (such a load's sources, of the
     same root) lends the files that are as it read them: `serve` reads again only what was saved
-    since. Without it (a build that runs once), a body is read again when its page is rendered."""
+    since. Without it (a build that runs once), a body is read again when its page is rendered.
+    `parsed` (parsed.py): a content file whose bytes an earlier load parsed is not parsed again,
+    and what this load parsed is kept there for the next."""
     root = Path(root)
     problems = Problems()
     sources = Sources(root=root)
@@ -384,6 +416,7 @@ def load(root: Path, earlier: Sources | None = None, remember: bool = False) -> 
                 walked=True,
                 remember=remember,
                 hold=remember,
+                parsed=parsed,
             )
         if found is not None:
             sources.content.append(found)
@@ -399,4 +432,6 @@ def load(root: Path, earlier: Sources | None = None, remember: bool = False) -> 
         _files(root, sources.templates, problems)  # Jinja would follow a link out
     else:
         problems.error("templates", None, _("the templates/ folder is missing"))
+    if parsed is not None:
+        parsed.save()
     return sources, problems

@@ -1,0 +1,229 @@
+"""The front matters parsed before (.cache/parsed.json): a content file whose bytes an earlier
+load parsed is not parsed again, and the site made from what was kept is the one parsing makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import edit
+from portal import pipeline
+from portal.load import parsed as parsed_cache
+from portal.load import sources as load
+from portal.load.yamlnodes import Mapping, Scalar, Sequence
+from portal.render import cache as page_cache
+
+NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"
+NOW = dt.date(2026, 11, 30)
+
+
+def options(root: Path, out: str = "_site", **more) -> pipeline.Options:
+    return pipeline.Options(root=root, out=root / out, now=NOW, search=False, **more)
+
+
+def files(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def kept(root: Path) -> Path:
+    return root / page_cache.FOLDER / parsed_cache.NAME
+
+
+def is_kept(root: Path, name: str) -> bool:
+    """The file's bytes have a line in .cache/parsed.json."""
+    digest = hashlib.sha256((root / name).read_bytes()).hexdigest()
+    return f'["{digest}",' in kept(root).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list:
+    """The content files whose text a load splits and parses, in the order it does."""
+    met = []
+    real = load._front_matter
+
+    def counting(name, text, problems):
+        met.append(name)
+        return real(name, text, problems)
+
+    monkeypatch.setattr(load, "_front_matter", counting)
+    return met
+
+
+def build(root: Path, **more) -> pipeline.Result:
+    result = pipeline.build(options(root, **more))
+    assert not result.problems.errors, result.problems.sorted()
+    return result
+
+
+def same_node(a, b) -> bool:
+    """Equal, and each value with the same line and quoting, as the model reads them."""
+    if type(a) is not type(b) or a != b or getattr(a, "line", None) != getattr(b, "line", None):
+        return False
+    if type(a) is Scalar:
+        return a.plain == b.plain
+    if type(a) is Mapping:
+        return a.lines == b.lines and all(same_node(a[key], b[key]) for key in a)
+    return all(same_node(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_a_second_load_parses_no_file_and_a_build_after_an_edit_parses_that_file_only(tiny, parses):
+    build(tiny)
+    assert len(parses) == len(list((tiny / "content").rglob("*.md")))
+    parses.clear()
+    build(tiny)
+    assert parses == []
+    before = (tiny / NEWS_SV).read_bytes()
+    edit(tiny / NEWS_SV, "Ödeshög och Mjölby", "Boxholm, Ödeshög och Mjölby")
+    build(tiny)
+    assert parses == [NEWS_SV]
+    assert is_kept(tiny, NEWS_SV)
+    (tiny / NEWS_SV).write_bytes(before)  # the text as it was before the edit is no longer kept
+    parses.clear()
+    build(tiny)
+    assert parses == [NEWS_SV]
+
+
+def test_what_was_kept_is_what_parsing_gives_line_for_line(tiny, parses):
+    edit(
+        tiny / NEWS_SV,
+        "sources: [mjolby-news]\n",
+        "sources:\n  - mjolby-news\nimage:\n  src: /bilder/a.png\n  alt: 'Ett \"citat\"'\n",
+    )
+    cold, _ = load.load(tiny)
+    load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    parses.clear()
+    warm, _ = load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    assert parses == []
+    assert [f.path for f in warm.content] == [f.path for f in cold.content]
+    for a, b in zip(cold.content, warm.content, strict=True):
+        assert same_node(a.front, b.front), a.path
+        assert (a.body_line, a.front_text, a.body.digest) == (b.body_line, b.front_text, b.body.digest)
+        assert b.body.text() == a.body.text()
+    news = next(f for f in warm.content if f.path == NEWS_SV)
+    assert type(news.front["sources"]) is Sequence and news.front["sources"].line == 8
+    assert news.front["image"]["alt"].line == 11 and not news.front["image"]["alt"].plain
+
+
+def test_a_mistake_in_a_kept_front_matter_is_reported_at_its_line_in_a_warm_build(tiny):
+    edit(tiny / NEWS_SV, "date: 2020-01-10", "date: 2020-02-30")
+    for _ in range(2):  # parsed, then taken from .cache/parsed.json
+        result = pipeline.build(options(tiny))
+        said = [(p.path, p.line, str(p.message)) for p in result.problems.errors]
+        assert said == [(NEWS_SV, 4, "'date' is '2020-02-30', which is not a real date")]
+    assert is_kept(tiny, NEWS_SV)
+
+
+def test_a_file_that_does_not_load_is_not_kept_and_says_so_every_time(tiny, parses):
+    edit(tiny / NEWS_SV, "title: Enheten växer", "title: 'Enheten växer")
+    for _ in range(2):
+        parses.clear()
+        result = pipeline.build(options(tiny))
+        assert [(p.path, p.line) for p in result.problems.errors] == [(NEWS_SV, 2)]
+        assert NEWS_SV in parses
+    assert not is_kept(tiny, NEWS_SV)
+
+
+def test_a_preview_started_on_kept_front_matters_holds_each_body_as_written(tiny, parses):
+    build(tiny)
+    parses.clear()
+    result = pipeline.build(options(tiny, out="_preview"))
+    assert parses == []
+    news = next(f for f in result.sources.content if f.path == NEWS_SV)
+    assert news.body.held == "Ödeshög och Mjölby har ett avtal.\n"
+
+
+def test_a_checkout_with_its_cache_restored_parses_nothing(tiny, tmp_path, parses):
+    """As CI does: only .cache/ is kept between runs, and every file is new to the disk."""
+    build(tiny)
+    fresh = tmp_path / "checkout"
+    for name in ("content", "data", "templates", "static", page_cache.FOLDER):
+        shutil.copytree(tiny / name, fresh / name, copy_function=shutil.copyfile)
+    parses.clear()
+    build(fresh)
+    assert parses == []
+    build(fresh, out="_cold", cache=False)
+    assert files(fresh / "_site") == files(fresh / "_cold")
+
+
+def spoil_head(file: Path) -> None:
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    file.write_text(lines[0].replace('"format": 1', '"format": 0') + "".join(lines[1:]), encoding="utf-8")
+
+
+def spoil_line(file: Path, change, whole=False) -> None:
+    """The news item's line, its front matter changed by `change` (a JSON value -> another;
+    `whole`: the line's text -> another)."""
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    for n, line in enumerate(lines[1:], 1):
+        entry = json.loads(line)
+        if entry[3].startswith("---\ntitle: Enheten växer"):
+            if whole:
+                lines[n] = change(line)
+            else:
+                entry[1] = change(entry[1])
+                lines[n] = json.dumps(entry, ensure_ascii=False) + "\n"
+    file.write_text("".join(lines), encoding="utf-8")
+
+
+SPOILS = {
+    "cut short": lambda file: spoil_line(file, lambda line: line[:-40] + "\n", whole=True),
+    "another format": spoil_head,
+    "another file's digest": lambda file: spoil_line(file, lambda line: line[:66] + "0" + line[66:], whole=True),
+    "not a mapping at the top": lambda file: spoil_line(file, lambda front: {"q": 2, "v": [front["v"][0][2]]}),
+    "a value that is not text": lambda file: spoil_line(
+        file, lambda front: {"m": 2, "v": [["title", 2, [2020, 2, True]], *front["v"][1:]]}
+    ),
+    "a key twice": lambda file: spoil_line(
+        file, lambda front: {"m": 2, "v": [*front["v"], ["title", 9, ["Annan rubrik", 9, True]]]}
+    ),
+    "a line that is not a number": lambda file: spoil_line(file, lambda front: {"m": "2", "v": front["v"]}),
+    "nested too deep": lambda file: spoil_line(
+        file, lambda front: {"m": 2, "v": [["title", 2, json.loads('{"q": 2, "v": [' * 30 + "]}" * 30)]]}
+    ),
+}
+
+
+@pytest.mark.parametrize("spoil", SPOILS.values(), ids=SPOILS.keys())
+def test_a_spoilt_or_foreign_parse_cache_is_not_trusted_and_the_file_is_parsed(tiny, spoil, parses):
+    build(tiny)
+    spoil(kept(tiny))
+    parses.clear()
+    build(tiny)
+    assert NEWS_SV in parses
+    build(tiny, out="_cold", cache=False)
+    assert files(tiny / "_site") == files(tiny / "_cold")
+
+
+def test_a_file_no_longer_there_is_no_longer_kept(tiny):
+    load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    lines = len(kept(tiny).read_text(encoding="utf-8").splitlines())
+    (tiny / "content/pages/lattlast.sv.md").unlink()
+    load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    assert len(kept(tiny).read_text(encoding="utf-8").splitlines()) == lines - 1
+
+
+def test_a_parse_cache_that_cannot_be_written_only_slows_the_next_build(tiny, parses):
+    kept(tiny).mkdir(parents=True)  # a folder where the file goes: replacing it fails
+    build(tiny)
+    parses.clear()
+    build(tiny)
+    assert NEWS_SV in parses
+    assert [p.name for p in (tiny / page_cache.FOLDER).iterdir() if p.name.startswith(".parsed-")] == []
+
+
+def test_a_build_that_runs_once_keeps_what_it_parsed_in_its_process_apart(tiny, alone):
+    if not alone:
+        return  # run in a pytest process of its own, and passed there (conftest.alone)
+    pipeline.build(options(tiny, once=True))
+    first = kept(tiny).read_bytes()
+    assert is_kept(tiny, NEWS_SV)
+    written = kept(tiny).stat().st_ino
+    pipeline.build(options(tiny, out="_again", once=True))
+    # Nothing parsed, nothing left out: not written again (a new file would be another inode).
+    assert kept(tiny).stat().st_ino == written and kept(tiny).read_bytes() == first
+    assert files(tiny / "_again") == files(tiny / "_site")
