@@ -15,10 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from portal import apart, caches, clock, write
+from portal.load import parsed as parsed_cache
 from portal.load import sources as load
 from portal.load.body import Changed
-from portal.load.parsed import NAME as PARSED
-from portal.load.parsed import Parsed
 from portal.messages import _
 from portal.model import alerts, publishing, sites
 from portal.model import site as model
@@ -70,6 +69,7 @@ class Result:
     search_made_from: dict | None = None  # the fingerprint of the pages the search index was made from (search.py)
     sources: object = None  # what `load` read (load.Sources), kept only where builds follow (not `options.once`)
     names: object = None  # the assets' published names the pages were rendered with (assets.Plan)
+    parsed: Path | None = None  # the front matters its load parsed, for the next (parsed_cache.put_in_place)
 
 
 def _texts(pages):
@@ -80,34 +80,40 @@ def _texts(pages):
             yield page.markdown
 
 
-def make_site(options: Options, result: Result, earlier=None) -> model.Site | None:
+def make_site(options: Options, result: Result, earlier=None, keep: bool = False) -> model.Site | None:
     """load → model (sites.make: published, drafts, news lists, checked); the site to render.
 
     A process that builds again (not `options.once`: serve) keeps what it loaded in `result.sources`,
     and passes it back as `earlier`: the files not changed since are not read again. One that
     builds once makes the site in a process of its own (apart.py), which leaves this one the
-    site's memory and not the loading's."""
+    site's memory and not the loading's. `keep`: the front matters the load parsed are written
+    for the next load, to be put in place if the build succeeds (`result.parsed`; build, not check)."""
     options.stage("load")
     # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
     alone = replace(options, progress=None)
-    made = apart.run(lambda: _made(alone, Result(Problems()))) if options.once else None
+    made = apart.run(lambda: _made(alone, Result(Problems()), None, keep)) if options.once else None
     if made is None:
-        made = _made(options, result, earlier)
+        made = _made(options, result, earlier, keep)
     site, made_result = made
     if made_result is not result:
         result.problems.extend(made_result.problems)
         result.timings.update(made_result.timings)
         result.moment, result.public_site = made_result.moment, made_result.public_site
+        result.parsed = made_result.parsed
     return site
 
 
-def _made(options: Options, result: Result, earlier=None) -> tuple:
+def _made(options: Options, result: Result, earlier=None, keep: bool = False) -> tuple:
     """(the site, `result`): make_site's work, in this process or another."""
     started = time.perf_counter()
     # The front matters parsed before, by their files' bytes (load/parsed.py): not `serve`'s later
     # loads, which reuse the files they read themselves (`earlier`).
-    parsed = Parsed(options.root / page_cache.FOLDER / PARSED) if options.cache and earlier is None else None
+    parsed = None
+    if options.cache and earlier is None:
+        parsed = parsed_cache.Parsed(options.root / page_cache.FOLDER / parsed_cache.NAME)
     sources, problems = load.load(options.root, earlier, remember=not options.once, parsed=parsed)
+    if parsed is not None and keep:
+        result.parsed = parsed.write()
     result.problems.extend(problems)
     if not options.once:
         result.sources = sources
@@ -304,12 +310,23 @@ def _caches(options: Options):
 
 
 def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
+    result = Result(Problems())
+    try:
+        _build_into(result, options, cache)
+        if not result.problems.errors:
+            parsed_cache.put_in_place(result.parsed)
+            result.parsed = None
+    finally:
+        parsed_cache.drop(result.parsed)  # not put in place: a failed build leaves .cache/ as it was
+    return result
+
+
+def _build_into(result: Result, options: Options, cache: page_cache.PageCache | None) -> None:
     with _made_to_last(options):
-        result = Result(Problems())
         # The site first: its process apart (apart.py) then forks from this one as small as it gets.
-        site = result.site = make_site(options, result)
+        site = result.site = make_site(options, result, keep=True)
         if site is None:
-            return result
+            return
         cache = cache or open_cache(options)
     # The pages go into the new folder as they are rendered, not held to the end (write.staging;
     # not with a cache in memory only, `serve --no-cache`: its pages are what it compares with).
@@ -321,7 +338,7 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
         with staging as folder:
             produce(site, result, options, cache, folder)
             if result.problems.errors:
-                return result
+                return
             write_site(result, options, folder, cache)
         if cache is not None and not result.problems.errors:
             if result.search_made_from is not None:  # for the next build, whose pages may all be the same
@@ -343,7 +360,6 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
     finally:
         if cache is not None:
             cache.discard()  # what a failed (or stopped) build kept on its way: the cache stays as it was
-    return result
 
 
 def write_site(result: Result, options: Options, folder: Path | None = None, cache=None) -> None:

@@ -176,9 +176,9 @@ def shows_first(tiny: Path, builder, monkeypatch, saved: set, viewed: set) -> tu
     loaded, seen = [], {}
     make_site = pipeline.make_site
 
-    def counting(*args):
+    def counting(*args, **kwargs):
         loaded.append(True)
-        return make_site(*args)
+        return make_site(*args, **kwargs)
 
     def shown():  # what a browser would load when told to reload, while the rest still renders
         seen.update({name: (tiny / "_inc" / name).read_text(encoding="utf-8") for name in viewed})
@@ -279,16 +279,16 @@ def test_a_saved_text_after_a_broken_build_waits_for_the_whole_build(tiny, build
 def reads_during(builder, monkeypatch) -> tuple:
     """(the result of building again, the content files read from disk for it)."""
     read = []
-    real = load.read_text
+    real = load._read_bytes
 
-    def reading(root, path, problems, name=None, walked=False):
-        if (name or "").startswith("content/"):
+    def reading(root, path, problems, name, walked):
+        if name.startswith("content/"):
             read.append(name)
         return real(root, path, problems, name, walked)
 
-    monkeypatch.setattr(load, "read_text", reading)
+    monkeypatch.setattr(load, "_read_bytes", reading)
     result = builder.build()
-    monkeypatch.setattr(load, "read_text", real)
+    monkeypatch.setattr(load, "_read_bytes", real)
     return result, read
 
 

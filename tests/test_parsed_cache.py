@@ -54,6 +54,14 @@ def parses(monkeypatch) -> list:
     return met
 
 
+def load_and_keep(root: Path):
+    """A load with the front matters kept before, whose own are put in place for the next."""
+    parsed = parsed_cache.Parsed(kept(root))
+    sources, _ = load.load(root, parsed=parsed)
+    parsed_cache.put_in_place(parsed.write())
+    return sources
+
+
 def build(root: Path, **more) -> pipeline.Result:
     result = pipeline.build(options(root, **more))
     assert not result.problems.errors, result.problems.sorted()
@@ -95,9 +103,9 @@ def test_what_was_kept_is_what_parsing_gives_line_for_line(tiny, parses):
         "sources:\n  - mjolby-news\nimage:\n  src: /bilder/a.png\n  alt: 'Ett \"citat\"'\n",
     )
     cold, _ = load.load(tiny)
-    load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    load_and_keep(tiny)
     parses.clear()
-    warm, _ = load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    warm = load_and_keep(tiny)
     assert parses == []
     assert [f.path for f in warm.content] == [f.path for f in cold.content]
     for a, b in zip(cold.content, warm.content, strict=True):
@@ -109,23 +117,39 @@ def test_what_was_kept_is_what_parsing_gives_line_for_line(tiny, parses):
     assert news.front["image"]["alt"].line == 11 and not news.front["image"]["alt"].plain
 
 
-def test_a_mistake_in_a_kept_front_matter_is_reported_at_its_line_in_a_warm_build(tiny):
+def test_a_mistake_in_a_kept_front_matter_is_reported_at_its_line(tiny, parses):
+    build(tiny)
+    edit(tiny / "data/sources.yaml", "- id: mjolby-news\n", "- id: mjolby-nyheter\n")  # the item cites it
+    parses.clear()
+    result = pipeline.build(options(tiny))
+    assert parses == []  # the item's front matter is the one kept
+    said = {(p.path, p.line) for p in result.problems.errors}
+    assert (NEWS_SV, 7) in said, result.problems.sorted()
+
+
+def test_a_failed_build_keeps_nothing_it_parsed(tiny, parses):
+    build(tiny)
+    before = kept(tiny).read_bytes()
     edit(tiny / NEWS_SV, "date: 2020-01-10", "date: 2020-02-30")
-    for _ in range(2):  # parsed, then taken from .cache/parsed.json
-        result = pipeline.build(options(tiny))
-        said = [(p.path, p.line, str(p.message)) for p in result.problems.errors]
-        assert said == [(NEWS_SV, 4, "'date' is '2020-02-30', which is not a real date")]
-    assert is_kept(tiny, NEWS_SV)
+    result = pipeline.build(options(tiny))
+    assert [(p.path, p.line) for p in result.problems.errors] == [(NEWS_SV, 4)]
+    assert kept(tiny).read_bytes() == before
+    assert [p.name for p in kept(tiny).parent.iterdir() if p.name.startswith(parsed_cache.DRAFT)] == []
+    parses.clear()
+    pipeline.build(options(tiny))
+    assert parses == [NEWS_SV]
 
 
 def test_a_file_that_does_not_load_is_not_kept_and_says_so_every_time(tiny, parses):
     edit(tiny / NEWS_SV, "title: Enheten växer", "title: 'Enheten växer")
     for _ in range(2):
         parses.clear()
-        result = pipeline.build(options(tiny))
-        assert [(p.path, p.line) for p in result.problems.errors] == [(NEWS_SV, 2)]
+        parsed = parsed_cache.Parsed(kept(tiny))
+        _, problems = load.load(tiny, parsed=parsed)
+        parsed_cache.put_in_place(parsed.write())
+        assert [(p.path, p.line) for p in problems.errors] == [(NEWS_SV, 2)]
         assert NEWS_SV in parses
-    assert not is_kept(tiny, NEWS_SV)
+    assert not is_kept(tiny, NEWS_SV) and is_kept(tiny, NEWS_SV.replace(".sv.", ".en."))
 
 
 def test_a_preview_started_on_kept_front_matters_holds_each_body_as_written(tiny, parses):
@@ -200,10 +224,10 @@ def test_a_spoilt_or_foreign_parse_cache_is_not_trusted_and_the_file_is_parsed(t
 
 
 def test_a_file_no_longer_there_is_no_longer_kept(tiny):
-    load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    load_and_keep(tiny)
     lines = len(kept(tiny).read_text(encoding="utf-8").splitlines())
     (tiny / "content/pages/lattlast.sv.md").unlink()
-    load.load(tiny, parsed=parsed_cache.Parsed(kept(tiny)))
+    load_and_keep(tiny)
     assert len(kept(tiny).read_text(encoding="utf-8").splitlines()) == lines - 1
 
 
@@ -213,7 +237,7 @@ def test_a_parse_cache_that_cannot_be_written_only_slows_the_next_build(tiny, pa
     parses.clear()
     build(tiny)
     assert NEWS_SV in parses
-    assert [p.name for p in (tiny / page_cache.FOLDER).iterdir() if p.name.startswith(".parsed-")] == []
+    assert [p.name for p in kept(tiny).parent.iterdir() if p.name.startswith(parsed_cache.DRAFT)] == []
 
 
 def test_a_build_that_runs_once_keeps_what_it_parsed_in_its_process_apart(tiny, alone):
@@ -227,3 +251,14 @@ def test_a_build_that_runs_once_keeps_what_it_parsed_in_its_process_apart(tiny, 
     # Nothing parsed, nothing left out: not written again (a new file would be another inode).
     assert kept(tiny).stat().st_ino == written and kept(tiny).read_bytes() == first
     assert files(tiny / "_again") == files(tiny / "_site")
+
+
+def test_check_reads_what_was_kept_and_writes_nothing(tiny, parses):
+    pipeline.review(options(tiny))
+    assert not (tiny / page_cache.FOLDER).exists()
+    build(tiny)
+    before = files(tiny / page_cache.FOLDER)
+    parses.clear()
+    edit(tiny / NEWS_SV, "Ödeshög och Mjölby", "Boxholm, Ödeshög och Mjölby")
+    pipeline.review(options(tiny))
+    assert parses == [NEWS_SV] and files(tiny / page_cache.FOLDER) == before

@@ -10,8 +10,10 @@ Only a file that loaded without a problem is kept: one with a problem is parsed 
 says it again. The file (`.cache/parsed.json`) is JSON lines: a head naming its format and the
 YAML parser, then one line per content file. Nothing in it is trusted that cannot be checked: a
 head that is not this engine's, or a line that is not exactly what `_front` accepts, counts as
-not there (its file is parsed). It is rewritten whole, by an atomic rename, when a file was
-parsed or one it held was not loaded. A cache that cannot be read or written only slows a load.
+not there (its file is parsed). When a file was parsed or one it held was not loaded, the
+process that loads writes a new one beside it (`write`), which the build puts in its place once
+it has succeeded (`put_in_place`) and drops if not: a failed build leaves .cache/ as it was.
+A cache that cannot be read or written only slows a load.
 """
 
 from __future__ import annotations
@@ -23,21 +25,18 @@ import re
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from portal import __version__
-from portal.load.yamlnodes import MAX_DEPTH, Mapping, Scalar, Sequence
+from portal.load.yamlnodes import MAX_DEPTH, PARSER, Mapping, Scalar, Sequence
 
 FORMAT = 1  # of the lines below; a change makes every older file foreign
 NAME = "parsed.json"  # in .cache/
+DRAFT = ".parsed-"  # a new one, until the build that wrote it has succeeded
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def head() -> str:
     """What else than a file's bytes settles what it parses into."""
-    return json.dumps(
-        {"format": FORMAT, "portal": __version__, "pyyaml": yaml.__version__, "libyaml": yaml.__with_libyaml__}
-    )
+    return json.dumps({"format": FORMAT, "portal": __version__, "parser": PARSER})
 
 
 class Parsed:
@@ -75,27 +74,41 @@ class Parsed:
         self.used[digest] = line + "\n"
         self.changed = True
 
-    def save(self) -> None:
-        """For the next load, if this one parsed a file or left one out; never an error."""
+    def write(self) -> Path | None:
+        """A new file for the next load, beside the kept one, if this load parsed a file or left
+        one out (None: nothing to write, or it could not be written)."""
         if not self.changed and len(self.used) == len(self.lines):
-            return
-        temporary = None
+            return None
+        draft = None
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=self.file.parent, prefix=".parsed-", delete=False
+                "w", encoding="utf-8", dir=self.file.parent, prefix=DRAFT, delete=False
             ) as f:
-                temporary = f.name
+                draft = Path(f.name)
                 f.write(head() + "\n")
                 f.writelines(self.used.values())
-            os.replace(temporary, self.file)
-            temporary = None
+            return draft
         except OSError:  # a read-only or full disk: the next load parses again
-            pass
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+            drop(draft)
+            return None
+
+
+def put_in_place(draft: Path | None) -> None:
+    """The build succeeded: what its load wrote (`Parsed.write`) is what the next one reads."""
+    if draft is None:
+        return
+    try:
+        os.replace(draft, draft.parent / NAME)
+    except OSError:
+        drop(draft)
+
+
+def drop(draft: Path | None) -> None:
+    """The build failed (or its file was put in place already): nothing of it stays."""
+    if draft is not None:
+        with contextlib.suppress(OSError):
+            draft.unlink(missing_ok=True)
 
 
 def _encoded(node):

@@ -357,7 +357,7 @@ def load(
     same root) lends the files that are as it read them: `serve` reads again only what was saved
     since. Without it (a build that runs once), a body is read again when its page is rendered.
     `parsed` (parsed.py): a content file whose bytes an earlier load parsed is not parsed again,
-    and what this load parsed is kept there for the next."""
+    and what this load parsed is added to it (`Parsed.write` keeps it for the next load)."""
     root = Path(root)
     problems = Problems()
     sources = Sources(root=root)
@@ -432,6 +432,4 @@ def load(
         _files(root, sources.templates, problems)  # Jinja would follow a link out
     else:
         problems.error("templates", None, _("the templates/ folder is missing"))
-    if parsed is not None:
-        parsed.save()
     return sources, problems

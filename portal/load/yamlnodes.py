@@ -22,6 +22,9 @@ try:  # libyaml is ~3.5x faster; the pure loader gives the same nodes.
 except AttributeError:  # pragma: no cover - wheels ship libyaml
     _Loader = yaml.SafeLoader
 
+# What besides a text settles what `parse` makes of it (load/parsed.py keeps parses by the text).
+PARSER = f"PyYAML {yaml.__version__}" + (" with libyaml" if _Loader is not yaml.SafeLoader else "")
+
 
 class YamlError(Exception):
     def __init__(self, line: int | None, message: str):
