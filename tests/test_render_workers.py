@@ -83,9 +83,9 @@ def test_a_build_leaves_the_collector_as_it_found_it(pooled, capsys, monkeypatch
     seen = []
     real = pipeline.make_site
 
-    def make_site(options, result):
+    def make_site(options, result, **kwargs):
         seen.append(gc.isenabled())
-        return real(options, result)
+        return real(options, result, **kwargs)
 
     monkeypatch.setattr(pipeline, "make_site", make_site)
     for jobs in ("1", "2"):
