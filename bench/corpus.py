@@ -26,12 +26,14 @@ MkDocs' and Hugo's formats.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import random
 import re
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -701,6 +703,26 @@ def make(dest: Path, count: int, seed: str = "portal-bench") -> list:
         for lang in ("sv", "en"):
             (news / f"{item.stem}.{lang}.md").write_text(item.file_text(lang), encoding="utf-8")
     return corpus
+
+
+def site_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """--items, --site and --seed, for `site`: `what` the script does with the site ("load")."""
+    parser.add_argument("--items", type=int, default=5000, help="news items in the generated site (default 5000)")
+    parser.add_argument("--site", type=Path, help=f"{what} this site instead of generating one")
+    parser.add_argument("--seed", default="portal-bench")
+
+
+@contextlib.contextmanager
+def site(given: Path | None, count: int, seed: str = "portal-bench"):
+    """`given` (a site to measure as it is), or one made with `make` in a temporary folder that
+    is deleted after the block."""
+    if given is not None:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
+        made = Path(tmp) / "site"
+        make(made, count, seed)
+        yield made
 
 
 def stats(corpus: list) -> str:

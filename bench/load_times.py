@@ -1,7 +1,7 @@
 """What loading a site costs, with and without the front matters parsed before (load/parsed.py).
 
     .venv/bin/python bench/load_times.py --items 5000          # a generated site (corpus.py)
-    .venv/bin/python bench/load_times.py --site /path/to/site  # an existing one
+    .venv/bin/python bench/load_times.py --site /path/to/site  # an existing one (its .cache/parsed.json is replaced)
 
 Loads the site as a build's process apart does (`load.load`, the collector off), in three
 ways taken in turn, round after round, and prints the median of each:
@@ -22,7 +22,6 @@ import datetime as dt
 import gc
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -45,7 +44,10 @@ def timed(site: Path, kept: Path | None, fresh: bool) -> float:
     try:
         started = time.perf_counter()
         with caches.at_most(pipeline.ONCE_CACHES):
-            _, problems = load.load(site, parsed=None if kept is None else parsed.Parsed(kept))
+            known = None if kept is None else parsed.Parsed(kept)
+            _, problems = load.load(site, parsed=known)
+            if known is not None:  # as a build that succeeds keeps it (pipeline._build)
+                parsed.put_in_place(known.write())
         took = time.perf_counter() - started
     finally:
         gc.enable()
@@ -76,19 +78,10 @@ def compare(site: Path, rounds: int) -> None:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--items", type=int, default=5000, help="news items in the generated site (default 5000)")
-    p.add_argument(
-        "--site", type=Path, help="load this site instead of generating one (its .cache/parsed.json is replaced)"
-    )
+    corpus.site_arguments(p, "load")
     p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--seed", default="portal-bench")
     args = p.parse_args(argv)
-    if args.site:
-        compare(args.site, args.rounds)
-        return
-    with tempfile.TemporaryDirectory(prefix="portal-load-") as tmp:
-        site = Path(tmp) / "site"
-        corpus.make(site, args.items, args.seed)
+    with corpus.site(args.site, args.items, args.seed) as site:
         compare(site, args.rounds)
 
 

@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import gc
 import sys
-import tempfile
 import tracemalloc
 from pathlib import Path
 
@@ -56,17 +55,10 @@ def model(site: Path, top: int) -> None:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--items", type=int, default=5000, help="news items in the generated site (default 5000)")
-    p.add_argument("--site", type=Path, help="model this site instead of generating one")
+    corpus.site_arguments(p, "model")
     p.add_argument("--top", type=int, default=10, help="rows in the table (default 10)")
-    p.add_argument("--seed", default="portal-bench")
     args = p.parse_args(argv)
-    if args.site:
-        model(args.site, args.top)
-        return
-    with tempfile.TemporaryDirectory(prefix="portal-model-") as tmp:
-        site = Path(tmp) / "site"
-        corpus.make(site, args.items, args.seed)
+    with corpus.site(args.site, args.items, args.seed) as site:
         model(site, args.top)
 
 
