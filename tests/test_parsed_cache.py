@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -138,6 +140,19 @@ def test_a_failed_build_keeps_nothing_it_parsed(tiny, parses):
     parses.clear()
     pipeline.build(options(tiny))
     assert parses == [NEWS_SV]
+
+
+def test_a_draft_left_behind_is_removed_by_a_later_build_and_one_of_a_running_build_is_not(tiny):
+    """A process apart that fails, or a killed build, may leave its draft; a day on, it is no one's."""
+    build(tiny)
+    left, running = kept(tiny).parent / f"{parsed_cache.DRAFT}left", kept(tiny).parent / f"{parsed_cache.DRAFT}now"
+    left.write_text("{}\n", encoding="utf-8")
+    running.write_text("{}\n", encoding="utf-8")
+    day_ago = time.time() - parsed_cache.LEFT_BEHIND - 60
+    os.utime(left, (day_ago, day_ago))
+    edit(tiny / NEWS_SV, "Ödeshög och Mjölby", "Boxholm, Ödeshög och Mjölby")
+    build(tiny)
+    assert not left.exists() and running.exists()
 
 
 def test_a_file_that_does_not_load_is_not_kept_and_says_so_every_time(tiny, parses):

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from portal import __version__
@@ -31,6 +32,7 @@ from portal.load.yamlnodes import MAX_DEPTH, PARSER, Mapping, Scalar, Sequence
 FORMAT = 1  # of the lines below; a change makes every older file foreign
 NAME = "parsed.json"  # in .cache/
 DRAFT = ".parsed-"  # a new one, until the build that wrote it has succeeded
+LEFT_BEHIND = 24 * 3600  # seconds: a draft older than this is removed by the next build that succeeds
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -45,7 +47,7 @@ class Parsed:
     def __init__(self, file: Path):
         self.file = file
         self.lines = {}  # digest of a file's bytes -> its line, as read (not decoded until asked for)
-        self.used = {}  # digest -> line, of the files this load met: what `save` writes
+        self.used = {}  # digest -> line, of the files this load met: what `write` writes
         self.changed = False
         with contextlib.suppress(OSError, UnicodeDecodeError):
             with open(file, encoding="utf-8") as f:
@@ -102,6 +104,12 @@ def put_in_place(draft: Path | None) -> None:
         os.replace(draft, draft.parent / NAME)
     except OSError:
         drop(draft)
+    # A draft whose build never came back for it (a process apart that failed and whose site was
+    # made again here, or a killed build); one as old as this belongs to no build still running.
+    for left in draft.parent.glob(DRAFT + "*"):
+        with contextlib.suppress(OSError):
+            if time.time() - left.stat().st_mtime > LEFT_BEHIND:
+                left.unlink()
 
 
 def drop(draft: Path | None) -> None:
