@@ -83,7 +83,7 @@ class Parsed:
             return None
         draft = None
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+            self.file.parent.mkdir(exist_ok=True)  # .cache/, in the site's folder
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.file.parent, prefix=DRAFT, delete=False
             ) as f:
@@ -142,16 +142,17 @@ def _entry(value, digest: str) -> tuple | None:
 
 
 def _front(value, depth: int):
-    """The node a value of `_encoded` stands for; ValueError if it is not one."""
+    """The node a value of `_encoded` stands for; ValueError if it is not one (which one does not
+    matter: the line counts as not there)."""
     if depth > MAX_DEPTH:
-        raise ValueError("too deep")
+        raise ValueError
     if type(value) is list:
         text, line, plain = value
         if type(text) is not str or type(line) is not int or type(plain) is not bool:
-            raise ValueError("not a scalar")
+            raise ValueError
         return Scalar(text, line, plain)
     if type(value) is not dict or len(value) != 2 or type(value.get("v")) is not list:
-        raise ValueError("not a mapping or a sequence")
+        raise ValueError
     if "q" in value:
         node = Sequence(_front(item, depth + 1) for item in value["v"])
         node.line = _line(value["q"])
@@ -160,7 +161,7 @@ def _front(value, depth: int):
     node.line, node.lines = _line(value["m"]), {}
     for key, line, item in value["v"]:
         if type(key) is not str or key in node:
-            raise ValueError("not a key")
+            raise ValueError
         node.lines[key] = _line(line)
         node[key] = _front(item, depth + 1)
     return node
@@ -168,5 +169,5 @@ def _front(value, depth: int):
 
 def _line(value) -> int:
     if type(value) is not int:
-        raise ValueError("not a line")
+        raise ValueError
     return value
