@@ -131,3 +131,33 @@ def chromium():
 
     with browser.chromium() as launched:
         yield launched
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list:
+    """The content files whose text a load splits and parses, in the order it does (a file taken
+    from the front matters kept before, load/parsed.py, is not among them)."""
+    from portal.load import sources
+
+    met = []
+    real = sources._front_matter
+
+    def counting(name, text, problems):
+        met.append(name)
+        return real(name, text, problems)
+
+    monkeypatch.setattr(sources, "_front_matter", counting)
+    return met
+
+
+def same_node(a, b) -> bool:
+    """Equal YAML values (yamlnodes), each with the same line and quoting, as the model reads them."""
+    from portal.load.yamlnodes import Mapping, Scalar
+
+    if type(a) is not type(b) or a != b or getattr(a, "line", None) != getattr(b, "line", None):
+        return False
+    if type(a) is Scalar:
+        return a.plain == b.plain
+    if type(a) is Mapping:
+        return a.lines == b.lines and all(same_node(a[key], b[key]) for key in a)
+    return all(same_node(x, y) for x, y in zip(a, b, strict=True))

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import edit, same_node
 from portal import pipeline
 from portal.load import parsed as parsed_cache
 from portal.load import sources as load
-from portal.load.yamlnodes import Mapping, Scalar, Sequence
+from portal.load.yamlnodes import Sequence
 from portal.render import cache as page_cache
 
 NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"
@@ -42,20 +42,6 @@ def is_kept(root: Path, name: str) -> bool:
     return f'["{digest}",' in kept(root).read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def parses(monkeypatch) -> list:
-    """The content files whose text a load splits and parses, in the order it does."""
-    met = []
-    real = load._front_matter
-
-    def counting(name, text, problems):
-        met.append(name)
-        return real(name, text, problems)
-
-    monkeypatch.setattr(load, "_front_matter", counting)
-    return met
-
-
 def load_and_keep(root: Path):
     """A load with the front matters kept before, whose own are put in place for the next."""
     parsed = parsed_cache.Parsed(kept(root))
@@ -68,17 +54,6 @@ def build(root: Path, **more) -> pipeline.Result:
     result = pipeline.build(options(root, **more))
     assert not result.problems.errors, result.problems.sorted()
     return result
-
-
-def same_node(a, b) -> bool:
-    """Equal, and each value with the same line and quoting, as the model reads them."""
-    if type(a) is not type(b) or a != b or getattr(a, "line", None) != getattr(b, "line", None):
-        return False
-    if type(a) is Scalar:
-        return a.plain == b.plain
-    if type(a) is Mapping:
-        return a.lines == b.lines and all(same_node(a[key], b[key]) for key in a)
-    return all(same_node(x, y) for x, y in zip(a, b, strict=True))
 
 
 def test_a_second_load_parses_no_file_and_a_build_after_an_edit_parses_that_file_only(tiny, parses):

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import same_node
 from portal.load import parsed as kept
 from portal.load import sources as load
-from portal.load.yamlnodes import Mapping, Scalar, Sequence
+from portal.load.yamlnodes import Sequence
 
 ITEM = "content/news/a.sv.md"
 TEXT = "---\ntitle: 'Rubrik'\nlist:\n  - ett\nnested:\n  key: värde\n---\nBrödtext.\n"
@@ -31,19 +32,6 @@ def site(tmp_path) -> Path:
     (tmp_path / "templates").mkdir()
     write(tmp_path, ITEM, TEXT)
     return tmp_path
-
-
-@pytest.fixture
-def parses(monkeypatch) -> list:
-    met = []
-    real = load._front_matter
-
-    def counting(name, text, problems):
-        met.append(name)
-        return real(name, text, problems)
-
-    monkeypatch.setattr(load, "_front_matter", counting)
-    return met
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -74,22 +62,12 @@ def lines(root: Path) -> list:
     return file(root).read_text(encoding="utf-8").splitlines()
 
 
-def same(a, b) -> bool:
-    if type(a) is not type(b) or a != b or getattr(a, "line", None) != getattr(b, "line", None):
-        return False
-    if type(a) is Scalar:
-        return a.plain == b.plain
-    if type(a) is Mapping:
-        return a.lines == b.lines and all(same(a[k], b[k]) for k in a)
-    return all(same(x, y) for x, y in zip(a, b, strict=True))
-
-
 def test_a_file_loaded_before_is_not_parsed_and_is_as_parsing_made_it(site, parses):
     [first], _ = loaded(site)
     parses.clear()
     [again], problems = loaded(site)
     assert parses == [] and problems == []
-    assert same(first.front, again.front) and type(again.front["list"]) is Sequence
+    assert same_node(first.front, again.front) and type(again.front["list"]) is Sequence
     assert not again.front["title"].plain and again.front["nested"]["key"].line == 6
     assert (again.body_line, again.front_text, again.body.digest) == (
         first.body_line,
@@ -259,7 +237,7 @@ def test_what_is_nested_as_deep_as_yaml_allows_is_kept(site, parses):
     assert problems == []
     parses.clear()
     [again], _ = loaded(site)
-    assert parses == [] and same(first.front, again.front)
+    assert parses == [] and same_node(first.front, again.front)
 
 
 def test_a_draft_that_cannot_be_put_in_place_is_dropped(tmp_path):
