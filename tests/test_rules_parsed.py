@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import same_node
+from portal import __version__
 from portal.load import parsed as kept
 from portal.load import sources as load
 from portal.load.yamlnodes import Sequence
@@ -146,13 +147,7 @@ def test_nothing_is_written_when_nothing_was_parsed_or_left_out(site):
 
 def test_the_file_starts_with_a_head_naming_its_format_and_the_parser(site):
     loaded(site)
-    assert json.loads(lines(site)[0]) == {"format": kept.FORMAT, "portal": load_version(), "parser": kept.PARSER}
-
-
-def load_version() -> str:
-    from portal import __version__
-
-    return __version__
+    assert json.loads(lines(site)[0]) == {"format": kept.FORMAT, "portal": __version__, "parser": kept.PARSER}
 
 
 def test_a_file_with_another_head_is_not_read(site, parses):

@@ -308,18 +308,18 @@ def _content_file(
             body = Body.of(normal(data)[len(front_text) :])
         else:
             body = Body(body_digest, path=os.path.abspath(path), start=len(front_text), name=name)
-        return ContentFile(name, section, stem, lang, front, body, body_line, front_text, identity)
-    text = _text(data, name, problems)
-    if text is None:
-        return None
-    split = _front_matter(name, text, problems)
-    if split is None:
-        return None
-    front, body, body_line = split
-    front_text = text[: len(text) - len(body)]
-    body = Body.in_file(body, os.path.abspath(path), len(front_text), name, hold)
-    if parsed is not None:
-        parsed.keep(digest, front, body_line, front_text, body.digest)
+    else:
+        text = _text(data, name, problems)
+        if text is None:
+            return None
+        split = _front_matter(name, text, problems)
+        if split is None:
+            return None
+        front, body, body_line = split
+        front_text = text[: len(text) - len(body)]
+        body = Body.in_file(body, os.path.abspath(path), len(front_text), name, hold)
+        if parsed is not None:
+            parsed.keep(digest, front, body_line, front_text, body.digest)
     return ContentFile(name, section, stem, lang, front, body, body_line, front_text, identity)
 
 
