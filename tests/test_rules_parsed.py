@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import locale
 import os
-import time
+import resource
+import signal
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -150,13 +154,47 @@ def test_the_file_starts_with_a_head_naming_its_format_and_the_parser(site):
     assert json.loads(lines(site)[0]) == {"format": kept.FORMAT, "portal": __version__, "parser": kept.PARSER}
 
 
-def test_a_file_with_another_head_is_not_read(site, parses):
+HEADS = {
+    "another format": lambda head: head.replace(f'"format": {kept.FORMAT}', '"format": 0'),
+    "a space after it": lambda head: head + " ",
+    "text after it": lambda head: head + "X",
+}
+
+
+@pytest.mark.parametrize("spoil", HEADS.values(), ids=HEADS.keys())
+def test_a_file_with_another_head_is_not_read(site, parses, spoil):
     loaded(site)
-    text = file(site).read_text(encoding="utf-8")
-    file(site).write_text(text.replace(f'"format": {kept.FORMAT}', '"format": 0', 1), encoding="utf-8")
+    head, *rest = lines(site)
+    file(site).write_text("\n".join([spoil(head), *rest]) + "\n", encoding="utf-8")
     parses.clear()
     loaded(site)
     assert parses == [ITEM]
+
+
+def test_a_file_that_is_not_utf8_is_not_read(site, parses):
+    loaded(site)
+    file(site).write_bytes(file(site).read_bytes() + b"\xff\n")
+    parses.clear()
+    _, problems = loaded(site)
+    assert parses == [ITEM] and problems == []
+
+
+@pytest.fixture
+def ascii_locale():
+    """A machine whose locale is not UTF-8 (as Windows' cp1252): what open() uses when told no encoding."""
+    if sys.flags.utf8_mode:
+        pytest.skip("in Python's UTF-8 mode every file is opened as UTF-8 whatever the locale")
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    yield
+    locale.setlocale(locale.LC_CTYPE, before)
+
+
+def test_the_file_is_utf8_whatever_the_locale(site, parses, ascii_locale):
+    loaded(site)  # the front matter has 'värde'
+    parses.clear()
+    [again], problems = loaded(site)
+    assert parses == [] and problems == [] and again.front["nested"]["key"] == "värde"
 
 
 def entry(site: Path) -> list:
@@ -176,6 +214,7 @@ def spoilt(site: Path, value):
 SPOILS = {
     "not JSON": lambda e: '["' + e[0] + '": 1}',
     "not a list": lambda e: '"x' + e[0] + '"',
+    "an object of five fields": lambda e: '{"' + e[0] + '": 1, "a": 2, "b": 3, "c": 4, "d": 5}',
     "four fields": lambda e: e[:4],
     "a longer digest": lambda e: [e[0] + "0", *e[1:]],
     "a body line that is not a number": lambda e: [*e[:2], "8", *e[3:]],
@@ -249,16 +288,35 @@ def test_putting_nothing_in_place_or_dropping_nothing_does_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_draft_a_day_old_is_removed_when_another_is_put_in_place(site):
+NOW = 1_800_000_000
+
+
+def test_a_draft_older_than_a_day_is_removed_when_another_is_put_in_place(site, monkeypatch):
     folder = file(site).parent
     folder.mkdir()
-    old, recent = folder / f"{kept.DRAFT}old", folder / f"{kept.DRAFT}recent"
-    for draft in (old, recent):
+    older, day = folder / f"{kept.DRAFT}older", folder / f"{kept.DRAFT}day"
+    for draft, age in ((older, kept.LEFT_BEHIND + 1), (day, kept.LEFT_BEHIND)):
         draft.write_text("{}\n", encoding="utf-8")
-    day_ago = time.time() - kept.LEFT_BEHIND - 1
-    os.utime(old, (day_ago, day_ago))
+        os.utime(draft, (NOW - age, NOW - age))
+    monkeypatch.setattr(kept, "time", SimpleNamespace(time=lambda: NOW))
     loaded(site)
-    assert not old.exists() and recent.exists() and file(site).exists()
+    assert not older.exists() and day.exists() and file(site).exists()
+
+
+def test_an_old_draft_that_cannot_be_removed_is_left(site):
+    folder = file(site).parent
+    stuck = folder / f"{kept.DRAFT}stuck"
+    stuck.mkdir(parents=True)  # a folder: unlink fails
+    os.utime(stuck, (1, 1))  # long ago
+    loaded(site)
+    assert stuck.is_dir() and file(site).exists()
+
+
+def test_dropping_a_draft_that_cannot_be_removed_leaves_it(tmp_path):
+    draft = tmp_path / f"{kept.DRAFT}x"
+    draft.mkdir()  # a folder: unlink fails
+    kept.drop(draft)
+    assert draft.is_dir()
 
 
 def test_a_cache_folder_that_cannot_be_made_writes_nothing(site):
@@ -266,3 +324,18 @@ def test_a_cache_folder_that_cannot_be_made_writes_nothing(site):
     parsed = kept.Parsed(file(site))
     load.load(site, parsed=parsed)
     assert parsed.write() is None
+
+
+def test_a_draft_that_cannot_be_written_whole_is_removed(site):
+    parsed = kept.Parsed(file(site))
+    load.load(site, parsed=parsed)
+    # A disk too full for it: a limit on the size of a file, which then fails with EFBIG (no signal).
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (10, limit[1]))
+    try:
+        draft = parsed.write()
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+        signal.signal(signal.SIGXFSZ, handler)
+    assert draft is None and list(file(site).parent.iterdir()) == []
