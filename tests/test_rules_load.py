@@ -1,4 +1,4 @@
-"""Every rule of the load stage (portal/load.py), one small test each, on a few files in tmp_path."""
+"""Every rule of the load stage (portal/load/sources.py), one small test each, on a few files in tmp_path."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from portal.load import sources as load
+from portal.load.body import Changed
 from portal.problems import Problems
 
 LIMIT = load.MAX_FILE_BYTES
@@ -373,6 +374,7 @@ def test_a_content_file_is_split_into_its_parts(tmp_path):
         "Text\n",
         4,
     )
+    assert f.front_text == "---\ntitle: A\n---\n"
 
 
 def test_a_content_file_with_bad_front_matter_is_left_out(tmp_path):
@@ -482,3 +484,90 @@ def test_a_file_link_inside_the_site_is_kept(tmp_path):
 def test_files_are_listed_in_a_stable_order(tmp_path):
     root = site(tmp_path, {"static/b.css": "b", "static/a/z.css": "z", "static/c.css": "c"})
     assert [n for n, _ in load.load(root)[0].static] == ["a/z.css", "b.css", "c.css"]
+
+
+# --- what `serve` keeps between loads: bodies, file identities, files read again ---------------------
+
+PAGE = "content/pages/a.sv.md"
+
+
+def test_a_load_that_runs_once_holds_no_body_and_keeps_no_identity(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "STABLE_NS", 0)  # as if the file had been saved long ago
+    (f,) = load.load(site(tmp_path, {PAGE: "---\ntitle: A\n---\nText\n"}))[0].content
+    assert f.body.held is None and f.identity is None
+
+
+def test_a_load_that_remembers_holds_each_body_and_keeps_its_files_identity(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "STABLE_NS", 0)
+    root = site(tmp_path, {PAGE: "---\ntitle: A\n---\nText\n"})
+    (f,) = load.load(root, remember=True)[0].content
+    st = os.stat(root / PAGE)
+    assert f.body.held == "Text\n"
+    assert f.identity == (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def test_a_file_changed_less_than_stable_ns_before_it_is_read_has_no_identity(tmp_path):
+    path = make(tmp_path, "a.md", "x")
+    st = os.stat(path)
+    settled = max(st.st_mtime_ns, st.st_ctime_ns) + load.STABLE_NS
+    assert load._identity(path, now=settled - 1) is None
+    assert load._identity(path, now=settled) == (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def test_a_load_lends_the_files_as_the_earlier_one_read_them_and_reads_those_saved_since(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "STABLE_NS", 0)
+    root = site(tmp_path, {PAGE: "---\ntitle: A\n---\n", "content/pages/b.sv.md": "---\ntitle: B\n---\n"})
+    earlier, _ = load.load(root, remember=True)
+    make(root, "content/pages/b.sv.md", "---\ntitle: Bee\n---\n")
+    sources, problems = load.load(root, earlier, remember=True)
+    a, b = sources.content
+    assert problems.items == [] and a is earlier.content[0] and b.front == {"title": "Bee"}
+
+
+def test_a_file_that_became_a_link_to_no_file_is_not_lent(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "STABLE_NS", 0)
+    root = site(tmp_path, {PAGE: "---\ntitle: A\n---\n"})
+    earlier, _ = load.load(root, remember=True)
+    (root / PAGE).unlink()
+    (root / PAGE).symlink_to(root / "content/pages/gone.sv.md")
+    sources, problems = load.load(root, earlier, remember=True)
+    assert sources.content == []
+    assert [str(p) for p in problems.items] == [f"{PAGE}: cannot be read: No such file or directory"]
+
+
+def test_a_body_read_when_rendered_from_a_file_saved_since_load_names_the_file(tmp_path):
+    root = site(tmp_path, {PAGE: "---\ntitle: A\n---\nText\n"})
+    (f,) = load.load(root)[0].content
+    make(root, PAGE, "---\ntitle: A\n---\nSaved since\n")
+    with pytest.raises(Changed) as raised:
+        f.body.text()
+    assert raised.value.name == PAGE
+
+
+def test_a_file_read_again_is_as_a_load_reads_it_now_with_its_body_held(tmp_path):
+    root = site(tmp_path, {PAGE: "---\ntitle: A\n---\nText\n"})
+    (old,) = load.load(root)[0].content
+    make(root, PAGE, "---\ntitle: A\n---\nNew text\n")
+    problems = Problems()
+    new = load.reread(root, old, problems)
+    assert problems.items == [] and new == load.load(root)[0].content[0] and new.body.held == "New text\n"
+
+
+def test_a_file_read_again_with_a_problem_is_reported(tmp_path):
+    root = site(tmp_path, {PAGE: "---\ntitle: A\n---\n"})
+    (old,) = load.load(root)[0].content
+    make(root, PAGE, "")
+    problems = Problems()
+    assert load.reread(root, old, problems) is None
+    assert [str(p) for p in problems.items] == [f"{PAGE}: file is empty"]
+
+
+def test_a_file_read_again_that_became_a_link_out_is_refused(tmp_path):
+    outside = make(tmp_path, "secret.sv.md", "---\ntitle: Hemlig\n---\nsecret\n")
+    root = site(tmp_path / "repo", {PAGE: "---\ntitle: A\n---\n"})
+    (old,) = load.load(root)[0].content
+    (root / PAGE).unlink()
+    (root / PAGE).symlink_to(outside)
+    problems = Problems()
+    assert load.reread(root, old, problems) is None
+    assert [str(p) for p in problems.items] == [f"{PAGE}: {load.LINK_OUT}"]
