@@ -239,13 +239,15 @@ def write(
 def _fill(tmp: Path, outputs: list[Output], out: Path, problems: Problems, finish) -> None:
     o = None
     kept = not tmp.name.startswith(_TMP_PREFIX)  # staging's `keep`, an earlier site: only what differs
+    base = str(tmp)
     try:
         for o in outputs:
             if o.written:
                 continue
-            target = tmp / o.path
-            if kept and _same(target, o):
+            # Thousands of pages a kept site has already: a path made as text, not a Path, for each.
+            if kept and _same(f"{base}/{o.path}", o):
                 continue
+            target = tmp / o.path
             _clear_way(tmp, o.path)
             if o.data is not None:
                 target.write_bytes(o.data)
@@ -276,20 +278,20 @@ def _fill(tmp: Path, outputs: list[Output], out: Path, problems: Problems, finis
         )
 
 
-def _same(target: Path, o: Output) -> bool:
+def _same(target: str, o: Output) -> bool:
     """The kept site's file at `target` is already `o`: the cache's very page (one file by two
     names), or the same bytes."""
     try:
-        st = target.lstat()
+        st = os.lstat(target)
         if o.reused:
-            return os.path.samestat(st, o.copy_from.stat())
+            return os.path.samestat(st, os.stat(o.copy_from))
         if not stat.S_ISREG(st.st_mode):
             return False
         data = o.data
-        size = len(data) if data is not None else o.copy_from.stat().st_size
+        size = len(data) if data is not None else os.stat(o.copy_from).st_size
         if st.st_size != size:
             return False
-        return target.read_bytes() == (data if data is not None else o.copy_from.read_bytes())
+        return Path(target).read_bytes() == (data if data is not None else o.copy_from.read_bytes())
     except OSError:
         return False
 
@@ -299,18 +301,28 @@ def _remove_others(folder: Path, wanted: set) -> None:
     them: it is made again or linked anew), and the folders that leaves empty."""
     start = len(str(folder)) + 1
     left = {}  # folder -> how many entries it keeps
-    for directory, subfolders, files in os.walk(folder):
+    order = []  # the folders, each before those inside it
+    folders = [str(folder)]
+    while folders:
+        directory = folders.pop()
+        order.append(directory)
         name = directory[start:]
-        links = [d for d in subfolders if os.path.islink(os.path.join(directory, d))]
-        left[directory] = len(subfolders) - len(links)
-        for file in files + links:
-            rel = f"{name}/{file}" if name else file
-            if rel in wanted or rel == MARKER:
-                left[directory] += 1
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(os.path.join(directory, file))
-    for directory in reversed(list(left)[1:]):  # the deepest first: os.walk lists a folder before its own
+        left[directory] = 0
+        # scandir's entries know their kind: no call to the system per entry, as os.walk's
+        # islink of each subfolder was (12,700 folders at 5,000 news items, a page in each).
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                    left[directory] += 1
+                    continue
+                rel = f"{name}/{entry.name}" if name else entry.name
+                if rel in wanted or rel == MARKER:
+                    left[directory] += 1
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+    for directory in reversed(order[1:]):  # the deepest first
         if left[directory] == 0:
             with contextlib.suppress(OSError):  # a page written since the walk: not empty after all
                 os.rmdir(directory)
