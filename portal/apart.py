@@ -24,11 +24,12 @@ def usable() -> bool:
     )
 
 
-def run(work):
+def run(work, meanwhile=None):
     """`work()`'s result, made in a forked process; None if that process could not give one
     (no fork here, a fault in `work`, a result that cannot be pickled or unpickled, a killed
     process): the caller then does the work itself, and meets any fault where it is reported
-    as usual."""
+    as usual. `meanwhile()`, if given, is called here once the process is started, so the two
+    run on two cores; not at all if no process could be started."""
     if not usable():
         return None
     try:
@@ -51,9 +52,11 @@ def run(work):
             os._exit(code)
     os.close(writable)
     try:
+        if meanwhile is not None:
+            meanwhile()
         with open(readable, "rb") as pipe:
             data = pipe.read()
-    except BaseException:  # Ctrl-C: the work is not wanted any more
+    except BaseException:  # Ctrl-C, or `meanwhile` failed: the work is not wanted any more
         os.kill(pid, signal.SIGKILL)
         raise
     finally:

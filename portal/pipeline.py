@@ -80,18 +80,19 @@ def _texts(pages):
             yield page.markdown
 
 
-def make_site(options: Options, result: Result, earlier=None, keep: bool = False) -> model.Site | None:
+def make_site(options: Options, result: Result, earlier=None, keep: bool = False, meanwhile=None) -> model.Site | None:
     """load → model (sites.make: published, drafts, news lists, checked); the site to render.
 
     A process that builds again (not `options.once`: serve) keeps what it loaded in `result.sources`,
     and passes it back as `earlier`: the files not changed since are not read again. One that
     builds once makes the site in a process of its own (apart.py), which leaves this one the
     site's memory and not the loading's. `keep`: the front matters the load parsed are written
-    for the next load, to be put in place if the build succeeds (`result.parsed`; build, not check)."""
+    for the next load, to be put in place if the build succeeds (`result.parsed`; build, not check).
+    `meanwhile()` is called in this process while the site is made apart, if it is (apart.run)."""
     options.stage("load")
     # Its stages are not shown as they go: a line it wrote would not be the terminal's (cli.Progress).
     alone = replace(options, progress=None)
-    made = apart.run(lambda: _made(alone, Result(Problems()), None, keep)) if options.once else None
+    made = apart.run(lambda: _made(alone, Result(Problems()), None, keep), meanwhile) if options.once else None
     if made is None:
         made = _made(options, result, earlier, keep)
     site, made_result = made
@@ -323,11 +324,18 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
 
 def _build_into(result: Result, options: Options, cache: page_cache.PageCache | None) -> None:
     with _made_to_last(options):
-        # The site first: its process apart (apart.py) then forks from this one as small as it gets.
-        site = result.site = make_site(options, result, keep=True)
+        # The site first: its process apart (apart.py) then forks from this one as small as it
+        # gets. While that process loads and models, this one reads the build cache's index
+        # (0.6 s of a warm build at 5,000 news items, on the other core).
+        opened = []
+
+        def read_cache():
+            opened.append(cache or open_cache(options))
+
+        site = result.site = make_site(options, result, keep=True, meanwhile=read_cache)
         if site is None:
             return
-        cache = cache or open_cache(options)
+        cache = opened[0] if opened else cache or open_cache(options)
     # The pages go into the new folder as they are rendered, not held to the end (write.staging;
     # not with a cache in memory only, `serve --no-cache`: its pages are what it compares with).
     streams = not result.problems.errors and (cache is None or cache.folder is not None)

@@ -16,6 +16,7 @@ from conftest import edit
 from portal import apart, pipeline
 from portal.load import sources as load
 from portal.model import sites
+from portal.render import cache as page_cache
 
 NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"
 NOW = dt.date(2026, 11, 30)
@@ -26,7 +27,8 @@ def files(folder: Path) -> dict:
 
 
 def once(root: Path, out: str = "_site", **more) -> pipeline.Options:
-    return pipeline.Options(root=root, out=root / out, now=NOW, search=False, cache=False, once=True, **more)
+    settings = {"now": NOW, "search": False, "cache": False, "once": True, **more}
+    return pipeline.Options(root=root, out=root / out, **settings)
 
 
 class Unloadable:
@@ -185,3 +187,71 @@ def test_a_result_cut_short_is_none_and_an_interrupt_stops_the_process_apart(alo
     with pytest.raises(KeyboardInterrupt):
         apart.run(slow)
     assert not finished.exists()  # stopped, not waited for
+
+
+def test_meanwhile_runs_here_while_the_work_runs_apart(alone, tmp_path, monkeypatch):
+    if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
+        return
+    sign = tmp_path / "meanwhile"
+
+    def work():  # waits for what `meanwhile` writes: had it run only after, this would give None
+        for _ in range(1000):
+            if sign.exists():
+                return sign.read_text()
+            time.sleep(0.01)
+        return None
+
+    calls = []
+
+    def meanwhile():
+        calls.append(os.getpid())
+        sign.write_text(f"{os.getpid()}")
+
+    assert apart.run(work, meanwhile) == f"{os.getpid()}" and calls == [os.getpid()]
+
+    def fails():
+        raise OSError("a fault here")
+
+    finished = tmp_path / "finished"
+
+    def slow():
+        time.sleep(3)
+        finished.touch()
+
+    with pytest.raises(OSError, match="a fault here"):
+        apart.run(slow, fails)
+    assert not finished.exists()  # stopped, not waited for
+    monkeypatch.setattr(apart, "usable", lambda: False)
+    assert apart.run(work, meanwhile) is None and calls == [os.getpid()]  # no process apart: not called
+
+
+def test_a_warm_build_reads_its_cache_here_while_the_site_is_made_apart(alone, tiny, loaded_in, monkeypatch):
+    if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
+        return
+    pipeline.build(once(tiny, cache=True))
+    loaded_in()
+    events, read, make_site = [], page_cache.PageCache._read, pipeline.make_site
+
+    def reading(self):
+        events.append(("index read in", os.getpid()))
+        read(self)
+
+    def making(*args, **kwargs):
+        site = make_site(*args, **kwargs)
+        events.append("site made")
+        return site
+
+    monkeypatch.setattr(page_cache.PageCache, "_read", reading)
+    monkeypatch.setattr(pipeline, "make_site", making)
+    edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
+    warm = pipeline.build(once(tiny, cache=True))
+    (pid,) = loaded_in()
+    assert pid != os.getpid() and events == [("index read in", os.getpid()), "site made"]
+    assert not warm.problems.errors
+    monkeypatch.setattr(apart, "usable", lambda: False)  # made here: the index is read after it
+    events.clear()
+    edit(tiny / NEWS_SV, "title: Den gemensamma enheten", "title: Enheten")
+    pipeline.build(once(tiny, cache=True))
+    assert loaded_in() == [os.getpid()] and events == ["site made", ("index read in", os.getpid())]
+    cold = pipeline.build(once(tiny, "_cold"))
+    assert not cold.problems.errors and files(tiny / "_site") == files(tiny / "_cold")
