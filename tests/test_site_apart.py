@@ -16,7 +16,9 @@ from conftest import edit
 from portal import apart, pipeline
 from portal.load import sources as load
 from portal.model import sites
+from portal.outputs import registry
 from portal.render import cache as page_cache
+from portal.render import shareimages
 
 NEWS_SV = "content/news/2020-01-10-enheten-vaxer.sv.md"
 NOW = dt.date(2026, 11, 30)
@@ -255,3 +257,66 @@ def test_a_warm_build_reads_its_cache_here_while_the_site_is_made_apart(alone, t
     assert loaded_in() == [os.getpid()] and events == ["site made", ("index read in", os.getpid())]
     cold = pipeline.build(once(tiny, "_cold"))
     assert not cold.problems.errors and files(tiny / "_site") == files(tiny / "_cold")
+
+
+def test_a_warm_build_makes_its_other_files_apart_while_it_judges_its_pages(alone, tiny, monkeypatch):
+    if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
+        return
+    made_in, judged_in = [], []
+    site_files, likely_stale = registry.site_files, page_cache.PageCache.likely_stale
+
+    def making(*args, **kwargs):
+        with open(tiny.parent / "files-made-in", "a") as f:  # a process apart writes here too
+            f.write(f"{os.getpid()}\n")
+        return site_files(*args, **kwargs)
+
+    def judging(self, site):
+        judged_in.append(os.getpid())
+        return likely_stale(self, site)
+
+    def made() -> list:
+        record = tiny.parent / "files-made-in"
+        found = [int(pid) for pid in record.read_text().split()] if record.exists() else []
+        record.unlink(missing_ok=True)
+        return found
+
+    monkeypatch.setattr(registry, "site_files", making)
+    monkeypatch.setattr(page_cache.PageCache, "likely_stale", judging)
+    pipeline.build(once(tiny, cache=True))  # cold: nothing to judge, all made here
+    assert made() == [os.getpid()] and judged_in == [os.getpid()]
+    edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
+    warm = pipeline.build(once(tiny, cache=True))
+    (pid,) = made()
+    assert pid != os.getpid() and judged_in == [os.getpid()] * 2 and not warm.problems.errors
+    pipeline.build(once(tiny, "_cold"))  # no cache: made here
+    assert made() == [os.getpid()] and files(tiny / "_site") == files(tiny / "_cold")
+
+    parent = os.getpid()  # a fault apart: made here, as ever
+
+    def fails_apart(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("a fault in the process apart")
+        return making(*args, **kwargs)
+
+    monkeypatch.setattr(registry, "site_files", fails_apart)
+    edit(tiny / NEWS_SV, "title: Den gemensamma enheten", "title: Enheten")
+    again = pipeline.build(once(tiny, cache=True))
+    assert made() == [os.getpid()] and not again.problems.errors
+    assert not pipeline.build(once(tiny, "_cold2")).problems.errors
+    assert files(tiny / "_site") == files(tiny / "_cold2")
+
+
+def test_what_the_other_files_find_apart_is_the_build_s(alone, tiny, monkeypatch):
+    if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
+        return
+    pipeline.build(once(tiny, cache=True))
+    before = files(tiny / "_site")
+    monkeypatch.setattr(shareimages, "font_files", lambda: None)  # no font to draw the share pictures
+    edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
+    result = pipeline.build(once(tiny, cache=True))
+    assert [str(p) for p in result.problems.errors] == [
+        "share images: no font to draw them with: install Liberation Sans "
+        "(/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf) or DejaVu Sans "
+        "(/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf); on Debian: apt-get install fonts-liberation"
+    ]
+    assert files(tiny / "_site") == before
