@@ -144,8 +144,10 @@ def index(root: Path) -> Path:
         lambda text: "not json at all",
         lambda text: text.replace('"portal":', '"portal":"0.0.0-other","was":', 1),  # another version
         lambda text: text.replace('"file":["', '"file":["../../../etc/', 1),  # a path out of the cache
+        lambda text: text.replace('"keys":[', '"keys":[-1,', 1),  # a row that is no row
+        lambda text: text.replace('"keys":[', f'"keys":[{2**40},', 1),
     ],
-    ids=["cut short", "not json", "another portal version", "a path out of the cache"],
+    ids=["cut short", "not json", "another portal version", "a path out of the cache", "a row below", "a row past"],
 )
 def test_a_corrupt_or_foreign_cache_is_ignored_and_the_build_is_cold_and_right(warm, spoil):
     found = index(warm)
