@@ -141,6 +141,7 @@ class PageCache:
         self.checked_templates = None  # name -> sha256 of the templates of the build in .cache/
         self.table = []  # (key, digest) of every key the pages in .cache/ read: their rows
         self.fine, self.moved = set(), set()  # the rows judged in this build: same digest, another
+        self.intact = set()  # the output paths whose stored page was found intact in this build
         self.journal = None  # the index file as this process read or wrote it last (_Journal)
         if folder is not None:
             self._read()
@@ -160,7 +161,7 @@ class PageCache:
                 self.env.template_problems = Problems()
         self.fresh, self.rendered, self.digests, self.names_seen, self.nested = {}, [], {}, {}, {}
         self.records, self.sent, self.key_objects, self.kept_count = {}, set(), {}, 0
-        self.fine, self.moved = set(), set()
+        self.fine, self.moved, self.intact = set(), set(), set()
         # Each key any page read is judged once; a page is reused if none of its keys changed.
         self.changed = None if self.old is None else self._changed_keys()
         return self.env
@@ -550,16 +551,23 @@ class PageCache:
         return False
 
     def _intact(self, path: str) -> bool:
-        """The stored page is there with the bytes recorded (hashed again only if its size or time changed)."""
+        """The stored page is there with the bytes recorded (hashed again only if its size or time
+        changed); once found so, not looked at again in this build (each page is judged twice:
+        before the asset names are settled and when it is rendered)."""
+        if path in self.intact:
+            return True
         entry, record = self.stored[path]
         # Its stored file, objects/<sha>, as _read made it for an entry with rows (the only kind
         # asked): a path made again here for each of 12,686 pages was most of this check's time.
         target = entry.output.copy_from
         try:
             st = target.stat()
-            if (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns):
+            if (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns) or (
+                hashlib.sha256(target.read_bytes()).hexdigest() == record.sha
+            ):
+                self.intact.add(path)
                 return True
-            return hashlib.sha256(target.read_bytes()).hexdigest() == record.sha
+            return False
         except OSError:
             return False
 
