@@ -67,7 +67,8 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="processes that render pages at once (default: the number of cores this build may use; "
-        "1: no other process; a small build renders in its own and converts only its markdown in them)",
+        "1: no other process, and the least memory; a small build renders in its own and converts only "
+        "its markdown in them, and reads its cache and makes its feeds and sitemap beside the rest)",
     )
 
     p = argparse.ArgumentParser(

@@ -193,10 +193,11 @@ def _files_while_judging(site, public, options: Options, cache, judge) -> tuple:
 
     A warm build that runs once makes the files (feeds, sitemap, share pictures, …) in a process
     apart while this one judges which pages the cache keeps: its two longest steps, 0.8 and
-    1.3 s at 5,000 news items, on two cores. Not worth a process when there is nothing to
-    judge (no cache, or an empty one: a cold build)."""
+    1.3 s at 5,000 news items, on two cores; not with --jobs 1, which spares the memory the
+    process apart comes to copy (45 MB). Not worth a process when there is nothing to judge (no
+    cache, or an empty one: a cold build)."""
     judged = []
-    worth = options.once and cache is not None and bool(cache.entries)
+    worth = options.once and options.jobs > 1 and cache is not None and bool(cache.entries)
     made = apart.run(lambda: _files(site, public), lambda: judged.append(judge())) if worth else None
     if made is None:  # no process apart, or it gave nothing: made here, reported as usual
         made = _files(site, public)
@@ -345,14 +346,16 @@ def _build(options: Options, cache: page_cache.PageCache | None) -> Result:
 def _build_into(result: Result, options: Options, cache: page_cache.PageCache | None) -> None:
     with _made_to_last(options):
         # The site first: its process apart (apart.py) then forks from this one as small as it
-        # gets. While that process loads and models, this one reads the build cache's index
-        # (0.6 s of a warm build at 5,000 news items, on the other core).
+        # gets. With more than one job, this one reads the build cache's index while that one
+        # loads and models (0.6 s of a warm build at 5,000 news items, on the other core; and
+        # 60 MB held the while, which --jobs 1 spares).
         opened = []
 
         def read_cache():
             opened.append(cache or open_cache(options))
 
-        site = result.site = make_site(options, result, keep=True, meanwhile=read_cache)
+        meanwhile = read_cache if options.jobs > 1 else None
+        site = result.site = make_site(options, result, keep=True, meanwhile=meanwhile)
         if site is None:
             return
         cache = opened[0] if opened else cache or open_cache(options)

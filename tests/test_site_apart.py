@@ -230,7 +230,7 @@ def test_meanwhile_runs_here_while_the_work_runs_apart(alone, tmp_path, monkeypa
 def test_a_warm_build_reads_its_cache_here_while_the_site_is_made_apart(alone, tiny, loaded_in, monkeypatch):
     if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
         return
-    pipeline.build(once(tiny, cache=True))
+    pipeline.build(once(tiny, cache=True, jobs=2))
     loaded_in()
     events, read, make_site = [], page_cache.PageCache._read, pipeline.make_site
 
@@ -246,14 +246,19 @@ def test_a_warm_build_reads_its_cache_here_while_the_site_is_made_apart(alone, t
     monkeypatch.setattr(page_cache.PageCache, "_read", reading)
     monkeypatch.setattr(pipeline, "make_site", making)
     edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
-    warm = pipeline.build(once(tiny, cache=True))
+    warm = pipeline.build(once(tiny, cache=True, jobs=2))
     (pid,) = loaded_in()
     assert pid != os.getpid() and events == [("index read in", os.getpid()), "site made"]
     assert not warm.problems.errors
+    events.clear()  # --jobs 1: one process at a time, the index read after the site is made apart
+    edit(tiny / NEWS_SV, "title: Den gemensamma enheten", "title: Enheten")
+    pipeline.build(once(tiny, cache=True, jobs=1))
+    (pid,) = loaded_in()
+    assert pid != os.getpid() and events == ["site made", ("index read in", os.getpid())]
     monkeypatch.setattr(apart, "usable", lambda: False)  # made here: the index is read after it
     events.clear()
-    edit(tiny / NEWS_SV, "title: Den gemensamma enheten", "title: Enheten")
-    pipeline.build(once(tiny, cache=True))
+    edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
+    pipeline.build(once(tiny, cache=True, jobs=2))
     assert loaded_in() == [os.getpid()] and events == ["site made", ("index read in", os.getpid())]
     cold = pipeline.build(once(tiny, "_cold"))
     assert not cold.problems.errors and files(tiny / "_site") == files(tiny / "_cold")
@@ -282,14 +287,18 @@ def test_a_warm_build_makes_its_other_files_apart_while_it_judges_its_pages(alon
 
     monkeypatch.setattr(registry, "site_files", making)
     monkeypatch.setattr(page_cache.PageCache, "likely_stale", judging)
-    pipeline.build(once(tiny, cache=True))  # cold: nothing to judge, all made here
+    pipeline.build(once(tiny, cache=True, jobs=2))  # cold: nothing to judge, all made here
     assert made() == [os.getpid()] and judged_in == [os.getpid()]
     edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
-    warm = pipeline.build(once(tiny, cache=True))
+    warm = pipeline.build(once(tiny, cache=True, jobs=2))
     (pid,) = made()
     assert pid != os.getpid() and judged_in == [os.getpid()] * 2 and not warm.problems.errors
     pipeline.build(once(tiny, "_cold"))  # no cache: made here
     assert made() == [os.getpid()] and files(tiny / "_site") == files(tiny / "_cold")
+    edit(tiny / NEWS_SV, "title: Den gemensamma enheten", "title: Enheten")
+    pipeline.build(once(tiny, cache=True, jobs=1))  # one process at a time: made here
+    assert made() == [os.getpid()]
+    edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
 
     parent = os.getpid()  # a fault apart: made here, as ever
 
@@ -300,7 +309,7 @@ def test_a_warm_build_makes_its_other_files_apart_while_it_judges_its_pages(alon
 
     monkeypatch.setattr(registry, "site_files", fails_apart)
     edit(tiny / NEWS_SV, "title: Den gemensamma enheten", "title: Enheten")
-    again = pipeline.build(once(tiny, cache=True))
+    again = pipeline.build(once(tiny, cache=True, jobs=2))
     assert made() == [os.getpid()] and not again.problems.errors
     assert not pipeline.build(once(tiny, "_cold2")).problems.errors
     assert files(tiny / "_site") == files(tiny / "_cold2")
@@ -309,11 +318,11 @@ def test_a_warm_build_makes_its_other_files_apart_while_it_judges_its_pages(alon
 def test_what_the_other_files_find_apart_is_the_build_s(alone, tiny, monkeypatch):
     if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
         return
-    pipeline.build(once(tiny, cache=True))
+    pipeline.build(once(tiny, cache=True, jobs=2))
     before = files(tiny / "_site")
     monkeypatch.setattr(shareimages, "font_files", lambda: None)  # no font to draw the share pictures
     edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
-    result = pipeline.build(once(tiny, cache=True))
+    result = pipeline.build(once(tiny, cache=True, jobs=2))
     assert [str(p) for p in result.problems.errors] == [
         "share images: no font to draw them with: install Liberation Sans "
         "(/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf) or DejaVu Sans "
