@@ -329,3 +329,16 @@ def test_what_the_other_files_find_apart_is_the_build_s(alone, tiny, monkeypatch
         "(/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf); on Debian: apt-get install fonts-liberation"
     ]
     assert files(tiny / "_site") == before
+
+
+def test_a_stored_page_changed_by_hand_is_found_while_the_site_is_made(alone, tiny):
+    if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
+        return
+    pipeline.build(once(tiny, cache=True, jobs=2))
+    # The output folder's page and the stored one are one file: an edit by hand changes both.
+    with (tiny / "_site/kontakt/index.html").open("r+b") as f:
+        f.write(b"<!-- edited by hand -->")
+    edit(tiny / NEWS_SV, "title: Enheten", "title: Den gemensamma enheten")
+    assert not pipeline.build(once(tiny, cache=True, jobs=2)).problems.errors
+    assert not pipeline.build(once(tiny, "_cold")).problems.errors
+    assert files(tiny / "_site") == files(tiny / "_cold")

@@ -141,7 +141,7 @@ class PageCache:
         self.checked_templates = None  # name -> sha256 of the templates of the build in .cache/
         self.table = []  # (key, digest) of every key the pages in .cache/ read: their rows
         self.fine, self.moved = set(), set()  # the rows judged in this build: same digest, another
-        self.intact = set()  # the output paths whose stored page was found intact in this build
+        self.intact = set()  # the output paths whose stored page was found intact in this build (until discard)
         self.journal = None  # the index file as this process read or wrote it last (_Journal)
         if folder is not None:
             self._read()
@@ -161,7 +161,7 @@ class PageCache:
                 self.env.template_problems = Problems()
         self.fresh, self.rendered, self.digests, self.names_seen, self.nested = {}, [], {}, {}, {}
         self.records, self.sent, self.key_objects, self.kept_count = {}, set(), {}, 0
-        self.fine, self.moved, self.intact = set(), set(), set()
+        self.fine, self.moved = set(), set()
         # Each key any page read is judged once; a page is reused if none of its keys changed.
         self.changed = None if self.old is None else self._changed_keys()
         return self.env
@@ -295,12 +295,20 @@ class PageCache:
         return record, tmp.name
 
     def discard(self) -> None:
-        """The build failed: the pages it kept on the way are not kept (its pages and index stay as
-        they were; the site kept for the next build to make its site in may be half made)."""
+        """After a build: what a failed (or stopped) one kept on its way is not kept (its pages and
+        index stay as they were; the site kept for the next build to make its site in may be half
+        made), and the next build looks at the stored pages again."""
         if self.folder is not None:
             for _record, name in self.records.values():
                 (self.folder / OBJECTS / name).unlink(missing_ok=True)
-        self.records = {}
+        self.records, self.intact = {}, set()
+
+    def check_stored(self) -> None:
+        """Look at every stored page as `stale` will (`_intact`), before the site is there to judge
+        them by: a build does this while its site is made apart (pipeline)."""
+        for path, (entry, _record) in self.stored.items():
+            if entry.rows is not None:
+                self._intact(path)
 
     def _assets_in(self, data: bytes) -> tuple:
         """The assets whose published names the page's bytes carry, by their own paths. Each
