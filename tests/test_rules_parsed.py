@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import locale
 import os
 import resource
 import signal
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,6 +22,7 @@ from portal.load import parsed as kept
 from portal.load import sources as load
 from portal.load.yamlnodes import Sequence
 
+REPO = Path(__file__).resolve().parents[1]
 ITEM = "content/news/a.sv.md"
 TEXT = "---\ntitle: 'Rubrik'\nlist:\n  - ett\nnested:\n  key: värde\n---\nBrödtext.\n"
 
@@ -179,22 +180,37 @@ def test_a_file_that_is_not_utf8_is_not_read(site, parses):
     assert parses == [ITEM] and problems == []
 
 
-@pytest.fixture
-def ascii_locale():
-    """A machine whose locale is not UTF-8 (as Windows' cp1252): what open() uses when told no encoding."""
-    if sys.flags.utf8_mode:
-        pytest.skip("in Python's UTF-8 mode every file is opened as UTF-8 whatever the locale")
-    before = locale.setlocale(locale.LC_CTYPE)
-    locale.setlocale(locale.LC_CTYPE, "C")
-    yield
-    locale.setlocale(locale.LC_CTYPE, before)
+# A machine whose locale is not UTF-8 (as Windows' cp1252): what open() uses when told no
+# encoding. In a process of its own, as Python starts in UTF-8 mode in a bare C locale (PEP 540)
+# and then opens every file as UTF-8 whatever the locale is set to later.
+IN_ASCII = """
+import hashlib, json, locale, sys
+from pathlib import Path
+from portal.load import parsed as kept, sources as load
+root = Path(sys.argv[1])
+for _ in range(2):
+    parsed = kept.Parsed(root / ".cache" / kept.NAME)
+    load.load(root, parsed=parsed)
+    kept.put_in_place(parsed.write())
+found = kept.Parsed(root / ".cache" / kept.NAME).get(hashlib.sha256((root / sys.argv[2]).read_bytes()).hexdigest())
+print(json.dumps({
+    "encoding": locale.getpreferredencoding(False),
+    "kept": found is not None,
+    "value": found and found[0]["nested"]["key"],
+}))
+"""
 
 
-def test_the_file_is_utf8_whatever_the_locale(site, parses, ascii_locale):
-    loaded(site)  # the front matter has 'värde'
-    parses.clear()
-    [again], problems = loaded(site)
-    assert parses == [] and problems == [] and again.front["nested"]["key"] == "värde"
+def test_the_file_is_utf8_whatever_the_locale(site):
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "PYTHONPATH": str(REPO)}
+    ran = subprocess.run(
+        [sys.executable, "-X", "utf8=0", "-c", IN_ASCII, str(site), ITEM], env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    said = json.loads(ran.stdout)
+    assert said["encoding"] == "ANSI_X3.4-1968"  # it ran in an ASCII locale: the test is a test
+    assert said["kept"] and said["value"] == "värde"  # written and read back as UTF-8 there
+    assert "värde" in file(site).read_text(encoding="utf-8")
 
 
 def entry(site: Path) -> list:

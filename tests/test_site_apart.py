@@ -267,7 +267,7 @@ def test_a_warm_build_reads_its_cache_here_while_the_site_is_made_apart(alone, t
 def test_a_warm_build_makes_its_other_files_apart_while_it_judges_its_pages(alone, tiny, monkeypatch):
     if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
         return
-    made_in, judged_in = [], []
+    judged_in = []
     site_files, likely_stale = registry.site_files, page_cache.PageCache.likely_stale
 
     def making(*args, **kwargs):
