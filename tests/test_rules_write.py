@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -19,6 +20,20 @@ def messages(problems: Problems) -> list[str]:
 
 def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
+
+
+MADE = b"made by build.py; the next build replaces this folder\n"  # the MARKER's text
+
+
+def tree(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def files(folder: Path, paths: list[str]) -> Path:
+    for path in paths:
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(path)
+    return folder
 
 
 # --- paths --------------------------------------------------------------------------------------
@@ -323,3 +338,256 @@ def test_a_writable_umask_does_not_change_the_modes(tmp_path):
         assert mode(tmp_path / "_site") == 0o755
     finally:
         os.umask(old)
+
+
+# --- failures said plainly ----------------------------------------------------------------------
+
+
+def no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_an_output_folder_that_cannot_be_made_beside_the_target_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(write.tempfile, "mkdtemp", no_space)
+    problems = Problems()
+    write.write([Output("a.html", b"x")], tmp_path / "_site", problems)
+    assert messages(problems) == [f"{tmp_path / '_site'}: no space left on device; nothing was written"]
+
+
+def test_a_site_that_cannot_be_swapped_in_leaves_the_previous_one(tmp_path, monkeypatch):
+    out = tmp_path / "_site"
+    write.write([Output("old.html", b"old")], out, Problems())
+    monkeypatch.setattr(write, "swap", no_space)
+    problems = Problems()
+    write.write([Output("new.html", b"new")], out, problems)
+    assert messages(problems) == [
+        f"{out}: no space left on device (putting the new site in place); the previous site is as it was"
+    ]
+    assert (out / "old.html").exists() and not (out / "new.html").exists()
+
+
+def test_a_failure_after_the_files_names_the_marker(tmp_path):
+    problems = Problems()
+    write.write([Output(f"{write.MARKER}/x", b"x")], tmp_path / "_site", problems)
+    assert messages(problems) == [
+        f"{tmp_path / '_site'}: is a directory (writing {write.MARKER}); the previous site is as it was"
+    ]
+
+
+def test_a_reason_without_a_strerror_is_the_error_itself():
+    assert write.reason(OSError("No room")) == "no room"
+
+
+def test_an_output_folder_outside_the_working_folder_is_shown_whole(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert write.shown(tmp_path / "_site") == str(tmp_path / "_site")
+    assert write.shown(tmp_path / "elsewhere/_site") == "_site"
+
+
+# --- streamed pages and the staging folder --------------------------------------------------------
+
+
+def test_pages_put_in_the_staging_folder_are_kept_and_the_rest_written_beside_them(tmp_path):
+    out = tmp_path / "_site"
+    problems = Problems()
+
+    def finish(folder):
+        (folder / "index.json").write_text("{}")
+
+    with write.staging(out) as folder:
+        written = write.put(folder, Output("a/index.html", b"streamed"))
+        assert written == Output("a/index.html", written=True)
+        write.write([written, Output("b.html", b"rest")], out, problems, finish, folder=folder)
+    assert problems.items == []
+    assert tree(out) == {"a/index.html": b"streamed", "b.html": b"rest", "index.json": b"{}", write.MARKER: MADE}
+
+
+@pytest.mark.parametrize("keep", [None, "keep/site"])
+def test_there_is_no_staging_folder_for_a_target_that_would_be_refused(tmp_path, keep):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/page.md").write_text("work")
+    with write.staging(tmp_path / "content", keep and tmp_path / keep) as folder:
+        assert folder is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+# --- the kept site: a build writes only what differs into the site before the last -------------
+
+
+def test_a_kept_site_that_is_a_link_is_replaced_by_a_folder_never_followed(tmp_path):
+    outside = files(tmp_path / "outside", ["index.html"])
+    keep = tmp_path / "keep/site"
+    keep.parent.mkdir()
+    keep.symlink_to(outside, target_is_directory=True)
+    with write.staging(tmp_path / "_site", keep) as folder:
+        assert folder == keep and not keep.is_symlink() and list(keep.iterdir()) == []
+    assert tree(outside) == {"index.html": b"index.html"}
+
+
+def test_a_kept_site_with_a_link_in_it_is_emptied_and_used(tmp_path):
+    outside = files(tmp_path / "outside", ["index.html"])
+    keep = files(tmp_path / "keep/site", ["a.html"])
+    (keep / "nyheter").symlink_to(outside, target_is_directory=True)
+    with write.staging(tmp_path / "_site", keep) as folder:
+        assert folder == keep and list(keep.iterdir()) == []
+    assert tree(outside) == {"index.html": b"index.html"}
+
+
+def test_a_kept_site_of_folders_and_files_only_is_plain(tmp_path):
+    site = files(tmp_path / "site", ["a.html", "b/c/d.html"])
+    assert write._plain(site)
+    os.mkfifo(site / "b/c/pipe")
+    assert not write._plain(site)
+    (site / "b/c/pipe").unlink()
+    (site / "b/link").symlink_to(site / "a.html")
+    assert not write._plain(site)
+
+
+def test_only_the_files_that_differ_are_written_into_a_kept_site(tmp_path):
+    keep = files(tmp_path / "keep/site", ["same.html", "changed.html", "old.html", "old/deep/x.html"])
+    stored = tmp_path / "stored.html"
+    stored.write_bytes(b"kept page")
+    (keep / "reused.html").hardlink_to(stored)
+    same = (keep / "same.html").stat().st_ino
+    out = tmp_path / "_site"
+    problems = Problems()
+    with write.staging(out, keep) as folder:
+        outputs = [
+            Output("same.html", b"same.html"),  # first: the files after it are written all the same
+            Output("changed.html", b"new"),
+            Output("reused.html", copy_from=stored, reused=True),
+            Output("linked/index.html", copy_from=stored, reused=True),
+        ]
+        write.write(outputs, out, problems, folder=folder)
+    assert problems.items == []
+    assert tree(out) == {
+        "same.html": b"same.html",
+        "changed.html": b"new",
+        "reused.html": b"kept page",
+        "linked/index.html": b"kept page",
+        write.MARKER: MADE,
+    }
+    assert (out / "same.html").stat().st_ino == same  # not written again
+    assert (out / "reused.html").stat().st_ino == stored.stat().st_ino
+    assert (out / "linked/index.html").stat().st_ino == stored.stat().st_ino
+
+
+def test_a_stored_page_that_cannot_be_linked_is_copied(tmp_path, monkeypatch):
+    stored = tmp_path / "stored.html"
+    stored.write_bytes(b"kept page")
+    monkeypatch.setattr(write.os, "link", lambda a, b: no_space())
+    write._link(stored, tmp_path / "copy.html")
+    assert (tmp_path / "copy.html").read_bytes() == b"kept page"
+    assert (tmp_path / "copy.html").stat().st_ino != stored.stat().st_ino
+
+
+# --- _same: is the kept site's file already the output? --------------------------------------------
+
+
+@pytest.fixture
+def kept(tmp_path):
+    stored = tmp_path / "stored.html"
+    stored.write_bytes(b"page")
+    (tmp_path / "linked.html").hardlink_to(stored)
+    (tmp_path / "copy.html").write_bytes(b"page")
+    (tmp_path / "longer.html").write_bytes(b"page!")
+    (tmp_path / "other.html").write_bytes(b"PAGE")
+    (tmp_path / "folder.html").mkdir()
+    return tmp_path
+
+
+def test_a_reused_page_is_the_same_only_as_the_stored_file_itself(kept):
+    reused = Output("x", copy_from=kept / "stored.html", reused=True)
+    assert write._same(str(kept / "linked.html"), reused)
+    assert not write._same(str(kept / "copy.html"), reused)
+    assert not write._same(str(kept / "missing.html"), reused)
+
+
+@pytest.mark.parametrize("how", ["bytes", "copied"])
+def test_an_output_is_the_same_as_a_file_with_its_bytes(kept, how):
+    o = Output("x", b"page") if how == "bytes" else Output("x", copy_from=kept / "stored.html")
+    assert write._same(str(kept / "copy.html"), o)
+    assert not write._same(str(kept / "longer.html"), o)
+    assert not write._same(str(kept / "other.html"), o)
+    assert not write._same(str(kept / "folder.html"), o)
+    assert not write._same(str(kept / "missing.html"), o)
+
+
+# --- _clear_way: room for a new file where a kept site has something else --------------------------
+
+
+def test_a_kept_sites_file_where_a_folder_must_be_is_removed(tmp_path):
+    files(tmp_path, ["a/b", "c", "d/e/f/g.html"])
+    write._clear_way(tmp_path, "a/b/c/index.html")
+    write._clear_way(tmp_path, "c/d/index.html")
+    assert (
+        (tmp_path / "a/b/c").is_dir() and (tmp_path / "c/d").is_dir() and not (tmp_path / "a/b/c/index.html").exists()
+    )
+
+
+def test_a_kept_sites_folder_where_the_file_goes_is_removed(tmp_path):
+    files(tmp_path, ["a/index.html/x/y.html"])
+    write._clear_way(tmp_path, "a/index.html")
+    assert tree(tmp_path) == {} and (tmp_path / "a").is_dir()
+
+
+def test_a_link_in_the_way_is_removed_not_followed(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/a").symlink_to(tmp_path / "missing")
+    (tmp_path / "site/b.html").symlink_to(files(tmp_path, ["outside.html"]) / "outside.html")
+    write._clear_way(tmp_path / "site", "a/index.html")
+    write._clear_way(tmp_path / "site", "b.html")
+    assert (tmp_path / "site/a").is_dir() and not (tmp_path / "site/a").is_symlink()
+    assert not (tmp_path / "site/b.html").exists() and (tmp_path / "outside.html").exists()
+
+
+# --- _remove_others: what the new site does not have goes --------------------------------------------
+
+
+def test_every_file_the_new_site_does_not_have_is_removed_with_the_folders_it_leaves_empty(tmp_path):
+    site = files(tmp_path / "site", [write.MARKER, "index.html", "old.html", "a/keep.html", "a/old.html"])
+    files(site, ["b/c/d/old.html", "e/old.html", "f/g/old.html", "f/h/old.html", "a/i/old.html", "a/j/old.html"])
+    write._remove_others(site, {"index.html", "a/keep.html"})
+    assert tree(site) == {
+        write.MARKER: write.MARKER.encode(),
+        "index.html": b"index.html",
+        "a/keep.html": b"a/keep.html",
+    }
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir()) == ["a"]
+
+
+def test_a_link_in_a_kept_site_is_removed_not_followed(tmp_path):
+    outside = files(tmp_path / "outside", ["index.html", "sub/x.html"])
+    site = files(tmp_path / "site", ["index.html"])
+    (site / "nyheter").symlink_to(outside, target_is_directory=True)
+    (site / "page.html").symlink_to(outside / "index.html")
+    write._remove_others(site, {"index.html", "nyheter/index.html"})
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert tree(outside) == {"index.html": b"index.html", "sub/x.html": b"sub/x.html"}
+
+
+def test_a_folder_written_into_since_the_walk_is_kept(tmp_path, monkeypatch):
+    site = files(tmp_path / "site", ["a/old.html"])
+    real_rmdir = os.rmdir
+
+    def rmdir(path):
+        (Path(path) / "new.html").write_text("new")  # as a page written meanwhile
+        real_rmdir(path)
+
+    monkeypatch.setattr(write.os, "rmdir", rmdir)
+    write._remove_others(site, set())
+    assert tree(site) == {"a/new.html": b"new"}
+
+
+def test_a_file_gone_since_the_walk_is_no_error(tmp_path, monkeypatch):
+    site = files(tmp_path / "site", ["a/old.html"])
+    real_unlink = os.unlink
+
+    def unlink(path):
+        real_unlink(path)
+        real_unlink(path)  # as if removed meanwhile: the second says it is not there
+
+    monkeypatch.setattr(write.os, "unlink", unlink)
+    write._remove_others(site, set())
+    assert list(site.iterdir()) == []
