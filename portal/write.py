@@ -322,7 +322,7 @@ def _remove_others(folder: Path, wanted: set) -> None:
                 else:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(entry.path)
-    for directory in reversed(order[1:]):  # the deepest first
+    for directory in reversed(order[1:]):  # each folder before the one it is in
         if left[directory] == 0:
             with contextlib.suppress(OSError):  # a page written since the walk: not empty after all
                 os.rmdir(directory)
