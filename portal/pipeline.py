@@ -154,18 +154,21 @@ def produce(
     `result.outputs` then holds only its path (`written`), not its bytes."""
     options.stage("render")
     started = time.perf_counter()
-    # The site's other files first: they settle the asset names, which the cache's pages carry.
-    # Then the markdown on every core, for the pages this build renders (not those the cache reuses).
+    # Markdown on every core, for the pages this build renders (not those the cache reuses);
+    # the feeds among the site's files take their texts from the same processes, unless the
+    # files were made apart while the pages were judged.
     judge = (lambda: site.pages) if cache is None else (lambda: cache.likely_stale(site))
     if result.problems.errors:
-        files, found, rendered = [], Problems(), judge()
+        made, rendered = ([], Problems()), judge()
     else:
-        files, found, rendered = _files_while_judging(site, result.public_site, options, cache, judge)
+        made, rendered = _files_while_judging(site, result.public_site, options, cache, judge)
     # Many pages to render, in a build that runs once: each is rendered whole, markdown and
     # all, by one of `jobs` processes (render/workers.py); else the markdown alone is.
     jobs = options.jobs
     pooled = options.once and workers.usable(jobs, len(rendered))
     with markup.converting_ahead(() if pooled else _texts(rendered), jobs):
+        # The site's other files first: they settle the asset names, which the cache's pages carry.
+        files, found = made if made is not None else _files(site, result.public_site)
         names = result.names = assets.plan(files, site.config.base_url, found)
         if cache is not None:
             cache.renames = names.renames
@@ -189,19 +192,17 @@ def produce(
 
 
 def _files_while_judging(site, public, options: Options, cache, judge) -> tuple:
-    """(the site's other files, the problems they gave, `judge()`: the pages to render).
+    """((the site's other files, the problems they gave) or None, `judge()`: the pages to render).
 
     A warm build that runs once makes the files (feeds, sitemap, share pictures, …) in a process
     apart while this one judges which pages the cache keeps: its two longest steps, 0.8 and
     1.3 s at 5,000 news items, on two cores; not with --jobs 1, which spares the memory the
     process apart comes to copy (45 MB). Not worth a process when there is nothing to judge (no
-    cache, or an empty one: a cold build)."""
+    cache, or an empty one: a cold build). None: the files are to be made here (`_files`)."""
     judged = []
     worth = options.once and options.jobs > 1 and cache is not None and bool(cache.entries)
     made = apart.run(lambda: _files(site, public), lambda: judged.append(judge())) if worth else None
-    if made is None:  # no process apart, or it gave nothing: made here, reported as usual
-        made = _files(site, public)
-    return (*made, judged[0] if judged else judge())
+    return made, judged[0] if judged else judge()
 
 
 def _files(site, public) -> tuple:
