@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -39,14 +40,21 @@ def serving(root, *args):
 @contextlib.contextmanager
 def serving_process(root, *args):
     """As `serving`, and yield the server's process first (to signal it); always stop it."""
-    process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--port", "0", *args],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-    )
+    # The server takes Ctrl+C (SIGINT) as from a terminal even where the tests run as a shell's
+    # background job, which starts them with SIGINT ignored: a process inherits that, and Python
+    # then never raises KeyboardInterrupt. Set here while it starts, it inherits this instead.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "--port", "0", *args],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        )
+    finally:
+        signal.signal(signal.SIGINT, before)
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
     reader.start()
