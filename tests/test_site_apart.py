@@ -44,18 +44,17 @@ def _refuse():
     raise ValueError("not here")
 
 
-@pytest.fixture
-def loaded_in(monkeypatch, tmp_path):
-    """The ids of the processes `load` ran in, written to a file: one forked writes there too."""
-    record = tmp_path / "loaded-in"
-    real = load.load
+def ran_in(monkeypatch, record: Path, owner, name: str):
+    """`owner.name` made to write the id of each process it runs in to `record` (one forked
+    writes there too); what is given back reads them, and empties the record."""
+    real = getattr(owner, name)
 
     def recording(*args, **kwargs):
         with open(record, "a") as f:
             f.write(f"{os.getpid()}\n")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(load, "load", recording)
+    monkeypatch.setattr(owner, name, recording)
 
     def pids() -> list:
         found = record.read_text().split() if record.exists() else []
@@ -63,6 +62,12 @@ def loaded_in(monkeypatch, tmp_path):
         return [int(pid) for pid in found]
 
     return pids
+
+
+@pytest.fixture
+def loaded_in(monkeypatch, tmp_path):
+    """The ids of the processes `load` ran in."""
+    return ran_in(monkeypatch, tmp_path / "loaded-in", load, "load")
 
 
 def test_a_build_that_runs_once_makes_its_site_apart_and_its_pages_are_those_made_here(
@@ -267,25 +272,14 @@ def test_a_warm_build_reads_its_cache_here_while_the_site_is_made_apart(alone, t
 def test_a_warm_build_makes_its_other_files_apart_while_it_judges_its_pages(alone, tiny, monkeypatch):
     if not alone:  # run in a pytest process of its own, and passed there (conftest.alone)
         return
-    judged_in = []
-    site_files, likely_stale = registry.site_files, page_cache.PageCache.likely_stale
-
-    def making(*args, **kwargs):
-        with open(tiny.parent / "files-made-in", "a") as f:  # a process apart writes here too
-            f.write(f"{os.getpid()}\n")
-        return site_files(*args, **kwargs)
+    judged_in, likely_stale = [], page_cache.PageCache.likely_stale
 
     def judging(self, site):
         judged_in.append(os.getpid())
         return likely_stale(self, site)
 
-    def made() -> list:
-        record = tiny.parent / "files-made-in"
-        found = [int(pid) for pid in record.read_text().split()] if record.exists() else []
-        record.unlink(missing_ok=True)
-        return found
-
-    monkeypatch.setattr(registry, "site_files", making)
+    made = ran_in(monkeypatch, tiny.parent / "files-made-in", registry, "site_files")
+    making = registry.site_files
     monkeypatch.setattr(page_cache.PageCache, "likely_stale", judging)
     pipeline.build(once(tiny, cache=True, jobs=2))  # cold: nothing to judge, all made here
     assert made() == [os.getpid()] and judged_in == [os.getpid()]
