@@ -41,6 +41,7 @@ MODULES = {
     "write": ["tests/test_rules_write.py", "tests/test_write.py"],
     "links": ["tests/test_rules_links.py"],
     "publishing": ["tests/test_rules_publishing.py"],
+    "uptodate": ["tests/test_rules_uptodate.py"],
 }
 # Module -> its file under portal/ (the stage packages).
 PATHS = {
@@ -52,6 +53,7 @@ PATHS = {
     "write": "write.py",
     "links": "review/links.py",
     "publishing": "model/publishing.py",
+    "uptodate": "uptodate.py",
 }
 
 
