@@ -36,8 +36,20 @@ STATE = Path(".cache") / "last-build.json"  # under the site's root; .cache/ is 
 FORMAT = 1
 SITE_FOLDERS = ("data", "content", "static", "templates")  # all the build reads of the site
 ENGINE = Path(__file__).resolve().parent  # the portal package: its code, templates, messages
-# The libraries whose versions change the output (render/cache.py's, and Pagefind's index).
-LIBRARIES = ("Markdown", "nh3", "Jinja2", "MarkupSafe", "PyYAML", "Babel", "Pillow", "rdflib", "pagefind")
+# The libraries whose versions change the output (render/cache.py's, and Pagefind's index:
+# pagefind_bin is the binary that writes it, pagefind the package that runs that binary).
+LIBRARIES = (
+    "Markdown",
+    "nh3",
+    "Jinja2",
+    "MarkupSafe",
+    "PyYAML",
+    "Babel",
+    "Pillow",
+    "rdflib",
+    "pagefind",
+    "pagefind_bin",
+)
 
 
 @dataclass

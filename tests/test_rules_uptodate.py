@@ -311,6 +311,31 @@ def test_the_empty_place_on_sys_path_is_the_current_folder(tmp_path, monkeypatch
     assert uptodate._versions(("nh3",)) == ["99.0"]
 
 
+def test_a_new_version_of_any_library_that_makes_the_output_makes_the_key_differ(tmp_path, monkeypatch):
+    site(tmp_path / "site")
+    before = key(tmp_path / "site")
+    # The pages' libraries, the catalogue's, and Pagefind's two: the package, and the binary it
+    # runs (pagefind_bin), which writes the index and can be upgraded alone.
+    made_by = (
+        "Markdown",
+        "nh3",
+        "Jinja2",
+        "MarkupSafe",
+        "PyYAML",
+        "Babel",
+        "Pillow",
+        "rdflib",
+        "pagefind",
+        "pagefind_bin",
+    )
+    for name in made_by:
+        libs = tmp_path / f"libs-{name}"
+        (libs / f"{name}-999.0.dist-info").mkdir(parents=True)
+        with monkeypatch.context() as changed:
+            changed.syspath_prepend(str(libs))
+            assert key(tmp_path / "site") != before, name
+
+
 # --- up to date: the kept build ------------------------------------------------------------------
 
 

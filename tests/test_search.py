@@ -206,6 +206,19 @@ def test_every_page_says_what_search_may_filter_it_by(tiny_built):
     )
 
 
+def test_no_languages_index_is_reused_once_pagefind_or_only_its_binary_is_upgraded(tiny_built, monkeypatch):
+    before = search_index.fingerprint(tiny_built)
+    real = search_index.importlib.metadata.version
+    for upgraded in ("pagefind", "pagefind_bin"):  # the binary writes the index and is a package of its own
+        monkeypatch.setattr(
+            search_index.importlib.metadata,
+            "version",
+            lambda name, new=upgraded: "9.9.9" if name == new else real(name),
+        )
+        after = search_index.fingerprint(tiny_built)
+        assert after.keys() == before.keys() and all(after[lang] != before[lang] for lang in before), upgraded
+
+
 def test_pagefinds_filter_index_is_sorted_so_builds_stay_byte_identical(tiny_built, tmp_path):
     index = tmp_path / "pagefind"
     shutil.copytree(tiny_built / "pagefind", index)

@@ -115,10 +115,15 @@ def fingerprint(site: Path) -> dict:
 
 
 def _pagefind_version() -> str:
-    try:
-        return importlib.metadata.version("pagefind")
-    except importlib.metadata.PackageNotFoundError:
-        return "?"
+    """The versions of Pagefind's Python package and of the binary it runs, which writes the
+    index (pagefind_bin): either can be upgraded alone."""
+    found = []
+    for name in ("pagefind", "pagefind_bin"):
+        try:
+            found.append(importlib.metadata.version(name))
+        except importlib.metadata.PackageNotFoundError:
+            found.append("?")
+    return " ".join(found)
 
 
 def reuse(previous: Path, state: Path, made_from: dict, into: Path) -> bool:
