@@ -320,7 +320,8 @@ def test_a_new_version_of_any_library_that_makes_the_output_makes_the_key_differ
     site(tmp_path / "site")
     before = key(tmp_path / "site")
     # The pages' libraries, the catalogue's, and Pagefind's two: the package, and the binary it
-    # runs (pagefind_bin), which writes the index and can be upgraded alone.
+    # runs (pagefind_bin), which writes the index and can be upgraded alone. Named here, not taken
+    # from uptodate.LIBRARIES: whether each is in that list is what this test asks.
     made_by = (
         "Markdown",
         "nh3",
