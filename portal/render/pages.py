@@ -48,7 +48,7 @@ class RecordingEnvironment(jinja2.sandbox.SandboxedEnvironment):
     def _parse(self, source, name, filename):
         # Compiling a template parses it; its references are read from that tree, before code is
         # made from it, instead of parsing every template a second time for the loop check
-        # (a third of a small site's build).
+        # (about a quarter of a small site's render stage).
         tree = super()._parse(source, name, filename)
         self.references[name] = [
             (node.lineno, node.template.value)
