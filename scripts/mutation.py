@@ -42,6 +42,8 @@ MODULES = {
     "links": ["tests/test_rules_links.py"],
     "publishing": ["tests/test_rules_publishing.py"],
     "uptodate": ["tests/test_rules_uptodate.py"],
+    "alerts": ["tests/test_rules_alerts.py"],
+    "templateloops": ["tests/test_rules_templateloops.py"],
 }
 # Module -> its file under portal/ (the stage packages).
 PATHS = {
@@ -54,6 +56,8 @@ PATHS = {
     "links": "review/links.py",
     "publishing": "model/publishing.py",
     "uptodate": "uptodate.py",
+    "alerts": "model/alerts.py",
+    "templateloops": "render/templateloops.py",
 }
 
 
