@@ -1,4 +1,4 @@
-"""Mutation testing of the engine's validation and writing modules, with mutmut 3.
+"""Mutation testing of the engine's rule modules, with mutmut 3.
 
 Run it as `scripts/mutation` (which sets up .venv first). It copies portal/ and tests/
 into a scratch folder (the working tree is never mutated), runs mutmut there with only
