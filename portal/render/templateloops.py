@@ -2,7 +2,8 @@
 
 Rendering such a template recurses until Python's stack runs out, and the
 traceback then points wherever it happened to stop. Reading the templates'
-syntax trees first names the exact `{% include %}` line that closes the ring.
+syntax trees first names the ring, once, at the line where its first template (in name
+order) takes the first step into it.
 """
 
 from __future__ import annotations
