@@ -323,7 +323,9 @@ def test_the_preview_serves_the_editor_without_live_reload_or_site_csp_even_whil
     from servetools import fetch, serving, wait_for
 
     with serving(tiny) as (origin, lines):
-        assert any(f"Web editor on {origin}/admin/" in line for line in lines)
+        # The line comes just after "Serving on", which `serving` waits for: wait for it too (read
+        # straight away, a busy machine had not yet passed it on).
+        wait_for(lambda: any(f"Web editor on {origin}/admin/" in line for line in lines), "the web editor's line")
         with urllib.request.urlopen(origin + "/admin/", timeout=30) as response:
             assert response.headers.get("Content-Security-Policy") is None  # the page's own meta tag rules
             page = response.read().decode("utf-8")
