@@ -44,6 +44,7 @@ MODULES = {
     "uptodate": ["tests/test_rules_uptodate.py"],
     "alerts": ["tests/test_rules_alerts.py"],
     "templateloops": ["tests/test_rules_templateloops.py"],
+    "caches": ["tests/test_rules_caches.py", "tests/test_caches.py"],
 }
 # Module -> its file under portal/ (the stage packages).
 PATHS = {
@@ -58,6 +59,7 @@ PATHS = {
     "uptodate": "uptodate.py",
     "alerts": "model/alerts.py",
     "templateloops": "render/templateloops.py",
+    "caches": "caches.py",
 }
 
 
