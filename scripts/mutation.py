@@ -45,6 +45,7 @@ MODULES = {
     "alerts": ["tests/test_rules_alerts.py"],
     "templateloops": ["tests/test_rules_templateloops.py"],
     "caches": ["tests/test_rules_caches.py", "tests/test_caches.py"],
+    "contacts": ["tests/test_rules_contacts.py"],
 }
 # Module -> its file under portal/ (the stage packages).
 PATHS = {
@@ -60,6 +61,7 @@ PATHS = {
     "alerts": "model/alerts.py",
     "templateloops": "render/templateloops.py",
     "caches": "caches.py",
+    "contacts": "model/contacts.py",
 }
 
 
