@@ -46,6 +46,7 @@ MODULES = {
     "templateloops": ["tests/test_rules_templateloops.py"],
     "caches": ["tests/test_rules_caches.py", "tests/test_caches.py"],
     "contacts": ["tests/test_rules_contacts.py"],
+    "aliases": ["tests/test_rules_aliases.py"],
 }
 # Module -> its file under portal/ (the stage packages).
 PATHS = {
@@ -62,6 +63,7 @@ PATHS = {
     "templateloops": "render/templateloops.py",
     "caches": "caches.py",
     "contacts": "model/contacts.py",
+    "aliases": "model/aliases.py",
 }
 
 
