@@ -16,7 +16,7 @@ The Swedish catalogue is portal/locale/sv/LC_MESSAGES/portal.po; its compiled
 portal.mo is committed next to it, so a checkout needs no build step. After
 adding or changing a message (docs/architecture.md, "Messages in two languages"):
 
-    pybabel extract -F babel.cfg -k _ -k _n:1,2 --no-location --omit-header -o portal/locale/portal.pot portal
+    pybabel extract -F babel.cfg -k _ -k _n:1,2 --no-location --omit-header --sort-output -o portal/locale/portal.pot portal
     pybabel update -i portal/locale/portal.pot -d portal/locale -D portal --no-fuzzy-matching --no-wrap --ignore-obsolete
     (translate the new entries in portal.po)
     pybabel compile -d portal/locale -D portal

@@ -27,13 +27,23 @@ CALL_NAMES = {"YamlError", "MarkupError", "BadNow", "TemplateFailure"}
 def _message_args(tree):
     """The message argument (the last positional one) of each call that reports a problem."""
     for call in ast.walk(tree):
-        if not isinstance(call, ast.Call) or not call.args:
+        if not isinstance(call, ast.Call):
             continue
         f = call.func
-        if (isinstance(f, ast.Attribute) and f.attr in CALL_ATTRS) or (isinstance(f, ast.Name) and f.id in CALL_NAMES):
-            arg = call.args[-1]
-            if isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                yield arg
+        reports = (isinstance(f, ast.Attribute) and f.attr in CALL_ATTRS) or (isinstance(f, ast.Name) and f.id in CALL_NAMES)
+        if reports and call.args and _bare(call.args[-1]):
+            yield call.args[-1]
+        # A shape's hint ends up inside its error message (load/shape.py: "'{name}' is '{value}': {hint}").
+        for named in call.keywords:
+            if named.arg == "hint" and _bare(named.value):
+                yield named.value
+
+
+def _bare(arg) -> bool:
+    """A string or f-string literal, or two of them joined by +, not a `_()` message."""
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        return _bare(arg.left) or _bare(arg.right)
+    return isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
 
 
 def bare_messages(source: str) -> list:

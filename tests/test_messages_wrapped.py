@@ -19,9 +19,10 @@ import wrap_messages  # noqa: E402
 
 def test_no_problem_message_is_a_bare_string():
     bare = []
-    for path in sorted((REPO / "portal").glob("*.py")):
+    # Every module of every stage package (load/, model/, render/, …), not just the top folder's.
+    for path in sorted((REPO / "portal").rglob("*.py")):
         for line, text in wrap_messages.bare_messages(path.read_text(encoding="utf-8")):
-            bare.append(f"portal/{path.name}:{line}: {text}")
+            bare.append(f"{path.relative_to(REPO).as_posix()}:{line}: {text}")
     assert not bare, "messages not wrapped in _() (run scripts/wrap_messages.py on the file):\n" + "\n".join(bare)
 
 

@@ -359,7 +359,9 @@ class LinkTarget(Text):
     def __init__(self):
         super().__init__(
             pattern=r"https?://[^\s<>\"'\\]+|/(?!/)[^\s<>\"'\\]*",
-            hint="write a full address starting with https://, or a path on this site starting with / (such as /nyheter/)",
+            hint=_(
+                "write a full address starting with https://, or a path on this site starting with / (such as /nyheter/)"
+            ),
         )
 
 
@@ -372,6 +374,8 @@ class SitePath(Text):
     def __init__(self):
         super().__init__(
             pattern=r"/?(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?",
-            hint="write the old address on this site without the domain, such as /om-oss/gammal-sida/ "
-            "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')",
+            hint=_(
+                "write the old address on this site without the domain, such as /om-oss/gammal-sida/ "
+                "(letters a-z, digits, '-', '_', '.' and '/'; no '..', '?' or '#')"
+            ),
         )

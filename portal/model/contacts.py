@@ -85,11 +85,11 @@ def build(sources, codes, known_sources, collaboration, problems: Problems) -> C
                 municipality=s.Id(),
                 name=text,
                 phone=s.Field(
-                    s.Text(pattern=PHONE, hint="write a Swedish number as the source does, e.g. 0142-859 95"),
+                    s.Text(pattern=PHONE, hint=_("write a Swedish number as the source does, e.g. 0142-859 95")),
                     required=False,
                 ),
                 email=s.Field(
-                    s.Text(pattern=EMAIL, hint="write an e-mail address such as kommun@odeshog.se"), required=False
+                    s.Text(pattern=EMAIL, hint=_("write an e-mail address such as kommun@odeshog.se")), required=False
                 ),
                 postal=s.Field(s.ListOf(s.Text(), min_items=1), required=False),
                 source=s.Id(),
@@ -99,7 +99,7 @@ def build(sources, codes, known_sources, collaboration, problems: Problems) -> C
         national=s.Field(
             s.ListOf(
                 s.Fields(
-                    number=s.Text(pattern=SHORT, hint="a national short number such as 112 or 114 14"),
+                    number=s.Text(pattern=SHORT, hint=_("a national short number such as 112 or 114 14")),
                     use=text,
                     runs=text,
                     url=s.Field(s.Url(), required=False),

@@ -309,12 +309,14 @@ def _site_shape(codes):
 # an address such as https://github.com/ORG/REPO/edit/main/ is followed by the file's path.
 EDIT_LINK_SHAPE = s.Text(
     pattern=r"cms|https?://[^\s<>\"'\\]+/",
-    hint="write cms, or an address ending in / such as https://github.com/ORG/REPO/edit/main/",
+    hint=_("write cms, or an address ending in / such as https://github.com/ORG/REPO/edit/main/"),
 )
 # The Git host the web editor commits to (portal/cms.py, docs/web-editor.md).
 EDITOR_SHAPE = s.Fields(
     backend=s.OneOf("github", "gitlab"),
-    repo=s.Text(pattern=r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", hint="OWNER/REPOSITORY as in the repository's address"),
+    repo=s.Text(
+        pattern=r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", hint=_("OWNER/REPOSITORY as in the repository's address")
+    ),
     branch=s.Field(s.Text(), required=False, default="main"),
     auth_url=s.Field(s.Url(), required=False),  # GitHub: the OAuth relay's address
     app_id=s.Field(s.Text(), required=False),  # GitLab: the OAuth application's id (PKCE, no secret)
