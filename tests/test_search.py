@@ -191,6 +191,25 @@ def test_a_reader_tabbing_in_the_fallback_links_when_search_arrives_lands_in_the
     context.close()
 
 
+@pytest.mark.browser
+def test_a_search_whose_webassembly_cannot_load_says_so_and_shows_the_links(live_site, chromium):
+    """Pagefind loads its WebAssembly at the first search, not when it starts: a server whose
+    Content-Security-Policy header forbids it, or a failed download, fails there. The reader
+    is told so and gets the links back, instead of a search that silently finds nothing."""
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.route("**/pagefind/wasm.*.pagefind", lambda route: route.abort())
+    page.goto(live_site.url(SV_SEARCH))
+    page.locator(".search-form").wait_for()
+    assert page.locator("#search-nojs").is_hidden()
+    page.fill("#search-input", "bemanning")
+    page.locator("#search-nojs").wait_for()
+    assert page.inner_text("#search-status") == "Sökningen kunde inte starta. Använd länkarna nedan i stället."
+    assert page.locator("#search-results li").count() == 0
+    assert page.get_by_role("link", name="Nyhetsarkivet").is_visible()
+    context.close()
+
+
 def test_every_page_says_what_search_may_filter_it_by(tiny_built):
     def filters(path):
         return sorted(re.findall(r'data-pagefind-filter="([^"]*)"', (tiny_built / path).read_text(encoding="utf-8")))

@@ -62,11 +62,24 @@ async function start(form) {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.search(query, { filters: chosenFilters() });
-    const pages = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+    let search, pages;
+    try {
+      search = await pagefind.search(query, { filters: chosenFilters() });
+      pages = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+    } catch (error) {
+      // Pagefind loads its WebAssembly at the first search, not at init: a server whose
+      // Content-Security-Policy header forbids it fails here. Say so, and show the links.
+      if (asked === latest) {
+        list.replaceChildren();
+        status.textContent = form.dataset.failed;
+        fallback.hidden = false;
+      }
+      return;
+    }
     if (asked !== latest) {
       return;
     }
+    fallback.hidden = true;
     list.replaceChildren(...pages.map((found) => resultItem(found, form.dataset.sections)));
     // The status is a live region: screen readers announce the count, and what narrows it.
     const template = pages.length === 0 ? form.dataset.none : pages.length === 1 ? form.dataset.one : form.dataset.many;
