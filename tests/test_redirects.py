@@ -120,3 +120,16 @@ def test_a_news_item_can_move_too(tiny):
     assert run_build(tiny).returncode == 0
     html = (tiny / "_site/gamla-nyheter/odeshog/index.html").read_text(encoding="utf-8")
     assert refresh_target(html).startswith("http://127.0.0.1:8000/nyheter/")
+
+
+def test_an_alias_on_the_address_of_a_news_item_held_back_until_its_date_is_an_error_already(tiny):
+    # Published on its date, the item would take the address the alias had made a redirect of.
+    news = tiny / "content/news/2020-01-10-enheten-vaxer.sv.md"
+    news.write_text(news.read_text(encoding="utf-8").replace("date: 2020-01-10", "date: 2030-01-10"), encoding="utf-8")
+    add_aliases(tiny, PAGE, "/nyheter/enheten-vaxer/")
+    result = run_build(tiny, "--now", "2026-12-01")
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"{PAGE}:3: the alias '/nyheter/enheten-vaxer/' is the address of a page: "
+        "content/news/2020-01-10-enheten-vaxer.sv.md (/nyheter/enheten-vaxer/)"
+    ) in result.stderr

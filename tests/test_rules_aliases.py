@@ -95,6 +95,9 @@ def test_only_the_last_segment_decides_whether_an_address_is_a_file(alias, path)
         ("/om-oss/gammal-sida", "om-oss/gammal-sida/"),
         ("/x.html", "x.html"),
         ("/gammal/index.html", "gammal/"),
+        ("/index.html", ""),
+        ("/sidindex.html", "sidindex.html"),  # only a whole last segment index.html goes
+        ("/a/xindex.html", "a/xindex.html"),
     ],
 )
 def test_the_address_the_site_answers_has_no_index_html(alias, public):
@@ -178,6 +181,34 @@ def test_an_alias_inside_a_pages_file_names_the_folder_it_needs():
 def test_an_alias_inside_a_static_file_names_the_first_folder_it_needs():
     assert check(page("ny", "/doc/x.pdf/a/b"), static=["doc/x.pdf", "doc/x.pdf/a"]) == [
         "content/ny.sv.md:3: the alias '/doc/x.pdf/a/b' needs a folder /doc/x.pdf/ where static/doc/x.pdf is a file"
+    ]
+
+
+def test_an_alias_inside_another_aliass_file_names_that_alias_in_either_order():
+    first, second = page("a", "/gammal.html"), page("b", "/gammal.html/x/", line=8)
+    expected = [
+        "content/b.sv.md:8: the alias '/gammal.html/x/' needs a folder /gammal.html/ where the alias "
+        "'/gammal.html' of content/a.sv.md is a file"
+    ]
+    assert check(first, second) == expected
+    assert check(second, first) == expected
+
+
+def test_an_alias_inside_an_alias_of_its_own_page_is_an_error_too():
+    assert check(page("a", "/g.html/x/", "/g.html")) == [
+        "content/a.sv.md:3: the alias '/g.html/x/' needs a folder /g.html/ where the alias '/g.html' of "
+        "content/a.sv.md is a file"
+    ]
+
+
+def test_an_alias_whose_file_is_a_folder_a_page_or_static_file_needs_names_the_first_of_them():
+    assert check(page("ny", "/doc.html"), static=["doc.html/a.pdf", "doc.html/b.pdf"]) == [
+        "content/ny.sv.md:3: the alias '/doc.html' is answered from the file /doc.html, where static/doc.html/a.pdf "
+        "needs a folder; remove the alias or move that file"
+    ]
+    assert check(page("ny", "/om.html"), page("om", url="om.html/")) == [
+        "content/ny.sv.md:3: the alias '/om.html' is answered from the file /om.html, where content/om.sv.md "
+        "needs a folder; remove the alias or move that file"
     ]
 
 

@@ -21,8 +21,14 @@ def output_path(alias: str) -> str:
 
 def public_path(alias: str) -> str:
     """The old address as the site answers it, without the base path: gammal/ or x.html."""
-    path = output_path(alias)
-    return path.removesuffix("index.html")
+    return _public(output_path(alias))
+
+
+def _public(path: str) -> str:
+    # Only a whole last segment index.html goes: /sidindex.html is a file of its own, not /sid.
+    if path == "index.html" or path.endswith("/index.html"):
+        return path.removesuffix("index.html")
+    return path
 
 
 def moves(site: Site) -> list:
@@ -35,12 +41,23 @@ def moves(site: Site) -> list:
 
 
 def check(site: Site, problems: Problems) -> None:
-    """An old address may not be a page's, a static file's or another alias's."""
+    """An old address may not be a page's, a static file's or another alias's, nor need a folder
+    where one of them is a file, nor be a file where one of them needs a folder."""
     owners = {p.output: p.source or f"the generated page /{p.url}" for p in site.pages}
     owners.update({url_path: f"static/{url_path}" for url_path, _ in site.static})
+    inside = {}  # folder -> the first page or static file written inside it
+    for path, owner in owners.items():
+        for folder in _folders(path):
+            inside.setdefault(folder, owner)
+    every = moves(site)
+    # Each alias's file, as the folder another alias may need (named by the first alias that has it).
+    files = {}
+    for alias, path, page in every:
+        files.setdefault(path, (alias, page))
     claimed = {}
-    for alias, path, page in moves(site):
+    for alias, path, page in every:
         line = _line(page, alias)
+        other = next(((f, files[f]) for f in _folders(path) if f in files), None)
         if path in owners:
             problems.error(
                 page.source,
@@ -49,7 +66,19 @@ def check(site: Site, problems: Problems) -> None:
                     "the alias '{alias}' is the address of a page: {owners} (/{path}); remove the alias or move that page",
                     alias=alias,
                     owners=owners[path],
-                    path=path.removesuffix("index.html"),
+                    path=_public(path),
+                ),
+            )
+        elif path in inside:
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' is answered from the file /{path}, where {owners} needs a folder; "
+                    "remove the alias or move that file",
+                    alias=alias,
+                    path=path,
+                    owners=inside[path],
                 ),
             )
         elif any(folder in owners for folder in _folders(path)):
@@ -62,6 +91,18 @@ def check(site: Site, problems: Problems) -> None:
                     alias=alias,
                     folder=folder,
                     owners=owners[folder],
+                ),
+            )
+        elif other is not None:
+            folder, (first, owner) = other
+            problems.error(
+                page.source,
+                line,
+                _(
+                    "the alias '{alias}' needs a folder /{folder}/ where {owners} is a file",
+                    alias=alias,
+                    folder=folder,
+                    owners=_("the alias '{alias}' of {source}", alias=first, source=owner.source),
                 ),
             )
         elif path in claimed and claimed[path] is not page:

@@ -50,7 +50,7 @@ def make(
     every = shown.pages + tuple(shown.withheld.values())
     model.check_urls(every, shown.static, problems)
     model.check_references(shown.config, every, problems)
-    aliases.check(shown, problems)
+    aliases.check(dataclasses.replace(shown, pages=every), problems)  # a held-back page's address is taken too
     return (None, None) if problems.errors else (public, preview)
 
 
