@@ -79,8 +79,7 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def staging(out: Path, keep: Path | None = None):
+def _staging(out: Path, keep: Path | None = None):
     """The new site's folder beside `out`, for a build that writes its pages as they are rendered
     (`put`) before `write` adds the rest and swaps it in; removed when the block ends, swapped or
     not (after a swap it holds the old site). None when `out` would be refused or cannot be
@@ -112,8 +111,7 @@ def staging(out: Path, keep: Path | None = None):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _kept(out: Path, keep: Path):
+def _keep_folder(out: Path, keep: Path):
     """`keep`, made if missing and locked against another build for the block; None if it
     cannot be used."""
     try:
@@ -141,6 +139,13 @@ def _kept(out: Path, keep: Path):
         yield keep
     finally:
         os.close(lock)  # and with it the lock
+
+
+# Plain generators made context managers here, not decorated where they are defined: the mutation
+# tool (docs/mutation.md) makes no mutants of a decorated function, and these two hold the rules of
+# the swap's new folder and of the site kept for the next build.
+staging = contextlib.contextmanager(_staging)
+_kept = contextlib.contextmanager(_keep_folder)
 
 
 def _plain(folder: Path) -> bool:

@@ -412,6 +412,33 @@ def test_there_is_no_staging_folder_for_a_target_that_would_be_refused(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
 
 
+def test_the_staging_folder_is_made_beside_the_target_even_in_folders_not_made_yet_and_removed_after(tmp_path):
+    out = tmp_path / "a/b/_site"
+    with write.staging(out) as folder:
+        # Beside the target, so the swap is a rename on one disk; its parents made as needed.
+        assert folder is not None and folder.parent == out.parent and folder.is_dir()
+        (folder / "page.html").write_text("x")
+    assert not folder.exists() and list(out.parent.iterdir()) == []
+
+
+def test_the_kept_site_is_used_for_a_target_in_folders_not_made_yet_and_stays(tmp_path):
+    keep = tmp_path / "cache/site"
+    with write.staging(tmp_path / "a/b/_site", keep) as folder:
+        assert folder == keep
+        (folder / "page.html").write_text("x")
+    assert tree(keep) == {"page.html": b"x"} and (tmp_path / "a/b").is_dir()
+
+
+def test_the_kept_sites_lock_is_a_plain_file_readable_by_all_and_writable_by_its_owner(tmp_path):
+    old = os.umask(0)
+    try:
+        with write.staging(tmp_path / "_site", tmp_path / "cache/site"):
+            pass
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "cache/site.lock") == 0o644
+
+
 # --- the kept site: a build writes only what differs into the site before the last -------------
 
 
