@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 
 from conftest import edit
-from servetools import serving
+from servetools import serving, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +48,36 @@ def test_the_open_page_reloads_itself_after_a_save_and_after_a_broken_save(tiny)
             assert blocked == []  # nothing the preview adds is refused by the page's policy
         finally:
             browser.close()
+
+
+def test_search_works_in_the_preview_under_its_policy_header(tiny):
+    """The preview sends a Content-Security-Policy header as well as each page's own (a meta tag),
+    and a browser applies both: the header must allow what the search page allows (Pagefind's
+    WebAssembly), or search finds nothing in the preview while it works on the published site."""
+    with serving(tiny) as (origin, lines), playwright.sync_playwright() as p:
+        wait_for(lambda: _up(origin), what="the preview's search index")
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--disable-quic", "--disable-background-networking"]
+        )
+        try:
+            page = browser.new_page()
+            blocked = []
+            page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(origin + "/sok/")
+            page.fill("#search-input", "Ödeshög")
+            # The count of what was found, or the page's word that search could not start.
+            page.wait_for_function(
+                "() => /Ödeshög|kunde inte/.test(document.getElementById('search-status').textContent)"
+            )
+            found = page.eval_on_selector_all("#search-results > li > h2 a", "links => links.map(a => a.pathname)")
+            assert "/nyheter/enheten-vaxer/" in found, (page.inner_text("#search-status"), "".join(lines))
+            assert blocked == []
+        finally:
+            browser.close()
+
+
+def _up(origin: str) -> bool:
+    try:
+        return urllib.request.urlopen(origin + "/pagefind/pagefind.js").status == 200
+    except OSError:
+        return False

@@ -53,6 +53,11 @@ IDLE = 1.0  # seconds without a new save before the idle work: garbage collectio
 BACKLOG = 1024  # pending connections the kernel queues; tornado's default (128) is small for a burst
 SCRIPT = b'<script src="/livereload.js" defer></script>'
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+# The header sent with every response: the pages' policy, allowing what any page of the site
+# allows (the search page: Pagefind's WebAssembly, templates/search.html). A browser applies the
+# header and a page's own meta policy both, so each page is still held to its own; a header as
+# strict as the others' made search fail in the preview alone.
+HEADER_CSP = CSP + "; script-src 'self' 'wasm-unsafe-eval'"
 mimetypes.add_type("text/yaml", ".yml")  # the editor's config.yml; Decap warns on anything else
 NOT_SHOWN = (".html", ".xml", ".json", ".csv", ".ttl", ".jsonld", ".txt")  # a page loads none of these: no reload
 EDITOR = "/admin/"  # the web editor (cms.py): its page's own CSP, no live reload, shown even while the build is broken
@@ -118,7 +123,7 @@ class PageHandler(web.RequestHandler):
     def set_default_headers(self):
         self.set_header("Cache-Control", "no-store")  # a reload always shows the newest build
         self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Content-Security-Policy", CSP)
+        self.set_header("Content-Security-Policy", HEADER_CSP)
 
     def head(self, _=None):
         self.get(_)
