@@ -155,9 +155,15 @@ def test_the_page_shows_the_chart_with_a_text_alternative_and_a_narrow_version(s
 # --- the real portal, end to end: its chart shows its published figures ---------------------------
 
 
-def test_the_portals_chart_shows_odeshogs_1_135_of_the_4_7_posts(built):
+def test_the_portals_chart_shows_odeshogs_1_135_of_the_4_7_posts_and_no_payer_for_the_rest(built):
     root = ET.parse(chart_files(built, "enheten/index.html", "charts/funding-total-posts")[""]).getroot()
     legend = " ".join(texts(root))
     assert root.find(f"{SVG}title").text == "Vem betalar för de 4,7 tjänsterna"
     assert "Ödeshögs kommun: 1,135 heltidstjänster" in legend
-    assert "Mjölby kommun och Boxholms kommun tillsammans" in legend and ": 3,565 heltidstjänster" in legend
+    # The sources give the total and Ödeshög's part, not who pays the rest: no payer is made up.
+    assert "Ingen källa anger vem som betalar: 3,565 heltidstjänster" in legend
+    assert "Mjölby" not in legend and "Boxholm" not in legend
+    desc = root.find(f"{SVG}desc").text
+    assert desc.endswith(
+        "Ödeshögs kommun: 1,135 heltidstjänster. Ingen källa anger vem som betalar: 3,565 heltidstjänster."
+    )

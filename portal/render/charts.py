@@ -103,7 +103,8 @@ def _draw(split, collaboration, strings, lang, width) -> bytes:
     for seg in split.segments:
         kind = next(kinds, "dots") if seg.known else "hatch"
         w = float(seg.value / total.value) * bar_w
-        text = f"{label(seg, collaboration, strings, lang.code)}: {num(seg.value)} {total.unit[lang.code]}"
+        # A sentence of the description and a legend line each: capitalised as the table's rows are.
+        text = f"{formatting.sentence(label(seg, collaboration, strings, lang.code))}: {num(seg.value)} {total.unit[lang.code]}"
         words.append(text)
         _el(
             svg,
