@@ -73,6 +73,23 @@ def test_the_municipalities_to_choose_from_are_those_of_data_collaboration_yaml(
     assert [o["label"] for o in choice["options"]] == ["Mjölby kommun", "Ödeshögs kommun", "Boxholms kommun"]
 
 
+@pytest.mark.parametrize("section", ["news", "pages"])
+def test_every_field_has_a_swedish_label_not_its_key(section):
+    # The editor's interface is Swedish: a key shown as it is ('SOURCES', 'EXPIRES') is English.
+    collection = next(c for c in cms.config(real_site())["collections"] if c["name"] == section)
+    unlabelled = [f["name"] for f in collection["fields"] if f["label"] == f["name"]]
+    assert unlabelled == []
+
+
+def test_the_sources_to_choose_from_are_those_of_data_sources_yaml():
+    site = real_site()
+    news = fields_of(next(c for c in cms.config(site)["collections"] if c["name"] == "news"))
+    choice = news["sources"]
+    assert choice["widget"] == "select" and choice["multiple"] and choice["required"] is False
+    assert [o["value"] for o in choice["options"]] == [src.id for src in site.sources]
+    assert choice["options"][0]["label"] == "Mjölby kommun: Samverkan för trygghet och säkerhet (2019-09-23)"
+
+
 def test_files_per_language_as_the_build_reads_them():
     config = cms.config(real_site())
     assert config["i18n"] == {"structure": "multiple_files", "locales": ["sv", "en"], "default_locale": "sv"}

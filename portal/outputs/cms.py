@@ -62,10 +62,19 @@ LABELS = {
     "municipalities": ("Kommuner", "Kommunerna som nyheten gäller."),
     "updated": ("Uppdaterad", None),
     "draft": ("Utkast", "Ett utkast publiceras inte. Stäng av när nyheten är klar."),
+    "sources": (
+        "Källor",
+        "Valfri. Källorna i data/sources.yaml som nyheten bygger på, i den ordning den hänvisar till dem.",
+    ),
     "source": ("Källa", "Valfri. Var uppgifterna kommer från."),
     "publisher": ("Utgivare", None),
     "url": ("Webbadress", "Hela adressen, med https://"),
     "template": ("Mall", "Valfri. Namnet på en mall i templates/, t.ex. staffing.html."),
+    "expires": (
+        "Gäller till",
+        "Valfri. Efter detta datum visas sidan inte i listor, flöden, webbplatskartan eller sökningen.",
+    ),
+    "aliases": ("Gamla adresser", "Valfri. Adresser som sidan hade förut, t.ex. /om-oss/gammal-sida/; de leder hit."),
     "body": ("Text", None),
 }
 # Keys whose value is the same in every language: one field, copied into each file.
@@ -150,10 +159,20 @@ def _clean(value):
     return value
 
 
+def _source_label(source, lang: str) -> str:
+    """A source as an editor picks it: publisher, title (or address) and date."""
+    named = source.title or source.url or source.id
+    return f"{source.publisher_in(lang)}: {named}" + (f" ({source.date.isoformat()})" if source.date else "")
+
+
 def collection(section: str, site: model.Site) -> dict:
     label, singular, slug = COLLECTIONS[section]
     default = site.config.default.code
-    choices = {"municipalities": [{"value": m.id, "label": m.name[default]} for m in site.collaboration.municipalities]}
+    choices = {
+        "municipalities": [{"value": m.id, "label": m.name[default]} for m in site.collaboration.municipalities],
+        # Chosen from data/sources.yaml, not typed: an id the build does not know is an error.
+        "sources": [{"value": src.id, "label": _source_label(src, default)} for src in site.sources],
+    }
     shape = model._page_shape(section)
     fields = [field(name, spec, choices) for name, spec in shape.fields.items()]
     fields.append({"name": "body", "label": LABELS["body"][0], "widget": "markdown", "required": False})
