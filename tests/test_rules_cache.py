@@ -19,8 +19,11 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import pickle
 import platform
 import re
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -65,15 +68,16 @@ class Renderer:
     """Stands for render/pages.py: `environment(templates)` and `render_page(env, site, page, problems)`."""
 
     def __init__(self):
-        self.rendered, self.environments = [], 0
+        self.rendered, self.environments, self.sites = [], 0, []
         self.renames = {}  # asset path -> its published name, as the assets stage writes it into pages
 
     def environment(self, templates):
         self.environments += 1
-        return SimpleNamespace(recorded=None, template_problems=None, number=self.environments)
+        return SimpleNamespace(recorded=None, template_problems=None, templates=templates)
 
     def render_page(self, env, site, page, problems):
         self.rendered.append(page.output)
+        self.sites.append(site)
         env.recorded.update({("field", page.output, "title"), ("template", "base.html"), *page.reads})
         if page.title.startswith("!"):
             problems.warn(page.output, 3, f"a warning on {page.output}")
@@ -241,6 +245,7 @@ def test_a_new_cache_with_no_folder_holds_nothing_and_renders_every_page(rendere
     cache = PageCache()
     assert (cache.folder, cache.entries, cache.stored, cache.journal, cache.changed) == (None, {}, {}, None, None)
     assert cache.likely_stale(site(templates)) == site(templates).pages
+    assert cache.changed is None  # nothing to compare with yet
     build(cache, site(templates), out)
     assert renderer.rendered == ["a.html", "b.html"]
     assert not (out.parent / ".cache").exists()  # in memory only
@@ -288,6 +293,7 @@ def test_a_cold_build_keeps_each_page_its_keys_digests_links_ids_and_file(render
     # The output's page and the stored one are one file, not a copy.
     assert (folder / "pages" / sha(a)).stat().st_ino == (out / "a.html").stat().st_ino
     assert [str(p) for p in problems.items] == ["a.html:3: warning: a warning on a.html"]
+    assert not cache.dirty  # saved
 
 
 def test_the_next_process_reuses_every_unchanged_page_as_stored(renderer, templates, out, folder):
@@ -475,6 +481,12 @@ def test_a_page_rendered_in_this_process_keeps_its_names_unless_an_asset_is_rena
     renderer.rendered.clear()
     build(cache, site(templates, *pages), out, renames={"css/site.css": "css/site.f5d1e7d4.css"}, stream=False)
     assert renderer.rendered == [] and cache.stored["a.html"][1] is record
+    before = index(folder).read_bytes()
+    changed = (pages[0], Page("b.html", "B2"))
+    build(cache, site(templates, *changed), out, renames={"css/site.css": "css/site.f5d1e7d4.css"}, stream=False)
+    assert cache.stored["a.html"][1] is record
+    added = index(folder).read_bytes()[len(before) :].decode()
+    assert '"b.html":' in added and '"a.html":' not in added
 
 
 # --- .cache/ is trusted only as this engine writes it: anything else is ignored whole -------------
@@ -791,6 +803,10 @@ def test_rows_added_are_numbered_on_from_the_last(renderer, templates, out, fold
     found = lines(folder)
     assert [kind for kind, _v in found] == ["head", "pages", "keys", "keys", "pages", "keys", "pages"]
     assert len(cache.journal.table) == 6
+    assert cache.journal.table[-2:] == [
+        (("field", "a.html", "title"), page_cache.digest("A3")),
+        (("field", "b.html", "title"), page_cache.digest("B2")),
+    ]
     assert sorted(found[-1][1]) == ["a.html", "b.html"]
     assert rebuilt(folder, site(templates, Page("a.html", "A3"), Page("b.html", "B2")), out, renderer) == []
     assert rebuilt(folder, site(templates, Page("a.html", "A2"), Page("b.html", "B")), out, renderer) == [
@@ -1003,6 +1019,14 @@ def test_a_dataclass_or_a_long_tuple_inside_a_value_stands_by_its_digest_once_pe
     }
     assert page_cache.digest([1], nested) == form("list[int:1;]") and len(nested) == 1
     assert page_cache.digest(Text("a"), nested) == form("s1:a;") and len(nested) == 1
+    # A dict's key or a set's item is digested as it is anywhere else in the site.
+    nested, inner = {}, Item("b", item)
+    assert page_cache.digest({inner: 1}, nested) == form(f"{{#{page_cache.digest(inner, {})}int:1;}}")
+    assert page_cache.digest(inner, {}) == form(f"CItem(title=s1:b;when=#{page_cache.digest(item)};)")
+    assert set(nested) == {id(inner), id(item)}
+    nested = {}
+    assert page_cache.digest({inner}, nested) == form(f"set{{#{page_cache.digest(inner, {})}}}")
+    assert set(nested) == {id(inner), id(item)}
 
 
 def test_what_is_worth_digesting_once_per_site():
@@ -1016,6 +1040,12 @@ def test_each_type_is_asked_once_whether_it_is_a_dataclass_and_which_fields_coun
     assert page_cache._DATACLASS == {Item: True, Body: True, decimal.Decimal: False}
     assert page_cache._FIELDS == {Item: ("title", "when"), Body: ("text",)}
     assert page_cache._is_dataclass(Tagged) is False and page_cache._DATACLASS[Tagged] is False
+    # What was found is what counts from then on.
+    page_cache._FIELDS[Item] = ("title",)
+    assert page_cache.digest(Item("a", 1)) == form("CItem(title=s1:a;)")
+    page_cache._DATACLASS[Body] = False
+    with pytest.raises(page_cache.Undigestible, match="^Body$"):
+        page_cache.digest(Body("x"))
 
 
 def test_a_value_with_no_canonical_form_is_named_by_its_type():
@@ -1177,6 +1207,7 @@ def test_the_environment_is_made_again_only_when_a_template_changed(renderer, te
     assert list(cache.fresh) == ["a.html"]
     assert cache.environment(site(templates)) is env and cache.fresh == {}
     assert env.template_problems is None  # no checked templates: looked for as usual
+    assert env.templates == templates
     (templates / "base.html").write_text("<html>new</html>", encoding="utf-8")
     assert cache.environment(site(templates)) is not env and renderer.environments == 2
     assert cache.env_templates == {"base.html": sha(b"<html>new</html>")}
@@ -1189,7 +1220,7 @@ def test_a_page_rendered_in_this_build_is_given_again_with_its_warnings(renderer
     first, second = Problems(), Problems()
     output = cache.render_page(env, one, one.pages[0], first)
     assert cache.render_page(env, one, one.pages[0], second) is output
-    assert renderer.rendered == ["a.html"] and cache.rendered == ["a.html"]
+    assert renderer.rendered == ["a.html"] and cache.rendered == ["a.html"] and renderer.sites == [one]
     assert first.items == second.items == [Problem("a.html", 3, "a warning on a.html", "warning")]
     entry = cache.fresh["a.html"]
     assert (entry.output, set(entry.recorded), entry.problems, entry.rows) == (
@@ -1377,8 +1408,8 @@ def test_what_a_killed_build_left_is_removed_by_the_next_save(kept, renderer, te
 def test_a_page_not_published_is_not_kept(renderer, templates, out, folder):
     cache = PageCache(folder)
     outputs, _ = build(cache, site(templates), out, save=False)
-    cache.save(outputs[:1], out, describe)
-    assert sorted(read_index(folder)) == ["a.html"] and sorted(cache.stored) == ["a.html"]
+    cache.save(outputs[1:], out, describe)
+    assert sorted(read_index(folder)) == ["b.html"] and sorted(cache.stored) == ["b.html"]
 
 
 def test_a_page_rendered_in_memory_is_kept_from_its_bytes_by_a_second_name_of_its_file(
@@ -1435,8 +1466,12 @@ def test_a_stored_page_with_no_record_held_is_kept_from_its_stored_file(kept, re
     cache = PageCache(kept)
     outputs, _ = build(cache, site(templates, Page("a.html", "A"), Page("b.html", "B2")), out, save=False)
     record = cache.stored.pop("a.html")[1]
+    data = (out / "a.html").read_bytes()
+    (out / "a.html").unlink()
+    (out / "a.html").write_bytes(b"<html>another</html>")
     cache.save(outputs, out, describe)
-    assert cache.stored["a.html"][1] == record
+    assert cache.stored["a.html"][1].sha == record.sha
+    assert (kept / "pages" / record.sha).read_bytes() == data
 
 
 def test_the_save_makes_the_folders_it_needs_and_minds_none_there(renderer, templates, out, folder):
@@ -1572,9 +1607,9 @@ def test_a_worker_hands_over_what_it_learnt_of_each_page_once(kept, renderer, te
             (out / page.output).unlink(missing_ok=True)
             (out / page.output).write_bytes(data)
             worker.written(page.output, Output(page.output, written=True), data, out / page.output, (["/l"], ["i"]))
-    a = worker.carry("a.html")
+    a = pickle.loads(pickle.dumps(worker.carry("a.html")))  # sent between processes
     assert worker.carry("b.html") == ("reused", None, None, {})
-    c = worker.carry("c.html")
+    c = pickle.loads(pickle.dumps(worker.carry("c.html")))
     assert a[0] == "read" and c[0] == "rendered"  # only the last one rendered is known as such
     assert a[3] == {} and c[3] == {
         ("field", "c.html", "title"): page_cache.digest("C"),
@@ -1586,8 +1621,16 @@ def test_a_worker_hands_over_what_it_learnt_of_each_page_once(kept, renderer, te
     main.receive("c.html", c)
     assert main.rendered == ["a.html", "c.html"] and main.fresh["b.html"] is main.entries["b.html"]
     assert main.digests[("field", "c.html", "title")] == page_cache.digest("C")
-    assert main.fresh["a.html"].recorded[0] is main.key_objects[main.fresh["a.html"].recorded[0]]
+    # One object per key, and per text, as when rendered here.
+    assert set(main.fresh["a.html"].recorded) == set(a[1].recorded)
+    assert set(main.fresh["c.html"].recorded) == set(c[1].recorded)
+    template = next(key for key in main.fresh["a.html"].recorded if key[0] == "template")
+    assert [key for key in main.fresh["c.html"].recorded if key == template][0] is template
+    assert all(main.key_objects[key] is key for key in main.fresh["c.html"].recorded)
     assert main.records["c.html"][0].links == ("/l",) and main.records["c.html"][1] == c[2][1]
+    assert main.records["c.html"][0].links[0] is sys.intern("/l") and main.records["c.html"][0].ids[0] is sys.intern(
+        "i"
+    )
     main.commit()
     main.save([Output(p.output, written=True) for p in changed.pages], out, describe)
     assert read_index(kept)["c.html"]["file"][0] == sha((out / "c.html").read_bytes())
@@ -1623,5 +1666,75 @@ def test_a_key_with_no_canonical_form_has_a_digest_equal_to_none(renderer, templ
     cache.environment(site(templates, odd=object()))
     assert cache._digest(("site", "odd")) == "undigestible"
     assert cache._digest(("site", "name")) == page_cache.digest("Portal")
+    assert cache.digests == {("site", "odd"): "undigestible", ("site", "name"): page_cache.digest("Portal")}
     cache.digests[("site", "name")] = "remembered"
     assert cache._digest(("site", "name")) == "remembered"
+
+
+def test_a_keys_value_is_digested_with_what_the_site_met_already(renderer, templates, out):
+    item = Item("a", 1)
+    cache = PageCache()
+    cache.environment(site(templates, items=[item]))
+    assert cache._digest(("site", "items")) == form(f"tuple[#{page_cache.digest(item)};]")
+    assert cache.nested == {id(item): (item, page_cache.digest(item))}
+
+
+def test_discard_minds_a_file_already_gone_and_a_cache_that_kept_nothing(kept, renderer, templates, out):
+    PageCache(kept).discard()
+    assert len(objects(kept)) == 2
+    cache = PageCache(kept)
+    build(cache, site(templates, Page("a.html", "A2"), Page("b.html", "B2")), out, save=False)
+    first, second = (name for _r, name in cache.records.values())
+    (kept / "pages" / first).unlink()
+    cache.discard()
+    assert not (kept / "pages" / second).exists()
+
+
+def test_a_page_shown_as_stored_with_no_record_held_is_judged_by_its_keys_and_held(kept, renderer, templates, out):
+    cache = PageCache(kept)
+    build(cache, site(templates), out)
+    del cache.stored["a.html"]
+    assert cache.likely_stale(site(templates)) == []
+    assert cache.stale(site(templates).pages[0]) is False
+    cache.hold()
+    assert cache.entries["a.html"].output.data == (out / "a.html").read_bytes()
+
+
+def test_hold_reads_each_stored_page_once_and_leaves_a_page_written_but_not_kept(renderer, templates, out, folder):
+    cache = PageCache(folder)
+    outputs, _ = build(cache, site(templates), out, save=False)
+    cache.save(outputs[1:], out, describe)
+    assert cache.entries["a.html"].output == Output("a.html", written=True)  # not kept: as written
+    cache.hold()
+    assert cache.entries["a.html"].output == Output("a.html", written=True)
+    assert cache.entries["b.html"].output.data == (out / "b.html").read_bytes()
+    for name in objects(folder):
+        (folder / "pages" / name).unlink()
+    cache.hold()  # held already: not read again
+
+
+def test_objects_another_process_pruned_meanwhile_are_no_error(kept, renderer, templates, out, monkeypatch):
+    listed = Path.iterdir
+
+    def iterdir(self):  # the other process removes a stale object between the listing and its removal
+        yield from listed(self)
+        yield self / ("1" * 64)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    build(PageCache(kept), site(templates, Page("a.html", "A2"), Page("b.html", "B")), out)
+    assert sorted(read_index(kept)) == ["a.html", "b.html"]
+
+
+def test_the_index_is_made_in_its_own_folder_then_renamed(kept, renderer, templates, out, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(out.parent / "no-such-folder"))
+    (templates / "base.html").write_text("<html>new</html>", encoding="utf-8")  # written whole
+    build(PageCache(kept), site(templates), out)
+    assert lines(kept)[0][1]["templates"] == {"base.html": sha(b"<html>new</html>")}
+
+
+def test_the_index_of_published_names_is_made_once_per_plan():
+    cache = PageCache()
+    cache.renames = {"css/site.css": "css/site.f5d1e7d4.css"}
+    assert cache._assets_in(b"site.f5d1e7d4.css") == ("css/site.css",)
+    cache.renames["js/app.js"] = "js/app.0a0b0c0d.js"  # the same plan, as far as this cache knows
+    assert cache._assets_in(b"app.0a0b0c0d.js") == ()
