@@ -108,9 +108,32 @@ CATALOGUE = [
     ),
     # --- YAML that is malformed, hostile or surprising ----------------------------------------
     (
-        "YAML syntax error",
+        "a list in brackets never closed (reported where it opens)",
         lambda r: replace(r, STAFFING, "    value: 5\n", "    value: [4.7\n"),
-        "data/staffing.yaml:{next}: YAML syntax error: did not find expected ',' or ']'",
+        "data/staffing.yaml:{line}: a list in square brackets opens on this line and is never closed: add ']' at its end",
+    ),
+    (
+        "a key with no colon in front matter (reported at its own line, not the next)",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", "title Bemanningen\n"),
+        "content/pages/enheten.sv.md:2: this line has no ':' after its key: "
+        "write the key, a colon and a space, then the value",
+    ),
+    (
+        "a key with no colon in a data file",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "    value 5\n"),
+        "data/staffing.yaml:{line}: this line has no ':' after its key: "
+        "write the key, a colon and a space, then the value",
+    ),
+    (
+        "a line indented out of step",
+        lambda r: replace(r, STAFFING, "    value: 5\n", "     value: 5\n"),
+        "data/staffing.yaml:{line}: this line is not lined up with the lines above it: "
+        "indent the keys of one group by as many spaces",
+    ),
+    (
+        "a title with a colon and no quotes",
+        lambda r: replace(r, PAGE, "title: Bemanningen\n", "title: Bemanning: så ser det ut\n"),
+        "content/pages/enheten.sv.md:2: a value with ': ' in it must be in quotes: write it as \"…\"",
     ),
     (
         "a quotation mark never closed (reported where it opens, not where the file ends)",

@@ -9,6 +9,7 @@ the pure-Python loader with None, and both must mean "plain".
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -445,16 +446,59 @@ def test_a_tab_is_named(loader):
     assert yaml_error("a:\n\tb: 1\n") == (2, "YAML syntax error: a tab character; indent with spaces, not tabs")
 
 
-def test_a_syntax_error_has_its_line_and_the_parsers_words():
-    assert yaml_error("a: 1\nb: [x\n") == (3, "YAML syntax error: did not find expected ',' or ']'")
+def test_a_syntax_error_editors_make_is_said_in_plain_words_at_the_line_they_made_it(loader):
+    no_colon, lined_up = str(yamlnodes.NO_COLON), str(yamlnodes.NOT_LINED_UP)
+    # A key with no colon: PyYAML reports the next line, or the line after a run-on value.
+    assert yaml_error("title Om samverkan\nslug: om\n") == (1, no_colon)
+    assert yaml_error("a: 1\nb 2\n") == (2, no_colon)
+    assert yaml_error("a:\n  - id: x\n    label x\n    value: 4.7\n") == (3, no_colon)
+    assert yaml_error("a: 1\nEn rad text\nb: 2\n") == (2, no_colon)
+    assert yaml_error("title: Kl 10: möte\n") == (1, str(yamlnodes.COLON_IN_VALUE))
+    assert yaml_error("a:\n  b: 1\n c: 2\n") == (3, lined_up)
+    assert yaml_error("a:\n  - id: x\n     value: 1\n") == (3, lined_up)  # a key line before: not a missing colon
+    assert yaml_error("a:\n  - x\n    b: 1\n") == (3, lined_up)  # a list item before: no key to miss a colon
+    assert yaml_error("a: 1\n# note\n b: 2\n") == (3, lined_up)  # nor a comment
+    assert yaml_error("- a\nb: 1\n") == (2, str(yamlnodes.NOT_LINED_UP_LIST))
+    assert yaml_error("a: 1\nb: [x\n") == (2, str(yamlnodes.UNCLOSED_LIST))  # where the bracket opens
+    assert yaml_error("a: 1\nb: {c: x\nd: 1\n") == (2, str(yamlnodes.UNCLOSED_GROUP))
+    assert yaml_error("a: @x\n") == (1, "a value cannot start with '@': put the whole value in quotes")
+    assert yaml_error("a: 1\nb: `x`\n") == (2, "a value cannot start with '`': put the whole value in quotes")
 
 
 def test_a_syntax_error_counts_lines_from_the_offset():
-    assert yaml_error("a: 1\nb: [x\n", line_offset=10)[0] == 13
+    assert yaml_error("a: 1\nb: [x\n", line_offset=10)[0] == 12
+    assert yaml_error("a 1\nb: 2\n", line_offset=10)[0] == 11
+    assert yaml_error("a:\n\tb: 1\n", line_offset=10)[0] == 12
+    assert yaml_error('a: "C:\\q"\n', line_offset=10)[0] == 11
+    assert yaml_error("a: 1\n---\nb: 2\n", line_offset=10)[0] == 12
+    assert yaml_error("a: &x 1\nb: *x\n", line_offset=10)[0] == 11
+    assert yaml_error("a: 1\nb: *x\n", line_offset=10)[0] == 12
+
+
+def test_a_deeper_line_under_a_key_line_is_out_of_step_not_a_missing_colon(loader):
+    assert yaml_error("a:\n  b: 1\n   c: 2\n") == (3, str(yamlnodes.NOT_LINED_UP))
+    assert yaml_error("a:\n  b x\n\n   c: 2\n") == (2, str(yamlnodes.NO_COLON))  # blank lines are passed over
+
+
+def test_the_end_of_the_text_inside_something_else_than_quotes_keeps_the_parsers_words(monkeypatch):
+    mark = yaml.Mark("x", 0, 1, 0, None, None)
+    fake_parser_error(monkeypatch, yaml.MarkedYAMLError(problem="found unexpected end of stream", problem_mark=mark))
+    assert yaml_error("a\nb") == (2, "YAML syntax error: found unexpected end of stream")
+    quoted = yaml.MarkedYAMLError(
+        context="while scanning a quoted scalar", problem="found unexpected end of stream", problem_mark=mark
+    )
+    fake_parser_error(monkeypatch, quoted)  # without the place it opened: where the parser stopped
+    assert yaml_error("a\nb") == (2, "YAML syntax error: found unexpected end of stream")
 
 
 def test_a_syntax_error_at_the_end_is_not_a_tab():
-    assert yaml_error("a: [x") == (2, "YAML syntax error: did not find expected ',' or ']'")
+    assert yaml_error("a: [x") == (1, str(yamlnodes.UNCLOSED_LIST))
+
+
+def test_other_syntax_errors_keep_the_parsers_words_at_its_line(monkeypatch):
+    mark = yaml.Mark("x", 0, 2, 0, None, None)
+    fake_parser_error(monkeypatch, yaml.MarkedYAMLError(problem="found something odd", problem_mark=mark))
+    assert yaml_error("a") == (3, "YAML syntax error: found something odd")
 
 
 def test_a_quotation_mark_never_closed_is_reported_where_it_opens():
@@ -605,3 +649,12 @@ def test_an_old_address_cannot_leave_the_site(path):
 def test_dump_keeps_the_order_and_the_letters_and_wraps_late():
     long = "ord " * 25  # 100 characters: past YAML's usual 80, within the 120 asked for
     assert yamlnodes.dump({"b": "ö", "a": [1], "c": long.strip()}) == f"b: ö\na:\n- 1\nc: {long.strip()}\n"
+    # A quoted text folds at the first space past column 120 (at 121 it would stay on one line).
+    text = ("ord " * 60)[:111] + " xxxxx" + " slut " * 20
+    first, second, _ = yamlnodes.dump({"k": text}).split("\n")
+    assert first == f"k: '{text[:117]}" and len(first) == 121 and second.startswith("  slut  slut")
+
+
+def test_a_located_text_survives_being_sent_to_another_process():
+    found = pickle.loads(pickle.dumps(yamlnodes.Scalar("x", 3, False)))
+    assert (type(found), found, found.line, found.plain) == (yamlnodes.Scalar, "x", 3, False)

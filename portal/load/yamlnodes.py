@@ -94,13 +94,58 @@ def parse(text: str, line_offset: int = 0):
             # PyYAML reports where the file ended; the editor's mistake is where the quote opened.
             raise YamlError(exc.context_mark.line + 1 + line_offset, UNCLOSED_QUOTE) from None
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or exc.context or _("not valid YAML")  # PyYAML's own words stay English
         if mark and _char_at(text, mark) == "\t":
             problem = _("a tab character; indent with spaces, not tabs")
+        else:
+            plain = _in_plain_words(exc, text)
+            if plain is not None:
+                at, message = plain
+                raise YamlError(at + 1 + line_offset, message) from None
+            problem = exc.problem or exc.context or _("not valid YAML")  # PyYAML's own words stay English
+        line = mark.line + 1 + line_offset if mark else None
         raise YamlError(line, _("YAML syntax error: {problem}", problem=problem)) from None
     except yaml.YAMLError as exc:
         raise YamlError(None, _("YAML syntax error: {exc}", exc=exc)) from None
+
+
+NO_COLON = _("this line has no ':' after its key: write the key, a colon and a space, then the value")
+COLON_IN_VALUE = _("a value with ': ' in it must be in quotes: write it as \"…\"")
+NOT_LINED_UP = _("this line is not lined up with the lines above it: indent the keys of one group by as many spaces")
+NOT_LINED_UP_LIST = _("this line is not lined up with the list above it: start each item with '- ' as far in")
+UNCLOSED_LIST = _("a list in square brackets opens on this line and is never closed: add ']' at its end")
+UNCLOSED_GROUP = _("a group in curly brackets opens on this line and is never closed: add '}' at its end")
+
+
+def _in_plain_words(exc, text: str):
+    """(0-based line, message) for the syntax errors editors make most, in words they know and at
+    the line they made them on; None for the rest. PyYAML's words differ with and without libyaml,
+    so each is known by the context both give (and the problem's start both share)."""
+    context, mark, opened = exc.context, exc.problem_mark, exc.context_mark
+    if mark is None:
+        return None
+    if context == "while scanning a simple key" and opened is not None:  # a key with no colon before the next line
+        return opened.line, NO_COLON
+    if (exc.problem or "").startswith("mapping values are not allowed"):
+        lines = text.split("\n")
+        if ": " in lines[mark.line][: mark.column]:
+            return mark.line, COLON_IN_VALUE  # title: Kl 10: möte
+        above = [n for n in range(mark.line) if lines[n].strip()]
+        if above and ":" not in lines[above[-1]] and not lines[above[-1]].lstrip().startswith("-"):
+            return above[-1], NO_COLON  # the key line before ran on into this one
+        return mark.line, NOT_LINED_UP
+    if context == "while parsing a block mapping":
+        return mark.line, NOT_LINED_UP
+    if context == "while parsing a block collection":
+        return mark.line, NOT_LINED_UP_LIST
+    if context == "while parsing a flow sequence" and opened is not None:
+        return opened.line, UNCLOSED_LIST
+    if context == "while parsing a flow mapping" and opened is not None:
+        return opened.line, UNCLOSED_GROUP
+    if context == "while scanning for the next token":  # a character no value may start with
+        return mark.line, _(
+            "a value cannot start with '{char}': put the whole value in quotes", char=_char_at(text, mark)
+        )
+    return None
 
 
 def _char_at(text: str, mark) -> str:
