@@ -74,7 +74,7 @@ def error_text(strings, lang: str) -> tuple[str, str]:
             continue
     # data/i18n gives neither (its files do not parse): the build's own words, which always exist.
     return say(_("The page could not be built"), lang), say(
-        _("The preview shows the problems below, the same text as in the terminal."), lang
+        _("The preview shows the problems below, with file and line; the terminal shows them too."), lang
     )
 
 
