@@ -99,6 +99,8 @@ def test_derived_figures_are_marked_with_their_formula(split_built):
     # Exact: 6.3 - 2.1 is 4.2, not the 4.199999999999999 of floating point.
     assert derived["value"] == Decimal("4.2")
     assert derived["value"] == rows["total-posts"]["value"] - rows["odeshog-posts"]["value"]
+    # No source of its own: crediting the total's source alone would give it Ödeshög's part too.
+    assert all(derived[name] is None for name in derived if name.startswith("source_"))
     _, csv_rows = read_csv(split_built, "staffing")
     assert {r["id"]: r["value"] for r in csv_rows}["posts-not-paid-by-odeshog"] == "4.2"
 

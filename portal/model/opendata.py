@@ -35,8 +35,8 @@ COLUMNS = {
         "formula": "string?",
         "municipality": "string?",
         "share_of": "string?",
-        "source_id": "string",
-        "source_publisher": "string",
+        "source_id": "string?",  # empty for a derived figure: its formula names the figures it rests on
+        "source_publisher": "string?",
         "source_kind": "string?",
         "source_title": "string?",
         "source_date": "date?",

@@ -35,7 +35,9 @@ def _staffing(site, codes) -> list[dict]:
     for f in site.staffing.figures:
         status = "derived" if f.derived else ("not-published" if f.value is None else "published")
         formula = " - ".join([f.derived[0], *f.derived[1]]) if f.derived else None
-        src = f.source
+        # A derived figure has no source of its own: its formula names the figures whose sources
+        # it rests on (the total's alone would credit one source with the other's part).
+        src = None if f.derived else f.source
         out.append(
             {
                 "id": f.id,
@@ -47,12 +49,12 @@ def _staffing(site, codes) -> list[dict]:
                 "formula": formula,
                 "municipality": f.municipality,
                 "share_of": f.share_of,
-                "source_id": src.id,
-                "source_publisher": src.publisher,
-                "source_kind": src.kind,
-                "source_title": src.title,
-                "source_date": src.date,
-                "source_url": src.url,
+                "source_id": src and src.id,
+                "source_publisher": src and src.publisher,
+                "source_kind": src and src.kind,
+                "source_title": src and src.title,
+                "source_date": src and src.date,
+                "source_url": src and src.url,
             }
         )
     return out
