@@ -30,7 +30,9 @@ def _message_args(tree):
         if not isinstance(call, ast.Call):
             continue
         f = call.func
-        reports = (isinstance(f, ast.Attribute) and f.attr in CALL_ATTRS) or (isinstance(f, ast.Name) and f.id in CALL_NAMES)
+        reports = (isinstance(f, ast.Attribute) and f.attr in CALL_ATTRS) or (
+            isinstance(f, ast.Name) and f.id in CALL_NAMES
+        )
         if reports and call.args and _bare(call.args[-1]):
             yield call.args[-1]
         # A shape's hint ends up inside its error message (load/shape.py: "'{name}' is '{value}': {hint}").
