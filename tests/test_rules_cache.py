@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -1362,7 +1363,9 @@ def test_a_leftover_of_the_same_name_is_replaced_by_the_written_file(renderer, t
     assert (folder / "pages" / name).stat().st_ino == (out / "a.html").stat().st_ino
 
 
-def test_a_page_written_is_not_kept_then_when_it_cannot_be_or_is_not_html(renderer, templates, out, folder):
+def test_a_page_written_is_not_kept_at_once_when_not_html_or_with_no_folder_to_keep_it_in(
+    renderer, templates, out, folder
+):
     for cache, found in ((PageCache(folder), None), (PageCache(), ([], [])), (PageCache(folder / "file"), ([], []))):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "file").write_text("a file where the folder would be")
@@ -1661,7 +1664,7 @@ def test_a_worker_sends_the_digest_of_each_key_once(renderer, templates, out, fo
     assert memory.carry("a.html")[0] == "rendered" and memory.carry("x.html")[3] == {}  # in memory: no digests
 
 
-def test_a_key_with_no_canonical_form_has_a_digest_equal_to_none(renderer, templates, out):
+def test_a_key_whose_value_has_no_canonical_form_is_digested_as_undigestible(renderer, templates, out):
     cache = PageCache()
     cache.environment(site(templates, odd=object()))
     assert cache._digest(("site", "odd")) == "undigestible"
@@ -1738,3 +1741,37 @@ def test_the_index_of_published_names_is_made_once_per_plan():
     assert cache._assets_in(b"site.f5d1e7d4.css") == ("css/site.css",)
     cache.renames["js/app.js"] = "js/app.0a0b0c0d.js"  # the same plan, as far as this cache knows
     assert cache._assets_in(b"app.0a0b0c0d.js") == ()
+
+
+# --- the index's lock: another process's save is waited for --------------------------------------
+
+
+def locked_meanwhile(folder: Path, how: int, action) -> bool:
+    """Whether `action()` waited while another open file held the index's lock `how`."""
+    done = threading.Event()
+    with open(folder / (page_cache.INDEX + ".lock"), "a") as other:
+        fcntl.flock(other, how)
+        worker = threading.Thread(target=lambda: (action(), done.set()))
+        worker.start()
+        waited = not done.wait(0.3)
+    worker.join(5)
+    return waited and done.is_set()
+
+
+def test_a_save_waits_while_another_process_reads_or_writes_the_index(kept, renderer, templates, out):
+    cache = PageCache(kept)
+    build(cache, site(templates, Page("a.html", "A2"), Page("b.html", "B")), out, save=False)
+    outputs = [Output(path, written=True) for path in ("a.html", "b.html")]
+    assert locked_meanwhile(kept, fcntl.LOCK_SH, lambda: cache.save(outputs, out, describe))
+    assert rebuilt(kept, site(templates, Page("a.html", "A2"), Page("b.html", "B")), out, renderer) == []
+
+
+def test_a_read_waits_while_another_process_adds_to_the_index_and_shares_with_readers(kept):
+    assert locked_meanwhile(kept, fcntl.LOCK_EX, lambda: PageCache(kept))
+    assert not locked_meanwhile(kept, fcntl.LOCK_SH, lambda: PageCache(kept))
+
+
+def test_an_index_whose_lock_cannot_be_had_is_read_as_it_is(kept):
+    (kept / (page_cache.INDEX + ".lock")).unlink()
+    (kept / (page_cache.INDEX + ".lock")).mkdir()  # cannot be opened to lock: as a folder this process cannot write
+    assert sorted(PageCache(kept).entries) == ["a.html", "b.html"]
