@@ -47,6 +47,7 @@ MODULES = {
     "caches": ["tests/test_rules_caches.py", "tests/test_caches.py"],
     "contacts": ["tests/test_rules_contacts.py"],
     "aliases": ["tests/test_rules_aliases.py"],
+    "cache": ["tests/test_rules_cache.py", "tests/test_digests.py"],
 }
 # Module -> its file under portal/ (the stage packages).
 PATHS = {
@@ -64,6 +65,7 @@ PATHS = {
     "caches": "caches.py",
     "contacts": "model/contacts.py",
     "aliases": "model/aliases.py",
+    "cache": "render/cache.py",
 }
 
 
