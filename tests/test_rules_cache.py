@@ -1746,29 +1746,31 @@ def test_the_index_of_published_names_is_made_once_per_plan():
 # --- the index's lock: another process's save is waited for --------------------------------------
 
 
-def locked_meanwhile(folder: Path, how: int, action) -> bool:
-    """Whether `action()` waited while another open file held the index's lock `how`."""
+def done_while_locked(folder: Path, how: int, action, patience: float) -> bool:
+    """Whether `action()` was done within `patience` seconds while another open file held the
+    index's lock `how` (it must be done once the lock is let go, in any case)."""
     done = threading.Event()
     with open(folder / (page_cache.INDEX + ".lock"), "a") as other:
         fcntl.flock(other, how)
         worker = threading.Thread(target=lambda: (action(), done.set()))
         worker.start()
-        waited = not done.wait(0.3)
-    worker.join(5)
-    return waited and done.is_set()
+        finished = done.wait(patience)
+    worker.join(10)
+    assert done.is_set()
+    return finished
 
 
 def test_a_save_waits_while_another_process_reads_or_writes_the_index(kept, renderer, templates, out):
     cache = PageCache(kept)
     build(cache, site(templates, Page("a.html", "A2"), Page("b.html", "B")), out, save=False)
     outputs = [Output(path, written=True) for path in ("a.html", "b.html")]
-    assert locked_meanwhile(kept, fcntl.LOCK_SH, lambda: cache.save(outputs, out, describe))
+    assert not done_while_locked(kept, fcntl.LOCK_SH, lambda: cache.save(outputs, out, describe), 0.3)
     assert rebuilt(kept, site(templates, Page("a.html", "A2"), Page("b.html", "B")), out, renderer) == []
 
 
 def test_a_read_waits_while_another_process_adds_to_the_index_and_shares_with_readers(kept):
-    assert locked_meanwhile(kept, fcntl.LOCK_EX, lambda: PageCache(kept))
-    assert not locked_meanwhile(kept, fcntl.LOCK_SH, lambda: PageCache(kept))
+    assert not done_while_locked(kept, fcntl.LOCK_EX, lambda: PageCache(kept), 0.3)
+    assert done_while_locked(kept, fcntl.LOCK_SH, lambda: PageCache(kept), 10)
 
 
 def test_an_index_whose_lock_cannot_be_had_is_read_as_it_is(kept):
