@@ -7,11 +7,13 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import edit, run_build
+from conftest import REPO, edit, run_build
 from portal import pipeline
 from portal.preview import incremental
 from portal.render import cache as page_cache
@@ -323,3 +325,35 @@ def test_the_search_index_is_reused_only_while_the_pages_it_reads_are_the_same(t
     assert len(runs) == 2
     build(tiny, out="_cold", cache=False, search=True)
     assert files(index) == files(tiny / "_cold" / search.OUTPUT_SUBDIR)
+
+
+def test_a_warm_build_after_a_change_to_the_engines_code_equals_a_cold_one(tiny, tmp_path):
+    """The version number stays the same from commit to commit, and CI restores .cache/ into the
+    next commit's checkout: pages a warm build keeps must have been made by the same code."""
+    engine = tmp_path / "engine"
+    shutil.copytree(REPO / "portal", engine / "portal", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "build.py", engine / "build.py")
+
+    def run(*args):
+        done = subprocess.run(
+            [sys.executable, str(engine / "build.py"), "build", "--no-search", *args],
+            cwd=tiny,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"},
+        )
+        assert done.returncode == 0, done.stderr
+
+    run()
+    # A fix in the engine that changes every dated page: the news item's date, "updated", …
+    edit(
+        engine / "portal/render/pages.py",
+        'return formatting.date(value, ctx["lang"].locale)',
+        'return formatting.date(value, ctx["lang"].locale).upper()',
+    )
+    run()
+    run("--no-cache", "--out", "_cold")
+    warm, cold = files(tiny / "_site"), files(tiny / "_cold")
+    assert "10 JANUARI 2020" in (tiny / "_site/nyheter/enheten-vaxer/index.html").read_text(encoding="utf-8")
+    assert sorted(warm) == sorted(cold) and [path for path in cold if warm[path] != cold[path]] == []

@@ -32,7 +32,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import __version__
+import portal
+from portal import __version__, code_digest
 from portal.output import Output
 from portal.problems import Problem, Problems
 from portal.render import cache as page_cache
@@ -205,10 +206,28 @@ NO_ASSETS = page_cache.digest([])
 # --- the engine: a cache made by another is foreign -----------------------------------------------
 
 
+def test_the_engines_code_is_known_by_every_python_file_under_it_by_path_and_bytes(tmp_path):
+    digest = code_digest.__wrapped__  # worked out anew each time (a process reads its code once)
+    engine = tmp_path / "portal"
+    (engine / "render").mkdir(parents=True)
+    (engine / "__init__.py").write_text("x = 1\n")
+    (engine / "render/pages.py").write_text("def f(): return 1\n")
+    first = digest(engine)
+    (engine / "render/pages.py").write_text("def f(): return 2\n")
+    second = digest(engine)
+    (engine / "render/pages.py").rename(engine / "render/other.py")
+    third = digest(engine)
+    assert len({first, second, third}) == 3
+    (engine / "render/notes.txt").write_text("not code")  # nor is a compiled file or a catalogue
+    assert digest(engine) == third
+    assert code_digest() == digest(Path(portal.__file__).parent)  # the engine that runs, read once
+
+
 def test_the_engine_is_the_format_the_portal_python_and_the_libraries_that_make_pages():
     assert page_cache.engine() == {
         "format": 4,
         "portal": __version__,
+        "code": code_digest(),
         "python": platform.python_version(),
         "libraries": {name: importlib.metadata.version(name) for name in page_cache.LIBRARIES},
     }
@@ -538,6 +557,7 @@ def test_a_cache_read_back_as_written_is_trusted(kept):
     [
         lambda found: found[0][1].update(format=3),
         lambda found: found[0][1]["engine"].update(portal="0.0.0-other"),
+        lambda found: found[0][1]["engine"].update(code="0" * 64),
         lambda found: found[0][1]["engine"].update(python="2.7.18"),
         lambda found: found[0][1]["engine"]["libraries"].update(Jinja2="2.0"),
         lambda found: found[0].__setitem__(0, "heads"),
@@ -580,6 +600,7 @@ def test_a_cache_read_back_as_written_is_trusted(kept):
     ids=[
         "another format",
         "another portal version",
+        "other engine code",
         "another python",
         "another library version",
         "no head first",
@@ -1672,6 +1693,26 @@ def test_a_key_whose_value_has_no_canonical_form_is_digested_as_undigestible(ren
     assert cache.digests == {("site", "odd"): "undigestible", ("site", "name"): page_cache.digest("Portal")}
     cache.digests[("site", "name")] = "remembered"
     assert cache._digest(("site", "name")) == "remembered"
+
+
+class Odd:
+    """A value with no canonical form (a plain object), equal by what it holds."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __eq__(self, other):
+        return isinstance(other, Odd) and other.n == self.n
+
+
+def test_a_page_that_read_a_value_with_no_canonical_form_is_not_kept_for_the_next_process(
+    renderer, templates, out, folder
+):
+    pages = (Page("a.html", "A"), Page("b.html", "B", reads=(("site", "odd"),)))
+    build(PageCache(folder), site(templates, *pages, odd=Odd(1)), out)
+    assert sorted(read_index(folder)) == ["a.html"]  # b.html's "undigestible" would match any value
+    assert rebuilt(folder, site(templates, *pages, odd=Odd(2)), out, renderer) == ["b.html"]
+    assert b"B" in (out / "b.html").read_bytes()
 
 
 def test_a_keys_value_is_digested_with_what_the_site_met_already(renderer, templates, out):

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import same_node
-from portal import __version__
+from portal import __version__, code_digest
 from portal.load import parsed as kept
 from portal.load import sources as load
 from portal.load.yamlnodes import Sequence
@@ -152,11 +152,17 @@ def test_nothing_is_written_when_nothing_was_parsed_or_left_out(site):
 
 def test_the_file_starts_with_a_head_naming_its_format_and_the_parser(site):
     loaded(site)
-    assert json.loads(lines(site)[0]) == {"format": kept.FORMAT, "portal": __version__, "parser": kept.PARSER}
+    assert json.loads(lines(site)[0]) == {
+        "format": kept.FORMAT,
+        "portal": __version__,
+        "code": code_digest(),
+        "parser": kept.PARSER,
+    }
 
 
 HEADS = {
     "another format": lambda head: head.replace(f'"format": {kept.FORMAT}', '"format": 0'),
+    "other engine code": lambda head: head.replace(code_digest(), "0" * 64),
     "a space after it": lambda head: head + " ",
     "text after it": lambda head: head + "X",
 }

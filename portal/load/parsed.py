@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from portal import __version__
+from portal import __version__, code_digest
 from portal.load.yamlnodes import MAX_DEPTH, PARSER, Mapping, Scalar, Sequence
 
 FORMAT = 1  # of the lines below; a change makes every older file foreign
@@ -38,7 +38,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 def head() -> str:
     """What else than a file's bytes settles what it parses into."""
-    return json.dumps({"format": FORMAT, "portal": __version__, "parser": PARSER})
+    return json.dumps({"format": FORMAT, "portal": __version__, "code": code_digest(), "parser": PARSER})
 
 
 class Parsed:

@@ -47,7 +47,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from portal import __version__
+from portal import __version__, code_digest
 from portal.output import Output
 from portal.problems import Problems, problem_from_json, problem_json
 from portal.render import depends
@@ -60,6 +60,7 @@ _DIGESTS = re.compile(rb"\.([0-9a-f]+)(?=\.)")  # what assets.hashed_name puts i
 OBJECTS = "pages"  # the published pages, each named by the SHA-256 of its bytes
 LIBRARIES = ("Markdown", "nh3", "Jinja2", "MarkupSafe", "PyYAML", "Babel", "Pillow")  # they make the pages too
 _SHA = re.compile(r"[0-9a-f]{64}")
+UNDIGESTIBLE = "undigestible"  # the digest of a value with no canonical form: equal to no digest
 
 
 def same(old, new) -> bool:
@@ -103,6 +104,7 @@ def engine() -> dict:
     return {
         "format": FORMAT,
         "portal": __version__,
+        "code": code_digest(),  # the version stays 0.1.0 while the code changes
         "python": platform.python_version(),
         "libraries": {name: importlib.metadata.version(name) for name in LIBRARIES},
     }
@@ -419,6 +421,10 @@ class PageCache:
                     for key in entry.recorded:
                         if key not in writable:
                             _key_json(key)  # Undigestible if it cannot be written
+                            # Nor if what it names cannot be: the next process would find the
+                            # same "undigestible" for another value and show the page as stored.
+                            if self._digest(key) == UNDIGESTIBLE:
+                                raise Undigestible(repr(key))
                             writable.add(key)
             except (Undigestible, OSError, TypeError):
                 if entry.output.written:
@@ -519,7 +525,7 @@ class PageCache:
                     mtime_ns,
                     _texts(page["links"]),
                     _texts(page["ids"]),
-                    tuple(map(_text, page["assets"])),
+                    _texts(page["assets"]),
                     _text(page["names"]),
                 )
                 entries[path], stored[path] = entry, (entry, record)
@@ -593,7 +599,7 @@ class PageCache:
             try:
                 found = digest(self.new(key), self.nested)
             except Undigestible:
-                found = "undigestible"  # never equal to a digest: the page is rendered
+                found = UNDIGESTIBLE  # never equal to a digest: the page is rendered (and not kept: save)
             self.digests[key] = found
         return found
 
