@@ -57,7 +57,7 @@ def check(site: Site, problems: Problems) -> None:
     claimed = {}
     for alias, path, page in every:
         line = _line(page, alias)
-        other = next(((f, files[f]) for f in _folders(path) if f in files), None)
+        in_the_way = _file_in_the_way(path, owners, files)
         if path in owners:
             problems.error(
                 page.source,
@@ -81,8 +81,8 @@ def check(site: Site, problems: Problems) -> None:
                     owners=inside[path],
                 ),
             )
-        elif any(folder in owners for folder in _folders(path)):
-            folder = next(f for f in _folders(path) if f in owners)
+        elif in_the_way is not None:
+            folder, owner = in_the_way
             problems.error(
                 page.source,
                 line,
@@ -90,19 +90,7 @@ def check(site: Site, problems: Problems) -> None:
                     "the alias '{alias}' needs a folder /{folder}/ where {owners} is a file",
                     alias=alias,
                     folder=folder,
-                    owners=owners[folder],
-                ),
-            )
-        elif other is not None:
-            folder, (first, owner) = other
-            problems.error(
-                page.source,
-                line,
-                _(
-                    "the alias '{alias}' needs a folder /{folder}/ where {owners} is a file",
-                    alias=alias,
-                    folder=folder,
-                    owners=_("the alias '{alias}' of {source}", alias=first, source=owner.source),
+                    owners=owner,
                 ),
             )
         elif path in claimed and claimed[path] is not page:
@@ -116,6 +104,18 @@ def check(site: Site, problems: Problems) -> None:
                 ),
             )
         claimed.setdefault(path, page)
+
+
+def _file_in_the_way(path: str, owners: dict, files: dict):
+    """(folder, what is a file there) for the first folder `path` needs where a page, a static
+    file or another alias is a file; None if there is none."""
+    for folder in _folders(path):
+        if folder in owners:
+            return folder, owners[folder]
+        if folder in files:
+            alias, page = files[folder]
+            return folder, _("the alias '{alias}' of {source}", alias=alias, source=page.source)
+    return None
 
 
 def _folders(path: str) -> list:
