@@ -203,8 +203,11 @@ def test_meanwhile_runs_here_while_the_work_runs_apart(alone, tmp_path, monkeypa
 
     def work():  # waits for what `meanwhile` writes: had it run only after, this would give None
         for _ in range(1000):
-            if sign.exists():
-                return sign.read_text()
+            # Read until the text is there: the file exists a moment before its text does (a
+            # fresh-clone run read it empty once, with the browser tests busy beside it).
+            text = sign.read_text() if sign.exists() else ""
+            if text:
+                return text
             time.sleep(0.01)
         return None
 
