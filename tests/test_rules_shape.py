@@ -465,6 +465,13 @@ def test_a_syntax_error_editors_make_is_said_in_plain_words_at_the_line_they_mad
     assert yaml_error("a: 1\nb: `x`\n") == (2, "a value cannot start with '`': put the whole value in quotes")
 
 
+def test_a_text_pasted_with_line_separators_is_counted_as_yaml_counts_its_lines(loader):
+    # U+2028 and NEL are line breaks to YAML (and so in its marks), not to str.split("\n").
+    assert yaml_error("a: 1\u2028\u2028\u2028b: x: y\n") == (4, str(yamlnodes.COLON_IN_VALUE))
+    assert yaml_error("a: 1\x85b c\nd: 1\n") == (2, str(yamlnodes.NO_COLON))
+    assert yaml_error("a: 1\r\n@b: 2\r\n") == (2, "a value cannot start with '@': put the whole value in quotes")
+
+
 def test_a_syntax_error_counts_lines_from_the_offset():
     assert yaml_error("a: 1\nb: [x\n", line_offset=10)[0] == 12
     assert yaml_error("a 1\nb: 2\n", line_offset=10)[0] == 11

@@ -13,6 +13,8 @@ error rather than last-one-wins.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from portal.messages import _
@@ -126,7 +128,7 @@ def _in_plain_words(exc, text: str):
     if context == "while scanning a simple key" and opened is not None:  # a key with no colon before the next line
         return opened.line, NO_COLON
     if (exc.problem or "").startswith("mapping values are not allowed"):
-        lines = text.split("\n")
+        lines = _lines(text)
         if ": " in lines[mark.line][: mark.column]:
             return mark.line, COLON_IN_VALUE  # title: Kl 10: möte
         above = [n for n in range(mark.line) if lines[n].strip()]
@@ -148,8 +150,17 @@ def _in_plain_words(exc, text: str):
     return None
 
 
+# The line breaks PyYAML counts in its marks: a text pasted with U+2028 (LINE SEPARATOR) has more
+# lines to it than to str.split("\n"), and a mark's line must index the same list.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _lines(text: str) -> list:
+    return _BREAK.split(text)
+
+
 def _char_at(text: str, mark) -> str:
-    lines = text.split("\n")
+    lines = _lines(text)
     if mark.line < len(lines) and mark.column < len(lines[mark.line]):
         return lines[mark.line][mark.column]
     return ""
