@@ -420,12 +420,13 @@ def test_a_postal_address_of_one_line_is_its_street_address_alone():
     assert data["parentOrganization"]["address"] == {"@type": "PostalAddress", "streetAddress": "595 80 Mjölby"}
 
 
-def test_a_last_line_that_is_not_a_postcode_and_town_gives_no_postcode():
+def test_a_last_line_that_is_not_a_postcode_and_town_stays_in_the_street_address():
     for last in ("Mjölby", "59580 Mjölby", "595 80", "595 80 Mjölby x\n"):
         data = contacts.json_ld(site(dataclasses.replace(MJOLBY, postal=("Torget 1", last))), "sv")
         address = data["parentOrganization"]["address"]
         assert address["@type"] == "PostalAddress", last
         assert not {"postalCode", "addressLocality", "addressCountry"} & set(address), last
+        assert address["streetAddress"] == f"Torget 1, {last}", last  # the line is not left out
 
 
 def test_without_routes_the_unit_has_no_contact_point_and_no_address():

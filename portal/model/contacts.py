@@ -180,9 +180,12 @@ def json_ld(site, lang: str) -> dict:
             org["contactPoint"] = points(m.id)
         route = next((r for r in site.contacts.of(m.id) if r.postal), None)
         if route:
-            address = {"@type": "PostalAddress", "streetAddress": ", ".join(route.postal[:-1]) or route.postal[0]}
-            town = re.fullmatch(r"(\d{3} \d{2}) (.+)", route.postal[-1])
-            if town and len(route.postal) > 1:
+            # A last line of a postcode and a town is given as those; any other line stays
+            # in the street address, so nothing the data gives is left out.
+            town = re.fullmatch(r"(\d{3} \d{2}) (.+)", route.postal[-1]) if len(route.postal) > 1 else None
+            street = route.postal[:-1] if town else route.postal
+            address = {"@type": "PostalAddress", "streetAddress": ", ".join(street)}
+            if town:
                 address.update(postalCode=town[1], addressLocality=town[2], addressCountry="SE")
             org["address"] = address
         return org
