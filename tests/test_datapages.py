@@ -49,6 +49,24 @@ def test_what_each_municipality_pays_for(split_built):
     assert "announcement by the municipality: Enheten växer" in boxholm.text  # the source of the shares
 
 
+def pays_section(html: str) -> str:
+    return html.split('id="section-pays"')[1].split('id="section-agreements"')[0]
+
+
+def test_what_the_published_figures_leave_cites_the_figures_it_is_worked_out_from(split_built):
+    html = (split_built / "en/municipalities/boxholm/index.html").read_text(encoding="utf-8")
+    pays = pays_section(html)
+    own, together = re.findall(r"<p[ >].*?</p>", pays, re.S)
+    # Boxholm's own share: no source gives it, so nothing is cited beside it, and no date.
+    assert "not published" in own and "#source-" not in own and "<time" not in own
+    # The 4.2 posts it pays with Mjölby are worked out from the total and Ödeshög's share,
+    # and cite the article that gives the one and the announcement that gives the other.
+    assert "4.2" in together
+    cited = [html.split(f'id="source-{n}"')[1].split("</li>")[0] for n in re.findall(r'href="#source-(\d+)"', together)]
+    assert len(cited) == 2
+    assert "Tre kommuner delar på enheten" in cited[0] and "Enheten växer" in cited[1]
+
+
 def test_each_municipality_lists_its_agreements(split_built):
     boxholm = agreements_section(read(split_built / "kommuner/boxholm/index.html"))
     assert "Odaterat" in boxholm and "Mjölby och Boxholm har ett äldre avtal." in boxholm
@@ -124,6 +142,18 @@ def test_the_portals_municipality_pages_say_what_each_pays_for(built):
     # No source says who pays the 3.565 posts Ödeshög does not: the page does not say Boxholm does.
     assert "3.565" not in boxholm.text and "Together" not in boxholm.text
     assert "Samverkan för trygghet och säkerhet" in boxholm.text  # Mjölby's announcement, the source
+
+
+def test_a_share_no_source_gives_says_so_and_cites_no_source_for_it(built):
+    """Boxholm's share: Mjölby's announcement gives Ödeshög's part alone, so a footnote to it
+    beside "not published" would cite a source for what it does not say."""
+    for path, words in (
+        ("kommuner/boxholm/index.html", "inte publicerat. Ingen källa anger den här uppgiften"),
+        ("en/municipalities/boxholm/index.html", "not published. No source gives this figure"),
+    ):
+        pays = pays_section((built / path).read_text(encoding="utf-8"))
+        assert words in re.sub(r"<[^>]+>|\s+", lambda m: " " if m[0].isspace() else "", pays), path
+        assert "#source-" not in pays and "<time" not in pays, path
 
 
 def test_one_municipality_left_to_pay_the_rest_is_named_alone_not_together(tiny_built):
