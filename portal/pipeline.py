@@ -276,14 +276,34 @@ def check_links(result: Result, cache: page_cache.PageCache | None = None) -> No
         return
     known = (cache.links() if cache else {}) | result.found
     report = links.check(result.outputs, result.site.config.base_url, known)
-    sources = {p.output: p.source for p in result.site.pages}
+    pages = {p.output: p for p in result.site.pages}
     for page, target, reason in report.broken:
-        where = sources.get(page) or f"_site/{page}"
+        shown = pages.get(page)
+        where = (shown and shown.source) or f"_site/{page}"
         result.problems.error(
-            where, None, _("broken link to '{target}' (on /{page}): {reason}", target=target, page=page, reason=reason)
+            where,
+            _line_of(shown, target),
+            _("broken link to '{target}' (on /{page}): {reason}", target=target, page=page, reason=reason),
         )
     result.external_links = sorted(report.external)
     result.external_pages = report.external
+
+
+def _line_of(page, target: str) -> int | None:
+    """The line of the page's markdown that writes a link to `target`, so the editor is sent to
+    it; None when the markdown does not write it (a link a template makes, or one the markdown
+    wrote another way) or the file was saved since."""
+    if page is None or not page.source:
+        return None
+    try:
+        text = page.markdown
+    except Changed:
+        return None
+    written = (f"]({target}", f"]( {target}", f"]: {target}", f"<{target}>", f'"{target}"', f"'{target}'")
+    for n, line in enumerate(text.splitlines()):
+        if any(form in line for form in written):
+            return page.body_line + n
+    return None
 
 
 SEARCH_STATE = "search.json"  # in the build cache's folder: what the published search index was made from

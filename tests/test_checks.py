@@ -66,14 +66,31 @@ def test_a_translation_updated_with_its_original_is_fine(tiny):
 # --- links ------------------------------------------------------------------------
 
 
-def test_a_broken_internal_link_is_an_error(tiny):
-    append(tiny / "content/pages/enheten.sv.md", "\nSe [sidan om oss](/finns-inte/).\n")
+def test_a_broken_internal_link_is_an_error_at_the_line_that_writes_it(tiny):
+    page = tiny / "content/pages/enheten.sv.md"
+    line = page.read_text(encoding="utf-8").count("\n") + 2
+    append(page, "\nSe [sidan om oss](/finns-inte/).\n")
     result = check(tiny)
     assert result.returncode == 1
     assert (
-        "content/pages/enheten.sv.md: broken link to '/finns-inte/' (on /enheten/index.html): no such page or file"
+        f"content/pages/enheten.sv.md:{line}: broken link to '/finns-inte/' (on /enheten/index.html): no such page or file"
         in result.stderr
     )
+    # In Swedish, the reason too.
+    result = check(tiny, "--lang", "sv")
+    assert (
+        f"content/pages/enheten.sv.md:{line}: trasig länk till '/finns-inte/' (på /enheten/index.html): "
+        "det finns ingen sådan sida eller fil" in result.stderr
+    )
+
+
+def test_a_broken_link_the_markdown_does_not_write_names_the_page_without_a_line(tiny):
+    """A template's link is on every page: no line of the page's text is to blame."""
+    path = tiny / "templates/page.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("<h1>", '<a href="/finns-inte/">x</a><h1>'))
+    result = check(tiny)
+    assert result.returncode == 1
+    assert "content/pages/enheten.sv.md: broken link to '/finns-inte/' (on /enheten/index.html)" in result.stderr
 
 
 def test_a_broken_anchor_is_an_error_and_a_good_one_is_not(tiny):

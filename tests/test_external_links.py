@@ -10,6 +10,7 @@ import pytest
 
 from conftest import run_build
 from portal import cli
+from portal.messages import say
 from portal.problems import Problems
 from portal.review import external
 
@@ -95,4 +96,8 @@ def test_the_check_is_bounded_in_time(other_site):
     assert (
         f"the link to '{other_site}/slow' (on /a/) does not work: not checked: the check stopped after 0.3 s"
         in problems.items[0].message
+    )
+    # An editor who reads Swedish reads the reason in Swedish too.
+    assert say(problems.items[0].message, "sv").endswith(
+        "fungerar inte: inte kontrollerad: kontrollen avbröts efter 0.3 s"
     )

@@ -43,7 +43,9 @@ def probe(url: str, timeout: float) -> str | None:
             return last
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            return "no answer in time" if "timed out" in str(reason) else f"no answer ({reason})"
+            return (
+                _("no answer in time") if "timed out" in str(reason) else _("no answer ({reason})", reason=str(reason))
+            )
     return last
 
 
@@ -67,7 +69,7 @@ def check(
     pool.shutdown(wait=False, cancel_futures=True)
     for future, url in futures.items():
         if future in not_done:
-            reason = f"not checked: the check stopped after {deadline:g} s"
+            reason = _("not checked: the check stopped after {seconds} s", seconds=f"{deadline:g}")
         else:
             reason = future.result()
         if reason is None:

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from portal import caches
+from portal.messages import _
 from portal.output import Output
 
 LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"), ("area", "href")}
@@ -216,10 +217,10 @@ def _judge(path: str, where: tuple, files: set, pages: dict):
     elif resolved not in files and resolved + "/index.html" in files:
         resolved += "/index.html"
     if resolved not in files:
-        return "no such page or file"
+        return _("no such page or file")
     # "#/collections/…" is a route inside a script's page (the web editor), not an id.
     if fragment and not fragment.startswith("/") and resolved in pages and fragment not in pages[resolved][1]:
-        return f"no element with id '{fragment}' on that page"
+        return _("no element with id '{id}' on that page", id=fragment)
     return None
 
 
@@ -249,6 +250,6 @@ def _resolve(page_url: str, raw: str, base) -> tuple:
     normal = posixpath.normpath(absolute)
     absolute = normal + "/" if absolute.endswith("/") and not normal.endswith("/") else normal
     if not absolute.startswith(base.path):
-        return "broken", f"leaves the site's base path {base.path}", fragment
+        return "broken", _("leaves the site's base path {path}", path=base.path), fragment
     inside = absolute[len(base.path) :]
     return "internal", inside + "index.html" if inside == "" or inside.endswith("/") else inside, fragment
