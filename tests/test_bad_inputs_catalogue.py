@@ -589,3 +589,20 @@ def test_bom_crlf_and_yaml_1_1_lookalikes_are_accepted_as_written(tiny):
     assert "<h1>NO</h1>" in html  # not False, not "no"
     staffing = (tiny / "_site/en/staffing/index.html").read_text(encoding="utf-8")
     assert "1.10" in staffing and "3.60" in staffing  # exact: 4.70 − 1.10, not 3.6000000000000005
+
+
+# Messages whose parts were English text inside a Swedish sentence: each is said in Swedish whole.
+IN_SWEDISH = {
+    "template that includes itself": "templates/page.html:5: mallen inkluderar eller bygger ut sig själv (page.html → page.html)",
+    "a static file where a folder of pages is": "static/en: är en fil på /en, där den genererade sidan 'agreements' (en) behöver en mapp",
+    "unknown placeholder in an interface string": "templates/partials/formula.html:5: gränssnittstexten 'figures.derived_note' "
+    "har platshållaren {formel}, som inte är någon av: formula (när content/pages/enheten.en.md gjordes)",
+}
+
+
+@pytest.mark.parametrize("name", IN_SWEDISH)
+def test_bad_input_is_reported_in_swedish_through_and_through(tiny, name):
+    break_it = next(row[1] for row in CATALOGUE if row[0] == name)
+    break_it(tiny)
+    result = pipeline.check(pipeline.Options(root=tiny, once=True, search=False, cache=False))
+    assert IN_SWEDISH[name] in [problem.text("sv") for problem in result.problems.items]

@@ -120,7 +120,7 @@ def fill(template: str, key: str, values: dict, lang: str = "") -> str:
                     "the interface string '{key}' has the placeholder {{{name}}}, which is not one of: {names}",
                     key=key,
                     name=match[1],
-                    names=", ".join(sorted(values)) or "none",
+                    names=", ".join(sorted(values)) or _("none"),
                 ),
                 path(lang),
             )

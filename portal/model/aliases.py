@@ -46,7 +46,7 @@ def check(site: Site, problems: Problems) -> None:
     every = moves(site)
     if not every:  # most builds: no map of every page's folders for nothing (12,000 pages at 5,000 items)
         return
-    owners = {p.output: p.source or f"the generated page /{p.url}" for p in site.pages}
+    owners = {p.output: p.source or _("the generated page /{url}", url=p.url) for p in site.pages}
     owners.update({url_path: f"static/{url_path}" for url_path, _ in site.static})
     inside = {}  # folder -> the first page or static file written inside it
     for path, owner in owners.items():

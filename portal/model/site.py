@@ -802,7 +802,7 @@ def not_found_page(config: Config) -> Page:
 def check_urls(pages, static, problems: Problems):
     owners = {}  # output path -> the file (or generated page) that makes it
     for p in pages:
-        owner = p.source or f"the generated page '{p.key}' ({p.lang})"
+        owner = p.source or _("the generated page '{key}' ({lang})", key=p.key, lang=p.lang)
         if p.output in owners:
             problems.error(
                 p.source or "content",

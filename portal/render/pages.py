@@ -191,7 +191,7 @@ def _page_url(ctx, key: str) -> str:
         anchor = "#" + anchor
     page = site.page(key, lang) or site.page(key, site.config.default.code)
     if page is None:
-        raise StringMissing(f"no page with the key '{key}'")
+        raise StringMissing(_("no page with the key '{key}'", key=key))
     return site.config.base_path + page.url + anchor
 
 
@@ -330,7 +330,14 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, problems: Probl
     except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
         path, line = _template_location(exc, site.templates)
         known = isinstance(exc, (jinja2.UndefinedError, StringMissing))
-        message = str(exc) if known else f"{type(exc).__name__}: {exc}"
+        # A message of ours stays one, to be said in the editor's language (str() would make it English text).
+        message = (
+            exc.args[0]
+            if isinstance(exc, StringMissing) and exc.args
+            else str(exc)
+            if known
+            else f"{type(exc).__name__}: {exc}"
+        )
         raise TemplateFailure(path or f"templates/{page.template}", line, message) from None
     return Output(page.output, html.encode("utf-8"))
 

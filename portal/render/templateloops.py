@@ -8,6 +8,8 @@ order) takes the first step into it.
 
 from __future__ import annotations
 
+from portal.messages import _
+
 
 def find_loops(graph: dict) -> list:
     """[(template name, line, message)], one per ring of templates that reach themselves.
@@ -30,7 +32,9 @@ def find_loops(graph: dict) -> list:
                     if ring not in reported:
                         reported.add(ring)
                         chain = " → ".join([*path, start])
-                        loops.append((start, where, f"the template includes or extends itself ({chain})"))
+                        loops.append(
+                            (start, where, _("the template includes or extends itself ({chain})", chain=chain))
+                        )
                 elif target not in seen:
                     seen.add(target)
                     stack.append((target, [*path, target], where))
