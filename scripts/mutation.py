@@ -48,6 +48,13 @@ MODULES = {
     "contacts": ["tests/test_rules_contacts.py"],
     "aliases": ["tests/test_rules_aliases.py"],
     "cache": ["tests/test_rules_cache.py", "tests/test_digests.py"],
+    "markup": [
+        "tests/test_rules_markup.py",
+        "tests/test_markdown_parser_reused.py",
+        # Not its first test: it reads the real site's content/, which the scratch folder has not.
+        "tests/test_markup_removals.py::test_tricky_markdown_gets_the_same_warnings",
+        "tests/test_markup_removals.py::test_any_markdown_gets_the_same_warnings",
+    ],
 }
 # Module -> its file under portal/ (the stage packages).
 PATHS = {
@@ -66,6 +73,7 @@ PATHS = {
     "contacts": "model/contacts.py",
     "aliases": "model/aliases.py",
     "cache": "render/cache.py",
+    "markup": "render/markup.py",
 }
 
 
