@@ -67,6 +67,16 @@ def test_what_the_published_figures_leave_cites_the_figures_it_is_worked_out_fro
     assert "Tre kommuner delar på enheten" in cited[0] and "Enheten växer" in cited[1]
 
 
+def test_a_municipality_page_links_its_news_only_when_there_is_some(tiny_built):
+    """The tiny site's one news item is about Ödeshög: Mjölby's page says it has none,
+    instead of linking to an empty list."""
+    odeshog = read(tiny_built / "kommuner/odeshog/index.html")
+    assert odeshog.link_to("Nyheter om Ödeshög").href == "/nyheter/kommun/odeshog/"
+    mjolby = read(tiny_built / "en/municipalities/mjolby/index.html")
+    assert "There is no news about Mjölby yet." in mjolby.text
+    assert not [link for link in mjolby.links if "/municipality/mjolby/" in link.href]
+
+
 def test_each_municipality_lists_its_agreements(split_built):
     boxholm = agreements_section(read(split_built / "kommuner/boxholm/index.html"))
     assert "Odaterat" in boxholm and "Mjölby och Boxholm har ett äldre avtal." in boxholm
