@@ -25,10 +25,30 @@ def copy_portal(dest: Path) -> Path:
     return dest
 
 
+# scripts/test runs the browser tests in a pytest process beside the others; these files run
+# there too (marker `beside`), so the two take about as long. The others took 722 s and the
+# browser tests 361 s of a fresh-clone run (2026-12-02); these took about 170 s of the first.
+# None of them forks (`alone`), which a process with a browser test's server in it would
+# run again in a process of its own.
+BESIDE_THE_BROWSER_TESTS = frozenset(
+    {
+        "test_incremental.py",
+        "test_up_to_date.py",
+        "test_serve.py",
+        "test_serve_hostile_save.py",
+        "test_fuzz.py",
+        "test_full_disk.py",
+    }
+)
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The tests that fork (`alone`) run first, before a browser test's server leaves a thread in
     this process: each then runs here, not again in a pytest process of its own (3-4 s each)."""
     items.sort(key=lambda item: "alone" not in getattr(item, "fixturenames", ()))
+    for item in items:
+        if item.path.name in BESIDE_THE_BROWSER_TESTS:
+            item.add_marker(pytest.mark.beside)
 
 
 @pytest.fixture
