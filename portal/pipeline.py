@@ -300,6 +300,8 @@ def _line_of(page, target: str) -> int | None:
     except Changed:
         return None
     written = (f"]({target}", f"]( {target}", f"]: {target}", f"<{target}>", f'"{target}"', f"'{target}'")
+    if "#" in target:  # a link to a file's heading: the markdown names the file, not the address
+        written += (f"#{target.split('#', 1)[1]})",)
     for n, line in enumerate(text.splitlines()):
         if any(form in line for form in written):
             return page.body_line + n

@@ -93,11 +93,16 @@ def test_a_broken_link_the_markdown_does_not_write_names_the_page_without_a_line
     assert "content/pages/enheten.sv.md: broken link to '/finns-inte/' (on /enheten/index.html)" in result.stderr
 
 
-def test_a_broken_anchor_is_an_error_and_a_good_one_is_not(tiny):
-    append(tiny / "content/pages/enheten.sv.md", "\nSe [kontaktsidan](kontakt.sv.md#finns-inte).\n")
+def test_a_broken_anchor_is_an_error_at_its_line_and_a_good_one_is_not(tiny):
+    page = tiny / "content/pages/enheten.sv.md"
+    line = page.read_text(encoding="utf-8").count("\n") + 2
+    append(page, "\nSe [kontaktsidan](kontakt.sv.md#finns-inte).\n")
     result = check(tiny)
     assert result.returncode == 1
-    assert "no element with id 'finns-inte' on that page" in result.stderr
+    assert (
+        f"content/pages/enheten.sv.md:{line}: broken link to '/kontakt/#finns-inte' (on /enheten/index.html): "
+        "no element with id 'finns-inte' on that page"
+    ) in result.stderr
     edit(tiny / "content/pages/enheten.sv.md", "#finns-inte", "#feedback")
     assert check(tiny, "--strict").returncode == 0
 
