@@ -329,15 +329,12 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, problems: Probl
         ) from None
     except Exception as exc:  # noqa: BLE001 - any template failure becomes a located problem
         path, line = _template_location(exc, site.templates)
-        known = isinstance(exc, (jinja2.UndefinedError, StringMissing))
-        # A message of ours stays one, to be said in the editor's language (str() would make it English text).
-        message = (
-            exc.args[0]
-            if isinstance(exc, StringMissing) and exc.args
-            else str(exc)
-            if known
-            else f"{type(exc).__name__}: {exc}"
-        )
+        if isinstance(exc, StringMissing) and exc.args:
+            message = exc.args[0]  # ours: said in the editor's language later (str() would make it English text)
+        elif isinstance(exc, (jinja2.UndefinedError, StringMissing)):
+            message = str(exc)
+        else:
+            message = f"{type(exc).__name__}: {exc}"
         raise TemplateFailure(path or f"templates/{page.template}", line, message) from None
     return Output(page.output, html.encode("utf-8"))
 
