@@ -7,20 +7,43 @@ test asserts the exact HTML or the exact warning."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import signal
+import threading
 import time
 
 import pytest
 
 from portal.render import markup
 
+POOL_MAIN = markup._pool_main
+
 
 @pytest.fixture(autouse=True)
-def _fresh():
-    """convert remembers its results: a rule changed after the first run would never run again."""
+def _fresh(monkeypatch):
+    """convert remembers its results, and one parser is kept for every text: a rule changed after
+    the first run (the mutation tests' own) would never run again. And no process a test starts
+    outlives it, whatever the code under test does (a forked process holds its own pipe open)."""
     markup.convert.cache_clear()
+    monkeypatch.setattr(markup, "_parser", None)
+    parent = os.getpid()
+
+    def watched(conn):
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(0.1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+        POOL_MAIN(conn)
+
+    monkeypatch.setattr(markup, "_pool_main", watched)
     yield
     markup.convert.cache_clear()
+    for child in multiprocessing.active_children():
+        child.kill()
+        child.join()
 
 
 def warnings(text: str) -> list:
@@ -180,6 +203,11 @@ def test_a_table_without_a_header_row_or_with_a_table_inside_is_left_alone():
     nested = "<table><thead><tr><th>A</th></tr></thead><tbody><tr><td><table><tr><td>in</td></tr></table></td></tr></tbody></table>"
     assert markup.label_cells(headless) == headless
     assert markup.label_cells(nested) == nested
+    later = (
+        "<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody>"
+        "<tfoot><tr><td><table><tr><td>in</td></tr></table></td></tr></tfoot></table>"
+    )
+    assert markup.label_cells(later) == later
 
 
 def test_text_without_a_table_is_left_alone():
@@ -190,10 +218,14 @@ def test_text_without_a_table_is_left_alone():
 
 
 def test_a_tag_not_allowed_is_reported_at_its_line():
-    assert warnings("x\n<script>a</script>\n\n<SCRIPT>b</SCRIPT>\n") == [
-        (2, NOT_ALLOWED.format("script")),
-        (4, NOT_ALLOWED.format("script")),
+    assert warnings("\nx\n<script>a</script>\n\n<SCRIPT>b</SCRIPT>\n") == [
+        (3, NOT_ALLOWED.format("script")),
+        (5, NOT_ALLOWED.format("script")),
     ]
+
+
+def test_a_tag_not_allowed_that_markdown_wrote_again_is_reported_where_it_opens():
+    assert warnings('x\n\n<form markdown="1" action="y">\n*a*\n</form>\n') == [(3, NOT_ALLOWED.format("form"))]
 
 
 def test_the_same_tag_written_twice_is_reported_at_each_line():
@@ -240,9 +272,20 @@ def test_an_address_of_another_kind_is_reported_at_its_line():
     ]
 
 
+def test_an_address_markdown_made_is_reported_at_the_line_that_has_it():
+    assert warnings("Never javascript: here.\n\n[b](javascript:stop())\n") == [
+        (3, ADDRESS.format("javascript", "href", "a"))
+    ]
+    # Not written as it is in the source (an entity): the line where its kind is written.
+    assert warnings("A word: javascript\n\n[a](javascript:go&#40;1&#41;)\n") == [
+        (3, ADDRESS.format("javascript", "href", "a"))
+    ]
+
+
 def test_web_mail_and_phone_addresses_and_addresses_without_a_kind_are_not_reported():
     text = "[a](https://e.se/) [b](HTTP://e.se/) [c](mailto:a@e.se) [d](tel:112) [e](/kontakt/) [f](a.md#x:y)"
     assert warnings(text) == []
+    assert warnings("<script>x</script>\n\n" + text) == [(1, NOT_ALLOWED.format("script"))]
 
 
 def test_nothing_is_reported_for_markdown_the_sanitizer_leaves_as_it_is():
@@ -273,9 +316,21 @@ def test_a_footnote_that_is_referred_to_keeps_its_back_link_beside_one_that_is_n
     assert warnings(text) == [(5, FOOTNOTE.format("s")), (7, FOOTNOTE.format("q"))]
 
 
+def test_only_the_back_link_of_a_footnote_nothing_refers_to_goes():
+    text = (
+        'x\n\n<div id="fn:a" markdown="1">\n[x](https://e.se/){: .footnote-backref }\n</div>\n\n'
+        "[^a]: one *em* more [link](https://e.se/)\n[^b]: two *em* more\n"
+    )
+    assert html(text) == (
+        '<p>x</p>\n<div id="fn:a">\n<p><a class="footnote-backref" href="https://e.se/">x</a></p>\n</div>\n'
+        '<div class="footnote">\n<hr>\n<ol>\n<li id="fn:a">\n<p>one <em>em</em> more <a href="https://e.se/">link</a>'
+        '</p>\n</li>\n<li id="fn:b">\n<p>two <em>em</em> more</p>\n</li>\n</ol>\n</div>'
+    )
+
+
 def test_a_footnote_whose_definition_is_not_found_is_reported_without_a_line():
     assert markup.unreferenced_footnotes(["a.b"], "[^a]: x\n[^axb]: y\n") == [(None, FOOTNOTE.format("a.b"))]
-    assert [(line, str(message)) for line, message in markup.unreferenced_footnotes(["1"], "x\n\n[^1]: y")] == [
+    assert [(line, str(message)) for line, message in markup.unreferenced_footnotes(["1"], "\n\n[^1]: y")] == [
         (3, FOOTNOTE.format("1"))
     ]
 
@@ -317,6 +372,7 @@ def test_the_first_line_with_a_text_is_found_and_none_when_it_is_not_there():
     assert markup.first_line_with("a\nb\nb\n", "b") == 2
     assert markup.first_line_with("a\nb\n", "a") == 1
     assert markup.first_line_with("a\nb\n", "c") is None
+    assert markup.first_line_with("\nb\n", "b") == 2
 
 
 # --- the time limit and the depth limit ---------------------------------------------------------------
@@ -389,6 +445,7 @@ def test_the_helper_converts_in_a_process_of_its_own(helper):
         ["1"],
     )
     assert helper.process.name == "portal-markdown" and helper.process.daemon and helper.process.is_alive()
+    assert type(helper.process).__name__ == "SpawnProcess"  # not forked: a lock another thread holds stays held
     process = helper.process
     assert helper.markdown("b") == ("<p>b</p>", [])
     assert helper.process is process  # started once, on first use
@@ -419,7 +476,32 @@ def test_a_helper_that_does_not_answer_in_time_is_killed_and_the_text_refused(he
     assert time.monotonic() - started < 3
     assert helper.process is None and helper.conn is None
     assert str(helper.failed[SLOW]).startswith("the markdown took more than 10 seconds")
-    assert helper.markdown("c") == ("<p>c</p>", [])  # a new helper
+    monkeypatch.undo()  # a new helper takes a moment to start
+    assert helper.markdown("c") == ("<p>c</p>", [])
+
+
+def test_the_helper_is_given_a_grace_past_its_own_time_limit(helper, monkeypatch):
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0)  # here: the helper keeps its own 10 s
+    assert helper.markdown("g") == ("<p>g</p>", [])
+
+
+def test_a_conversion_under_way_when_the_helper_is_stopped_is_refused_as_stopping(helper):
+    said = []
+
+    def convert():
+        try:
+            helper.markdown(SLOW)
+        except markup.MarkupError as exc:
+            said.append(str(exc))
+
+    thread = threading.Thread(target=convert)
+    thread.start()
+    while helper.process is None:
+        time.sleep(0.05)
+    time.sleep(0.5)  # sent, and waiting for the answer
+    helper.stop()
+    thread.join(10)
+    assert said == ["not converted: the preview is stopping"]
 
 
 def test_a_helper_that_died_is_reported_plainly_and_started_again(helper):
@@ -510,7 +592,8 @@ def test_a_pool_forks_its_processes_from_a_process_with_one_thread_and_leaves_th
     assert ahead.take("a") == ("<p>a</p>", [])
 
 
-def test_a_pool_made_beside_other_threads_starts_its_processes_afresh(pools):
+def test_a_pool_made_beside_other_threads_starts_its_processes_afresh(pools, monkeypatch):
+    monkeypatch.setattr(markup, "_pool_main", POOL_MAIN)  # spawned: it ends when its pipe closes
     import threading
 
     stop = threading.Event()
@@ -614,14 +697,33 @@ def test_a_pools_process_converts_each_text_until_told_to_stop(monkeypatch):
     previous = signal.getsignal(signal.SIGINT)
     try:
         pipe = Pipe("*a*", "refused", None, "never")
-        markup._pool_main(pipe)
+        POOL_MAIN(pipe)
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # Ctrl+C is for the build
     finally:
         signal.signal(signal.SIGINT, previous)
     assert pipe.sent == [(True, ("<p><em>a</em></p>", [])), (False, "why")]
+
+    def broken(text):
+        raise KeyError(text)
+
+    monkeypatch.setattr(markup, "_convert_here", broken)
     pipe = Pipe("b")
     try:
-        markup._pool_main(pipe)  # the pipe closed: it ends too
+        POOL_MAIN(pipe)  # the pipe closed: it ends too
     finally:
         signal.signal(signal.SIGINT, previous)
-    assert pipe.sent == [(True, ("<p>b</p>", []))]
+    assert pipe.sent == [(None, "KeyError: 'b'")]  # a fault in the code, named
+
+
+# --- found while pinning these rules --------------------------------------------------------------------
+
+
+def test_an_attribute_not_allowed_on_a_tag_markdown_wrote_again_is_reported_at_the_tags_line():
+    # markdown="1" makes Python-Markdown write the tag anew: it is not in the source as written.
+    text = 'x\n\n<div markdown="1" class="c"\n     ONCLICK="go()">\n*a*\n</div>\n\n<details markdown="1" onclick="x">\n'
+    text += "<summary>s</summary>\n\n*b*\n</details>\n"
+    assert html(text) == (
+        '<p>x</p>\n<div class="c">\n<p><em>a</em></p>\n</div>\n<details>\n<summary>s</summary>\n'
+        "<p><em>b</em></p>\n</details>"
+    )
+    assert warnings(text) == [(3, ATTRIBUTE.format("onclick", "div")), (8, ATTRIBUTE.format("onclick", "details"))]

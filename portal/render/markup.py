@@ -691,8 +691,12 @@ class _Removed(HTMLParser):
         raw_line = self.locate(raw)  # None: markdown made this tag, from its own syntax
         for name, value in attrs:
             if name not in allowed:
-                # Written as raw HTML or as an attribute list {: name=…}; not what markdown adds itself.
-                line = raw_line or self.locate(re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="))
+                # Written as raw HTML, in a tag markdown="1" makes markdown write anew, or as an attribute
+                # list {: name=…}; not what markdown adds itself.
+                line = raw_line or self.locate(
+                    re.compile(rf"<{re.escape(tag)}\b(?=[^>]*\smarkdown\s*=)[^>]*\s{re.escape(name)}\s*=", re.I),
+                    re.compile(r"\{:?[^}\n]*\b" + re.escape(name) + "="),
+                )
                 if line is not None:
                     self.found.append(
                         (
