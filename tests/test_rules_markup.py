@@ -727,3 +727,13 @@ def test_an_attribute_not_allowed_on_a_tag_markdown_wrote_again_is_reported_at_t
         "<p><em>b</em></p>\n</details>"
     )
     assert warnings(text) == [(3, ATTRIBUTE.format("onclick", "div")), (8, ATTRIBUTE.format("onclick", "details"))]
+
+
+def test_an_address_of_another_kind_with_a_tab_or_line_break_in_its_kind_is_reported():
+    # A browser reads java<TAB>script: as javascript: (tabs and line breaks in an address are dropped).
+    text = '<a href="java&#9;script:go()">a</a>\n<a href="java&#10;script:go()">b</a> <a href="htt&#9;ps://e.se/">c</a>'
+    assert html(text) == '<p><a>a</a>\n<a>b</a> <a href="htt\tps://e.se/">c</a></p>'
+    assert warnings(text) == [
+        (1, ADDRESS.format("javascript", "href", "a")),
+        (2, ADDRESS.format("javascript", "href", "a")),
+    ]

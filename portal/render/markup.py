@@ -709,7 +709,8 @@ class _Removed(HTMLParser):
                         )
                     )
             elif name in ("href", "src") and value:
-                scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+                # A browser drops tabs and line breaks anywhere in an address: java&#9;script: is javascript:.
+                scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", re.sub(r"[\t\n\r]", "", value))
                 if scheme and scheme[1].lower() not in URL_SCHEMES:
                     line = raw_line or self.locate(value, scheme[0].strip())
                     self.found.append(
