@@ -232,3 +232,50 @@ def test_a_file_is_preferred_to_a_folder_of_the_same_name():
 def test_relative_links_from_a_folder_whose_name_ends_in_capitals():
     outputs = [page("boX/index.html", '<a href="sida/">s</a>'), page("boX/sida/index.html", "")]
     assert links.check(outputs, BASE).broken == []
+
+
+# --- what a build keeps of each page, and how it reads it --------------------------------------
+
+
+def test_found_and_record_give_a_pages_links_in_order_and_its_ids():
+    data = b'<a href="/b/">b</a><a href="/a/" id="x">a</a><a name="old"></a><img src="/i.png">'
+    assert links.found(data) == (["/b/", "/a/", "/i.png"], {"x", "old"})
+    assert links.record(data) == (("/b/", "/a/", "/i.png"), frozenset({"x", "old"}))
+
+
+def test_record_shares_each_text_with_the_other_pages_that_have_it():
+    first, second = links.record(b'<a href="/kontakt/" id="top">'), links.record(b'<a href="/kontakt/" id="top">')
+    assert first[0][0] is second[0][0] and next(iter(first[1])) is next(iter(second[1]))
+
+
+def test_a_page_that_is_not_utf_8_is_still_read():
+    data = b'<a href="/a/">\xff</a><p id="x\xfe">'
+    assert links.found(data) == (["/a/"], {"x\ufffd"})
+    assert links.record(data) == (("/a/",), frozenset({"x\ufffd"}))
+
+
+def test_a_page_in_the_subset_is_read_in_one_pass_without_html_parser(monkeypatch):
+    asked = []
+    monkeypatch.setattr(links, "_Collector", lambda: asked.append(1) or pytest.fail("html.parser was asked"))
+    assert links.record(b'<a href="/a/" id="x">') == (("/a/",), frozenset({"x"}))
+    assert asked == []
+
+
+def test_a_link_that_means_the_same_on_every_page_is_judged_once(monkeypatch):
+    """A link that starts with / or a scheme has one verdict wherever it is (the menus put the
+    same links on every page); a relative one, and one to an anchor of the page it is on, are
+    judged on each page."""
+    judged, resolved = [], []
+    real, real_resolve = links._judge, links._resolve
+    monkeypatch.setattr(links, "_judge", lambda path, where, *rest: judged.append(where) or real(path, where, *rest))
+    monkeypatch.setattr(links, "_resolve", lambda url, raw, base: resolved.append(raw) or real_resolve(url, raw, base))
+    body = '<a href="/kontakt/">k</a><a href="https://other.example/">o</a><a href="sida/">r</a><a href="#x">a</a>'
+    outputs = [page("index.html", body), page("a/index.html", body), page("b/index.html", body), *SITE[1:]]
+    links.check(outputs, BASE)
+    assert judged.count(("internal", "kontakt/index.html", "")) == 1
+    assert judged.count(("external", None, "")) == 1
+    relative = [where[1] for where in judged if where[1] and where[1].endswith("sida/index.html")]
+    assert sorted(relative) == ["a/sida/index.html", "b/sida/index.html", "sida/index.html"]
+    assert judged.count(("internal", None, "x")) == 3
+    # An anchor of the page it is on is the same address on every page: worked out once.
+    assert resolved.count("#x") == 1 and resolved.count("sida/") == 3
