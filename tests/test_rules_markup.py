@@ -496,7 +496,7 @@ def test_a_conversion_under_way_when_the_helper_is_stopped_is_refused_as_stoppin
 
     thread = threading.Thread(target=convert)
     thread.start()
-    while helper.process is None:
+    while helper.process is None and thread.is_alive():
         time.sleep(0.05)
     time.sleep(0.5)  # sent, and waiting for the answer
     helper.stop()
@@ -736,4 +736,11 @@ def test_an_address_of_another_kind_with_a_tab_or_line_break_in_its_kind_is_repo
     assert warnings(text) == [
         (1, ADDRESS.format("javascript", "href", "a")),
         (2, ADDRESS.format("javascript", "href", "a")),
+    ]
+
+
+def test_each_attribute_list_is_reported_at_its_own_line_after_one_written_with_two_braces():
+    assert warnings("## A {{: onclick=x }\n\n## B {: onclick=y }\n") == [
+        (1, ATTRIBUTE.format("onclick", "h2")),
+        (3, ATTRIBUTE.format("onclick", "h2")),
     ]

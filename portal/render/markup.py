@@ -663,12 +663,16 @@ class _Removed(HTMLParser):
             start = self.cursor.get(needle, 0)
             if isinstance(needle, str):
                 index = self.source.find(needle, start)
+                if index < 0:
+                    continue
+                end = index + len(needle)
             else:
                 match = needle.search(self.source, start)
-                index = match.start() if match else -1
-            if index >= 0:
-                self.cursor[needle] = index + 1
-                return self.source.count("\n", 0, index) + 1
+                if match is None:
+                    continue
+                index, end = match.span()
+            self.cursor[needle] = end  # the next occurrence starts after this one: `{{: a=` is one
+            return self.source.count("\n", 0, index) + 1
         return None
 
     def handle_starttag(self, tag, attrs):
