@@ -6,13 +6,16 @@ the killed ones left beside the output."""
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from conftest import REPO, run_build
+from newsitems import write_pair
 
 KILLS = 8
 
@@ -100,3 +103,48 @@ def _wait_for_writing(root, build, deadline):
     """Return once the build has begun writing the new site (or has ended, or time is up)."""
     while time.monotonic() < deadline and build.poll() is None and not begun(root):
         time.sleep(0.002)
+
+
+def _children(pid: int) -> set:
+    try:
+        return {int(c) for c in (Path(f"/proc/{pid}/task/{pid}/children")).read_text().split()}
+    except OSError:
+        return set()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a container's first process may never reap what it inherits)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_killed_build_leaves_no_process_of_its_own_behind(tiny):
+    """A build renders its pages in processes of its own (render/workers.py). Killed (SIGKILL,
+    or SIGTERM, which runs no clean-up either), it closes nothing: those processes end by
+    themselves within a few seconds, instead of waiting for it for ever."""
+    for i in range(150):
+        write_pair(tiny, f"2025-01-01-nyhet-{i}", "2025-01-01", body=f"Text {i} om **trygghet**.\n\n" * 40)
+    build = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "build", "--jobs", "2", "--no-search", "--no-cache"],
+        cwd=tiny,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "LANG": "C.UTF-8"},
+    )
+    rendering = set()
+    deadline = time.monotonic() + 60
+    while len(rendering) < 2 and build.poll() is None and time.monotonic() < deadline:
+        rendering = _children(build.pid)  # two at once: the render processes (the site is made by one)
+        time.sleep(0.005)
+    assert len(rendering) >= 2, "the build ended before its render processes were seen"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_running, rendering)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in rendering if _running(pid)]
+    for pid in left:  # not to outlive the test either
+        os.kill(pid, signal.SIGKILL)
+    assert not left

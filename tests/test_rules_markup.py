@@ -17,28 +17,14 @@ import pytest
 
 from portal.render import markup
 
-POOL_MAIN = markup._pool_main
-
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):
     """convert remembers its results, and one parser is kept for every text: a rule changed after
     the first run (the mutation tests' own) would never run again. And no process a test starts
-    outlives it, whatever the code under test does (a forked process holds its own pipe open)."""
+    outlives it, whatever the code under test does."""
     markup.convert.cache_clear()
     monkeypatch.setattr(markup, "_parser", None)
-    parent = os.getpid()
-
-    def watched(conn):
-        def watch():
-            while os.getppid() == parent:
-                time.sleep(0.1)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
-        POOL_MAIN(conn)
-
-    monkeypatch.setattr(markup, "_pool_main", watched)
     yield
     markup.convert.cache_clear()
     for child in multiprocessing.active_children():
@@ -422,6 +408,9 @@ class Pipe:
     def __init__(self, *received):
         self.received, self.sent = list(received), []
 
+    def poll(self, timeout=None):
+        return True  # something to read, or its other end closed
+
     def recv(self):
         if not self.received:
             raise EOFError
@@ -429,6 +418,20 @@ class Pipe:
 
     def send(self, value):
         self.sent.append(value)
+
+
+class Silent(Pipe):
+    """A pipe nothing ever comes through, its other end still open (in a killed build's other processes)."""
+
+    def poll(self, timeout=None):
+        return False
+
+
+class Gone(Pipe):
+    """A pipe whose other end's reader is gone."""
+
+    def send(self, value):
+        raise BrokenPipeError
 
 
 @pytest.fixture
@@ -593,7 +596,6 @@ def test_a_pool_forks_its_processes_from_a_process_with_one_thread_and_leaves_th
 
 
 def test_a_pool_made_beside_other_threads_starts_its_processes_afresh(pools, monkeypatch):
-    monkeypatch.setattr(markup, "_pool_main", POOL_MAIN)  # spawned: it ends when its pipe closes
     import threading
 
     stop = threading.Event()
@@ -644,7 +646,6 @@ def test_a_process_that_takes_too_long_is_replaced_and_its_other_texts_converted
 
 
 def test_a_process_that_dies_is_reported_at_its_text_and_the_others_converted(pools, monkeypatch):
-    import os
 
     def dying(text):
         if text == "x":
@@ -697,7 +698,7 @@ def test_a_pools_process_converts_each_text_until_told_to_stop(monkeypatch):
     previous = signal.getsignal(signal.SIGINT)
     try:
         pipe = Pipe("*a*", "refused", None, "never")
-        POOL_MAIN(pipe)
+        markup._pool_main(pipe, os.getppid())
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # Ctrl+C is for the build
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -709,10 +710,23 @@ def test_a_pools_process_converts_each_text_until_told_to_stop(monkeypatch):
     monkeypatch.setattr(markup, "_convert_here", broken)
     pipe = Pipe("b")
     try:
-        POOL_MAIN(pipe)  # the pipe closed: it ends too
+        markup._pool_main(pipe, os.getppid())  # the pipe closed: it ends too
     finally:
         signal.signal(signal.SIGINT, previous)
     assert pipe.sent == [(None, "KeyError: 'b'")]  # a fault in the code, named
+
+
+def test_a_pools_process_ends_when_the_build_is_gone(monkeypatch):
+    """A killed build closes nothing: its process ends when the build is no longer its parent,
+    or when what it converted cannot be sent back."""
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        markup._pool_main(Silent("a"), os.getpid())  # the build it was started by is not its parent now
+        pipe = Gone("*a*", "b")
+        markup._pool_main(pipe, os.getppid())
+        assert pipe.received == ["b"]  # nothing more converted for a build that is gone
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # --- found while pinning these rules --------------------------------------------------------------------

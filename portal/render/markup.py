@@ -15,6 +15,7 @@ import gc
 import html
 import multiprocessing
 import multiprocessing.connection
+import os
 import posixpath
 import re
 import signal
@@ -31,6 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from portal import caches
 from portal.messages import _
+from portal.render import workers
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
@@ -392,7 +394,9 @@ class _Worker:
 
     def __init__(self, context):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_pool_main, args=(child,), daemon=True, name="portal-markdown")
+        self.process = context.Process(
+            target=_pool_main, args=(child, os.getpid()), daemon=True, name="portal-markdown"
+        )
         self.process.start()
         child.close()
         self.texts = collections.deque()
@@ -532,22 +536,17 @@ class _Pool:
             worker.conn.close()
 
 
-def _pool_main(conn) -> None:
+def _pool_main(conn, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build, which ends its processes
-    while True:
-        try:
-            text = conn.recv()
-        except EOFError:
-            return
-        if text is None:
-            return
+    for text in workers.requests(conn, parent):  # ends with the build, even a killed one
         try:
             outcome = (True, _convert_here(text))
         except MarkupError as exc:
             outcome = (False, exc.args[0])  # a messages.Message: it pickles with its msgid
         except Exception as exc:  # noqa: BLE001 - a fault in the code reaches the build, not a traceback here
             outcome = (None, f"{type(exc).__name__}: {exc}")
-        conn.send(outcome)
+        if not workers.answer(conn, outcome):
+            return
 
 
 _ahead = None  # the _Pool of the converting_ahead block in progress, if any

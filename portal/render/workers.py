@@ -19,6 +19,7 @@ import contextlib
 import gc
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
 import threading
 import time
@@ -47,7 +48,9 @@ class _Worker:
         frozen = gc.get_freeze_count()  # by the build (pipeline._made_to_last): they stay so
         gc.freeze()  # the forked process's collector leaves the build's objects alone, so they stay shared
         try:
-            self.process = context.Process(target=_main, args=(child, work), daemon=True, name="portal-render")
+            self.process = context.Process(
+                target=_main, args=(child, work, os.getpid()), daemon=True, name="portal-render"
+            )
             self.process.start()
         finally:
             if not frozen:
@@ -150,17 +153,40 @@ def _close(workers: list) -> None:
         worker.conn.close()
 
 
-def _main(conn, work: Callable) -> None:
+def _main(conn, work: Callable, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build, which ends its processes
+    for item in requests(conn, parent):
+        try:
+            outcome = (True, work(item))
+        except Exception as exc:  # noqa: BLE001 - a fault in the code reaches the build, not a traceback here
+            outcome = (None, f"{type(exc).__name__}: {exc}")
+        if not answer(conn, outcome):
+            return
+
+
+def requests(conn, parent: int) -> Iterator:
+    """In a process of the build (`parent`: its process id): what the build sends, one by one,
+    until it sends None, closes its end, or is gone. A build that is killed (SIGKILL, or SIGTERM,
+    which runs no clean-up) closes nothing, and its end of the pipe stays open in the processes
+    forked after this one, so no end of file would ever come: the process looks every second
+    whether the build is still its parent, and ends when it is not."""
     while True:
+        while not conn.poll(1.0):
+            if os.getppid() != parent:
+                return
         try:
             item = conn.recv()
         except EOFError:
             return
         if item is None:
             return
-        try:
-            outcome = (True, work(item))
-        except Exception as exc:  # noqa: BLE001 - a fault in the code reaches the build, not a traceback here
-            outcome = (None, f"{type(exc).__name__}: {exc}")
+        yield item
+
+
+def answer(conn, outcome) -> bool:
+    """Send `outcome` to the build; False if the build is gone."""
+    try:
         conn.send(outcome)
+    except OSError:
+        return False
+    return True
