@@ -427,6 +427,18 @@ class Silent(Pipe):
         return False
 
 
+class Idle(Pipe):
+    """A pipe nothing comes through for a while, then the texts."""
+
+    def __init__(self, *received):
+        super().__init__(*received)
+        self.quiet = 1
+
+    def poll(self, timeout=None):
+        self.quiet -= 1
+        return self.quiet < 0
+
+
 class Gone(Pipe):
     """A pipe whose other end's reader is gone."""
 
@@ -722,6 +734,9 @@ def test_a_pools_process_ends_when_the_build_is_gone(monkeypatch):
     previous = signal.getsignal(signal.SIGINT)
     try:
         markup._pool_main(Silent("a"), os.getpid())  # the build it was started by is not its parent now
+        idle = Idle("*a*")  # a build that is still there but sends nothing for a while is waited for
+        markup._pool_main(idle, os.getppid())
+        assert idle.sent == [(True, ("<p><em>a</em></p>", []))]
         pipe = Gone("*a*", "b")
         markup._pool_main(pipe, os.getppid())
         assert pipe.received == ["b"]  # nothing more converted for a build that is gone
