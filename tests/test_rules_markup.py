@@ -314,6 +314,15 @@ def test_only_the_back_link_of_a_footnote_nothing_refers_to_goes():
     )
 
 
+def test_a_footnote_defined_in_a_list_item_is_reported_at_its_line():
+    text = "Text.\n\n- [^a]: one\n* [^b]: two\n\n+ > [^c]: three\n\n1. [^d]: four\n\n12. [^e]: five\n"
+    assert warnings(text) == [(line, FOOTNOTE.format(label)) for line, label in zip((3, 4, 6, 8, 10), "abcde")]
+    # Only a list marker with its space, at the start of the line: not a dash inside a sentence.
+    assert markup.unreferenced_footnotes(["f"], "a - [^f]: x\n-[^f]: y\n1.[^f]: z\n1) [^f]: w\n") == [
+        (None, FOOTNOTE.format("f"))
+    ]
+
+
 def test_a_footnote_whose_definition_is_not_found_is_reported_without_a_line():
     assert markup.unreferenced_footnotes(["a.b"], "[^a]: x\n[^axb]: y\n") == [(None, FOOTNOTE.format("a.b"))]
     assert [(line, str(message)) for line, message in markup.unreferenced_footnotes(["1"], "\n\n[^1]: y")] == [

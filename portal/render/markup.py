@@ -216,11 +216,16 @@ class _DropDanglingBacklinks(Treeprocessor):
                     li.remove(p)
 
 
+# What may come before a footnote's definition on its line: indentation, quote marks and list
+# markers (`- [^1]: …` and `1. [^1]: …` define one inside a list item, as Python-Markdown reads them).
+_BEFORE_A_DEFINITION = r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}\.[ \t])*"
+
+
 def unreferenced_footnotes(labels: list, text: str) -> list:
     """(line in text or None, a warning) for each footnote defined in text that nothing refers to."""
     found = []
     for label in labels:
-        definition = re.compile(r"^[ \t>]*\[\^" + re.escape(label) + r"\]:", re.M).search(text)
+        definition = re.compile(_BEFORE_A_DEFINITION + r"\[\^" + re.escape(label) + r"\]:", re.M).search(text)
         line = text.count("\n", 0, definition.start()) + 1 if definition else None
         found.append(
             (
