@@ -15,7 +15,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 from babel.support import NullTranslations, Translations
 
 
@@ -24,6 +24,11 @@ def _locale(name: str) -> Locale:
     # Parsed once: babel parses a locale given by name on every call, and its parse compares
     # the name with every locale it knows (a quarter of a large build's time, before this).
     return Locale.parse(name)
+
+
+def decimal_sign(locale: str) -> str:
+    """The sign between a number's whole part and its decimals in `locale` ("," in Swedish)."""
+    return get_decimal_symbol(_locale(locale))
 
 
 def number(value: Decimal | int, locale: str) -> str:

@@ -83,7 +83,7 @@ def say(text, lang: str | None = None) -> str:
         return str(text)
     if lang == SOURCE:
         return str.__str__(text)
-    values = {k: say(v, lang) if isinstance(v, Message) else v for k, v in text.values.items()}
+    values = {k: _in_language(v, lang) for k, v in text.values.items()}
     found = catalogue(lang)
     if text.plural is None:
         translated = found.gettext(text.msgid)
@@ -93,6 +93,29 @@ def say(text, lang: str | None = None) -> str:
         return translated.format(**values) if values else translated
     except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message
         return str.__str__(text)
+
+
+def _in_language(value, lang: str):
+    """A message's value as `lang` writes it: a message in that language, a decimal number
+    with its decimal sign ("1,25 s" in Swedish); anything else as it is."""
+    if isinstance(value, Message):
+        return say(value, lang)
+    if type(value) is float:
+        return _Decimal(value, formatting.decimal_sign(lang))
+    return value
+
+
+class _Decimal(float):
+    """A float that formats as Python does, with `sign` in place of the decimal point (the
+    message's own format, `{seconds:.2f}`, still says how many decimals)."""
+
+    def __new__(cls, value: float, sign: str):
+        number = super().__new__(cls, value)
+        number.sign = sign
+        return number
+
+    def __format__(self, spec: str) -> str:
+        return float.__format__(self, spec).replace(".", self.sign)
 
 
 def language_from_environment(environ=None) -> str:

@@ -99,5 +99,5 @@ def test_the_check_is_bounded_in_time(other_site):
     )
     # An editor who reads Swedish reads the reason in Swedish too.
     assert say(problems.items[0].message, "sv").endswith(
-        "fungerar inte: inte kontrollerad: kontrollen avbröts efter 0.3 s"
+        "fungerar inte: inte kontrollerad: kontrollen avbröts efter 0,3 s"  # with a Swedish decimal comma
     )

@@ -130,6 +130,23 @@ def test_build_summary_and_new_in_swedish(tiny):
     assert result.returncode == 0 and result.stdout.startswith("Inga fel i ")
 
 
+def test_seconds_are_written_with_the_languages_decimal_sign(tiny):
+    swedish = _run(tiny, "build", "--no-search", "--lang", "sv")
+    assert swedish.returncode == 0, swedish.stderr
+    assert re.fullmatch(r"Byggde \d+ sidor och \d+ andra filer till _site/ på \d+,\d\d s\n", swedish.stdout), (
+        swedish.stdout
+    )
+    english = _run(tiny, "build", "--no-search", "--no-cache", "--lang", "en")
+    assert re.fullmatch(r"Built \d+ pages and \d+ other files into _site/ in \d+\.\d\d s\n", english.stdout), (
+        english.stdout
+    )
+    # Only decimals change: a byte's number in hexadecimal, a count, stay as they are.
+    assert say(_("is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8", byte=255), "sv").startswith(
+        "är inte UTF-8-text (byte 0xff)"
+    )
+    assert say(_n("{n} warning", "{n} warnings", 1200, n=1200), "sv") == "1200 varningar"
+
+
 def test_the_github_format_follows_the_language_too():
     problem = Problem("data/site.yaml", 2, _("file is empty"))
     from portal import cli

@@ -69,7 +69,7 @@ def check(
     pool.shutdown(wait=False, cancel_futures=True)
     for future, url in futures.items():
         if future in not_done:
-            reason = _("not checked: the check stopped after {seconds} s", seconds=f"{deadline:g}")
+            reason = _("not checked: the check stopped after {seconds:g} s", seconds=float(deadline))
         else:
             reason = future.result()
         if reason is None:
