@@ -259,7 +259,7 @@ def review(options: Options) -> Result:
     """`check`: everything a build checks, then what a reviewer would (portal/checks.py)."""
     with _caches(options):
         result = check(options)
-    if result.site is not None and not result.problems.errors:
+    if result.site is not None:  # with errors too: an editor sees every finding in one run
         try:
             result.readability = checks.run(options.root, result.site, result.outputs, result.problems)
         except Changed as exc:  # the checks read each page's markdown again (load/body.py)

@@ -157,6 +157,22 @@ def test_link_text_that_names_the_target_is_fine(tiny):
     assert check(tiny, "--strict").returncode == 0
 
 
+def test_an_error_does_not_hide_what_the_reviewer_rules_find(tiny):
+    """An editor fixes everything in one round: a broken link does not keep back the image without
+    alt text and the vague link text two lines further on."""
+    page = tiny / "content/pages/enheten.sv.md"
+    line = page.read_text(encoding="utf-8").count("\n") + 2
+    append(
+        page, "\nSe [sidan om oss](/finns-inte/).\n\n![](/assets/favicon.svg)\n\nOm kontakt, [här](kontakt.sv.md).\n"
+    )
+    result = check(tiny)
+    assert result.returncode == 1
+    assert f"content/pages/enheten.sv.md:{line}: broken link to '/finns-inte/'" in result.stderr
+    assert f"content/pages/enheten.sv.md:{line + 2}: the image '/assets/favicon.svg' has no alt text" in result.stderr
+    assert f"content/pages/enheten.sv.md:{line + 4}: warning: the link text 'här' says nothing" in result.stderr
+    assert "2 errors and 1 warning" in result.stderr
+
+
 # --- output formats ---------------------------------------------------------------------
 
 
